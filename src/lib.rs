@@ -1,0 +1,22 @@
+//! redovisa: partners' monthly workbooks → Tillväxtverket's payment claim, progress report and
+//! final report.
+//!
+//! The pipeline has four stages, one module each, flowing one way:
+//!
+//! ```text
+//! intake     inbox folder → files with partner, month, version, sha256, status
+//! read       one workbook → typed rows, each with its place (file, sheet, cell), plus findings
+//! reconcile  project + accepted rows → figures (costs, in kind, support, indicators) + findings
+//! emit       figures → claim workbook, reports, receipts, summary.json (no arithmetic)
+//! ```
+//!
+//! [`project`] holds the approved project every stage consults; [`finding`] the findings they
+//! all produce. The binary (`src/main.rs`) is a thin command-line layer over this library.
+
+pub mod contract;
+pub mod finding;
+pub mod ids;
+pub mod money;
+pub mod month;
+pub mod project;
+pub mod read;

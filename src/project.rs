@@ -1,0 +1,693 @@
+//! The approved project: `project.toml`, read once, checked, and handed to every stage.
+//!
+//! The file holds what Tillväxtverket decided: the project's dates, support rate and approved
+//! support, each partner's on-cost rate, flat-rate model and budget, the co-financiers giving
+//! time in kind, the financing plan, the work packages with their activities, and the indicators.
+//! [`Project::load`] parses and checks it; [`Project::validate`] adds every sum-against-parts
+//! check of `redovisa validate` as findings-like [`Issue`]s. The rest of the program trusts a
+//! loaded [`Project`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer};
+
+use crate::ids::OrgNr;
+use crate::money::{percent, round2, sv_kr_whole};
+use crate::month::Month;
+
+/// Reads a decimal from a TOML integer, float or string (`40.15`, `"40,15"`, `12752293`).
+///
+/// TOML floats arrive as binary floating point; they are turned back into the decimal the user
+/// typed through their shortest round-trip text, the one place a float touches money here.
+fn de_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NumLike {
+        Int(i64),
+        Float(f64),
+        Text(String),
+    }
+    match NumLike::deserialize(d)? {
+        NumLike::Int(i) => Ok(Decimal::from(i)),
+        NumLike::Float(f) => f.to_string().parse().map_err(serde::de::Error::custom),
+        NumLike::Text(s) => crate::money::parse_sv_number(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("«{s}» är inget tal"))),
+    }
+}
+
+fn de_opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    de_decimal(d).map(Some)
+}
+
+fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum DateLike {
+        Toml(toml::value::Datetime),
+        Text(String),
+    }
+    let text = match DateLike::deserialize(d)? {
+        DateLike::Toml(dt) => dt.to_string(),
+        DateLike::Text(s) => s,
+    };
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| serde::de::Error::custom(format!("«{text}» är inget datum på formen ÅÅÅÅ-MM-DD")))
+}
+
+/// The `[project]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectInfo {
+    /// Tillväxtverket's ärende-/ansökans-id.
+    pub id: String,
+    pub name: String,
+    /// Folder of the project owner (stödmottagare), one of the partners.
+    pub owner: String,
+    #[serde(deserialize_with = "de_date")]
+    pub start: NaiveDate,
+    #[serde(deserialize_with = "de_date")]
+    pub end: NaiveDate,
+    /// Support rate (stödandel) in percent of eligible costs.
+    #[serde(deserialize_with = "de_decimal")]
+    pub support_rate: Decimal,
+    /// Approved support (beviljat stöd), kr.
+    #[serde(deserialize_with = "de_decimal")]
+    pub approved_support: Decimal,
+    /// Yearly raise of the hourly unit cost, percent (2.4).
+    #[serde(deserialize_with = "de_decimal", default = "default_indexation")]
+    pub indexation: Decimal,
+    /// Hours in a full-time year (1 720).
+    #[serde(default = "default_hours_per_year")]
+    pub hours_per_year: u32,
+    /// Programme and specific objective, for the reports.
+    #[serde(default)]
+    pub programme: String,
+    #[serde(default)]
+    pub specific_objective: String,
+    /// Inbox folder, relative to the project folder.
+    #[serde(default = "default_inbox")]
+    pub inbox: String,
+    /// Output folder, relative to the project folder.
+    #[serde(default = "default_output")]
+    pub output: String,
+}
+
+fn default_indexation() -> Decimal {
+    Decimal::new(24, 1)
+}
+fn default_hours_per_year() -> u32 {
+    1720
+}
+fn default_inbox() -> String {
+    "inkorg".into()
+}
+fn default_output() -> String {
+    "utdata".into()
+}
+
+/// A flat-rate model (schablon), CPR 2021/1060.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlatRateModel {
+    /// Art. 56: up to 40 % of direct staff costs covers all remaining costs; no other costs.
+    RemainingCosts,
+    /// Art. 54(b): up to 15 % of direct staff costs for indirect costs, plus actual other costs.
+    Indirect,
+    /// No flat rate (co-financiers giving time).
+    None,
+}
+
+/// A partner's flat rate: model and rate in percent.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlatRate {
+    pub model: FlatRateModel,
+    #[serde(deserialize_with = "de_decimal", default)]
+    pub rate: Decimal,
+}
+
+impl Default for FlatRate {
+    fn default() -> FlatRate {
+        FlatRate { model: FlatRateModel::None, rate: Decimal::ZERO }
+    }
+}
+
+/// Budget per cost category, kr.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryBudget {
+    /// Personal (staff costs including on-costs).
+    #[serde(deserialize_with = "de_decimal", default)]
+    pub staff: Decimal,
+    /// Schablon / indirekta kostnader.
+    #[serde(deserialize_with = "de_decimal", default)]
+    pub flat_rate: Decimal,
+    /// Övriga kostnader (15 % model only).
+    #[serde(deserialize_with = "de_decimal", default)]
+    pub other: Decimal,
+}
+
+impl CategoryBudget {
+    pub fn total(&self) -> Decimal {
+        self.staff + self.flat_rate + self.other
+    }
+}
+
+/// One line of cash co-financing in a partner's column of the financing plan.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CashLine {
+    pub financier: String,
+    #[serde(deserialize_with = "de_decimal")]
+    pub amount: Decimal,
+    /// `public` (default) or `private`.
+    #[serde(default)]
+    pub kind: FinancierKind,
+}
+
+/// Public or private money.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FinancierKind {
+    #[default]
+    Public,
+    Private,
+}
+
+impl FinancierKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FinancierKind::Public => "public",
+            FinancierKind::Private => "private",
+        }
+    }
+    pub fn swedish(self) -> &'static str {
+        match self {
+            FinancierKind::Public => "offentlig",
+            FinancierKind::Private => "privat",
+        }
+    }
+}
+
+/// A project partner (projektpart) that reports costs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Partner {
+    /// Inbox folder name.
+    pub folder: String,
+    pub name: String,
+    pub org_nr: OrgNr,
+    /// Employer on-costs (lönebikostnader), percent of salary.
+    #[serde(deserialize_with = "de_decimal")]
+    pub on_costs: Decimal,
+    #[serde(default)]
+    pub flat_rate: FlatRate,
+    #[serde(default)]
+    pub budget: CategoryBudget,
+    #[serde(default)]
+    pub cash: Vec<CashLine>,
+    /// Support (stöd) budgeted in this partner's column.
+    #[serde(deserialize_with = "de_decimal", default)]
+    pub support: Decimal,
+    /// Free text about assumptions in this entry (shown by `validate`).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A co-financier giving time in kind (bidrag i annat än pengar).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cofinancier {
+    pub folder: String,
+    pub name: String,
+    pub org_nr: OrgNr,
+    pub kind: FinancierKind,
+    #[serde(deserialize_with = "de_decimal")]
+    pub on_costs: Decimal,
+    #[serde(deserialize_with = "de_decimal")]
+    pub in_kind_budget: Decimal,
+    /// Folder of the partner in whose budget column the in-kind contribution stands.
+    pub counted_with: String,
+    /// Flat rate on the in-kind staff costs; none unless the decision says otherwise.
+    #[serde(default)]
+    pub flat_rate: FlatRate,
+    /// Free text about assumptions in this entry (shown by `validate`).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// An activity of the approved plan.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Activity {
+    pub code: String,
+    pub name: String,
+    #[serde(deserialize_with = "de_date")]
+    pub start: NaiveDate,
+    #[serde(deserialize_with = "de_date")]
+    pub end: NaiveDate,
+    #[serde(deserialize_with = "de_decimal")]
+    pub budget: Decimal,
+}
+
+/// A work package (arbetspaket) with its activities.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkPackage {
+    pub code: String,
+    pub name: String,
+    #[serde(deserialize_with = "de_date")]
+    pub start: NaiveDate,
+    #[serde(deserialize_with = "de_date")]
+    pub end: NaiveDate,
+    #[serde(deserialize_with = "de_decimal")]
+    pub budget: Decimal,
+    #[serde(default, rename = "activity")]
+    pub activities: Vec<Activity>,
+}
+
+/// How an indicator's value is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Sum of the values partners report in `Indikatorer`.
+    Reported,
+    /// Distinct partners and co-financiers with an accepted workbook.
+    Organisations,
+    /// Distinct valid organisationsnummer among accepted `Deltagare` rows.
+    ParticipantOrganisations,
+}
+
+/// An indicator with its target.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub name: String,
+    /// EU code where there is one, e.g. `RCO13`.
+    #[serde(default)]
+    pub code: String,
+    /// `output` or `result`.
+    pub kind: String,
+    pub unit: String,
+    #[serde(deserialize_with = "de_decimal")]
+    pub target: Decimal,
+    pub measure: Measure,
+}
+
+/// Totals as stated in the decision, checked against the sum of their parts.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatedTotals {
+    #[serde(deserialize_with = "de_decimal")]
+    pub costs: Decimal,
+    #[serde(deserialize_with = "de_decimal")]
+    pub in_kind: Decimal,
+    #[serde(deserialize_with = "de_decimal")]
+    pub total: Decimal,
+    #[serde(deserialize_with = "de_decimal")]
+    pub cofinancing: Decimal,
+    #[serde(deserialize_with = "de_decimal")]
+    pub support: Decimal,
+}
+
+/// `project.toml` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectFile {
+    project: ProjectInfo,
+    #[serde(rename = "partner")]
+    partners: Vec<Partner>,
+    #[serde(default, rename = "cofinancier")]
+    cofinanciers: Vec<Cofinancier>,
+    #[serde(rename = "work_package")]
+    work_packages: Vec<WorkPackage>,
+    #[serde(default, rename = "indicator")]
+    indicators: Vec<Indicator>,
+    totals: StatedTotals,
+    #[serde(default, deserialize_with = "de_opt_decimal")]
+    #[allow(dead_code)]
+    version: Option<Decimal>,
+}
+
+/// Who reports in a folder: a partner with costs or a co-financier with time in kind.
+#[derive(Debug, Clone, Copy)]
+pub enum Org<'a> {
+    Partner(&'a Partner),
+    Cofinancier(&'a Cofinancier),
+}
+
+impl<'a> Org<'a> {
+    pub fn folder(self) -> &'a str {
+        match self {
+            Org::Partner(p) => &p.folder,
+            Org::Cofinancier(c) => &c.folder,
+        }
+    }
+    pub fn name(self) -> &'a str {
+        match self {
+            Org::Partner(p) => &p.name,
+            Org::Cofinancier(c) => &c.name,
+        }
+    }
+    pub fn org_nr(self) -> &'a OrgNr {
+        match self {
+            Org::Partner(p) => &p.org_nr,
+            Org::Cofinancier(c) => &c.org_nr,
+        }
+    }
+    /// On-cost rate as a fraction.
+    pub fn on_cost_fraction(self) -> Decimal {
+        percent(match self {
+            Org::Partner(p) => p.on_costs,
+            Org::Cofinancier(c) => c.on_costs,
+        })
+    }
+    pub fn flat_rate(self) -> FlatRate {
+        match self {
+            Org::Partner(p) => p.flat_rate,
+            Org::Cofinancier(c) => c.flat_rate,
+        }
+    }
+    pub fn is_cofinancier(self) -> bool {
+        matches!(self, Org::Cofinancier(_))
+    }
+}
+
+/// A loaded, checked project.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The folder holding `project.toml`.
+    pub dir: PathBuf,
+    pub info: ProjectInfo,
+    pub partners: Vec<Partner>,
+    pub cofinanciers: Vec<Cofinancier>,
+    pub work_packages: Vec<WorkPackage>,
+    pub indicators: Vec<Indicator>,
+    pub totals: StatedTotals,
+}
+
+/// A problem with the project file: an error stops every command, a warning is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub error: bool,
+    /// The key the problem is about, e.g. `partner[2].org_nr`.
+    pub key: String,
+    /// Swedish.
+    pub message: String,
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = if self.error { "fel" } else { "varning" };
+        write!(f, "{kind}: {}: {}", self.key, self.message)
+    }
+}
+
+/// Why a project could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("kan inte läsa {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path} går inte att tolka: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{path} innehåller fel:\n{}", .issues.iter().map(|i| format!("  {i}")).collect::<Vec<_>>().join("\n"))]
+    Invalid { path: PathBuf, issues: Vec<Issue> },
+}
+
+/// The project file's name inside a project folder.
+pub const PROJECT_FILE: &str = "project.toml";
+
+impl Project {
+    /// Loads and checks `<dir>/project.toml`. Errors in the file are returned (naming the key);
+    /// warnings are left for [`Project::validate`].
+    pub fn load(dir: &Path) -> Result<Project, LoadError> {
+        let path = dir.join(PROJECT_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
+        let project = Project::parse(dir, &text).map_err(|message| LoadError::Parse { path: path.clone(), message })?;
+        let errors: Vec<Issue> = project.validate().into_iter().filter(|i| i.error).collect();
+        if errors.is_empty() { Ok(project) } else { Err(LoadError::Invalid { path, issues: errors }) }
+    }
+
+    /// Parses project TOML text without the sum checks.
+    pub fn parse(dir: &Path, text: &str) -> Result<Project, String> {
+        let file: ProjectFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        Ok(Project {
+            dir: dir.to_path_buf(),
+            info: file.project,
+            partners: file.partners,
+            cofinanciers: file.cofinanciers,
+            work_packages: file.work_packages,
+            indicators: file.indicators,
+            totals: file.totals,
+        })
+    }
+
+    /// The inbox folder.
+    pub fn inbox(&self) -> PathBuf {
+        self.dir.join(&self.info.inbox)
+    }
+
+    /// The default output folder.
+    pub fn output(&self) -> PathBuf {
+        self.dir.join(&self.info.output)
+    }
+
+    pub fn start_month(&self) -> Month {
+        Month::of(self.info.start)
+    }
+
+    pub fn end_month(&self) -> Month {
+        Month::of(self.info.end)
+    }
+
+    /// Support rate as a fraction (0.3992).
+    pub fn support_fraction(&self) -> Decimal {
+        percent(self.info.support_rate)
+    }
+
+    /// Indexation per year as a factor (1.024).
+    pub fn indexation_factor(&self) -> Decimal {
+        Decimal::ONE + percent(self.info.indexation)
+    }
+
+    /// Every organisation that reports, partners first, in project-file order.
+    pub fn orgs(&self) -> impl Iterator<Item = Org<'_>> {
+        self.partners.iter().map(Org::Partner).chain(self.cofinanciers.iter().map(Org::Cofinancier))
+    }
+
+    /// The organisation reporting in `folder`.
+    pub fn org_by_folder(&self, folder: &str) -> Option<Org<'_>> {
+        self.orgs().find(|o| o.folder() == folder)
+    }
+
+    /// The organisation with this organisationsnummer.
+    pub fn org_by_nr(&self, nr: &OrgNr) -> Option<Org<'_>> {
+        self.orgs().find(|o| o.org_nr() == nr)
+    }
+
+    /// Every activity with its work package, in plan order.
+    pub fn activities(&self) -> impl Iterator<Item = (&WorkPackage, &Activity)> {
+        self.work_packages.iter().flat_map(|wp| wp.activities.iter().map(move |a| (wp, a)))
+    }
+
+    /// The activity with this code.
+    pub fn activity(&self, code: &str) -> Option<&Activity> {
+        self.activities().map(|(_, a)| a).find(|a| a.code == code)
+    }
+
+    /// Sum of the partners' cost budgets (summa kostnader).
+    pub fn budget_costs(&self) -> Decimal {
+        self.partners.iter().map(|p| p.budget.total()).sum()
+    }
+
+    /// Sum of the in-kind budgets (bidrag i annat än pengar).
+    pub fn budget_in_kind(&self) -> Decimal {
+        self.cofinanciers.iter().map(|c| c.in_kind_budget).sum()
+    }
+
+    /// Total cash co-financing (kontant medfinansiering).
+    pub fn budget_cash(&self) -> Decimal {
+        self.partners.iter().flat_map(|p| &p.cash).map(|c| c.amount).sum()
+    }
+
+    /// All checks of the project file: every sum against its parts, identifiers, dates.
+    pub fn validate(&self) -> Vec<Issue> {
+        let mut issues = Vec::new();
+        let mut err = |key: String, message: String| issues.push(Issue { error: true, key, message });
+        let info = &self.info;
+        if info.end <= info.start {
+            err("project.end".into(), format!("slutdatum {} ligger inte efter startdatum {}", info.end, info.start));
+        }
+        if info.support_rate <= Decimal::ZERO || info.support_rate > Decimal::ONE_HUNDRED {
+            err("project.support_rate".into(), format!("stödandelen {} % ska vara mellan 0 och 100", info.support_rate));
+        }
+        if info.hours_per_year == 0 {
+            err("project.hours_per_year".into(), "timmar per år får inte vara 0".into());
+        }
+        if self.partners.is_empty() {
+            err("partner".into(), "projektet saknar projektparter".into());
+        }
+        if !self.partners.iter().any(|p| p.folder == info.owner) {
+            err("project.owner".into(), format!("«{}» är ingen projektparts mapp", info.owner));
+        }
+        let mut folders = BTreeSet::new();
+        let mut numbers = BTreeSet::new();
+        for (i, org) in self.orgs().enumerate() {
+            let key = match org {
+                Org::Partner(_) => format!("partner[{}]", i + 1),
+                Org::Cofinancier(_) => format!("cofinancier[{}]", i + 1 - self.partners.len()),
+            };
+            if org.folder().is_empty() || org.folder().contains(['/', '\\']) || org.folder().starts_with('.') {
+                err(format!("{key}.folder"), format!("«{}» duger inte som mappnamn", org.folder()));
+            }
+            if !folders.insert(org.folder()) {
+                err(format!("{key}.folder"), format!("mappen «{}» används av två organisationer", org.folder()));
+            }
+            if !numbers.insert(org.org_nr().clone()) {
+                err(format!("{key}.org_nr"), format!("organisationsnumret {} förekommer två gånger", org.org_nr()));
+            }
+            let on_costs = org.on_cost_fraction();
+            if on_costs < Decimal::ZERO || on_costs > Decimal::ONE {
+                err(format!("{key}.on_costs"), "lönebikostnaden ska vara mellan 0 och 100 %".into());
+            }
+            let fr = org.flat_rate();
+            let max = match fr.model {
+                FlatRateModel::RemainingCosts => Decimal::from(40),
+                FlatRateModel::Indirect => Decimal::from(15),
+                FlatRateModel::None => Decimal::ZERO,
+            };
+            if fr.rate < Decimal::ZERO || fr.rate > max {
+                err(format!("{key}.flat_rate.rate"), format!("schablonen {} % är större än modellen tillåter ({max} %)", fr.rate));
+            }
+        }
+        for (i, c) in self.cofinanciers.iter().enumerate() {
+            if !self.partners.iter().any(|p| p.folder == c.counted_with) {
+                err(format!("cofinancier[{}].counted_with", i + 1), format!("«{}» är ingen projektparts mapp", c.counted_with));
+            }
+        }
+        let mut codes = BTreeSet::new();
+        for (w, wp) in self.work_packages.iter().enumerate() {
+            let key = format!("work_package[{}]", w + 1);
+            if wp.start < info.start || wp.end > info.end || wp.end < wp.start {
+                err(format!("{key}.end"), format!("arbetspaket {} {}–{} ligger utanför projektets tid", wp.code, wp.start, wp.end));
+            }
+            for (a, act) in wp.activities.iter().enumerate() {
+                let akey = format!("{key}.activity[{}]", a + 1);
+                if !codes.insert(act.code.as_str()) {
+                    err(format!("{akey}.code"), format!("aktivitetskoden {} förekommer två gånger", act.code));
+                }
+                if !act.code.starts_with(&format!("{}.", wp.code)) {
+                    err(format!("{akey}.code"), format!("aktivitet {} hör inte till arbetspaket {}", act.code, wp.code));
+                }
+                if act.start < info.start || act.end > info.end || act.end < act.start {
+                    err(format!("{akey}.end"), format!("aktivitet {} {}–{} ligger utanför projektets tid", act.code, act.start, act.end));
+                }
+            }
+        }
+        drop(err);
+        self.check_sums(&mut issues);
+        issues
+    }
+
+    /// The sum-against-parts checks, separate so the reader sees each rule once.
+    fn check_sums(&self, issues: &mut Vec<Issue>) {
+        let t = &self.totals;
+        let mut sums = vec![
+            sum_issue(true, "totals.costs", "projektparternas kostnader", t.costs, self.budget_costs()),
+            sum_issue(true, "totals.in_kind", "bidrag i annat än pengar", t.in_kind, self.budget_in_kind()),
+            sum_issue(true, "totals.total", "kostnader och bidrag i annat än pengar", t.total, t.costs + t.in_kind),
+            sum_issue(
+                true,
+                "totals.cofinancing",
+                "kontant medfinansiering och bidrag i annat än pengar",
+                t.cofinancing,
+                self.budget_cash() + self.budget_in_kind(),
+            ),
+            sum_issue(true, "totals.support", "stödet per projektpart", t.support, self.partners.iter().map(|p| p.support).sum()),
+            sum_issue(true, "project.approved_support", "stödet enligt totals", self.info.approved_support, t.support),
+            sum_issue(true, "totals.total", "medfinansiering och stöd", t.total, t.cofinancing + t.support),
+        ];
+        for (i, p) in self.partners.iter().enumerate() {
+            let key = format!("partner[{}]", i + 1);
+            let in_kind: Decimal =
+                self.cofinanciers.iter().filter(|c| c.counted_with == p.folder).map(|c| c.in_kind_budget).sum();
+            let financing = p.cash.iter().map(|c| c.amount).sum::<Decimal>() + in_kind + p.support;
+            sums.push(sum_issue(
+                true,
+                &format!("{key}.support"),
+                &format!("{}: finansieringen (kontant, annat än pengar, stöd)", p.name),
+                p.budget.total() + in_kind,
+                financing,
+            ));
+            if p.flat_rate.model != FlatRateModel::None {
+                // The application rounds the flat rate to whole kronor.
+                let expected = round2(p.budget.staff * percent(p.flat_rate.rate)).round();
+                if (expected - p.budget.flat_rate).abs() > Decimal::ONE {
+                    sums.push(sum_issue(
+                        false,
+                        &format!("{key}.budget.flat_rate"),
+                        &format!("{}: personal × schablon {} %", p.name, p.flat_rate.rate),
+                        p.budget.flat_rate,
+                        expected,
+                    ));
+                }
+            }
+            if p.flat_rate.model == FlatRateModel::RemainingCosts && !p.budget.other.is_zero() {
+                issues.push(Issue {
+                    error: true,
+                    key: format!("{key}.budget.other"),
+                    message: format!("{} har 40 %-modellen och får inte budgetera övriga kostnader", p.name),
+                });
+            }
+        }
+        for (w, wp) in self.work_packages.iter().enumerate() {
+            let sum: Decimal = wp.activities.iter().map(|a| a.budget).sum();
+            sums.push(sum_issue(
+                true,
+                &format!("work_package[{}].budget", w + 1),
+                &format!("aktiviteterna i arbetspaket {}", wp.code),
+                wp.budget,
+                sum,
+            ));
+        }
+        // The application's activity plan need not add up to the budget to the krona: report it.
+        let activities: Decimal = self.activities().map(|(_, a)| a.budget).sum();
+        sums.push(sum_issue(false, "work_package", "aktiviteterna", t.total, activities));
+        issues.extend(sums.into_iter().flatten());
+        let rate = if t.total.is_zero() { Decimal::ZERO } else { (t.support / t.total * Decimal::ONE_HUNDRED).round_dp(2) };
+        if rate != self.info.support_rate.round_dp(2) {
+            issues.push(Issue {
+                error: false,
+                key: "project.support_rate".into(),
+                message: format!("stöd / totala kostnader är {rate} %, inte {} %", self.info.support_rate),
+            });
+        }
+    }
+
+    /// Budget per activity code, for lookups.
+    pub fn activity_budgets(&self) -> BTreeMap<&str, Decimal> {
+        self.activities().map(|(_, a)| (a.code.as_str(), a.budget)).collect()
+    }
+}
+
+/// An issue when `parts` does not add up to `stated`, saying by how much.
+fn sum_issue(error: bool, key: &str, what: &str, stated: Decimal, parts: Decimal) -> Option<Issue> {
+    (stated != parts).then(|| {
+        let diff = parts - stated;
+        let dir = if diff < Decimal::ZERO { "mindre" } else { "mer" };
+        Issue {
+            error,
+            key: key.to_string(),
+            message: format!(
+                "{what} summerar till {}, {} {dir} än {}",
+                sv_kr_whole(parts),
+                sv_kr_whole(diff.abs()),
+                sv_kr_whole(stated)
+            ),
+        }
+    })
+}

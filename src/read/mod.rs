@@ -1,0 +1,238 @@
+//! Read: one partner workbook (`.xlsx` bytes) → typed rows, each carrying its place, plus findings.
+//!
+//! The stage is project-agnostic: it knows the contract of `spec/partner-workbook.md` and nothing
+//! of budgets or activity plans. [`read_workbook`] first lets [`guard`] vet the zip container,
+//! then streams each contract sheet through calamine into a [`grid::Grid`], finds its header row,
+//! and converts cells at the one border ([`value`]) into the validated row types below. A cell
+//! that cannot be read becomes a finding at that cell and its row is left out; a file that cannot
+//! be read at all becomes `FILE_UNREADABLE`. A panic inside the parser is caught and reported the
+//! same way, so one file never takes the run down.
+
+pub mod grid;
+pub mod guard;
+pub mod value;
+mod workbook;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::contract::{Column, Label, Sheet};
+use crate::finding::{Code, Finding, Place, cell_ref};
+use crate::ids::{OrgNr, Personnummer};
+use crate::money::Hours;
+use crate::month::Month;
+
+pub use guard::Limits;
+pub use value::When;
+pub use workbook::read_workbook;
+
+/// Where a row is: its contract sheet and 0-based row index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Loc {
+    pub sheet: Sheet,
+    pub row: u32,
+}
+
+/// How a sheet was laid out in this workbook: its own name and where each column was found.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub name: String,
+    pub header_row: u32,
+    pub columns: BTreeMap<Column, u32>,
+}
+
+/// The `Uppgifter` sheet.
+#[derive(Debug, Clone, Default)]
+pub struct Info {
+    /// Projektpart as written.
+    pub partner_name: Option<String>,
+    /// Decides who the workbook is from; `None` when missing or invalid (a finding says which).
+    pub org_nr: Option<OrgNr>,
+    /// The month reported; `None` when missing or unreadable.
+    pub month: Option<Month>,
+    /// 1 unless given.
+    pub version: u32,
+    pub attested_by: Option<String>,
+    pub attested_on: Option<NaiveDate>,
+    /// The value cell of each label found, for findings about it later.
+    pub places: BTreeMap<Label, String>,
+}
+
+/// How a person's hours are reported (`Redovisning`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reporting {
+    /// `Tidrapport`: the hours of the time report.
+    TimeReport,
+    /// `Fast andel`: a fixed share of full time.
+    FixedShare,
+}
+
+impl Reporting {
+    pub fn swedish(self) -> &'static str {
+        match self {
+            Reporting::TimeReport => "Tidrapport",
+            Reporting::FixedShare => "Fast andel",
+        }
+    }
+}
+
+/// A row of `Personal`.
+#[derive(Debug, Clone)]
+pub struct PersonRow {
+    pub loc: Loc,
+    pub name: String,
+    pub pnr: Personnummer,
+    pub role: String,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    /// Månadslön: ordinary full-time monthly salary in the first month, kr.
+    pub salary: Decimal,
+    pub reporting: Reporting,
+    /// Andel (fraction) for fixed-share staff.
+    pub share: Option<Decimal>,
+    /// Sysselsättningsgrad (fraction), 1 unless given.
+    pub employment: Decimal,
+    /// Huvudaktivitet: where fixed-share hours go without time rows.
+    pub main_activity: Option<String>,
+}
+
+/// A row of `Tidrapport`.
+#[derive(Debug, Clone)]
+pub struct TimeRow {
+    pub loc: Loc,
+    pub name: String,
+    pub when: When,
+    pub activity: String,
+    pub hours: Hours,
+}
+
+/// A row of `Frånvaro`.
+#[derive(Debug, Clone)]
+pub struct AbsenceRow {
+    pub loc: Loc,
+    pub name: String,
+    pub month: Month,
+    pub hours: Hours,
+    pub reason: &'static str,
+}
+
+/// Gender of a participant (`Kön`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Gender {
+    Woman,
+    Man,
+    NotStated,
+}
+
+/// A row of `Deltagare`.
+#[derive(Debug, Clone)]
+pub struct ParticipantRow {
+    pub loc: Loc,
+    pub date: NaiveDate,
+    pub activity: String,
+    pub event: String,
+    pub org_nr: OrgNr,
+    pub org_name: String,
+    pub gender: Gender,
+}
+
+/// A row of `Indikatorer`.
+#[derive(Debug, Clone)]
+pub struct IndicatorRow {
+    pub loc: Loc,
+    pub name: String,
+    pub value: Decimal,
+    pub comment: String,
+}
+
+/// A row of `Lägesbeskrivning`.
+#[derive(Debug, Clone)]
+pub struct NarrativeRow {
+    pub loc: Loc,
+    pub activity: String,
+    pub done: String,
+    pub results: String,
+    pub deviations: String,
+}
+
+/// A row of `Övriga kostnader`.
+#[derive(Debug, Clone)]
+pub struct OtherCostRow {
+    pub loc: Loc,
+    pub voucher: String,
+    pub date: NaiveDate,
+    pub category: &'static str,
+    pub description: String,
+    pub activity: String,
+    pub amount: Decimal,
+}
+
+/// A workbook as read: the typed rows that passed the contract, and where everything was.
+#[derive(Debug, Clone, Default)]
+pub struct Workbook {
+    /// The file's label in places (path relative to the inbox).
+    pub file: String,
+    pub info: Info,
+    pub staff: Vec<PersonRow>,
+    pub time: Vec<TimeRow>,
+    pub absence: Vec<AbsenceRow>,
+    pub participants: Vec<ParticipantRow>,
+    pub indicators: Vec<IndicatorRow>,
+    pub narratives: Vec<NarrativeRow>,
+    pub other_costs: Vec<OtherCostRow>,
+    /// Names (normalised) whose `Personal` row had an error: their time is not costed, and not
+    /// reported a second time as `UNKNOWN_PERSON`.
+    pub broken_staff: BTreeSet<String>,
+    pub layouts: BTreeMap<Sheet, Layout>,
+}
+
+impl Workbook {
+    /// The place of `col` in the row at `loc`, in the sheet's own coordinates. When the column
+    /// is absent (an optional one), the row's first cell is named instead.
+    pub fn place(&self, loc: Loc, col: Column) -> Place {
+        let layout = self.layouts.get(&loc.sheet);
+        let name = layout.map_or(loc.sheet.name(), |l| l.name.as_str());
+        let c = layout.and_then(|l| l.columns.get(&col).copied()).unwrap_or(0);
+        Place::cell(&self.file, name, cell_ref(loc.row, c))
+    }
+
+    /// The place of an `Uppgifter` value, or of the sheet when the label is absent.
+    pub fn info_place(&self, label: Label) -> Place {
+        let name = self.layouts.get(&Sheet::Uppgifter).map_or("Uppgifter", |l| l.name.as_str());
+        match self.info.places.get(&label) {
+            Some(cell) => Place::cell(&self.file, name, cell.clone()),
+            None => Place { sheet: Some(name.to_string()), ..Place::file(&self.file) },
+        }
+    }
+}
+
+/// The result of reading one file: the workbook when it could be opened, and every finding.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOutcome {
+    pub workbook: Option<Workbook>,
+    pub findings: Vec<Finding>,
+}
+
+impl ReadOutcome {
+    /// A file that could not be read at all.
+    pub fn unreadable(file: &str, reason: &str) -> ReadOutcome {
+        ReadOutcome { workbook: None, findings: vec![Finding::new(Code::FileUnreadable, Place::file(file), reason)] }
+    }
+
+    /// Whether the workbook can be attributed to a partner and month at all.
+    pub fn usable(&self) -> bool {
+        self.workbook.as_ref().is_some_and(|w| w.info.org_nr.is_some() && w.info.month.is_some())
+    }
+}
+
+/// Normalises a person's name for matching between sheets: trimmed, single spaces, lower case.
+pub fn name_key(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Normalises an activity code: `1,1` and ` 1.1 ` are `1.1`.
+pub fn activity_code(text: &str) -> String {
+    text.trim().replace(',', ".")
+}

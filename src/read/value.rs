@@ -1,0 +1,332 @@
+//! Raw cell values as found, and the one border where they become trusted types.
+//!
+//! [`Raw`] is what calamine gives for a cell plus the one formatting fact we need (a percent
+//! format). Every tolerance rule of `spec/partner-workbook.md` lives in the conversion functions
+//! below: Swedish number text, percentages in each form, dates as cells, serials or text, months,
+//! time-formatted hours, Excel error cells. Each returns the Swedish reason on failure, for the
+//! caller to turn into a `BAD_VALUE` finding at the cell.
+
+use calamine::{DataRef, ExcelDateTime, ExcelDateTimeType};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::money::{Hours, parse_sv_number};
+use crate::month::{Month, SWEDISH_MONTHS};
+
+/// A cell value as read, before any interpretation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Raw {
+    Text(String),
+    /// A number cell; `percent` when its number format shows it as a percentage.
+    Number { value: f64, percent: bool },
+    Bool(bool),
+    /// A number cell with a date, time or duration format.
+    DateTime(ExcelDateTime),
+    /// An ISO 8601 date/time cell (`t="d"`).
+    Iso(String),
+    /// An Excel error value such as `#REF!`.
+    Error(String),
+}
+
+impl Raw {
+    /// Converts calamine's value; `None` for an empty cell or blank text.
+    pub fn from_calamine(value: DataRef<'_>, percent: bool) -> Option<Raw> {
+        Some(match value {
+            DataRef::Empty => return None,
+            DataRef::String(s) => return text_raw(&s),
+            DataRef::SharedString(s) => return text_raw(s),
+            DataRef::Int(i) => Raw::Number { value: i as f64, percent },
+            DataRef::Float(f) => Raw::Number { value: f, percent },
+            DataRef::Bool(b) => Raw::Bool(b),
+            DataRef::DateTime(dt) => Raw::DateTime(dt),
+            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Raw::Iso(s),
+            DataRef::Error(e) => Raw::Error(e.to_string()),
+        })
+    }
+}
+
+fn text_raw(s: &str) -> Option<Raw> {
+    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}');
+    (!t.is_empty()).then(|| Raw::Text(t.to_string()))
+}
+
+/// Result of a conversion: the value or a Swedish reason.
+pub type Conv<T> = Result<T, String>;
+
+fn error_cell(e: &str) -> String {
+    format!("cellen innehåller felvärdet {e} (en formel som inte går att räkna ut); rätta formeln eller skriv in värdet")
+}
+
+/// A number from a number cell, exactly as Excel wrote it (shortest round-trip text).
+///
+/// calamine hands numbers over as binary floating point; this is the border where they become
+/// exact decimals again. Excel writes at most 17 significant digits, which the shortest
+/// round-trip text reproduces.
+fn decimal_of_float(v: f64) -> Conv<Decimal> {
+    if !v.is_finite() {
+        return Err("talet går inte att läsa".into());
+    }
+    v.to_string().parse::<Decimal>().map_err(|_| format!("talet {v} är för stort eller för litet"))
+}
+
+/// Text for a text column. Numbers are written without a trailing `.0`.
+pub fn text(raw: &Raw) -> Conv<String> {
+    match raw {
+        Raw::Text(s) => Ok(s.clone()),
+        Raw::Number { value, .. } => decimal_of_float(*value).map(|d| d.normalize().to_string()),
+        Raw::Bool(b) => Ok(if *b { "SANT" } else { "FALSKT" }.into()),
+        Raw::DateTime(_) | Raw::Iso(_) => date(raw).map(|d| d.to_string()),
+        Raw::Error(e) => Err(error_cell(e)),
+    }
+}
+
+/// A decimal number: a number cell, or text such as `1 234,50 kr`.
+pub fn decimal(raw: &Raw) -> Conv<Decimal> {
+    match raw {
+        Raw::Number { value, .. } => decimal_of_float(*value),
+        Raw::Text(s) => parse_sv_number(s).ok_or_else(|| format!("«{s}» är inget tal")),
+        Raw::Error(e) => Err(error_cell(e)),
+        Raw::DateTime(_) | Raw::Iso(_) => Err("cellen är formaterad som datum eller tid, inte som tal".into()),
+        Raw::Bool(_) => Err("cellen innehåller SANT/FALSKT, inte ett tal".into()),
+    }
+}
+
+/// An amount in kronor: at least 0 and at most two decimals.
+pub fn amount(raw: &Raw) -> Conv<Decimal> {
+    let d = decimal(raw)?;
+    if d.is_sign_negative() && !d.is_zero() {
+        return Err(format!("beloppet {d} är negativt"));
+    }
+    if d.normalize().scale() > 2 {
+        return Err(format!("beloppet {d} har fler än två decimaler; ange kronor och ören"));
+    }
+    Ok(d)
+}
+
+/// A share as a fraction (0.5 for 50 %): `50`, `50 %`, `50%`, `0,5`, or 0.5 in a percent cell.
+///
+/// A plain number above 1 is percent; a plain number from 0 to 1 is already a fraction (nobody
+/// works 0.5 % in a project, while 0,5 meaning half is common). Must be above 0 and at most 100 %.
+pub fn share(raw: &Raw) -> Conv<Decimal> {
+    let fraction = match raw {
+        Raw::Number { value, percent: true } => decimal_of_float(*value)?,
+        Raw::Text(s) if s.trim_end().ends_with('%') => {
+            let n = s.trim_end().trim_end_matches('%');
+            parse_sv_number(n).ok_or_else(|| format!("«{s}» är ingen procentsats"))? / Decimal::ONE_HUNDRED
+        }
+        _ => {
+            let n = decimal(raw)?;
+            if n > Decimal::ONE { n / Decimal::ONE_HUNDRED } else { n }
+        }
+    };
+    if fraction <= Decimal::ZERO || fraction > Decimal::ONE {
+        return Err(format!("andelen {} % ska vara större än 0 och högst 100", (fraction * Decimal::ONE_HUNDRED).normalize()));
+    }
+    Ok(fraction)
+}
+
+/// Serial numbers accepted as dates: 2000-01-01 to 2099-12-31. Anything else typed in a date
+/// column is far more likely a mistake than a date.
+const SERIAL_RANGE: std::ops::RangeInclusive<f64> = 36526.0..=73050.0;
+
+fn date_of_serial(dt: &ExcelDateTime) -> Option<NaiveDate> {
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
+}
+
+/// A date: a date cell, a serial number, or text `YYYY-MM-DD` (also `YYYY-MM-DD hh:mm`).
+pub fn date(raw: &Raw) -> Conv<NaiveDate> {
+    match raw {
+        Raw::DateTime(dt) if dt.is_datetime() && dt.as_f64() >= 1.0 => {
+            date_of_serial(dt).ok_or_else(|| "datumet går inte att läsa".into())
+        }
+        Raw::DateTime(_) => Err("cellen innehåller en tid, inte ett datum".into()),
+        Raw::Number { value, .. } if SERIAL_RANGE.contains(value) => {
+            date_of_serial(&ExcelDateTime::new(*value, ExcelDateTimeType::DateTime, false))
+                .ok_or_else(|| "datumet går inte att läsa".into())
+        }
+        Raw::Number { value, .. } => Err(format!("{value} är inget datum; skriv ÅÅÅÅ-MM-DD")),
+        Raw::Iso(s) | Raw::Text(s) => parse_date_text(s).ok_or_else(|| format!("«{s}» är inget datum; skriv ÅÅÅÅ-MM-DD")),
+        Raw::Error(e) => Err(error_cell(e)),
+        Raw::Bool(_) => Err("cellen innehåller SANT/FALSKT, inte ett datum".into()),
+    }
+}
+
+fn parse_date_text(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    let day = s.split(['T', ' ']).next().unwrap_or(s);
+    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(day, "%Y%m%d"))
+        .ok()
+        .filter(|d| (2000..=2099).contains(&chrono::Datelike::year(d)))
+}
+
+/// A month: text `YYYY-MM`, a Swedish month name with year (`januari 2025`, `jan 2025`), or any
+/// date in the month (cell, serial or text).
+pub fn month(raw: &Raw) -> Conv<Month> {
+    if let Raw::Text(s) = raw {
+        if let Some(m) = parse_month_text(s) {
+            return Ok(m);
+        }
+    }
+    date(raw).map(Month::of).map_err(|_| match raw {
+        Raw::Error(e) => error_cell(e),
+        _ => format!("«{}» är ingen månad; skriv ÅÅÅÅ-MM", text(raw).unwrap_or_default()),
+    })
+}
+
+/// `YYYY-MM` or a Swedish month name and year; `None` otherwise.
+pub fn parse_month_text(s: &str) -> Option<Month> {
+    let s = s.trim();
+    if let Ok(m) = s.parse::<Month>() {
+        return Some(m);
+    }
+    let lower = s.to_lowercase();
+    let mut words = lower.split_whitespace();
+    let (name, year) = (words.next()?, words.next()?);
+    if words.next().is_some() {
+        return None;
+    }
+    let name = name.trim_end_matches('.');
+    let index = SWEDISH_MONTHS.iter().position(|m| *m == name || (name.len() >= 3 && m.starts_with(name)))?;
+    Month::new(year.parse().ok()?, index as u32 + 1)
+}
+
+/// A date or a month, as a time-report row allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum When {
+    Day(NaiveDate),
+    Month(Month),
+}
+
+impl When {
+    pub fn month(self) -> Month {
+        match self {
+            When::Day(d) => Month::of(d),
+            When::Month(m) => m,
+        }
+    }
+}
+
+/// A time-report date: `YYYY-MM` (or a month name) is a month, anything else must be a date.
+pub fn when(raw: &Raw) -> Conv<When> {
+    if let Raw::Text(s) = raw {
+        if let Some(m) = parse_month_text(s) {
+            return Ok(When::Month(m));
+        }
+    }
+    date(raw).map(When::Day).map_err(|e| format!("{e} (eller ÅÅÅÅ-MM för en hel månad)"))
+}
+
+/// Hours: a number, text (`7,5`, `7.5 h`), or a time/duration (`7:30` is 7.5 hours, whether a
+/// time-formatted cell holding 0.3125 of a day or the text `7:30`). At least 0.
+pub fn hours(raw: &Raw) -> Conv<Hours> {
+    let h = match raw {
+        Raw::DateTime(dt) if dt.is_duration() || dt.as_f64() < 1.0 => {
+            Hours::from_minutes((dt.as_f64() * 1440.0).round() as i64)
+        }
+        Raw::DateTime(_) => return Err("cellen innehåller ett datum, inte ett antal timmar".into()),
+        Raw::Iso(s) => return Err(format!("«{s}» är inget antal timmar")),
+        Raw::Text(s) => hours_text(s)?,
+        _ => Hours::from_decimal(decimal(raw)?),
+    };
+    if h.is_negative() {
+        return Err("antalet timmar är negativt".into());
+    }
+    Ok(h)
+}
+
+fn hours_text(s: &str) -> Conv<Hours> {
+    let lower = s.trim().to_lowercase();
+    let t = ["timmar", "tim", "h"]
+        .iter()
+        .find_map(|suf| lower.strip_suffix(suf))
+        .unwrap_or(&lower)
+        .trim();
+    if let Some((h, m)) = t.split_once(':') {
+        let h: i64 = h.trim().parse().map_err(|_| format!("«{s}» är inget antal timmar"))?;
+        let m: i64 = m.trim().parse().map_err(|_| format!("«{s}» är inget antal timmar"))?;
+        if !(0..60).contains(&m) || h < 0 {
+            return Err(format!("«{s}» är inget antal timmar"));
+        }
+        return Ok(Hours::from_minutes(h * 60 + m));
+    }
+    parse_sv_number(t).map(Hours::from_decimal).ok_or_else(|| format!("«{s}» är inget antal timmar"))
+}
+
+/// A whole number ≥ 1 (the workbook version).
+pub fn whole(raw: &Raw) -> Conv<u32> {
+    let d = decimal(raw)?;
+    if d.fract().is_zero() && d >= Decimal::ONE && d <= Decimal::from(1_000_000) {
+        Ok(d.trunc().to_string().parse().unwrap_or(1))
+    } else {
+        Err(format!("«{d}» är inget heltal från 1 och uppåt"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    fn num(v: f64) -> Raw {
+        Raw::Number { value: v, percent: false }
+    }
+    fn txt(s: &str) -> Raw {
+        Raw::Text(s.into())
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(decimal(&num(0.1)).unwrap(), dec!(0.1));
+        assert_eq!(decimal(&num(45000.0)).unwrap(), dec!(45000));
+        assert_eq!(decimal(&txt("1 234,50 kr")).unwrap(), dec!(1234.50));
+        assert!(decimal(&Raw::Error("#REF!".into())).unwrap_err().contains("#REF!"));
+        assert!(amount(&num(-1.0)).is_err());
+        assert!(amount(&num(1.005)).is_err());
+    }
+
+    #[test]
+    fn shares() {
+        assert_eq!(share(&num(50.0)).unwrap(), dec!(0.5));
+        assert_eq!(share(&txt("50 %")).unwrap(), dec!(0.5));
+        assert_eq!(share(&txt("50%")).unwrap(), dec!(0.5));
+        assert_eq!(share(&txt("0,5")).unwrap(), dec!(0.5));
+        assert_eq!(share(&Raw::Number { value: 0.5, percent: true }).unwrap(), dec!(0.5));
+        assert_eq!(share(&num(100.0)).unwrap(), dec!(1));
+        assert_eq!(share(&num(1.0)).unwrap(), dec!(1));
+        assert!(share(&num(0.0)).is_err());
+        assert!(share(&num(150.0)).is_err());
+    }
+
+    #[test]
+    fn dates_and_months() {
+        let d = NaiveDate::from_ymd_opt(2025, 1, 15).unwrap();
+        assert_eq!(date(&num(45672.0)).unwrap(), d);
+        assert_eq!(date(&txt("2025-01-15")).unwrap(), d);
+        assert_eq!(date(&txt("2025-01-15 00:00:00")).unwrap(), d);
+        assert_eq!(date(&Raw::Iso("2025-01-15T00:00:00".into())).unwrap(), d);
+        assert_eq!(date(&Raw::DateTime(ExcelDateTime::new(45672.0, ExcelDateTimeType::DateTime, false))).unwrap(), d);
+        assert!(date(&num(2025.0)).is_err());
+        let m = Month::new(2025, 1).unwrap();
+        assert_eq!(month(&txt("2025-01")).unwrap(), m);
+        assert_eq!(month(&txt("januari 2025")).unwrap(), m);
+        assert_eq!(month(&txt("Jan 2025")).unwrap(), m);
+        assert_eq!(month(&num(45672.0)).unwrap(), m);
+        assert_eq!(when(&txt("2025-01")).unwrap(), When::Month(m));
+        assert_eq!(when(&txt("2025-01-15")).unwrap(), When::Day(d));
+    }
+
+    #[test]
+    fn hours_from_times() {
+        let time = |v: f64, t| Raw::DateTime(ExcelDateTime::new(v, t, false));
+        assert_eq!(hours(&time(0.3125, ExcelDateTimeType::DateTime)).unwrap(), Hours::from_decimal(dec!(7.5)));
+        assert_eq!(hours(&time(1.5, ExcelDateTimeType::TimeDelta)).unwrap(), Hours::from_decimal(dec!(36)));
+        assert_eq!(hours(&txt("7:30")).unwrap(), Hours::from_decimal(dec!(7.5)));
+        assert_eq!(hours(&txt("7,5 h")).unwrap(), Hours::from_decimal(dec!(7.5)));
+        assert_eq!(hours(&txt("7:20")).unwrap(), Hours::from_minutes(440));
+        assert!(hours(&time(45672.0, ExcelDateTimeType::DateTime)).is_err());
+        assert!(hours(&num(-2.0)).is_err());
+        assert!(hours(&txt("7:75")).is_err());
+    }
+}
