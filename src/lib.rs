@@ -20,3 +20,8 @@ pub mod money;
 pub mod month;
 pub mod project;
 pub mod read;
+pub mod intake;
+pub mod ledger;
+pub mod reconcile;
+pub mod emit;
+pub mod pipeline;

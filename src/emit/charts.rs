@@ -1,0 +1,1 @@
+//! Charts as PNG images for the reports. SCAFFOLD: being written (issue 6).

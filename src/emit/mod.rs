@@ -1,0 +1,75 @@
+//! Emit: the reconciled figures → the claim workbook, the Word reports, the receipts and
+//! `summary.json`.
+//!
+//! Renderers are thin: each turns a [`Figures`] into bytes and computes nothing (a number they
+//! need comes from the model). [`write_run`] writes a run's outputs into its folder, each file
+//! atomically ([`atomic::write_atomic`]), `summary.json` last.
+
+pub mod atomic;
+pub mod charts;
+pub mod claim;
+pub mod receipt;
+pub mod report;
+pub mod summary;
+
+use std::path::{Path, PathBuf};
+
+use crate::project::Project;
+use crate::reconcile::model::Figures;
+
+/// Why an output could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum EmitError {
+    #[error("kan inte skriva {0}: {1}")]
+    Io(PathBuf, std::io::Error),
+    #[error("kan inte skapa Excel-filen: {0}")]
+    Xlsx(String),
+    #[error("kan inte skapa Word-filen: {0}")]
+    Docx(String),
+    #[error("kan inte rita diagrammet: {0}")]
+    Chart(String),
+    #[error("mallen {0} går inte att läsa: {1}")]
+    Template(PathBuf, String),
+}
+
+/// The claim workbook's file name for a period.
+pub fn claim_name(figures: &Figures) -> String {
+    format!("ansokan-{}.xlsx", figures.period.slug())
+}
+
+/// The progress report's file name for a period.
+pub fn progress_name(figures: &Figures) -> String {
+    format!("lagesrapport-{}.docx", figures.period.slug())
+}
+
+/// Name of the final report.
+pub const FINAL_REPORT: &str = "slutrapport.docx";
+
+fn write(path: PathBuf, bytes: &[u8]) -> Result<PathBuf, EmitError> {
+    atomic::write_atomic(&path, bytes).map_err(|e| EmitError::Io(path.clone(), e))?;
+    Ok(path)
+}
+
+/// Writes a run's outputs into `out`: claim workbook, progress report, a receipt per partner
+/// folder, and `summary.json` last. Returns the paths written.
+pub fn write_run(project: &Project, figures: &Figures, out: &Path) -> Result<Vec<PathBuf>, EmitError> {
+    let mut written = Vec::new();
+    written.push(write(out.join(claim_name(figures)), &claim::render(figures)?)?);
+    let texts = report::Texts::load(&project.dir)?;
+    written.push(write(out.join(progress_name(figures)), &report::progress(figures, &texts)?)?);
+    for org in &figures.orgs {
+        let text = receipt::render(figures, &org.folder);
+        written.push(write(out.join("kvitto").join(format!("{}.txt", org.folder)), text.as_bytes())?);
+    }
+    written.push(write(out.join("summary.json"), &summary::render(figures))?);
+    Ok(written)
+}
+
+/// Writes the final report (and its `summary.json`) into `out`.
+pub fn write_final(project: &Project, figures: &Figures, out: &Path) -> Result<Vec<PathBuf>, EmitError> {
+    let texts = report::Texts::load(&project.dir)?;
+    Ok(vec![
+        write(out.join(FINAL_REPORT), &report::final_report(figures, &texts)?)?,
+        write(out.join("summary.json"), &summary::render(figures))?,
+    ])
+}

@@ -1,0 +1,245 @@
+//! `summary.json`: the machine-readable result, with exactly the keys and meanings of
+//! `spec/outputs.md`. Amounts are strings with two decimals, hours strings with up to two.
+//! Keys added beyond the spec: `partners[].folder`, `files[].folder`, `files[].note`,
+//! `totals.support_uncapped`, `support` (approved, claimed before, claimed total, remaining),
+//! `indicators[].code`, `indicators[].unit`.
+
+use serde::Serialize;
+
+use crate::finding::Finding;
+use crate::money::{amount_str, hours_str};
+use crate::reconcile::model::Figures;
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    project: Project<'a>,
+    period: Period,
+    partners: Vec<Partner<'a>>,
+    in_kind: Vec<InKind<'a>>,
+    activities: Vec<Activity<'a>>,
+    totals: Totals,
+    support: Support,
+    indicators: Vec<Indicator<'a>>,
+    findings: Vec<FindingOut<'a>>,
+    files: Vec<File<'a>>,
+}
+
+#[derive(Serialize)]
+struct Project<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Period {
+    from: String,
+    to: String,
+}
+
+#[derive(Serialize)]
+struct Partner<'a> {
+    name: &'a str,
+    org_nr: &'a str,
+    folder: &'a str,
+    staff_costs: String,
+    flat_rate: String,
+    other_costs: String,
+    total: String,
+    hours: String,
+    cumulative_total: String,
+    budget_total: String,
+}
+
+#[derive(Serialize)]
+struct InKind<'a> {
+    name: &'a str,
+    org_nr: &'a str,
+    folder: &'a str,
+    kind: &'a str,
+    hours: String,
+    value: String,
+    cumulative_value: String,
+    budget: String,
+}
+
+#[derive(Serialize)]
+struct Activity<'a> {
+    code: &'a str,
+    name: &'a str,
+    period: String,
+    cumulative: String,
+    budget: String,
+}
+
+#[derive(Serialize)]
+struct Totals {
+    staff_costs: String,
+    flat_rate: String,
+    other_costs: String,
+    in_kind: String,
+    eligible: String,
+    support_rate: String,
+    support: String,
+    support_uncapped: String,
+}
+
+#[derive(Serialize)]
+struct Support {
+    approved: String,
+    claimed_before: String,
+    claimed_total: String,
+    remaining: String,
+    capped: bool,
+}
+
+#[derive(Serialize)]
+struct Indicator<'a> {
+    name: &'a str,
+    code: &'a str,
+    unit: &'a str,
+    target: String,
+    period: String,
+    cumulative: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    women: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    men: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_stated: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    code: &'a str,
+    severity: &'a str,
+    partner: Option<&'a str>,
+    file: Option<&'a str>,
+    sheet: Option<&'a str>,
+    cell: Option<&'a str>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct File<'a> {
+    path: &'a str,
+    partner: Option<&'a str>,
+    folder: Option<&'a str>,
+    month: Option<String>,
+    version: Option<u32>,
+    sha256: &'a str,
+    status: String,
+    note: &'a str,
+}
+
+/// Renders `summary.json` (pretty-printed, trailing newline).
+pub fn render(f: &Figures) -> Vec<u8> {
+    let name_of = |folder: &str| f.orgs.iter().find(|o| o.folder == folder).map(|o| o.name.as_str());
+    let summary = Summary {
+        project: Project { id: &f.project_id, name: &f.project_name },
+        period: Period { from: f.period.from.to_string(), to: f.period.to.to_string() },
+        partners: f
+            .partners()
+            .map(|o| Partner {
+                name: &o.name,
+                org_nr: &o.org_nr,
+                folder: &o.folder,
+                staff_costs: amount_str(o.period.staff),
+                flat_rate: amount_str(o.period.flat_rate),
+                other_costs: amount_str(o.period.other),
+                total: amount_str(o.period.total()),
+                hours: hours_str(o.hours_period),
+                cumulative_total: amount_str(o.cumulative.total()),
+                budget_total: amount_str(o.budget_total.budget),
+            })
+            .collect(),
+        in_kind: f
+            .cofinanciers()
+            .map(|o| InKind {
+                name: &o.name,
+                org_nr: &o.org_nr,
+                folder: &o.folder,
+                kind: o.kind.as_str(),
+                hours: hours_str(o.hours_period),
+                value: amount_str(o.period.total()),
+                cumulative_value: amount_str(o.cumulative.total()),
+                budget: amount_str(o.budget_total.budget),
+            })
+            .collect(),
+        activities: f
+            .activities
+            .iter()
+            .map(|a| Activity {
+                code: &a.code,
+                name: &a.name,
+                period: amount_str(a.period),
+                cumulative: amount_str(a.cumulative),
+                budget: amount_str(a.budget.budget),
+            })
+            .collect(),
+        totals: Totals {
+            staff_costs: amount_str(f.totals.staff),
+            flat_rate: amount_str(f.totals.flat_rate),
+            other_costs: amount_str(f.totals.other),
+            in_kind: amount_str(f.totals.in_kind),
+            eligible: amount_str(f.totals.eligible),
+            support_rate: f.totals.support_rate.normalize().to_string(),
+            support: amount_str(f.totals.support),
+            support_uncapped: amount_str(f.totals.support_uncapped),
+        },
+        support: Support {
+            approved: amount_str(f.support.approved),
+            claimed_before: amount_str(f.support.claimed_before),
+            claimed_total: amount_str(f.support.claimed_total),
+            remaining: amount_str(f.support.remaining),
+            capped: f.support.capped,
+        },
+        indicators: f
+            .indicators
+            .iter()
+            .map(|i| Indicator {
+                name: &i.name,
+                code: &i.code,
+                unit: &i.unit,
+                target: i.target.normalize().to_string(),
+                period: i.period.normalize().to_string(),
+                cumulative: i.cumulative.normalize().to_string(),
+                women: i.gender.map(|g| g.women),
+                men: i.gender.map(|g| g.men),
+                not_stated: i.gender.map(|g| g.not_stated),
+            })
+            .collect(),
+        findings: f
+            .findings
+            .iter()
+            .map(|x: &Finding| FindingOut {
+                code: x.code.as_str(),
+                severity: match x.severity {
+                    crate::finding::Severity::Error => "error",
+                    crate::finding::Severity::Warning => "warning",
+                },
+                partner: x.place.partner.as_deref().and_then(name_of),
+                file: x.place.file.as_deref(),
+                sheet: x.place.sheet.as_deref(),
+                cell: x.place.cell.as_deref(),
+                message: &x.message,
+            })
+            .collect(),
+        files: f
+            .files
+            .iter()
+            .map(|x| File {
+                path: &x.path,
+                partner: x.org_name.as_deref(),
+                folder: x.folder.as_deref(),
+                month: x.month.map(|m| m.to_string()),
+                version: x.version,
+                sha256: &x.sha256,
+                status: x.status.to_string(),
+                note: &x.note,
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_vec_pretty(&summary).unwrap_or_default();
+    out.push(b'\n');
+    out
+}

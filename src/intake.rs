@@ -1,0 +1,335 @@
+//! Intake: the shared inbox → the list of files, and later, which workbook counts for each
+//! partner and month.
+//!
+//! [`scan`] walks the inbox and sorts what it finds: workbooks to read, files in the wrong format
+//! (`WRONG_FORMAT`, "spara som .xlsx"), files to ignore (Office lock files `~$*`, hidden and
+//! temporary files) and files outside every partner's folder. Listing order never matters: the
+//! result is sorted by path. After the workbooks are read, [`select`] applies "Which workbooks
+//! count" of `spec/rules.md`: the organisationsnummer decides the partner (`WRONG_FOLDER`,
+//! `UNKNOWN_PARTNER`), the highest `Version` counts, equal versions with different content are
+//! `DUPLICATE_SUBMISSION`, byte-identical copies count once, and in a claim a workbook without
+//! attestation is left out (`NOT_ATTESTED`). Months already in a submitted claim stay pinned to
+//! the workbook used then (`CHANGED_AFTER_CLAIM`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::finding::{Code, Finding, Place};
+use crate::ids::OrgNr;
+use crate::month::Month;
+use crate::project::Project;
+
+/// What a file in the inbox is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileKind {
+    /// An `.xlsx` file in a partner's folder: to be read.
+    Workbook,
+    /// `.xls`, `.ods`, `.csv`, `.xlsm`, `.xlsb`: reported, not read.
+    WrongFormat,
+    /// Lock, hidden, temporary or unrelated file: listed as ignored, with the reason.
+    Ignored(&'static str),
+    /// A file in no partner's folder: reported, not read.
+    OutsideFolders,
+}
+
+/// A file found in the inbox.
+#[derive(Debug, Clone)]
+pub struct InboxFile {
+    pub path: PathBuf,
+    /// Path relative to the inbox, `/`-separated: the name used in every output.
+    pub rel: String,
+    /// The partner folder it lies in, if any.
+    pub folder: Option<String>,
+    pub size: u64,
+    pub kind: FileKind,
+}
+
+/// How a file was used by this run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Counted in the figures.
+    Used,
+    /// Replaced by a higher version or a byte-identical copy.
+    Superseded,
+    /// Not counted because of an error finding.
+    Rejected,
+    /// Not a workbook to read, or outside the run's months.
+    Ignored,
+}
+
+impl Status {
+    pub fn swedish(self) -> &'static str {
+        match self {
+            Status::Used => "används",
+            Status::Superseded => "ersatt",
+            Status::Rejected => "avvisad",
+            Status::Ignored => "ignorerad",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Used => "used",
+            Status::Superseded => "superseded",
+            Status::Rejected => "rejected",
+            Status::Ignored => "ignored",
+        })
+    }
+}
+
+/// Walks the inbox. Unreadable subfolders are an error (the inbox cannot be trusted); symlinked
+/// folders are not followed.
+pub fn scan(project: &Project, inbox: &Path) -> std::io::Result<Vec<InboxFile>> {
+    let mut out = Vec::new();
+    walk(project, inbox, inbox, &mut out)?;
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(out)
+}
+
+fn walk(project: &Project, root: &Path, dir: &Path, out: &mut Vec<InboxFile>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let meta = std::fs::symlink_metadata(&path)?;
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if meta.is_dir() {
+            if !name.starts_with('.') {
+                walk(project, root, &path, out)?;
+            }
+            continue;
+        }
+        let top = rel.split('/').next().unwrap_or_default();
+        let folder = (rel.contains('/') && project.org_by_folder(top).is_some()).then(|| top.to_string());
+        let size = if meta.is_symlink() { std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) } else { meta.len() };
+        let kind = classify(&name, folder.is_some());
+        out.push(InboxFile { path, rel, folder, size, kind });
+    }
+    Ok(())
+}
+
+/// Sorts a file by its name alone.
+pub fn classify(name: &str, in_partner_folder: bool) -> FileKind {
+    let lower = name.to_lowercase();
+    if lower.starts_with("~$") {
+        return FileKind::Ignored("låsfil från Office (filen är öppen hos någon)");
+    }
+    if lower.starts_with('.') {
+        return FileKind::Ignored("dold fil");
+    }
+    if lower.starts_with('~')
+        || [".tmp", ".temp", ".part", ".partial", ".crdownload", ".download", "~", ".bak"].iter().any(|s| lower.ends_with(s))
+    {
+        return FileKind::Ignored("tillfällig fil");
+    }
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    let kind = match ext {
+        "xlsx" => FileKind::Workbook,
+        "xls" | "ods" | "csv" | "xlsm" | "xlsb" => FileKind::WrongFormat,
+        _ => return FileKind::Ignored("inte en arbetsbok"),
+    };
+    if in_partner_folder { kind } else { FileKind::OutsideFolders }
+}
+
+/// The first-sheet facts of a workbook that decide whether and where it counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub org_nr: OrgNr,
+    pub month: Month,
+    pub version: u32,
+    pub attested: bool,
+}
+
+/// A candidate for selection: one file, its hash and what it says it is.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub rel: String,
+    pub folder: Option<String>,
+    pub sha256: String,
+    /// `None` when the file could not be read or attributed (it is rejected).
+    pub header: Option<Header>,
+    /// Whether reading found an error that makes the whole file unusable.
+    pub unusable: bool,
+}
+
+/// The outcome of selection for one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub status: Status,
+    /// Swedish: why, when not simply used.
+    pub note: String,
+}
+
+/// Submitted months: (partner folder, month) → SHA-256 of the workbook the claim used.
+pub type Pinned = BTreeMap<(String, Month), String>;
+
+/// Decides, for every candidate, whether it counts. `claim` says whether attestation is
+/// required (a claim) or only reported (status and checks). Returns one choice per candidate, in
+/// candidate order, and the findings selection raises.
+pub fn select(project: &Project, candidates: &[Candidate], claim: bool, pinned: &Pinned) -> (Vec<Choice>, Vec<Finding>) {
+    let mut choices: Vec<Choice> = vec![Choice { status: Status::Used, note: String::new() }; candidates.len()];
+    let mut findings = Vec::new();
+    let reject = |choices: &mut Vec<Choice>, i: usize, note: String| {
+        choices[i] = Choice { status: Status::Rejected, note };
+    };
+    // Group attributable workbooks by (partner folder, month).
+    let mut groups: BTreeMap<(String, Month), Vec<usize>> = BTreeMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        let place = Place::file(&c.rel).with_partner(c.folder.as_deref().unwrap_or(""));
+        let Some(h) = c.header.as_ref().filter(|_| !c.unusable) else {
+            reject(&mut choices, i, "kan inte läsas eller saknar uppgifter om part och månad".into());
+            continue;
+        };
+        let Some(org) = project.org_by_nr(&h.org_nr) else {
+            findings.push(Finding::new(
+                Code::UnknownPartner,
+                place,
+                format!(
+                    "Organisationsnumret {} tillhör ingen part i projektet. Kontrollera numret i bladet Uppgifter.",
+                    h.org_nr
+                ),
+            ));
+            reject(&mut choices, i, format!("okänt organisationsnummer {}", h.org_nr));
+            continue;
+        };
+        if c.folder.as_deref() != Some(org.folder()) {
+            findings.push(Finding::new(
+                Code::WrongFolder,
+                place,
+                format!(
+                    "Arbetsboken är från {} ({}) men ligger i mappen «{}». En part kan inte redovisa för en annan: \
+                     flytta filen till mappen «{}».",
+                    org.name(),
+                    h.org_nr,
+                    c.folder.as_deref().unwrap_or(""),
+                    org.folder()
+                ),
+            ));
+            reject(&mut choices, i, format!("ligger i fel mapp (är från {})", org.name()));
+            continue;
+        }
+        if h.month < project.start_month() || h.month > project.end_month() {
+            findings.push(Finding::new(
+                Code::OutsideProjectPeriod,
+                place,
+                format!(
+                    "Perioden {} ligger utanför projektets tid {} – {}. Kontrollera Period i bladet Uppgifter.",
+                    h.month, project.info.start, project.info.end
+                ),
+            ));
+            reject(&mut choices, i, "månad utanför projektets tid".into());
+            continue;
+        }
+        groups.entry((org.folder().to_string(), h.month)).or_default().push(i);
+    }
+    for (folder, month) in pinned.keys().filter(|k| !groups.contains_key(*k)) {
+        findings.push(Finding::new(
+            Code::ChangedAfterClaim,
+            Place { partner: Some(folder.clone()), ..Place::default() },
+            format!(
+                "Arbetsboken som användes för {month} i en inskickad ansökan finns inte längre i inkorgen. \
+                 Lägg tillbaka den; utan den saknas månaden i de ackumulerade beloppen."
+            ),
+        ));
+    }
+    for ((folder, month), members) in groups {
+        let header = |i: usize| candidates[i].header.as_ref();
+        if let Some(sha) = pinned.get(&(folder.clone(), month)) {
+            pin(candidates, &members, sha, &folder, month, &mut choices, &mut findings);
+            continue;
+        }
+        let top = members.iter().filter_map(|&i| header(i).map(|h| h.version)).max().unwrap_or(1);
+        let mut distinct: BTreeMap<&str, usize> = BTreeMap::new();
+        for &i in &members {
+            if header(i).map(|h| h.version) != Some(top) {
+                choices[i] = Choice { status: Status::Superseded, note: format!("ersatt av version {top}") };
+            } else if let Some(&first) = distinct.get(candidates[i].sha256.as_str()) {
+                choices[i] = Choice {
+                    status: Status::Superseded,
+                    note: format!("identisk kopia av {}", candidates[first].rel),
+                };
+            } else {
+                distinct.insert(&candidates[i].sha256, i);
+            }
+        }
+        if distinct.len() > 1 {
+            let names: Vec<&str> = distinct.values().map(|&i| candidates[i].rel.as_str()).collect();
+            for &i in distinct.values() {
+                findings.push(Finding::new(
+                    Code::DuplicateSubmission,
+                    Place::file(&candidates[i].rel).with_partner(&folder),
+                    format!(
+                        "Flera olika arbetsböcker för {month} har samma version {top} ({}). Ingen av dem räknas förrän \
+                         det är löst: ta bort den felaktiga eller ge den rättade en högre version.",
+                        names.join(", ")
+                    ),
+                ));
+                reject(&mut choices, i, format!("dubblett av version {top} för {month}"));
+            }
+            continue;
+        }
+        if let Some(&winner) = distinct.values().next() {
+            let attested = header(winner).is_some_and(|h| h.attested);
+            if !attested {
+                let place = Place::file(&candidates[winner].rel).with_partner(&folder);
+                let message = "Arbetsboken saknar attest (Attesterad av och Attestdatum i bladet Uppgifter). \
+                               Den visas i månadsstatus men tas inte med i en ansökan förrän den är attesterad.";
+                let finding = Finding::new(Code::NotAttested, place, message);
+                if claim {
+                    findings.push(finding);
+                    reject(&mut choices, winner, "saknar attest".into());
+                } else {
+                    findings.push(finding.as_warning());
+                }
+            }
+        }
+    }
+    (choices, findings)
+}
+
+/// A month in a submitted claim: the workbook used then still counts, and only it.
+fn pin(
+    candidates: &[Candidate],
+    members: &[usize],
+    sha: &str,
+    folder: &str,
+    month: Month,
+    choices: &mut [Choice],
+    findings: &mut Vec<Finding>,
+) {
+    let kept = members.iter().copied().find(|&i| candidates[i].sha256 == sha);
+    let changed: BTreeSet<usize> = members.iter().copied().filter(|&i| Some(i) != kept).collect();
+    let top_changed = changed
+        .iter()
+        .copied()
+        .max_by_key(|&i| (candidates[i].header.as_ref().map(|h| h.version), std::cmp::Reverse(i)));
+    let kept_version = kept.and_then(|k| candidates[k].header.as_ref().map(|h| h.version));
+    for &i in &changed {
+        let newer = candidates[i].header.as_ref().map(|h| h.version) >= kept_version;
+        if newer && Some(i) == top_changed {
+            findings.push(Finding::new(
+                Code::ChangedAfterClaim,
+                Place::file(&candidates[i].rel).with_partner(folder),
+                format!(
+                    "{month} ingår i en redan inskickad ansökan, men den här arbetsboken skiljer sig från den som användes då. \
+                     Den räknas inte. Rättelser av en inskickad månad görs i nästa ansökan i samråd med Tillväxtverket."
+                ),
+            ));
+            choices[i] = Choice { status: Status::Rejected, note: format!("ändrad efter inskickad ansökan för {month}") };
+        } else {
+            choices[i] = Choice { status: Status::Superseded, note: format!("{month} är redan inskickad med en annan arbetsbok") };
+        }
+    }
+}

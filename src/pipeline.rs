@@ -1,0 +1,353 @@
+//! The run, stage by stage: intake → read → select → reconcile → emit.
+//!
+//! [`evaluate`] does everything but writing and is shared by `run`, `final`, `submit`, `check`
+//! and `watch`; [`run`] adds the lock and the outputs. Workbooks are read in parallel with
+//! rayon ([`read_all`]); results keep the inbox's sorted order, so thread count and listing order
+//! never change an output.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+use crate::emit::{self, EmitError, atomic::RunLock};
+use crate::finding::{Code, Finding, Place};
+use crate::intake::{self, Candidate, FileKind, Header, InboxFile, Status};
+use crate::ledger::{Ledger, LedgerError};
+use crate::month::Month;
+use crate::project::Project;
+use crate::read::{self, Limits};
+use crate::reconcile::model::{FileRecord, Figures, Period};
+use crate::reconcile::{self, MonthReport, UsedWorkbook};
+
+/// How a run is asked for.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Inbox folder (default: the project's).
+    pub inbox: Option<PathBuf>,
+    pub from: Option<Month>,
+    pub to: Option<Month>,
+    /// Today, for "the last whole month" (never written into an output).
+    pub today: NaiveDate,
+    /// A claim requires attestation; a status run only reports its absence.
+    pub claim: bool,
+    pub limits: Limits,
+    /// Show a progress bar on a terminal.
+    pub progress: bool,
+}
+
+impl Options {
+    /// A claim run over the default period.
+    pub fn claim(today: NaiveDate) -> Options {
+        Options { inbox: None, from: None, to: None, today, claim: true, limits: Limits::default(), progress: false }
+    }
+}
+
+/// Why a run could not be done at all (exit status 2, nothing written).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error("kan inte läsa inkorgen {0}: {1}")]
+    Inbox(PathBuf, std::io::Error),
+    #[error("{0}")]
+    Period(String),
+    #[error(transparent)]
+    Lock(#[from] emit::atomic::LockError),
+    #[error(transparent)]
+    Emit(#[from] EmitError),
+}
+
+/// One file of the inbox after reading: what it is, what it says, what it contributes.
+#[derive(Debug)]
+pub struct Examined {
+    pub file: InboxFile,
+    pub sha256: String,
+    pub header: Option<Header>,
+    pub partner_name: Option<String>,
+    pub version: Option<u32>,
+    pub month: Option<Month>,
+    pub attested_on: Option<NaiveDate>,
+    pub report: Option<MonthReport>,
+    pub findings: Vec<Finding>,
+    /// The file changed on disk while it was read: left for the next run.
+    pub changed: bool,
+}
+
+/// The SHA-256 of a file, streamed (bounded memory whatever its size).
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads one inbox file: snapshot its bytes and hash, read the snapshot, check its rows against
+/// the project, and re-hash the file on disk to see whether it changed meanwhile.
+pub fn examine(project: &Project, file: InboxFile, limits: &Limits) -> Examined {
+    let mut ex = Examined {
+        file,
+        sha256: String::new(),
+        header: None,
+        partner_name: None,
+        version: None,
+        month: None,
+        attested_on: None,
+        report: None,
+        findings: Vec::new(),
+        changed: false,
+    };
+    let place = Place::file(&ex.file.rel);
+    match ex.file.kind {
+        FileKind::Workbook => {}
+        FileKind::WrongFormat => {
+            ex.sha256 = sha256_file(&ex.file.path).unwrap_or_default();
+            ex.findings.push(Finding::new(
+                Code::WrongFormat,
+                place,
+                "Filen är inte i formatet .xlsx (Excel-arbetsbok) och läses inte. Öppna den i Excel och spara som .xlsx \
+                 (Arkiv → Spara som → Excel-arbetsbok).",
+            ));
+            return ex;
+        }
+        FileKind::OutsideFolders => {
+            ex.findings.push(Finding::new(
+                Code::FileOutsidePartnerFolder,
+                place,
+                "Filen ligger inte i någon parts mapp och läses inte. Flytta den till rätt parts mapp i inkorgen.",
+            ));
+            return ex;
+        }
+        FileKind::Ignored(_) => return ex,
+    }
+    let outcome = if ex.file.size > limits.max_file_bytes {
+        ex.sha256 = sha256_file(&ex.file.path).unwrap_or_default();
+        read::ReadOutcome::unreadable(&ex.file.rel, "Filen är för stor för en månads redovisning. Ta bort bilder och överflödiga blad.")
+    } else {
+        match std::fs::read(&ex.file.path) {
+            Ok(bytes) => {
+                ex.sha256 = hex(&Sha256::digest(&bytes));
+                read::read_workbook(&bytes, &ex.file.rel, limits)
+            }
+            Err(e) => read::ReadOutcome::unreadable(&ex.file.rel, &format!("Filen kan inte läsas från disken ({e}).")),
+        }
+    };
+    ex.findings = outcome.findings;
+    if let Some(wb) = &outcome.workbook {
+        ex.partner_name = wb.info.partner_name.clone();
+        ex.version = Some(wb.info.version);
+        ex.month = wb.info.month;
+        ex.attested_on = wb.info.attested_on;
+        if let (Some(org_nr), Some(month)) = (&wb.info.org_nr, wb.info.month) {
+            ex.header = Some(Header {
+                org_nr: org_nr.clone(),
+                month,
+                version: wb.info.version,
+                attested: wb.info.attested_by.is_some() && wb.info.attested_on.is_some(),
+            });
+        }
+        let (report, findings) = reconcile::month_report(project, wb);
+        ex.report = report;
+        ex.findings.extend(findings);
+    }
+    if sha256_file(&ex.file.path).map_or(true, |now| now != ex.sha256) {
+        ex.changed = true;
+        ex.report = None;
+        ex.findings.push(Finding::new(
+            Code::FileChangedDuringRun,
+            Place::file(&ex.file.rel),
+            "Filen ändrades medan den lästes (någon sparade den samtidigt). Den räknas inte i den här körningen \
+             utan läses nästa gång.",
+        ));
+    }
+    for f in &mut ex.findings {
+        if f.place.partner.is_none() {
+            f.place.partner = ex.file.folder.clone();
+        }
+    }
+    ex
+}
+
+/// Reads every inbox file in parallel; results in inbox order.
+pub fn read_all(project: &Project, files: Vec<InboxFile>, limits: &Limits, progress: bool) -> Vec<Examined> {
+    let bar = if progress && files.len() > 20 {
+        let bar = ProgressBar::with_draw_target(Some(files.len() as u64), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} arbetsböcker ({eta} kvar)") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message("Läser");
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let out = files
+        .into_par_iter()
+        .map(|f| {
+            let e = examine(project, f, limits);
+            bar.inc(1);
+            e
+        })
+        .collect();
+    bar.finish_and_clear();
+    out
+}
+
+/// Figures of a run, before writing.
+pub struct Evaluation {
+    pub figures: Figures,
+    pub examined: Vec<Examined>,
+}
+
+/// Intake, read, select, reconcile: everything except writing outputs.
+pub fn evaluate(project: &Project, opts: &Options, ledger: &Ledger) -> Result<Evaluation, RunError> {
+    let inbox = opts.inbox.clone().unwrap_or_else(|| project.inbox());
+    let files = intake::scan(project, &inbox).map_err(|e| RunError::Inbox(inbox.clone(), e))?;
+    let examined = read_all(project, files, &opts.limits, opts.progress);
+    let candidates: Vec<Candidate> = examined.iter().filter(|e| e.file.kind == FileKind::Workbook).map(candidate).collect();
+    let (choices, select_findings) = intake::select(project, &candidates, opts.claim, &ledger.pinned());
+    let mut status = choices.into_iter();
+    let statuses: Vec<(Status, String)> = examined
+        .iter()
+        .map(|e| match &e.file.kind {
+            FileKind::Workbook => status.next().map_or((Status::Rejected, String::new()), |c| (c.status, c.note)),
+            FileKind::WrongFormat => (Status::Rejected, "fel format, spara som .xlsx".into()),
+            FileKind::OutsideFolders => (Status::Ignored, "ligger utanför parternas mappar".into()),
+            FileKind::Ignored(why) => (Status::Ignored, (*why).into()),
+        })
+        .collect();
+    let period = resolve_period(project, opts, ledger, &examined, &statuses)?;
+    let claimed_before: Decimal = ledger.claims.iter().filter(|c| c.to < period.from).map(|c| c.support).sum();
+    let mut findings: Vec<Finding> = examined.iter().flat_map(|e| e.findings.iter().cloned()).collect();
+    findings.extend(select_findings);
+    let org_index = |e: &Examined| {
+        let nr = &e.header.as_ref()?.org_nr;
+        project.orgs().position(|o| o.org_nr() == nr)
+    };
+    let mut files = Vec::with_capacity(examined.len());
+    let mut used = Vec::new();
+    for (e, (status, note)) in examined.iter().zip(statuses) {
+        let (status, note) = match (status, e.month) {
+            (Status::Used | Status::Superseded | Status::Rejected, Some(m)) if m > period.to => {
+                (Status::Ignored, format!("gäller {m}, efter perioden"))
+            }
+            (status, _) => (status, note),
+        };
+        if status == Status::Used {
+            if let (Some(org), Some(report)) = (org_index(e), e.report.as_ref()) {
+                used.push(UsedWorkbook { org, rel: &e.file.rel, report, attested_on: e.attested_on });
+            }
+        }
+        files.push(FileRecord {
+            path: e.file.rel.clone(),
+            folder: e.file.folder.clone(),
+            org_name: e.file.folder.as_deref().and_then(|f| project.org_by_folder(f)).map(|o| o.name().to_string()),
+            month: e.month,
+            version: e.version,
+            size: e.file.size,
+            sha256: e.sha256.clone(),
+            status,
+            note,
+            contribution: None,
+        });
+    }
+    let input = reconcile::Input { period, claim: opts.claim, used, claimed_before, files, findings };
+    let figures = reconcile::reconcile(project, input);
+    Ok(Evaluation { figures, examined })
+}
+
+fn candidate(e: &Examined) -> Candidate {
+    Candidate {
+        rel: e.file.rel.clone(),
+        folder: e.file.folder.clone(),
+        sha256: e.sha256.clone(),
+        header: e.header.clone(),
+        unusable: e.changed || e.report.is_none(),
+    }
+}
+
+/// The claim period: `--from`/`--to`, or after the last submitted claim up to the last whole
+/// month with a counting workbook.
+fn resolve_period(
+    project: &Project,
+    opts: &Options,
+    ledger: &Ledger,
+    examined: &[Examined],
+    statuses: &[(Status, String)],
+) -> Result<Period, RunError> {
+    let this_month = Month::new(opts.today.year(), opts.today.month()).unwrap_or(project.end_month());
+    let to = match opts.to {
+        Some(m) => m,
+        None => examined
+            .iter()
+            .zip(statuses)
+            .filter(|(_, (s, _))| *s == Status::Used)
+            .filter_map(|(e, _)| e.month)
+            .filter(|m| *m < this_month)
+            .max()
+            .ok_or_else(|| {
+                RunError::Period(
+                    "inkorgen har ingen godkänd arbetsbok för en avslutad månad; ange perioden med --from och --to".into(),
+                )
+            })?,
+    };
+    let from = match opts.from {
+        Some(m) => m,
+        None => ledger.last().map_or(project.start_month(), |c| c.to.next()),
+    };
+    if from > to {
+        return Err(RunError::Period(format!(
+            "perioden {from} – {to} är tom{}",
+            ledger.last().map_or(String::new(), |c| format!(" (senaste inskickade ansökan gällde {} – {})", c.from, c.to))
+        )));
+    }
+    if from < project.start_month() || to > project.end_month() {
+        return Err(RunError::Period(format!(
+            "perioden {from} – {to} ligger utanför projektets tid {} – {}",
+            project.start_month(),
+            project.end_month()
+        )));
+    }
+    Ok(Period { from, to })
+}
+
+/// The default output folder of a period.
+pub fn default_out(project: &Project, period: Period) -> PathBuf {
+    project.output().join(period.slug())
+}
+
+/// A complete run: lock the project, evaluate, write the outputs. Returns the figures and the
+/// paths written.
+pub fn run(project: &Project, opts: &Options, out: Option<&Path>) -> Result<(Figures, Vec<PathBuf>), RunError> {
+    let _lock = RunLock::acquire(&project.dir)?;
+    let ledger = Ledger::load(&project.dir)?;
+    let Evaluation { figures, .. } = evaluate(project, opts, &ledger)?;
+    let out = out.map_or_else(|| default_out(project, figures.period), Path::to_path_buf);
+    let written = emit::write_run(project, &figures, &out)?;
+    Ok((figures, written))
+}
+
+/// The final report over the whole project up to `opts.to` (default: the last whole month).
+pub fn final_report(project: &Project, opts: &Options, out: Option<&Path>) -> Result<(Figures, Vec<PathBuf>), RunError> {
+    let _lock = RunLock::acquire(&project.dir)?;
+    let ledger = Ledger::load(&project.dir)?;
+    let opts = Options { from: Some(project.start_month()), ..opts.clone() };
+    let Evaluation { figures, .. } = evaluate(project, &opts, &ledger)?;
+    let out = out.map_or_else(|| project.output().join("slutrapport"), Path::to_path_buf);
+    let written = emit::write_final(project, &figures, &out)?;
+    Ok((figures, written))
+}

@@ -1,0 +1,437 @@
+//! The checks of `spec/rules.md`, each a small named function, registered in one of two lists.
+//!
+//! - [`ROW_CHECKS`] run on one read workbook against the approved project. Each returns
+//!   findings; an error finding names the row it condemns, and that row is left out of the
+//!   figures (`UNKNOWN_PERSON`, `UNKNOWN_ACTIVITY`, `ROW_OUTSIDE_PERIOD`, …).
+//! - [`PERIOD_CHECKS`] run on the computed figures of the whole period and only warn
+//!   (`HOURS_OVER_MONTH`, `SALARY_BASIS_CHANGED`, `MISSING_SUBMISSION`, `OVER_BUDGET`).
+//!
+//! Rules that change a figure rather than judge a row are computed where the figure is, as
+//! named functions too: the annual hour cap in [`super::staff::annual_cap`], the support cap in
+//! [`super::figures::support`]. Which workbooks count (`WRONG_FOLDER`, `DUPLICATE_SUBMISSION`,
+//! `NOT_ATTESTED`, `CHANGED_AFTER_CLAIM`, …) is decided in [`crate::intake::select`].
+//! Adding a check is adding one function and one line to a list.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::Decimal;
+
+use super::model::{ActivityFigures, OrgFigures, Period};
+use super::staff::{BasisChange, PersonMonthCost};
+use crate::contract::{Column, normalise};
+use crate::finding::{Code, Finding, Place};
+use crate::money::{Hours, hours_str, sv_kr_whole, sv_percent};
+use crate::month::Month;
+use crate::project::{FlatRateModel, Measure, Org, Project};
+use crate::read::{Loc, PersonRow, Reporting, When, Workbook, name_key};
+
+/// What a row check sees: the project, the organisation the workbook is from (if known), the
+/// workbook and its month, and its staff by normalised name.
+pub struct WorkbookCtx<'a> {
+    pub project: &'a Project,
+    pub org: Option<Org<'a>>,
+    pub wb: &'a Workbook,
+    pub month: Month,
+    pub staff: BTreeMap<String, &'a PersonRow>,
+}
+
+/// A finding from a row check, with the row it leaves out when it is an error.
+pub struct RowFinding {
+    pub finding: Finding,
+    pub exclude: Option<Loc>,
+}
+
+impl WorkbookCtx<'_> {
+    fn error(&self, code: Code, loc: Loc, col: Column, message: String) -> RowFinding {
+        RowFinding { finding: Finding::new(code, self.wb.place(loc, col), message), exclude: Some(loc) }
+    }
+    fn warning(&self, code: Code, loc: Loc, col: Column, message: String) -> RowFinding {
+        RowFinding { finding: Finding::new(code, self.wb.place(loc, col), message).as_warning(), exclude: None }
+    }
+}
+
+/// A check of one workbook.
+pub type RowCheck = fn(&WorkbookCtx) -> Vec<RowFinding>;
+
+/// Every row check, by the code it raises.
+pub const ROW_CHECKS: &[(Code, RowCheck)] = &[
+    (Code::UnknownPerson, unknown_person),
+    (Code::UnknownActivity, unknown_activity),
+    (Code::RowOutsidePeriod, row_outside_period),
+    (Code::OutsideProjectPeriod, outside_person_dates),
+    (Code::ActivityOutsideDates, activity_outside_dates),
+    (Code::OtherCostsWithFlatRate, other_costs_with_flat_rate),
+    (Code::BadValue, fixed_share_without_activity),
+    (Code::BadValue, unknown_indicator),
+    (Code::BadValue, absence_for_time_reporter),
+];
+
+/// Time or absence for a name that is not in `Personal`.
+fn unknown_person(ctx: &WorkbookCtx) -> Vec<RowFinding> {
+    let known = |name: &str| {
+        let key = name_key(name);
+        ctx.staff.contains_key(&key) || ctx.wb.broken_staff.contains(&key)
+    };
+    let time = ctx.wb.time.iter().map(|t| (t.loc, &t.name));
+    let absence = ctx.wb.absence.iter().map(|a| (a.loc, &a.name));
+    time.chain(absence)
+        .filter(|(_, name)| !known(name))
+        .map(|(loc, name)| {
+            ctx.error(
+                Code::UnknownPerson,
+                loc,
+                Column::Namn,
+                format!("«{name}» finns inte i bladet Personal. Lägg till personen där, eller rätta stavningen så att namnen är lika."),
+            )
+        })
+        .collect()
+}
+
+/// An activity code that is not in the approved plan.
+fn unknown_activity(ctx: &WorkbookCtx) -> Vec<RowFinding> {
+    let known = |code: &str| ctx.project.activity(code).is_some();
+    let codes: Vec<String> = ctx.project.activities().map(|(_, a)| a.code.clone()).collect();
+    let msg = |code: &str| {
+        format!("Aktiviteten «{code}» finns inte i projektets aktivitetsplan. Använd en av: {}.", codes.join(", "))
+    };
+    let rows = ctx.wb.time.iter().map(|t| (t.loc, &t.activity));
+    let rows = rows.chain(ctx.wb.participants.iter().map(|p| (p.loc, &p.activity)));
+    let rows = rows.chain(ctx.wb.narratives.iter().map(|n| (n.loc, &n.activity)));
+    let rows = rows.chain(ctx.wb.other_costs.iter().map(|c| (c.loc, &c.activity)));
+    let mut out: Vec<RowFinding> = rows
+        .filter(|(_, code)| !known(code))
+        .map(|(loc, code)| ctx.error(Code::UnknownActivity, loc, Column::Aktivitet, msg(code)))
+        .collect();
+    for p in &ctx.wb.staff {
+        if let Some(code) = p.main_activity.as_deref().filter(|c| !known(c)) {
+            out.push(ctx.error(Code::UnknownActivity, p.loc, Column::Huvudaktivitet, msg(code)));
+        }
+    }
+    out
+}
+
+/// A dated row that is not in the workbook's month.
+fn row_outside_period(ctx: &WorkbookCtx) -> Vec<RowFinding> {
+    let m = ctx.month;
+    let msg = |what: String| {
+        format!("{what} ligger inte i arbetsbokens månad {m}. Redovisa den i arbetsboken för rätt månad, eller rätta datumet.")
+    };
+    let mut out = Vec::new();
+    for t in ctx.wb.time.iter().filter(|t| t.when.month() != m) {
+        let what = match t.when {
+            When::Day(d) => format!("Datumet {d}"),
+            When::Month(mm) => format!("Månaden {mm}"),
+        };
+        out.push(ctx.error(Code::RowOutsidePeriod, t.loc, Column::Datum, msg(what)));
+    }
+    for a in ctx.wb.absence.iter().filter(|a| a.month != m) {
+        out.push(ctx.error(Code::RowOutsidePeriod, a.loc, Column::Manad, msg(format!("Månaden {}", a.month))));
+    }
+    for p in ctx.wb.participants.iter().filter(|p| Month::of(p.date) != m) {
+        out.push(ctx.error(Code::RowOutsidePeriod, p.loc, Column::Datum, msg(format!("Datumet {}", p.date))));
+    }
+    for c in ctx.wb.other_costs.iter().filter(|c| Month::of(c.date) != m) {
+        out.push(ctx.error(Code::RowOutsidePeriod, c.loc, Column::Datum, msg(format!("Bokföringsdatumet {}", c.date))));
+    }
+    out
+}
+
+/// Time outside the person's Startdatum–Slutdatum or outside the project's dates.
+fn outside_person_dates(ctx: &WorkbookCtx) -> Vec<RowFinding> {
+    let (p_start, p_end) = (ctx.project.info.start, ctx.project.info.end);
+    let mut out = Vec::new();
+    for t in ctx.wb.time.iter().filter(|t| t.when.month() == ctx.month) {
+        let (first, last) = match t.when {
+            When::Day(d) => (d, d),
+            When::Month(m) => (m.first_day(), m.last_day()),
+        };
+        if last < p_start || first > p_end {
+            out.push(ctx.error(
+                Code::OutsideProjectPeriod,
+                t.loc,
+                Column::Datum,
+                format!("Tiden ligger utanför projektets tid {p_start} – {p_end} och kan inte redovisas."),
+            ));
+            continue;
+        }
+        let Some(person) = ctx.staff.get(&name_key(&t.name)) else { continue };
+        let end = person.end.unwrap_or(chrono::NaiveDate::MAX);
+        if last < person.start || first > end {
+            let span = match person.end {
+                Some(e) => format!("{} – {e}", person.start),
+                None => format!("från {}", person.start),
+            };
+            out.push(ctx.error(
+                Code::OutsideProjectPeriod,
+                t.loc,
+                Column::Datum,
+                format!(
+                    "Tiden ligger utanför {}s tid i projektet ({span}). Rätta datumet, eller Startdatum/Slutdatum i Personal.",
+                    person.name
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Time on an activity outside that activity's dates (counted, but shown).
+fn activity_outside_dates(ctx: &WorkbookCtx) -> Vec<RowFinding> {
+    ctx.wb
+        .time
+        .iter()
+        .filter_map(|t| {
+            let a = ctx.project.activity(&t.activity)?;
+            let (first, last) = match t.when {
+                When::Day(d) => (d, d),
+                When::Month(m) => (m.first_day(), m.last_day()),
+            };
+            (last < a.start || first > a.end).then(|| {
+                ctx.warning(
+                    Code::ActivityOutsideDates,
+                    t.loc,
+                    Column::Aktivitet,
+                    format!(
+                        "Aktivitet {} pågår {} – {} enligt planen, men tid är redovisad utanför. Kontrollera aktiviteten; \
+                         tiden räknas men kan ifrågasättas av Tillväxtverket.",
+                        a.code, a.start, a.end
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Other costs from a partner on the 40 % model (or a co-financier, who gives only time).
+fn other_costs_with_flat_rate(ctx: &WorkbookCtx) -> Vec<RowFinding> {
+    let Some(org) = ctx.org else { return Vec::new() };
+    let why = match org.flat_rate().model {
+        FlatRateModel::Indirect => return Vec::new(),
+        FlatRateModel::RemainingCosts => format!(
+            "{} redovisar med schablon {} % som täcker alla övriga kostnader; övriga kostnader får inte redovisas. \
+             Ta bort raden.",
+            org.name(),
+            org.flat_rate().rate.normalize()
+        ),
+        FlatRateModel::None => format!(
+            "{} bidrar med tid (bidrag i annat än pengar) och redovisar inga övriga kostnader. Ta bort raden.",
+            org.name()
+        ),
+    };
+    ctx.wb
+        .other_costs
+        .iter()
+        .map(|c| ctx.error(Code::OtherCostsWithFlatRate, c.loc, Column::Belopp, why.clone()))
+        .collect()
+}
+
+/// A fixed-share person with no time rows this month and no Huvudaktivitet: the hours cannot be
+/// put on any activity.
+fn fixed_share_without_activity(ctx: &WorkbookCtx) -> Vec<RowFinding> {
+    ctx.wb
+        .staff
+        .iter()
+        .filter(|p| p.reporting == Reporting::FixedShare && p.main_activity.is_none())
+        .filter(|p| !ctx.wb.time.iter().any(|t| name_key(&t.name) == name_key(&p.name)))
+        .map(|p| {
+            ctx.error(
+                Code::BadValue,
+                p.loc,
+                Column::Huvudaktivitet,
+                format!(
+                    "Huvudaktivitet saknas för {} (fast andel) och ingen tid är fördelad i Tidrapport. \
+                     Ange huvudaktivitet, annars kan timmarna inte föras till någon aktivitet.",
+                    p.name
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The project's indicator a name in `Indikatorer` refers to (reported indicators only).
+pub fn indicator_index(project: &Project, name: &str) -> Option<usize> {
+    let key = normalise(name);
+    project
+        .indicators
+        .iter()
+        .position(|i| i.measure == Measure::Reported && (normalise(&i.name) == key || (!i.code.is_empty() && normalise(&i.code) == key)))
+}
+
+/// A value for an indicator that is not reported by value in this project.
+fn unknown_indicator(ctx: &WorkbookCtx) -> Vec<RowFinding> {
+    let names: Vec<&str> =
+        ctx.project.indicators.iter().filter(|i| i.measure == Measure::Reported).map(|i| i.name.as_str()).collect();
+    ctx.wb
+        .indicators
+        .iter()
+        .filter(|r| indicator_index(ctx.project, &r.name).is_none())
+        .map(|r| {
+            ctx.error(
+                Code::BadValue,
+                r.loc,
+                Column::Indikator,
+                format!(
+                    "«{}» är ingen indikator som rapporteras med värde i projektet (de räknas ut av verktyget eller finns inte). \
+                     Använd en av: {}.",
+                    r.name,
+                    names.join("; ")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Absence for a person who reports time: it changes nothing, so it is only pointed out.
+fn absence_for_time_reporter(ctx: &WorkbookCtx) -> Vec<RowFinding> {
+    ctx.wb
+        .absence
+        .iter()
+        .filter(|a| ctx.staff.get(&name_key(&a.name)).is_some_and(|p| p.reporting == Reporting::TimeReport))
+        .map(|a| {
+            ctx.warning(
+                Code::BadValue,
+                a.loc,
+                Column::Namn,
+                format!(
+                    "{} redovisar tid i Tidrapport; frånvaro dras bara av för personal med fast andel. Raden påverkar inget.",
+                    a.name
+                ),
+            )
+        })
+        .collect()
+}
+
+/// What a period check sees: the computed person-months and figures of the run.
+pub struct PeriodCtx<'a> {
+    pub project: &'a Project,
+    pub period: Period,
+    pub person_months: &'a [PersonMonthCost],
+    pub basis_changes: &'a [BasisChange],
+    pub orgs: &'a [OrgFigures],
+    pub activities: &'a [ActivityFigures],
+    /// (partner folder, month) with a workbook that counts.
+    pub used: &'a BTreeSet<(String, Month)>,
+}
+
+/// A check of the period's figures.
+pub type PeriodCheck = fn(&PeriodCtx) -> Vec<Finding>;
+
+/// Every period check, by the code it raises.
+pub const PERIOD_CHECKS: &[(Code, PeriodCheck)] = &[
+    (Code::HoursOverMonth, hours_over_month),
+    (Code::SalaryBasisChanged, salary_basis_changed),
+    (Code::MissingSubmission, missing_submission),
+    (Code::OverBudget, over_budget),
+];
+
+/// More hours in a month than its weekdays × 8 × Sysselsättningsgrad.
+fn hours_over_month(ctx: &PeriodCtx) -> Vec<Finding> {
+    ctx.person_months
+        .iter()
+        .filter(|pm| ctx.period.contains(pm.month))
+        .filter_map(|pm| {
+            let limit = Decimal::from(pm.month.weekdays() * 8) * pm.employment;
+            (pm.reported_hours > Hours::from_decimal(limit)).then(|| {
+                Finding::new(
+                    Code::HoursOverMonth,
+                    pm.place.clone(),
+                    format!(
+                        "{} har {} timmar i {}, mer än månadens {} vardagar × 8 h × sysselsättningsgrad {} = {} h. \
+                         Kontrollera tidrapporten.",
+                        pm.name,
+                        hours_str(pm.reported_hours.value()),
+                        pm.month,
+                        pm.month.weekdays(),
+                        sv_percent(pm.employment, 0),
+                        hours_str(limit)
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// A person's Månadslön or Startdatum differs from an earlier month.
+fn salary_basis_changed(ctx: &PeriodCtx) -> Vec<Finding> {
+    ctx.basis_changes
+        .iter()
+        .filter(|c| ctx.period.contains(c.month))
+        .map(|c| {
+            Finding::new(
+                Code::SalaryBasisChanged,
+                c.place.clone(),
+                format!(
+                    "{} för {} är {} men var {} i personens första månad ({}). Timpriset bygger på första månadens uppgift \
+                     och räknas upp med indexeringen; ändra tillbaka, eller rätta den första månadens arbetsbok med en ny version.",
+                    c.what, c.name, c.after, c.before, c.first_month
+                ),
+            )
+        })
+        .collect()
+}
+
+/// No accepted workbook from a partner or co-financier for a month of the period.
+fn missing_submission(ctx: &PeriodCtx) -> Vec<Finding> {
+    let first = ctx.period.from.max(ctx.project.start_month());
+    let last = ctx.period.to.min(ctx.project.end_month());
+    let mut out = Vec::new();
+    for org in ctx.project.orgs() {
+        for m in first.through(last) {
+            if !ctx.used.contains(&(org.folder().to_string(), m)) {
+                out.push(Finding::new(
+                    Code::MissingSubmission,
+                    Place { partner: Some(org.folder().to_string()), ..Place::default() },
+                    format!(
+                        "Ingen godkänd arbetsbok från {} för {m}. Lägg in månadens arbetsbok i mappen «{}» \
+                         (eller rätta den som avvisats).",
+                        org.name(),
+                        org.folder()
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Cumulative cost of a partner, a cost category or an activity past its approved budget.
+fn over_budget(ctx: &PeriodCtx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let over = |what: String, cum: Decimal, budget: Decimal| {
+        format!(
+            "{what}: upparbetat {} från projektstart, över budgeten {} med {}. Stäm av med projektledningen; \
+             en ändring av budgeten kräver ändringsansökan.",
+            sv_kr_whole(cum),
+            sv_kr_whole(budget),
+            sv_kr_whole(cum - budget)
+        )
+    };
+    for o in ctx.orgs {
+        let place = Place { partner: Some(o.folder.clone()), ..Place::default() };
+        let lines = if o.in_kind {
+            vec![("Bidrag i annat än pengar", o.cumulative.total(), o.budget_total.budget)]
+        } else {
+            vec![
+                ("Summa kostnader", o.cumulative.total(), o.budget_total.budget),
+                ("Personal", o.cumulative.staff, o.budget_staff.budget),
+                ("Schablon", o.cumulative.flat_rate, o.budget_flat_rate.budget),
+                ("Övriga kostnader", o.cumulative.other, o.budget_other.budget),
+            ]
+        };
+        for (what, cum, budget) in lines {
+            if cum > budget {
+                out.push(Finding::new(Code::OverBudget, place.clone(), over(format!("{} – {what}", o.name), cum, budget)));
+            }
+        }
+    }
+    for a in ctx.activities {
+        if a.cumulative > a.budget.budget {
+            out.push(Finding::new(
+                Code::OverBudget,
+                Place::default(),
+                over(format!("Aktivitet {} {}", a.code, a.name), a.cumulative, a.budget.budget),
+            ));
+        }
+    }
+    out
+}

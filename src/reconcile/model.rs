@@ -1,0 +1,325 @@
+//! The reconciled model: every figure the claim workbook, the reports, the receipts and
+//! `summary.json` show, computed once by [`super::reconcile`]. Renderers only format these.
+//!
+//! Amounts are exact [`Decimal`] kronor, already rounded by the rules (öre); hours are exact
+//! decimals, shown with two decimals by the renderers. "Period" means the claim period
+//! `from`–`to`; "cumulative" means from the project's start to the end of the period.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::finding::Finding;
+use crate::intake::Status;
+use crate::month::Month;
+use crate::project::{FinancierKind, FlatRateModel};
+
+/// The claim period, whole months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: Month,
+    pub to: Month,
+}
+
+impl Period {
+    pub fn contains(&self, m: Month) -> bool {
+        self.from <= m && m <= self.to
+    }
+    /// `2025-01_2025-03`, as in output file names.
+    pub fn slug(&self) -> String {
+        format!("{}_{}", self.from, self.to)
+    }
+}
+
+/// Costs of one organisation in one span, by category.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Amounts {
+    /// Personalkostnader: lön + lönebikostnad.
+    pub staff: Decimal,
+    /// Schablon (40 % model) or indirekta kostnader (15 % model).
+    pub flat_rate: Decimal,
+    /// Övriga kostnader (15 % model only).
+    pub other: Decimal,
+}
+
+impl Amounts {
+    pub fn total(&self) -> Decimal {
+        self.staff + self.flat_rate + self.other
+    }
+}
+
+/// Approved budget and share used, for one line of budget follow-up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BudgetUse {
+    pub budget: Decimal,
+    /// Cumulative ÷ budget; `None` when the budget is 0.
+    pub used: Option<Decimal>,
+}
+
+impl BudgetUse {
+    pub fn new(cumulative: Decimal, budget: Decimal) -> BudgetUse {
+        BudgetUse { budget, used: (!budget.is_zero()).then(|| cumulative / budget) }
+    }
+}
+
+/// A partner (projektpart) or co-financier (medfinansiär) with its figures.
+#[derive(Debug, Clone)]
+pub struct OrgFigures {
+    pub folder: String,
+    pub name: String,
+    pub org_nr: String,
+    /// A co-financier giving time in kind (its costs are `bidrag i annat än pengar`).
+    pub in_kind: bool,
+    /// Public or private (co-financiers); partners are public here.
+    pub kind: FinancierKind,
+    /// On-cost rate as a fraction.
+    pub on_cost_rate: Decimal,
+    pub flat_model: FlatRateModel,
+    /// Flat rate as a fraction.
+    pub flat_rate: Decimal,
+    pub period: Amounts,
+    pub cumulative: Amounts,
+    /// Hours costed.
+    pub hours_period: Decimal,
+    pub hours_cumulative: Decimal,
+    /// Budget per category (for a co-financier: its in-kind budget as staff).
+    pub budget_staff: BudgetUse,
+    pub budget_flat_rate: BudgetUse,
+    pub budget_other: BudgetUse,
+    pub budget_total: BudgetUse,
+    /// Months of the period with an accepted workbook.
+    pub months_reported: Vec<Month>,
+}
+
+/// One line of the `Personal` sheet: a person, in the period, at one hourly rate.
+///
+/// When a person's rate is indexed inside the period there is one line per rate, as Min ansökan
+/// computes cost per rate.
+#[derive(Debug, Clone)]
+pub struct StaffLine {
+    pub folder: String,
+    pub org_name: String,
+    pub in_kind: bool,
+    pub kind: FinancierKind,
+    pub name: String,
+    /// Canonical `YYYYMMDD-NNNN`: the claim workbook only, never a report or receipt.
+    pub personnummer: String,
+    pub role: String,
+    pub start: NaiveDate,
+    /// Månadslön, the basis from the person's first month.
+    pub monthly_salary: Decimal,
+    /// Timpris: monthly salary × 12 / 1 720 × indexation, exact (shown with two decimals).
+    pub hourly_rate: Decimal,
+    /// Whole 12-month indexation steps applied.
+    pub index_steps: u32,
+    pub first_month: Month,
+    pub last_month: Month,
+    pub hours: Decimal,
+    /// Lön (sum of the monthly amounts, each rounded to öre).
+    pub salary_cost: Decimal,
+    /// Lönebikostnad % as a fraction.
+    pub on_cost_rate: Decimal,
+    pub on_cost: Decimal,
+    /// Personalkostnad = lön + lönebikostnad.
+    pub staff_cost: Decimal,
+}
+
+/// An activity (or work package) with its budget follow-up.
+#[derive(Debug, Clone)]
+pub struct ActivityFigures {
+    pub code: String,
+    pub name: String,
+    /// Work package code (same as `code` for a work package line).
+    pub work_package: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub period: Decimal,
+    pub cumulative: Decimal,
+    pub hours_period: Decimal,
+    pub hours_cumulative: Decimal,
+    pub budget: BudgetUse,
+}
+
+/// One activity's cost by organisation, for the reports' per-partner tables.
+#[derive(Debug, Clone)]
+pub struct ActivityOrgCost {
+    pub code: String,
+    pub folder: String,
+    pub period: Decimal,
+    pub cumulative: Decimal,
+}
+
+/// Project totals for the period and cumulatively.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Totals {
+    pub staff: Decimal,
+    pub flat_rate: Decimal,
+    pub other: Decimal,
+    /// Bidrag i annat än pengar.
+    pub in_kind: Decimal,
+    pub in_kind_public: Decimal,
+    pub in_kind_private: Decimal,
+    /// Stödgrundande: partners' costs plus in kind.
+    pub eligible: Decimal,
+    /// Support rate as a fraction.
+    pub support_rate: Decimal,
+    /// trunc2(eligible × rate) before the cap.
+    pub support_uncapped: Decimal,
+    /// Support claimed in this period, after the cap.
+    pub support: Decimal,
+    pub hours: Decimal,
+}
+
+/// Support figures across claims.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SupportFigures {
+    pub approved: Decimal,
+    /// Claimed in submitted claims (the ledger).
+    pub claimed_before: Decimal,
+    /// Claimed before plus this period.
+    pub claimed_total: Decimal,
+    /// Approved minus claimed total.
+    pub remaining: Decimal,
+    /// Whether the cap cut this period's support.
+    pub capped: bool,
+}
+
+/// An indicator against its target.
+#[derive(Debug, Clone)]
+pub struct IndicatorFigures {
+    pub name: String,
+    pub code: String,
+    pub kind: String,
+    pub unit: String,
+    pub target: Decimal,
+    pub period: Decimal,
+    pub cumulative: Decimal,
+    /// Gender split of participant rows, up to the period's end, where counted.
+    pub gender: Option<GenderCount>,
+}
+
+/// Participant rows by gender.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GenderCount {
+    pub women: u32,
+    pub men: u32,
+    pub not_stated: u32,
+}
+
+/// A line of the financing plan against the outcome.
+#[derive(Debug, Clone)]
+pub struct FinancingLine {
+    /// Swedish heading of the line, e.g. `Offentlig kontant medfinansiering`.
+    pub label: String,
+    pub financier: String,
+    pub plan: Decimal,
+    /// Outcome in the period and cumulatively, where the claim shows it.
+    pub period: Option<Decimal>,
+    pub cumulative: Option<Decimal>,
+}
+
+/// Cumulative cost at the end of one month, for the charts.
+#[derive(Debug, Clone)]
+pub struct MonthPoint {
+    pub month: Month,
+    /// Project total (partners' costs and in kind), cumulative.
+    pub cumulative: Decimal,
+    /// Per organisation in project order, cumulative.
+    pub by_org: Vec<Decimal>,
+}
+
+/// What a partner wrote in `Lägesbeskrivning`, attributed.
+#[derive(Debug, Clone)]
+pub struct Narrative {
+    pub month: Month,
+    pub folder: String,
+    pub org_name: String,
+    pub activity: String,
+    pub done: String,
+    pub results: String,
+    pub deviations: String,
+}
+
+/// An input file and what became of it.
+#[derive(Debug, Clone)]
+pub struct FileRecord {
+    pub path: String,
+    pub folder: Option<String>,
+    pub org_name: Option<String>,
+    pub month: Option<Month>,
+    pub version: Option<u32>,
+    pub size: u64,
+    /// Empty for files not read (ignored).
+    pub sha256: String,
+    pub status: Status,
+    /// Swedish: why, when not simply used.
+    pub note: String,
+    /// What the file contributed (used files of months up to the period's end).
+    pub contribution: Option<Contribution>,
+}
+
+/// Figures taken from one used workbook.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Contribution {
+    pub persons: u32,
+    pub hours: Decimal,
+    pub staff_cost: Decimal,
+    pub other_costs: Decimal,
+    pub participants: u32,
+    pub narratives: u32,
+}
+
+/// The reconciled result of a run.
+#[derive(Debug, Clone)]
+pub struct Figures {
+    pub project_id: String,
+    pub project_name: String,
+    pub owner_name: String,
+    pub project_start: NaiveDate,
+    pub project_end: NaiveDate,
+    pub period: Period,
+    /// A claim requires attestation; a status run only reports it.
+    pub claim: bool,
+    /// Partners first, then co-financiers, in project order.
+    pub orgs: Vec<OrgFigures>,
+    /// `Personal` lines for the period, by organisation, name, rate.
+    pub staff: Vec<StaffLine>,
+    pub work_packages: Vec<ActivityFigures>,
+    pub activities: Vec<ActivityFigures>,
+    pub activity_orgs: Vec<ActivityOrgCost>,
+    pub totals: Totals,
+    pub cumulative: Totals,
+    pub support: SupportFigures,
+    pub indicators: Vec<IndicatorFigures>,
+    pub financing: Vec<FinancingLine>,
+    /// From the project's start to the period's end.
+    pub monthly: Vec<MonthPoint>,
+    /// Narratives of the period (the final report: the whole project).
+    pub narratives: Vec<Narrative>,
+    /// Findings of the run, sorted; see `reconcile` for which months they cover.
+    pub findings: Vec<Finding>,
+    pub files: Vec<FileRecord>,
+    /// The latest attestation date among used workbooks (document timestamps come from here).
+    pub latest_attestation: Option<NaiveDate>,
+}
+
+impl Figures {
+    /// Whether any finding is an error (exit status 1).
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(Finding::is_error)
+    }
+
+    /// Partners (not co-financiers).
+    pub fn partners(&self) -> impl Iterator<Item = &OrgFigures> {
+        self.orgs.iter().filter(|o| !o.in_kind)
+    }
+
+    /// Co-financiers giving time in kind.
+    pub fn cofinanciers(&self) -> impl Iterator<Item = &OrgFigures> {
+        self.orgs.iter().filter(|o| o.in_kind)
+    }
+
+    /// The date documents are stamped with: the latest attestation, else the period's last day.
+    pub fn document_date(&self) -> NaiveDate {
+        self.latest_attestation.unwrap_or_else(|| self.period.to.last_day())
+    }
+}

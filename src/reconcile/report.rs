@@ -1,0 +1,171 @@
+//! One workbook's contribution after the row checks: a compact [`MonthReport`].
+//!
+//! [`month_report`] runs every row check of [`super::checks::ROW_CHECKS`] against a read
+//! workbook, leaves out the rows an error condemns, and keeps only what the arithmetic needs:
+//! each person's salary basis, hours per activity and absence, the accepted other costs,
+//! participants, indicator values and narratives. It runs inside the parallel read, so the raw
+//! rows of a workbook are dropped as soon as it has been checked.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::checks::{ROW_CHECKS, WorkbookCtx};
+use crate::contract::Column;
+use crate::finding::{Finding, Place};
+use crate::ids::{OrgNr, Personnummer};
+use crate::money::Hours;
+use crate::month::Month;
+use crate::project::Project;
+use crate::read::{Gender, Loc, Reporting, Workbook, name_key};
+
+/// A person's month as reported, before any cross-month rule.
+#[derive(Debug, Clone)]
+pub struct PersonMonth {
+    pub name: String,
+    pub pnr: Personnummer,
+    pub role: String,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    pub salary: Decimal,
+    pub reporting: Reporting,
+    pub share: Option<Decimal>,
+    pub employment: Decimal,
+    pub main_activity: Option<String>,
+    /// The person's `Personal` row (Namn cell), Månadslön cell and Startdatum cell.
+    pub place: Place,
+    pub salary_place: Place,
+    pub start_place: Place,
+    /// Accepted time-report hours per activity code, in code order.
+    pub time: Vec<(String, Hours)>,
+    /// Accepted absence hours of the month (fixed-share staff).
+    pub absence: Hours,
+}
+
+/// An accepted row of other costs.
+#[derive(Debug, Clone)]
+pub struct OtherCost {
+    pub activity: String,
+    pub category: &'static str,
+    pub amount: Decimal,
+}
+
+/// An accepted participant row.
+#[derive(Debug, Clone)]
+pub struct Participant {
+    pub org_nr: OrgNr,
+    pub gender: Gender,
+}
+
+/// An accepted narrative row.
+#[derive(Debug, Clone)]
+pub struct NarrativeText {
+    pub activity: String,
+    pub done: String,
+    pub results: String,
+    pub deviations: String,
+}
+
+/// What one workbook contributes.
+#[derive(Debug, Clone)]
+pub struct MonthReport {
+    pub month: Month,
+    pub persons: Vec<PersonMonth>,
+    pub other_costs: Vec<OtherCost>,
+    pub participants: Vec<Participant>,
+    /// (index of the project's indicator, value).
+    pub indicator_values: Vec<(usize, Decimal)>,
+    pub narratives: Vec<NarrativeText>,
+}
+
+/// Runs the row checks on a read workbook and keeps the accepted content. `None` when the
+/// workbook has no readable month (the read stage already reported why).
+pub fn month_report(project: &Project, wb: &Workbook) -> (Option<MonthReport>, Vec<Finding>) {
+    let Some(month) = wb.info.month else { return (None, Vec::new()) };
+    let org = wb.info.org_nr.as_ref().and_then(|n| project.org_by_nr(n));
+    let staff = wb.staff.iter().map(|p| (name_key(&p.name), p)).collect();
+    let ctx = WorkbookCtx { project, org, wb, month, staff };
+    let mut findings = Vec::new();
+    let mut excluded: BTreeSet<Loc> = BTreeSet::new();
+    for (_, check) in ROW_CHECKS {
+        for rf in check(&ctx) {
+            if rf.finding.is_error() {
+                if let Some(loc) = rf.exclude {
+                    excluded.insert(loc);
+                }
+            }
+            findings.push(rf.finding);
+        }
+    }
+    let ok = |loc: &Loc| !excluded.contains(loc);
+    let mut time: BTreeMap<String, BTreeMap<String, Hours>> = BTreeMap::new();
+    for t in wb.time.iter().filter(|t| ok(&t.loc)) {
+        let e = time.entry(name_key(&t.name)).or_default().entry(t.activity.clone()).or_insert(Hours::ZERO);
+        *e = *e + t.hours;
+    }
+    let mut absence: BTreeMap<String, Hours> = BTreeMap::new();
+    for a in wb.absence.iter().filter(|a| ok(&a.loc) && a.month == month) {
+        let e = absence.entry(name_key(&a.name)).or_insert(Hours::ZERO);
+        *e = *e + a.hours;
+    }
+    let persons = wb
+        .staff
+        .iter()
+        .filter(|p| ok(&p.loc))
+        .map(|p| {
+            let key = name_key(&p.name);
+            PersonMonth {
+                name: p.name.clone(),
+                pnr: p.pnr.clone(),
+                role: p.role.clone(),
+                start: p.start,
+                end: p.end,
+                salary: p.salary,
+                reporting: p.reporting,
+                share: p.share,
+                employment: p.employment,
+                main_activity: p.main_activity.clone(),
+                place: wb.place(p.loc, Column::Namn),
+                salary_place: wb.place(p.loc, Column::Manadslon),
+                start_place: wb.place(p.loc, Column::Startdatum),
+                time: time.remove(&key).map(|m| m.into_iter().collect()).unwrap_or_default(),
+                absence: absence.remove(&key).unwrap_or(Hours::ZERO),
+            }
+        })
+        .collect();
+    let report = MonthReport {
+        month,
+        persons,
+        other_costs: wb
+            .other_costs
+            .iter()
+            .filter(|c| ok(&c.loc))
+            .map(|c| OtherCost { activity: c.activity.clone(), category: c.category, amount: c.amount })
+            .collect(),
+        participants: wb
+            .participants
+            .iter()
+            .filter(|p| ok(&p.loc))
+            .map(|p| Participant { org_nr: p.org_nr.clone(), gender: p.gender })
+            .collect(),
+        indicator_values: wb
+            .indicators
+            .iter()
+            .filter(|r| ok(&r.loc))
+            .filter_map(|r| super::checks::indicator_index(project, &r.name).map(|i| (i, r.value)))
+            .collect(),
+        narratives: wb
+            .narratives
+            .iter()
+            .filter(|n| ok(&n.loc))
+            .map(|n| NarrativeText {
+                activity: n.activity.clone(),
+                done: n.done.clone(),
+                results: n.results.clone(),
+                deviations: n.deviations.clone(),
+            })
+            .collect(),
+    };
+    (Some(report), findings)
+}
