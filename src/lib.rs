@@ -25,3 +25,8 @@ pub mod ledger;
 pub mod reconcile;
 pub mod emit;
 pub mod pipeline;
+pub mod check;
+pub mod demo;
+pub mod submit;
+pub mod template;
+pub mod watch;

@@ -1,1 +1,251 @@
-fn main() {}
+//! `redovisa`: the command-line layer. Parses arguments, calls the library, prints in Swedish,
+//! and maps outcomes to the exit status of `spec/outputs.md` (0 done, 1 done with error
+//! findings, 2 could not run).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use redovisa::month::Month;
+use redovisa::pipeline::{self, Options};
+use redovisa::project::Project;
+use redovisa::{check, demo, submit, template, watch};
+
+#[derive(Parser)]
+#[command(name = "redovisa", version, about = "Partners' monthly workbooks to Tillväxtverket's payment claim, progress report and final report")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct PeriodArgs {
+    /// First month of the period (default: the month after the last submitted claim, or the project start).
+    #[arg(long, value_name = "YYYY-MM")]
+    from: Option<Month>,
+    /// Last month of the period (default: the last whole month with workbooks).
+    #[arg(long, value_name = "YYYY-MM")]
+    to: Option<Month>,
+}
+
+#[derive(clap::Args, Clone)]
+struct Common {
+    /// Inbox folder (default: the project's `inkorg`).
+    #[arg(long, value_name = "DIR")]
+    inbox: Option<PathBuf>,
+    /// Number of threads reading workbooks (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Take this date as today when choosing the default period (for tests; never written into outputs).
+    #[arg(long, value_name = "YYYY-MM-DD", hide = true)]
+    today: Option<chrono::NaiveDate>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the project file and print the approved budget.
+    Validate {
+        /// Project folder (holds project.toml).
+        project: PathBuf,
+    },
+    /// Read every partner workbook and write the claim workbook, progress report, receipts and summary.json.
+    Run {
+        project: PathBuf,
+        #[command(flatten)]
+        period: PeriodArgs,
+        #[command(flatten)]
+        common: Common,
+        /// Output folder (default: <project>/utdata/<from>_<to>).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Print summary.json to stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check one workbook before dropping it in the inbox: findings and what it would count.
+    Check {
+        /// The workbook (.xlsx).
+        workbook: PathBuf,
+        /// Project folder.
+        #[arg(long)]
+        project: PathBuf,
+    },
+    /// Write a partner's workbook template for a month.
+    Template {
+        project: PathBuf,
+        /// Partner or co-financier folder name.
+        #[arg(long)]
+        partner: String,
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Month,
+        /// Output file (default: <partner>-<month>.xlsx in the current folder).
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+    },
+    /// Record a claim as submitted in the project's ledger.
+    Submit {
+        project: PathBuf,
+        #[arg(long, value_name = "YYYY-MM")]
+        from: Month,
+        #[arg(long, value_name = "YYYY-MM")]
+        to: Month,
+        /// Record the claim even though the period has error findings.
+        #[arg(long)]
+        allow_errors: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Write the final report over the whole project.
+    Final {
+        project: PathBuf,
+        /// Last month to include (default: the last whole month with workbooks).
+        #[arg(long, value_name = "YYYY-MM")]
+        to: Option<Month>,
+        #[command(flatten)]
+        common: Common,
+        /// Output folder (default: <project>/utdata/slutrapport).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Watch the inbox and rewrite a partner's receipt when its workbooks change.
+    Watch {
+        project: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// Output folder for receipts and the monthly status (default: <project>/utdata/status).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Write the seed project with a realistic, deterministic example inbox.
+    Demo {
+        /// Folder to write (project.toml and inkorg/).
+        dir: PathBuf,
+        /// Last month to generate (default 2026-10).
+        #[arg(long, value_name = "YYYY-MM")]
+        to: Option<Month>,
+        /// Random seed.
+        #[arg(long, default_value_t = demo::DEFAULT_SEED)]
+        seed: u64,
+        /// Then run the main job on it.
+        #[arg(long)]
+        run: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli.command) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("redovisa: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load(dir: &Path) -> Result<Project, String> {
+    Project::load(dir).map_err(|e| e.to_string())
+}
+
+fn options(period: Option<&PeriodArgs>, common: &Common, claim: bool) -> Result<Options, String> {
+    if let Some(n) = common.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().map_err(|e| e.to_string())?;
+    }
+    let today = common.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    Ok(Options {
+        inbox: common.inbox.clone(),
+        from: period.and_then(|p| p.from),
+        to: period.and_then(|p| p.to),
+        today,
+        claim,
+        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        ..Options::claim(today)
+    })
+}
+
+/// Prints the outcome of a run and turns it into the exit status.
+fn finish(figures: &redovisa::reconcile::model::Figures, written: &[PathBuf]) -> ExitCode {
+    let errors = figures.findings.iter().filter(|f| f.is_error()).count();
+    let warnings = figures.findings.len() - errors;
+    eprintln!("Period {} – {}: {} fel, {} varningar.", figures.period.from, figures.period.to, errors, warnings);
+    for path in written {
+        eprintln!("  skrev {}", path.display());
+    }
+    if figures.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn dispatch(command: Command) -> Result<ExitCode, String> {
+    match command {
+        Command::Validate { project } => {
+            let p = Project::parse_file(&project).map_err(|e| e.to_string())?;
+            let issues = p.validate();
+            print!("{}", plain(&p.describe()));
+            for i in &issues {
+                println!("{}", plain(&i.to_string()));
+            }
+            Ok(if issues.iter().any(|i| i.error) { ExitCode::from(2) } else { ExitCode::SUCCESS })
+        }
+        Command::Run { project, period, common, out, json } => {
+            let p = load(&project)?;
+            let opts = options(Some(&period), &common, true)?;
+            let (figures, written) = pipeline::run(&p, &opts, out.as_deref()).map_err(|e| e.to_string())?;
+            if json {
+                let summary = redovisa::emit::summary::render(&figures);
+                print!("{}", String::from_utf8_lossy(&summary));
+            }
+            Ok(finish(&figures, &written))
+        }
+        Command::Check { workbook, project } => {
+            let p = load(&project)?;
+            let report = check::check_file(&p, &workbook);
+            print!("{}", check::render(&report));
+            Ok(if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Template { project, partner, month, output } => {
+            let p = load(&project)?;
+            let bytes = template::render(&p, &partner, month).map_err(|e| e.to_string())?;
+            let path = output.unwrap_or_else(|| PathBuf::from(format!("{partner}-{month}.xlsx")));
+            redovisa::emit::atomic::write_atomic(&path, &bytes).map_err(|e| format!("kan inte skriva {}: {e}", path.display()))?;
+            eprintln!("Skrev mallen {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Submit { project, from, to, allow_errors, common } => {
+            let p = load(&project)?;
+            let opts = Options { from: Some(from), to: Some(to), ..options(None, &common, true)? };
+            let claim = submit::submit(&p, &opts, allow_errors).map_err(|e| e.to_string())?;
+            println!("{}", plain(&submit::describe(&claim)));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Final { project, to, common, out } => {
+            let p = load(&project)?;
+            let opts = Options { to, ..options(None, &common, true)? };
+            let (figures, written) = pipeline::final_report(&p, &opts, out.as_deref()).map_err(|e| e.to_string())?;
+            Ok(finish(&figures, &written))
+        }
+        Command::Watch { project, common, out } => {
+            let p = load(&project)?;
+            let opts = options(None, &common, false)?;
+            watch::watch(&p, &opts, out.as_deref()).map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { dir, to, seed, run } => {
+            let to = to.unwrap_or(demo::DEFAULT_TO);
+            let written = demo::write(&dir, &demo::DemoOptions { to, seed }).map_err(|e| e.to_string())?;
+            eprintln!("Skrev exempelprojektet i {} ({written} arbetsböcker).", dir.display());
+            if !run {
+                return Ok(ExitCode::SUCCESS);
+            }
+            let p = load(&dir)?;
+            let today = chrono::Local::now().date_naive();
+            let opts = Options { to: Some(to), progress: std::io::IsTerminal::is_terminal(&std::io::stderr()), ..Options::claim(today) };
+            let (figures, written) = pipeline::run(&p, &opts, None).map_err(|e| e.to_string())?;
+            Ok(finish(&figures, &written))
+        }
+    }
+}
+
+/// No-break spaces (used in documents) as plain spaces for the terminal.
+fn plain(text: &str) -> String {
+    text.replace('\u{a0}', " ")
+}

@@ -23,6 +23,11 @@ impl Month {
         ((1..=12).contains(&month) && (1900..=9999).contains(&year)).then_some(Month { year, month })
     }
 
+    /// `new` for constants: the month `year`-`month` if valid.
+    pub const fn new_const(year: i32, month: u32) -> Option<Month> {
+        if month >= 1 && month <= 12 && year >= 1900 && year <= 9999 { Some(Month { year, month }) } else { None }
+    }
+
     /// The month a date lies in.
     pub fn of(date: NaiveDate) -> Month {
         Month { year: date.year(), month: date.month() }

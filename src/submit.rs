@@ -1,0 +1,87 @@
+//! `redovisa submit`: record a claim as submitted in the project's ledger.
+//!
+//! The claim is evaluated exactly as `run` would evaluate it (same period, same inbox); its
+//! support and the SHA-256 of every workbook it used are appended to the ledger. The period must
+//! follow the last submitted claim without a gap or overlap. A period with error findings is
+//! refused unless the economist says otherwise (`--allow-errors`): the errors leave rows out,
+//! and that should be a decision, not an accident.
+
+use rust_decimal::Decimal;
+
+use crate::emit::atomic::RunLock;
+use crate::intake::Status;
+use crate::ledger::{Claim, Ledger, UsedWorkbook};
+use crate::money::sv_kr;
+use crate::pipeline::{self, Options, RunError};
+use crate::project::Project;
+
+/// Why a claim was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error(transparent)]
+    Run(#[from] RunError),
+    #[error(transparent)]
+    Ledger(#[from] crate::ledger::LedgerError),
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// Evaluates the period and appends it to the ledger. Returns the recorded claim.
+pub fn submit(project: &Project, opts: &Options, allow_errors: bool) -> Result<Claim, SubmitError> {
+    let _lock = RunLock::acquire(&project.dir).map_err(RunError::from)?;
+    let mut ledger = Ledger::load(&project.dir)?;
+    let (from, to) = match (opts.from, opts.to) {
+        (Some(f), Some(t)) => (f, t),
+        _ => return Err(SubmitError::Refused("ange perioden med --from och --to".into())),
+    };
+    let expected = ledger.last().map_or(project.start_month(), |c| c.to.next());
+    if from != expected {
+        return Err(SubmitError::Refused(format!(
+            "ansökan måste börja {expected} (månaden efter {}), inte {from}",
+            ledger.last().map_or("projektstart".to_string(), |c| format!("förra ansökan {} – {}", c.from, c.to))
+        )));
+    }
+    let evaluation = pipeline::evaluate(project, opts, &ledger)?;
+    let figures = evaluation.figures;
+    let errors = figures.findings.iter().filter(|f| f.is_error()).count();
+    if errors > 0 && !allow_errors {
+        return Err(SubmitError::Refused(format!(
+            "perioden har {errors} fel (se Avvikelser i ansökningsarbetsboken). Rätta dem, eller ange --allow-errors \
+             om ansökan ska skickas in ändå"
+        )));
+    }
+    let workbooks = figures
+        .files
+        .iter()
+        .filter(|f| f.status == Status::Used && f.month.is_some_and(|m| figures.period.contains(m)))
+        .filter_map(|f| {
+            Some(UsedWorkbook { folder: f.folder.clone()?, month: f.month?, path: f.path.clone(), sha256: f.sha256.clone() })
+        })
+        .collect();
+    let claim = Claim {
+        seq: 0,
+        from,
+        to,
+        support: figures.totals.support,
+        eligible: figures.totals.eligible,
+        recorded_on: opts.today,
+        workbooks,
+        prev: String::new(),
+    };
+    ledger.append(claim)?;
+    ledger.claims.last().cloned().ok_or_else(|| SubmitError::Refused("ansökan kunde inte registreras".into()))
+}
+
+/// A confirmation in Swedish.
+pub fn describe(claim: &Claim) -> String {
+    let total: Decimal = claim.eligible;
+    format!(
+        "Ansökan {} för {} – {} är registrerad: stödgrundande {} , stöd {}, {} arbetsböcker.",
+        claim.seq,
+        claim.from,
+        claim.to,
+        sv_kr(total),
+        sv_kr(claim.support),
+        claim.workbooks.len()
+    )
+}
