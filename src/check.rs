@@ -15,7 +15,7 @@ use crate::money::{hours_str, sv_kr};
 use crate::pipeline::examine;
 use crate::project::Project;
 use crate::read::Limits;
-use crate::reconcile::model::{FileRecord, Figures, Period};
+use crate::reconcile::model::{Figures, FileRecord, Period};
 use crate::reconcile::{self, UsedWorkbook};
 
 /// What `check` found.
@@ -48,7 +48,10 @@ pub fn check_file(project: &Project, path: &Path) -> CheckReport {
             findings.push(Finding::new(
                 Code::UnknownPartner,
                 crate::finding::Place::file(&name),
-                format!("Organisationsnumret {} tillhör ingen part i projektet. Kontrollera numret i bladet Uppgifter.", h.org_nr),
+                format!(
+                    "Organisationsnumret {} tillhör ingen part i projektet. Kontrollera numret i bladet Uppgifter.",
+                    h.org_nr
+                ),
             ));
         }
         if !h.attested {
@@ -87,7 +90,8 @@ pub fn check_file(project: &Project, path: &Path) -> CheckReport {
                 findings: Vec::new(),
             };
             let figures = reconcile::reconcile(project, input);
-            findings.extend(figures.findings.iter().filter(|f| f.place.file.as_deref() == Some(name.as_str())).cloned());
+            findings
+                .extend(figures.findings.iter().filter(|f| f.place.file.as_deref() == Some(name.as_str())).cloned());
             Some(figures)
         }
         _ => None,
@@ -139,7 +143,13 @@ pub fn render(r: &CheckReport) -> String {
         let _ = writeln!(s, "  {label}: {}", plain(&sv_kr(o.period.total())));
     }
     for a in fig.activities.iter().filter(|a| !a.period.is_zero()) {
-        let _ = writeln!(s, "  Aktivitet {:<5} {:>10} h {:>16}", a.code, hours_str(a.hours_period), plain(&sv_kr(a.period)));
+        let _ = writeln!(
+            s,
+            "  Aktivitet {:<5} {:>10} h {:>16}",
+            a.code,
+            hours_str(a.hours_period),
+            plain(&sv_kr(a.period))
+        );
     }
     if let Some(c) = fig.files.first().and_then(|f| f.contribution) {
         let _ = writeln!(s, "  Deltagare: {} rader, lägesbeskrivningar: {}", c.participants, c.narratives);

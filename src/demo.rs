@@ -5,7 +5,10 @@ use std::path::Path;
 use crate::month::Month;
 
 pub const DEFAULT_SEED: u64 = 454304;
-pub const DEFAULT_TO: Month = match Month::new_const(2026, 10) { Some(m) => m, None => panic!() };
+pub const DEFAULT_TO: Month = match Month::new_const(2026, 10) {
+    Some(m) => m,
+    None => panic!(),
+};
 
 pub struct DemoOptions {
     pub to: Month,

@@ -130,7 +130,9 @@ pub fn classify(name: &str, in_partner_folder: bool) -> FileKind {
         return FileKind::Ignored("dold fil");
     }
     if lower.starts_with('~')
-        || [".tmp", ".temp", ".part", ".partial", ".crdownload", ".download", "~", ".bak"].iter().any(|s| lower.ends_with(s))
+        || [".tmp", ".temp", ".part", ".partial", ".crdownload", ".download", "~", ".bak"]
+            .iter()
+            .any(|s| lower.ends_with(s))
     {
         return FileKind::Ignored("tillfällig fil");
     }
@@ -178,7 +180,12 @@ pub type Pinned = BTreeMap<(String, Month), String>;
 /// Decides, for every candidate, whether it counts. `claim` says whether attestation is
 /// required (a claim) or only reported (status and checks). Returns one choice per candidate, in
 /// candidate order, and the findings selection raises.
-pub fn select(project: &Project, candidates: &[Candidate], claim: bool, pinned: &Pinned) -> (Vec<Choice>, Vec<Finding>) {
+pub fn select(
+    project: &Project,
+    candidates: &[Candidate],
+    claim: bool,
+    pinned: &Pinned,
+) -> (Vec<Choice>, Vec<Finding>) {
     let mut choices: Vec<Choice> = vec![Choice { status: Status::Used, note: String::new() }; candidates.len()];
     let mut findings = Vec::new();
     let reject = |choices: &mut Vec<Choice>, i: usize, note: String| {
@@ -256,10 +263,8 @@ pub fn select(project: &Project, candidates: &[Candidate], claim: bool, pinned: 
             if header(i).map(|h| h.version) != Some(top) {
                 choices[i] = Choice { status: Status::Superseded, note: format!("ersatt av version {top}") };
             } else if let Some(&first) = distinct.get(candidates[i].sha256.as_str()) {
-                choices[i] = Choice {
-                    status: Status::Superseded,
-                    note: format!("identisk kopia av {}", candidates[first].rel),
-                };
+                choices[i] =
+                    Choice { status: Status::Superseded, note: format!("identisk kopia av {}", candidates[first].rel) };
             } else {
                 distinct.insert(&candidates[i].sha256, i);
             }
@@ -327,9 +332,13 @@ fn pin(
                      Den räknas inte. Rättelser av en inskickad månad görs i nästa ansökan i samråd med Tillväxtverket."
                 ),
             ));
-            choices[i] = Choice { status: Status::Rejected, note: format!("ändrad efter inskickad ansökan för {month}") };
+            choices[i] =
+                Choice { status: Status::Rejected, note: format!("ändrad efter inskickad ansökan för {month}") };
         } else {
-            choices[i] = Choice { status: Status::Superseded, note: format!("{month} är redan inskickad med en annan arbetsbok") };
+            choices[i] = Choice {
+                status: Status::Superseded,
+                note: format!("{month} är redan inskickad med en annan arbetsbok"),
+            };
         }
     }
 }

@@ -94,9 +94,13 @@ impl Ledger {
         let mut claims: Vec<Claim> = Vec::new();
         let mut last_hash = String::new();
         for (n, line) in text.split(|b| *b == b'\n').enumerate().filter(|(_, l)| !l.is_empty()) {
-            let claim: Claim = serde_json::from_slice(line).map_err(|e| damaged(n + 1, format!("går inte att tolka ({e})")))?;
+            let claim: Claim =
+                serde_json::from_slice(line).map_err(|e| damaged(n + 1, format!("går inte att tolka ({e})")))?;
             if claim.prev != last_hash {
-                return Err(damaged(n + 1, "kedjan av kontrollsummor stämmer inte (en rad har ändrats eller tagits bort)".into()));
+                return Err(damaged(
+                    n + 1,
+                    "kedjan av kontrollsummor stämmer inte (en rad har ändrats eller tagits bort)".into(),
+                ));
             }
             let expected_seq = claims.len() as u32 + 1;
             if claim.seq != expected_seq {
@@ -123,11 +127,7 @@ impl Ledger {
 
     /// Submitted months and the workbook each used.
     pub fn pinned(&self) -> Pinned {
-        self.claims
-            .iter()
-            .flat_map(|c| &c.workbooks)
-            .map(|w| ((w.folder.clone(), w.month), w.sha256.clone()))
-            .collect()
+        self.claims.iter().flat_map(|c| &c.workbooks).map(|w| ((w.folder.clone(), w.month), w.sha256.clone())).collect()
     }
 
     /// Appends a claim (its `seq` and `prev` are filled in here) and syncs it to disk.

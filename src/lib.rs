@@ -13,20 +13,20 @@
 //! [`project`] holds the approved project every stage consults; [`finding`] the findings they
 //! all produce. The binary (`src/main.rs`) is a thin command-line layer over this library.
 
+pub mod check;
 pub mod contract;
+pub mod demo;
+pub mod emit;
 pub mod finding;
 pub mod ids;
-pub mod money;
-pub mod month;
-pub mod project;
-pub mod read;
 pub mod intake;
 pub mod ledger;
-pub mod reconcile;
-pub mod emit;
+pub mod money;
+pub mod month;
 pub mod pipeline;
-pub mod check;
-pub mod demo;
+pub mod project;
+pub mod read;
+pub mod reconcile;
 pub mod submit;
 pub mod template;
 pub mod watch;

@@ -13,7 +13,11 @@ use redovisa::project::Project;
 use redovisa::{check, demo, submit, template, watch};
 
 #[derive(Parser)]
-#[command(name = "redovisa", version, about = "Partners' monthly workbooks to Tillväxtverket's payment claim, progress report and final report")]
+#[command(
+    name = "redovisa",
+    version,
+    about = "Partners' monthly workbooks to Tillväxtverket's payment claim, progress report and final report"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -206,7 +210,8 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
             let p = load(&project)?;
             let bytes = template::render(&p, &partner, month).map_err(|e| e.to_string())?;
             let path = output.unwrap_or_else(|| PathBuf::from(format!("{partner}-{month}.xlsx")));
-            redovisa::emit::atomic::write_atomic(&path, &bytes).map_err(|e| format!("kan inte skriva {}: {e}", path.display()))?;
+            redovisa::emit::atomic::write_atomic(&path, &bytes)
+                .map_err(|e| format!("kan inte skriva {}: {e}", path.display()))?;
             eprintln!("Skrev mallen {}", path.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -238,7 +243,11 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
             }
             let p = load(&dir)?;
             let today = chrono::Local::now().date_naive();
-            let opts = Options { to: Some(to), progress: std::io::IsTerminal::is_terminal(&std::io::stderr()), ..Options::claim(today) };
+            let opts = Options {
+                to: Some(to),
+                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                ..Options::claim(today)
+            };
             let (figures, written) = pipeline::run(&p, &opts, None).map_err(|e| e.to_string())?;
             Ok(finish(&figures, &written))
         }

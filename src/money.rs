@@ -45,7 +45,7 @@ pub fn hours_str(d: Decimal) -> String {
 fn group_thousands(int: &str) -> String {
     let mut out = String::with_capacity(int.len() + int.len() / 3 * 3);
     for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
             out.push('\u{a0}');
         }
         out.push(c);
@@ -85,11 +85,8 @@ pub fn sv_percent(fraction: Decimal, decimals: u32) -> String {
 /// `1.234,50`, `−12`. Spaces, no-break spaces and thin spaces may group thousands; a trailing
 /// `kr` or `:-` is allowed. Returns `None` for anything else, never a guess.
 pub fn parse_sv_number(text: &str) -> Option<Decimal> {
-    let mut s: String = text
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '\''))
-        .collect();
+    let mut s: String =
+        text.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '\'')).collect();
     for suffix in [":-", "kronor", "SEK", "sek", "kr", "Kr", "KR", ":-"] {
         if let Some(rest) = s.strip_suffix(suffix) {
             s = rest.to_string();
@@ -114,9 +111,7 @@ pub fn parse_sv_number(text: &str) -> Option<Decimal> {
             digits.replace('.', "").replace(',', ".")
         }
         // `1,234.50`: commas group thousands, the dot is the decimal sign.
-        (_, 1) if digits.rfind('.') > digits.rfind(',') && thousands_ok(digits, ',', '.') => {
-            digits.replace(',', "")
-        }
+        (_, 1) if digits.rfind('.') > digits.rfind(',') && thousands_ok(digits, ',', '.') => digits.replace(',', ""),
         _ => return None,
     };
     if normal.starts_with('.') || normal.ends_with('.') {
@@ -215,10 +210,9 @@ impl Add for Hours {
         }
         let g = gcd(self.den, o.den);
         match (self.den / g).checked_mul(o.den) {
-            Some(l) if l <= 1_000_000_000 => Hours {
-                num: self.num * Decimal::from(l / self.den) + o.num * Decimal::from(l / o.den),
-                den: l,
-            },
+            Some(l) if l <= 1_000_000_000 => {
+                Hours { num: self.num * Decimal::from(l / self.den) + o.num * Decimal::from(l / o.den), den: l }
+            }
             // Denominators this large never come from a time report; fall back to decimals.
             _ => Hours::from_decimal(self.value() + o.value()),
         }

@@ -21,7 +21,7 @@ use crate::ledger::{Ledger, LedgerError};
 use crate::month::Month;
 use crate::project::Project;
 use crate::read::{self, Limits};
-use crate::reconcile::model::{FileRecord, Figures, Period};
+use crate::reconcile::model::{Figures, FileRecord, Period};
 use crate::reconcile::{self, MonthReport, UsedWorkbook};
 
 /// How a run is asked for.
@@ -137,7 +137,10 @@ pub fn examine(project: &Project, file: InboxFile, limits: &Limits) -> Examined 
     }
     let outcome = if ex.file.size > limits.max_file_bytes {
         ex.sha256 = sha256_file(&ex.file.path).unwrap_or_default();
-        read::ReadOutcome::unreadable(&ex.file.rel, "Filen är för stor för en månads redovisning. Ta bort bilder och överflödiga blad.")
+        read::ReadOutcome::unreadable(
+            &ex.file.rel,
+            "Filen är för stor för en månads redovisning. Ta bort bilder och överflödiga blad.",
+        )
     } else {
         match std::fs::read(&ex.file.path) {
             Ok(bytes) => {
@@ -218,7 +221,8 @@ pub fn evaluate(project: &Project, opts: &Options, ledger: &Ledger) -> Result<Ev
     let inbox = opts.inbox.clone().unwrap_or_else(|| project.inbox());
     let files = intake::scan(project, &inbox).map_err(|e| RunError::Inbox(inbox.clone(), e))?;
     let examined = read_all(project, files, &opts.limits, opts.progress);
-    let candidates: Vec<Candidate> = examined.iter().filter(|e| e.file.kind == FileKind::Workbook).map(candidate).collect();
+    let candidates: Vec<Candidate> =
+        examined.iter().filter(|e| e.file.kind == FileKind::Workbook).map(candidate).collect();
     let (choices, select_findings) = intake::select(project, &candidates, opts.claim, &ledger.pinned());
     let mut status = choices.into_iter();
     let statuses: Vec<(Status, String)> = examined
@@ -247,10 +251,10 @@ pub fn evaluate(project: &Project, opts: &Options, ledger: &Ledger) -> Result<Ev
             }
             (status, _) => (status, note),
         };
-        if status == Status::Used {
-            if let (Some(org), Some(report)) = (org_index(e), e.report.as_ref()) {
-                used.push(UsedWorkbook { org, rel: &e.file.rel, report, attested_on: e.attested_on });
-            }
+        if status == Status::Used
+            && let (Some(org), Some(report)) = (org_index(e), e.report.as_ref())
+        {
+            used.push(UsedWorkbook { org, rel: &e.file.rel, report, attested_on: e.attested_on });
         }
         files.push(FileRecord {
             path: e.file.rel.clone(),
@@ -301,7 +305,8 @@ fn resolve_period(
             .max()
             .ok_or_else(|| {
                 RunError::Period(
-                    "inkorgen har ingen godkänd arbetsbok för en avslutad månad; ange perioden med --from och --to".into(),
+                    "inkorgen har ingen godkänd arbetsbok för en avslutad månad; ange perioden med --from och --to"
+                        .into(),
                 )
             })?,
     };
@@ -312,7 +317,9 @@ fn resolve_period(
     if from > to {
         return Err(RunError::Period(format!(
             "perioden {from} – {to} är tom{}",
-            ledger.last().map_or(String::new(), |c| format!(" (senaste inskickade ansökan gällde {} – {})", c.from, c.to))
+            ledger
+                .last()
+                .map_or(String::new(), |c| format!(" (senaste inskickade ansökan gällde {} – {})", c.from, c.to))
         )));
     }
     if from < project.start_month() || to > project.end_month() {
@@ -342,7 +349,11 @@ pub fn run(project: &Project, opts: &Options, out: Option<&Path>) -> Result<(Fig
 }
 
 /// The final report over the whole project up to `opts.to` (default: the last whole month).
-pub fn final_report(project: &Project, opts: &Options, out: Option<&Path>) -> Result<(Figures, Vec<PathBuf>), RunError> {
+pub fn final_report(
+    project: &Project,
+    opts: &Options,
+    out: Option<&Path>,
+) -> Result<(Figures, Vec<PathBuf>), RunError> {
     let _lock = RunLock::acquire(&project.dir)?;
     let ledger = Ledger::load(&project.dir)?;
     let opts = Options { from: Some(project.start_month()), ..opts.clone() };

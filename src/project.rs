@@ -34,8 +34,9 @@ fn de_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
     match NumLike::deserialize(d)? {
         NumLike::Int(i) => Ok(Decimal::from(i)),
         NumLike::Float(f) => f.to_string().parse().map_err(serde::de::Error::custom),
-        NumLike::Text(s) => crate::money::parse_sv_number(&s)
-            .ok_or_else(|| serde::de::Error::custom(format!("«{s}» är inget tal"))),
+        NumLike::Text(s) => {
+            crate::money::parse_sv_number(&s).ok_or_else(|| serde::de::Error::custom(format!("«{s}» är inget tal")))
+        }
     }
 }
 
@@ -448,9 +449,19 @@ impl Project {
         let kr = |d: Decimal| format!("{:>14}", sv_kr_whole(d));
         let _ = writeln!(s, "Projekt {} – {}", i.id, i.name);
         let owner = self.org_by_folder(&i.owner).map_or("?", |o| o.name());
-        let _ = writeln!(s, "Projektägare {owner}, {} – {}, stödandel {}", i.start, i.end, crate::money::sv_percent(percent(i.support_rate), 2));
+        let _ = writeln!(
+            s,
+            "Projektägare {owner}, {} – {}, stödandel {}",
+            i.start,
+            i.end,
+            crate::money::sv_percent(percent(i.support_rate), 2)
+        );
         let _ = writeln!(s, "\nGodkänd budget per projektpart");
-        let _ = writeln!(s, "{:<28}{:>14}{:>14}{:>14}{:>14}{:>14}", "Projektpart", "Personal", "Schablon", "Summa", "Kontant", "Stöd");
+        let _ = writeln!(
+            s,
+            "{:<28}{:>14}{:>14}{:>14}{:>14}{:>14}",
+            "Projektpart", "Personal", "Schablon", "Summa", "Kontant", "Stöd"
+        );
         for p in &self.partners {
             let cash: Decimal = p.cash.iter().map(|c| c.amount).sum();
             let _ = writeln!(
@@ -589,7 +600,10 @@ impl Project {
             err("project.end".into(), format!("slutdatum {} ligger inte efter startdatum {}", info.end, info.start));
         }
         if info.support_rate <= Decimal::ZERO || info.support_rate > Decimal::ONE_HUNDRED {
-            err("project.support_rate".into(), format!("stödandelen {} % ska vara mellan 0 och 100", info.support_rate));
+            err(
+                "project.support_rate".into(),
+                format!("stödandelen {} % ska vara mellan 0 och 100", info.support_rate),
+            );
         }
         if info.hours_per_year == 0 {
             err("project.hours_per_year".into(), "timmar per år får inte vara 0".into());
@@ -627,19 +641,28 @@ impl Project {
                 FlatRateModel::None => Decimal::ZERO,
             };
             if fr.rate < Decimal::ZERO || fr.rate > max {
-                err(format!("{key}.flat_rate.rate"), format!("schablonen {} % är större än modellen tillåter ({max} %)", fr.rate));
+                err(
+                    format!("{key}.flat_rate.rate"),
+                    format!("schablonen {} % är större än modellen tillåter ({max} %)", fr.rate),
+                );
             }
         }
         for (i, c) in self.cofinanciers.iter().enumerate() {
             if !self.partners.iter().any(|p| p.folder == c.counted_with) {
-                err(format!("cofinancier[{}].counted_with", i + 1), format!("«{}» är ingen projektparts mapp", c.counted_with));
+                err(
+                    format!("cofinancier[{}].counted_with", i + 1),
+                    format!("«{}» är ingen projektparts mapp", c.counted_with),
+                );
             }
         }
         let mut codes = BTreeSet::new();
         for (w, wp) in self.work_packages.iter().enumerate() {
             let key = format!("work_package[{}]", w + 1);
             if wp.start < info.start || wp.end > info.end || wp.end < wp.start {
-                err(format!("{key}.end"), format!("arbetspaket {} {}–{} ligger utanför projektets tid", wp.code, wp.start, wp.end));
+                err(
+                    format!("{key}.end"),
+                    format!("arbetspaket {} {}–{} ligger utanför projektets tid", wp.code, wp.start, wp.end),
+                );
             }
             for (a, act) in wp.activities.iter().enumerate() {
                 let akey = format!("{key}.activity[{}]", a + 1);
@@ -647,14 +670,19 @@ impl Project {
                     err(format!("{akey}.code"), format!("aktivitetskoden {} förekommer två gånger", act.code));
                 }
                 if !act.code.starts_with(&format!("{}.", wp.code)) {
-                    err(format!("{akey}.code"), format!("aktivitet {} hör inte till arbetspaket {}", act.code, wp.code));
+                    err(
+                        format!("{akey}.code"),
+                        format!("aktivitet {} hör inte till arbetspaket {}", act.code, wp.code),
+                    );
                 }
                 if act.start < info.start || act.end > info.end || act.end < act.start {
-                    err(format!("{akey}.end"), format!("aktivitet {} {}–{} ligger utanför projektets tid", act.code, act.start, act.end));
+                    err(
+                        format!("{akey}.end"),
+                        format!("aktivitet {} {}–{} ligger utanför projektets tid", act.code, act.start, act.end),
+                    );
                 }
             }
         }
-        drop(err);
         self.check_sums(&mut issues);
         issues
     }
@@ -673,7 +701,13 @@ impl Project {
                 t.cofinancing,
                 self.budget_cash() + self.budget_in_kind(),
             ),
-            sum_issue(true, "totals.support", "stödet per projektpart", t.support, self.partners.iter().map(|p| p.support).sum()),
+            sum_issue(
+                true,
+                "totals.support",
+                "stödet per projektpart",
+                t.support,
+                self.partners.iter().map(|p| p.support).sum(),
+            ),
             sum_issue(true, "project.approved_support", "stödet enligt totals", self.info.approved_support, t.support),
             sum_issue(true, "totals.total", "medfinansiering och stöd", t.total, t.cofinancing + t.support),
         ];
@@ -724,7 +758,8 @@ impl Project {
         let activities: Decimal = self.activities().map(|(_, a)| a.budget).sum();
         sums.push(sum_issue(false, "work_package", "aktiviteterna", t.total, activities));
         issues.extend(sums.into_iter().flatten());
-        let rate = if t.total.is_zero() { Decimal::ZERO } else { (t.support / t.total * Decimal::ONE_HUNDRED).round_dp(2) };
+        let rate =
+            if t.total.is_zero() { Decimal::ZERO } else { (t.support / t.total * Decimal::ONE_HUNDRED).round_dp(2) };
         if rate != self.info.support_rate.round_dp(2) {
             issues.push(Issue {
                 error: false,

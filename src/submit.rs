@@ -55,7 +55,12 @@ pub fn submit(project: &Project, opts: &Options, allow_errors: bool) -> Result<C
         .iter()
         .filter(|f| f.status == Status::Used && f.month.is_some_and(|m| figures.period.contains(m)))
         .filter_map(|f| {
-            Some(UsedWorkbook { folder: f.folder.clone()?, month: f.month?, path: f.path.clone(), sha256: f.sha256.clone() })
+            Some(UsedWorkbook {
+                folder: f.folder.clone()?,
+                month: f.month?,
+                path: f.path.clone(),
+                sha256: f.sha256.clone(),
+            })
         })
         .collect();
     let claim = Claim {

@@ -38,9 +38,7 @@ pub struct RunLock {
 /// Another run holds the lock.
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
-    #[error(
-        "en annan körning av redovisa pågår redan för projektet ({0}). Vänta tills den är klar och försök igen."
-    )]
+    #[error("en annan körning av redovisa pågår redan för projektet ({0}). Vänta tills den är klar och försök igen.")]
     Busy(PathBuf),
     #[error("kan inte låsa projektet ({0}): {1}")]
     Io(PathBuf, std::io::Error),

@@ -46,9 +46,7 @@ pub struct Book<'a> {
 }
 
 fn unreadable(e: XlsxError) -> Unreadable {
-    Unreadable(format!(
-        "Arbetsboken går inte att läsa ({e}). Öppna den i Excel, spara som .xlsx och lägg in den igen."
-    ))
+    Unreadable(format!("Arbetsboken går inte att läsa ({e}). Öppna den i Excel, spara som .xlsx och lägg in den igen."))
 }
 
 impl<'a> Book<'a> {

@@ -91,13 +91,15 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), Unreadable> {
     let mut total: u64 = 0;
     let mut shared_strings = None;
     for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|e| Unreadable(format!("Filen är skadad ({e}). Spara arbetsboken på nytt och lägg in den igen.")))?;
+        let entry = zip.by_index_raw(i).map_err(|e| {
+            Unreadable(format!("Filen är skadad ({e}). Spara arbetsboken på nytt och lägg in den igen."))
+        })?;
         let size = entry.size();
         let packed = entry.compressed_size().max(1);
         if !matches!(entry.compression(), CompressionMethod::Stored | CompressionMethod::Deflated) {
-            return fail("Filen använder en komprimering som Excel inte använder. Spara den på nytt som .xlsx i Excel.");
+            return fail(
+                "Filen använder en komprimering som Excel inte använder. Spara den på nytt som .xlsx i Excel.",
+            );
         }
         if entry.encrypted() {
             return fail("Filen är lösenordsskyddad. Ta bort lösenordet och spara som .xlsx.");
@@ -114,7 +116,9 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), Unreadable> {
         }
     }
     if total > limits.max_total_bytes {
-        return fail("Arbetsboken är för stor uppackad för en månads redovisning. Ta bort överflödiga blad och bilder.");
+        return fail(
+            "Arbetsboken är för stor uppackad för en månads redovisning. Ta bort överflödiga blad och bilder.",
+        );
     }
     if let Some((index, size)) = shared_strings {
         check_shared_string_count(&mut zip, index, size)?;
@@ -123,15 +127,10 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), Unreadable> {
 }
 
 /// calamine reserves room for `uniqueCount` strings up front: the count must fit in the entry.
-fn check_shared_string_count(
-    zip: &mut ZipArchive<Cursor<&[u8]>>,
-    index: usize,
-    size: u64,
-) -> Result<(), Unreadable> {
+fn check_shared_string_count(zip: &mut ZipArchive<Cursor<&[u8]>>, index: usize, size: u64) -> Result<(), Unreadable> {
     let mut head = Vec::with_capacity(4096);
-    let entry = zip
-        .by_index(index)
-        .map_err(|e| Unreadable(format!("Filen är skadad ({e}). Spara arbetsboken på nytt.")))?;
+    let entry =
+        zip.by_index(index).map_err(|e| Unreadable(format!("Filen är skadad ({e}). Spara arbetsboken på nytt.")))?;
     // A broken stream shows up when calamine reads it; here only the declared count matters.
     let _ = entry.take(4096).read_to_end(&mut head);
     let text = String::from_utf8_lossy(&head);

@@ -18,7 +18,10 @@ use crate::month::{Month, SWEDISH_MONTHS};
 pub enum Raw {
     Text(String),
     /// A number cell; `percent` when its number format shows it as a percentage.
-    Number { value: f64, percent: bool },
+    Number {
+        value: f64,
+        percent: bool,
+    },
     Bool(bool),
     /// A number cell with a date, time or duration format.
     DateTime(ExcelDateTime),
@@ -54,7 +57,9 @@ fn text_raw(s: &str) -> Option<Raw> {
 pub type Conv<T> = Result<T, String>;
 
 fn error_cell(e: &str) -> String {
-    format!("cellen innehåller felvärdet {e} (en formel som inte går att räkna ut); rätta formeln eller skriv in värdet")
+    format!(
+        "cellen innehåller felvärdet {e} (en formel som inte går att räkna ut); rätta formeln eller skriv in värdet"
+    )
 }
 
 /// A number from a number cell, exactly as Excel wrote it (shortest round-trip text).
@@ -120,7 +125,10 @@ pub fn share(raw: &Raw) -> Conv<Decimal> {
         }
     };
     if fraction <= Decimal::ZERO || fraction > Decimal::ONE {
-        return Err(format!("andelen {} % ska vara större än 0 och högst 100", (fraction * Decimal::ONE_HUNDRED).normalize()));
+        return Err(format!(
+            "andelen {} % ska vara större än 0 och högst 100",
+            (fraction * Decimal::ONE_HUNDRED).normalize()
+        ));
     }
     Ok(fraction)
 }
@@ -146,7 +154,9 @@ pub fn date(raw: &Raw) -> Conv<NaiveDate> {
                 .ok_or_else(|| "datumet går inte att läsa".into())
         }
         Raw::Number { value, .. } => Err(format!("{value} är inget datum; skriv ÅÅÅÅ-MM-DD")),
-        Raw::Iso(s) | Raw::Text(s) => parse_date_text(s).ok_or_else(|| format!("«{s}» är inget datum; skriv ÅÅÅÅ-MM-DD")),
+        Raw::Iso(s) | Raw::Text(s) => {
+            parse_date_text(s).ok_or_else(|| format!("«{s}» är inget datum; skriv ÅÅÅÅ-MM-DD"))
+        }
         Raw::Error(e) => Err(error_cell(e)),
         Raw::Bool(_) => Err("cellen innehåller SANT/FALSKT, inte ett datum".into()),
     }
@@ -164,10 +174,10 @@ fn parse_date_text(s: &str) -> Option<NaiveDate> {
 /// A month: text `YYYY-MM`, a Swedish month name with year (`januari 2025`, `jan 2025`), or any
 /// date in the month (cell, serial or text).
 pub fn month(raw: &Raw) -> Conv<Month> {
-    if let Raw::Text(s) = raw {
-        if let Some(m) = parse_month_text(s) {
-            return Ok(m);
-        }
+    if let Raw::Text(s) = raw
+        && let Some(m) = parse_month_text(s)
+    {
+        return Ok(m);
     }
     date(raw).map(Month::of).map_err(|_| match raw {
         Raw::Error(e) => error_cell(e),
@@ -210,10 +220,10 @@ impl When {
 
 /// A time-report date: `YYYY-MM` (or a month name) is a month, anything else must be a date.
 pub fn when(raw: &Raw) -> Conv<When> {
-    if let Raw::Text(s) = raw {
-        if let Some(m) = parse_month_text(s) {
-            return Ok(When::Month(m));
-        }
+    if let Raw::Text(s) = raw
+        && let Some(m) = parse_month_text(s)
+    {
+        return Ok(When::Month(m));
     }
     date(raw).map(When::Day).map_err(|e| format!("{e} (eller ÅÅÅÅ-MM för en hel månad)"))
 }
@@ -238,11 +248,7 @@ pub fn hours(raw: &Raw) -> Conv<Hours> {
 
 fn hours_text(s: &str) -> Conv<Hours> {
     let lower = s.trim().to_lowercase();
-    let t = ["timmar", "tim", "h"]
-        .iter()
-        .find_map(|suf| lower.strip_suffix(suf))
-        .unwrap_or(&lower)
-        .trim();
+    let t = ["timmar", "tim", "h"].iter().find_map(|suf| lower.strip_suffix(suf)).unwrap_or(&lower).trim();
     if let Some((h, m)) = t.split_once(':') {
         let h: i64 = h.trim().parse().map_err(|_| format!("«{s}» är inget antal timmar"))?;
         let m: i64 = m.trim().parse().map_err(|_| format!("«{s}» är inget antal timmar"))?;

@@ -40,11 +40,11 @@ fn read_checked(bytes: &[u8], file: &str, limits: &Limits) -> Result<ReadOutcome
     let mut grids: BTreeMap<Sheet, Grid> = BTreeMap::new();
     let mut cells_left = limits.max_cells;
     for name in book.sheet_names() {
-        if let Some(sheet) = contract::sheet_for(&name) {
-            if !grids.contains_key(&sheet) {
-                let grid = book.grid(&name, limits, &mut cells_left)?;
-                grids.insert(sheet, grid);
-            }
+        if let Some(sheet) = contract::sheet_for(&name)
+            && let std::collections::btree_map::Entry::Vacant(e) = grids.entry(sheet)
+        {
+            let grid = book.grid(&name, limits, &mut cells_left)?;
+            e.insert(grid);
         }
     }
     let mut r = Reader { wb: Workbook { file: file.to_string(), ..Workbook::default() }, findings: Vec::new() };
@@ -171,7 +171,10 @@ impl Reader {
             findings.push(Finding::new(
                 Code::MissingColumn,
                 Place { sheet: Some(sheet.clone()), ..Place::file(&file) },
-                format!("Uppgiften «{}» saknas i bladet Uppgifter (etikett i kolumn A, värde i kolumn B). Fyll i den.", label.text()),
+                format!(
+                    "Uppgiften «{}» saknas i bladet Uppgifter (etikett i kolumn A, värde i kolumn B). Fyll i den.",
+                    label.text()
+                ),
             ))
         };
         let info = &mut self.wb.info;
@@ -185,7 +188,11 @@ impl Reader {
             };
             let Some(raw) = raw else {
                 if matches!(label, Label::Projektpart | Label::Organisationsnummer | Label::Period) {
-                    findings.push(Finding::new(Code::BadValue, place(*row), format!("{} saknar värde i kolumn B; fyll i det.", label.text())));
+                    findings.push(Finding::new(
+                        Code::BadValue,
+                        place(*row),
+                        format!("{} saknar värde i kolumn B; fyll i det.", label.text()),
+                    ));
                 }
                 continue;
             };
@@ -319,7 +326,12 @@ impl Reader {
         let salary = self.need(v, Column::Manadslon, value::amount).filter(|s| {
             let ok = !s.is_zero();
             if !ok {
-                self.bad(Code::BadValue, v.loc(), Column::Manadslon, "Månadslön: 0 kr; ange den ordinarie heltidslönen.".into());
+                self.bad(
+                    Code::BadValue,
+                    v.loc(),
+                    Column::Manadslon,
+                    "Månadslön: 0 kr; ange den ordinarie heltidslönen.".into(),
+                );
             }
             ok
         });
@@ -337,27 +349,51 @@ impl Reader {
         let share = match (reporting, share) {
             (Some(Reporting::FixedShare), Ok(None)) => {
                 let col = if v.columns.contains_key(&Column::Andel) { Column::Andel } else { Column::Redovisning };
-                self.bad(Code::BadValue, v.loc(), col, "Andel saknas för en person med fast andel; ange andelen av heltid i projektet.".into());
+                self.bad(
+                    Code::BadValue,
+                    v.loc(),
+                    col,
+                    "Andel saknas för en person med fast andel; ange andelen av heltid i projektet.".into(),
+                );
                 Err(())
             }
             (_, s) => s,
         };
-        if let (Some(start), Ok(Some(end))) = (start, end) {
-            if end < start {
-                self.bad(Code::BadValue, v.loc(), Column::Slutdatum, format!("Slutdatum {end} ligger före startdatum {start}."));
-            }
+        if let (Some(start), Ok(Some(end))) = (start, end)
+            && end < start
+        {
+            self.bad(
+                Code::BadValue,
+                v.loc(),
+                Column::Slutdatum,
+                format!("Slutdatum {end} ligger före startdatum {start}."),
+            );
         }
         let key = name.as_deref().map(name_key);
-        if let Some(k) = &key {
-            if self.wb.staff.iter().any(|p| name_key(&p.name) == *k) {
-                self.bad(Code::BadValue, v.loc(), Column::Namn, "Personen står redan i Personal; varje person ska stå på en rad.".into());
-                return;
-            }
+        if let Some(k) = &key
+            && self.wb.staff.iter().any(|p| name_key(&p.name) == *k)
+        {
+            self.bad(
+                Code::BadValue,
+                v.loc(),
+                Column::Namn,
+                "Personen står redan i Personal; varje person ska stå på en rad.".into(),
+            );
+            return;
         }
         match (name, pnr, role, start, end, salary, reporting, share, employment, main) {
-            (Some(name), Some(pnr), Some(role), Some(start), Ok(end), Some(salary), Some(reporting), Ok(share), Ok(emp), Ok(main))
-                if end.is_none_or(|e| e >= start) =>
-            {
+            (
+                Some(name),
+                Some(pnr),
+                Some(role),
+                Some(start),
+                Ok(end),
+                Some(salary),
+                Some(reporting),
+                Ok(share),
+                Ok(emp),
+                Ok(main),
+            ) if end.is_none_or(|e| e >= start) => {
                 self.wb.staff.push(PersonRow {
                     loc: v.loc(),
                     name,
@@ -416,7 +452,9 @@ impl Reader {
                     Code::InvalidOrgnr,
                     v.loc(),
                     Column::Organisationsnummer,
-                    format!("«{t}» är inget giltigt organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra). Rätta det."),
+                    format!(
+                        "«{t}» är inget giltigt organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra). Rätta det."
+                    ),
                 );
             }
             o
@@ -469,7 +507,13 @@ impl Reader {
         let results = self.text(v, Column::Resultat);
         let deviations = self.text(v, Column::Avvikelser);
         if let (Some(activity), Some(done), Some(results), Some(deviations)) = (activity, done, results, deviations) {
-            self.wb.narratives.push(NarrativeRow { loc: v.loc(), activity: activity_code(&activity), done, results, deviations });
+            self.wb.narratives.push(NarrativeRow {
+                loc: v.loc(),
+                activity: activity_code(&activity),
+                done,
+                results,
+                deviations,
+            });
         }
     }
 

@@ -114,7 +114,9 @@ fn unknown_activity(ctx: &WorkbookCtx) -> Vec<RowFinding> {
 fn row_outside_period(ctx: &WorkbookCtx) -> Vec<RowFinding> {
     let m = ctx.month;
     let msg = |what: String| {
-        format!("{what} ligger inte i arbetsbokens månad {m}. Redovisa den i arbetsboken för rätt månad, eller rätta datumet.")
+        format!(
+            "{what} ligger inte i arbetsbokens månad {m}. Redovisa den i arbetsboken för rätt månad, eller rätta datumet."
+        )
     };
     let mut out = Vec::new();
     for t in ctx.wb.time.iter().filter(|t| t.when.month() != m) {
@@ -251,10 +253,10 @@ fn fixed_share_without_activity(ctx: &WorkbookCtx) -> Vec<RowFinding> {
 /// The project's indicator a name in `Indikatorer` refers to (reported indicators only).
 pub fn indicator_index(project: &Project, name: &str) -> Option<usize> {
     let key = normalise(name);
-    project
-        .indicators
-        .iter()
-        .position(|i| i.measure == Measure::Reported && (normalise(&i.name) == key || (!i.code.is_empty() && normalise(&i.code) == key)))
+    project.indicators.iter().position(|i| {
+        i.measure == Measure::Reported
+            && (normalise(&i.name) == key || (!i.code.is_empty() && normalise(&i.code) == key))
+    })
 }
 
 /// A value for an indicator that is not reported by value in this project.
@@ -420,7 +422,11 @@ fn over_budget(ctx: &PeriodCtx) -> Vec<Finding> {
         };
         for (what, cum, budget) in lines {
             if cum > budget {
-                out.push(Finding::new(Code::OverBudget, place.clone(), over(format!("{} – {what}", o.name), cum, budget)));
+                out.push(Finding::new(
+                    Code::OverBudget,
+                    place.clone(),
+                    over(format!("{} – {what}", o.name), cum, budget),
+                ));
             }
         }
     }

@@ -105,9 +105,10 @@ pub fn aggregate(project: &Project, inp: &Inputs) -> Aggregate {
         };
         let (pa, ca) = (amounts(&p_span), amounts(&c_span));
         // The flat rate reaches activities in proportion to the staff costs on them.
-        for (span, amounts, totals, hours_totals, is_period) in
-            [(&p_span, pa, &mut activity_period, &mut hours_period, true), (&c_span, ca, &mut activity_cum, &mut hours_cum, false)]
-        {
+        for (span, amounts, totals, hours_totals, is_period) in [
+            (&p_span, pa, &mut activity_period, &mut hours_period, true),
+            (&c_span, ca, &mut activity_cum, &mut hours_cum, false),
+        ] {
             let mut by_activity: BTreeMap<String, Decimal> = span.staff.clone();
             for (code, part) in split_amount(amounts.flat_rate, &weights_in_plan_order(&span.staff)) {
                 *by_activity.entry(code).or_default() += part;
@@ -182,7 +183,8 @@ pub fn aggregate(project: &Project, inp: &Inputs) -> Aggregate {
 
 fn merge_activity_orgs(project: &Project, rows: Vec<(String, usize, Decimal, bool)>) -> Vec<ActivityOrgCost> {
     let folders: Vec<String> = project.orgs().map(|o| o.folder().to_string()).collect();
-    let order: BTreeMap<&str, usize> = project.activities().enumerate().map(|(i, (_, a))| (a.code.as_str(), i)).collect();
+    let order: BTreeMap<&str, usize> =
+        project.activities().enumerate().map(|(i, (_, a))| (a.code.as_str(), i)).collect();
     let mut merged: BTreeMap<(usize, usize), (String, Decimal, Decimal)> = BTreeMap::new();
     for (code, org, amount, is_period) in rows {
         let key = (order.get(code.as_str()).copied().unwrap_or(usize::MAX), org);
@@ -191,14 +193,30 @@ fn merge_activity_orgs(project: &Project, rows: Vec<(String, usize, Decimal, boo
     }
     merged
         .into_iter()
-        .map(|((_, org), (code, period, cumulative))| ActivityOrgCost { code, folder: folders[org].clone(), period, cumulative })
+        .map(|((_, org), (code, period, cumulative))| ActivityOrgCost {
+            code,
+            folder: folders[org].clone(),
+            period,
+            cumulative,
+        })
         .collect()
 }
 
-fn org_figures(project: &Project, org: Org, period: Amounts, cumulative: Amounts, hours: (Hours, Hours), inp: &Inputs) -> OrgFigures {
+fn org_figures(
+    project: &Project,
+    org: Org,
+    period: Amounts,
+    cumulative: Amounts,
+    hours: (Hours, Hours),
+    inp: &Inputs,
+) -> OrgFigures {
     let idx = project.orgs().position(|o| o.folder() == org.folder()).unwrap_or(usize::MAX);
-    let mut months: Vec<Month> =
-        inp.used.iter().filter(|u| u.org == idx && inp.period.contains(u.report.month)).map(|u| u.report.month).collect();
+    let mut months: Vec<Month> = inp
+        .used
+        .iter()
+        .filter(|u| u.org == idx && inp.period.contains(u.report.month))
+        .map(|u| u.report.month)
+        .collect();
     months.sort();
     months.dedup();
     let (staff_b, flat_b, other_b, kind) = match org {
@@ -266,8 +284,12 @@ fn staff_lines(project: &Project, inp: &Inputs) -> Vec<StaffLine> {
         .collect();
     let order: BTreeMap<&str, usize> = orgs.iter().enumerate().map(|(i, o)| (o.folder(), i)).collect();
     lines.sort_by(|a, b| {
-        (order.get(a.folder.as_str()), &a.name, &a.personnummer, a.index_steps)
-            .cmp(&(order.get(b.folder.as_str()), &b.name, &b.personnummer, b.index_steps))
+        (order.get(a.folder.as_str()), &a.name, &a.personnummer, a.index_steps).cmp(&(
+            order.get(b.folder.as_str()),
+            &b.name,
+            &b.personnummer,
+            b.index_steps,
+        ))
     });
     lines
 }
@@ -281,7 +303,8 @@ fn monthly(project: &Project, inp: &Inputs) -> Vec<MonthPoint> {
     }
     let mut other_by_month: BTreeMap<(usize, Month), Decimal> = BTreeMap::new();
     for u in inp.used {
-        *other_by_month.entry((u.org, u.report.month)).or_default() += u.report.other_costs.iter().map(|c| c.amount).sum::<Decimal>();
+        *other_by_month.entry((u.org, u.report.month)).or_default() +=
+            u.report.other_costs.iter().map(|c| c.amount).sum::<Decimal>();
     }
     let mut staff = vec![Decimal::ZERO; orgs.len()];
     let mut other = vec![Decimal::ZERO; orgs.len()];
@@ -304,7 +327,12 @@ fn monthly(project: &Project, inp: &Inputs) -> Vec<MonthPoint> {
 }
 
 /// Project totals of a span from the organisations' amounts.
-pub fn totals(orgs: &[OrgFigures], span: impl Fn(&OrgFigures) -> Amounts, hours: impl Fn(&OrgFigures) -> Decimal, rate: Decimal) -> Totals {
+pub fn totals(
+    orgs: &[OrgFigures],
+    span: impl Fn(&OrgFigures) -> Amounts,
+    hours: impl Fn(&OrgFigures) -> Decimal,
+    rate: Decimal,
+) -> Totals {
     let mut t = Totals { support_rate: rate, ..Totals::default() };
     for o in orgs {
         let a = span(o);
@@ -328,7 +356,11 @@ pub fn totals(orgs: &[OrgFigures], span: impl Fn(&OrgFigures) -> Amounts, hours:
 }
 
 /// The support cap: the support claimed so far never passes the approved amount.
-pub fn support(approved: Decimal, claimed_before: Decimal, uncapped: Decimal) -> (SupportFigures, Decimal, Option<Finding>) {
+pub fn support(
+    approved: Decimal,
+    claimed_before: Decimal,
+    uncapped: Decimal,
+) -> (SupportFigures, Decimal, Option<Finding>) {
     let room = (approved - claimed_before).max(Decimal::ZERO);
     let support = uncapped.min(room);
     let capped = support < uncapped;
@@ -347,7 +379,8 @@ pub fn support(approved: Decimal, claimed_before: Decimal, uncapped: Decimal) ->
             ),
         )
     });
-    let figures = SupportFigures { approved, claimed_before, claimed_total, remaining: approved - claimed_total, capped };
+    let figures =
+        SupportFigures { approved, claimed_before, claimed_total, remaining: approved - claimed_total, capped };
     (figures, support, finding)
 }
 
@@ -362,7 +395,8 @@ pub fn indicators(project: &Project, inp: &Inputs) -> Vec<IndicatorFigures> {
             match ind.measure {
                 Measure::Reported => {
                     for u in inp.used {
-                        let sum: Decimal = u.report.indicator_values.iter().filter(|(j, _)| *j == i).map(|(_, v)| *v).sum();
+                        let sum: Decimal =
+                            u.report.indicator_values.iter().filter(|(j, _)| *j == i).map(|(_, v)| *v).sum();
                         cumulative += sum;
                         if inp.period.contains(u.report.month) {
                             period += sum;
@@ -412,7 +446,13 @@ pub fn indicators(project: &Project, inp: &Inputs) -> Vec<IndicatorFigures> {
 }
 
 /// The financing plan against what the period and the project so far claim.
-pub fn financing(project: &Project, orgs: &[OrgFigures], period: &Totals, cumulative: &Totals, support: &SupportFigures) -> Vec<FinancingLine> {
+pub fn financing(
+    project: &Project,
+    orgs: &[OrgFigures],
+    period: &Totals,
+    cumulative: &Totals,
+    support: &SupportFigures,
+) -> Vec<FinancingLine> {
     let mut lines = Vec::new();
     for p in &project.partners {
         for c in &p.cash {

@@ -107,7 +107,8 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     let files = with_contributions(input.files, &input.used, &person_months, &folders);
     let findings = in_scope(findings, &files, period);
     let org_names: Vec<String> = project.orgs().map(|o| o.name().to_string()).collect();
-    let order: BTreeMap<&str, usize> = project.activities().enumerate().map(|(i, (_, a))| (a.code.as_str(), i)).collect();
+    let order: BTreeMap<&str, usize> =
+        project.activities().enumerate().map(|(i, (_, a))| (a.code.as_str(), i)).collect();
     let mut narratives: Vec<Narrative> = input
         .used
         .iter()
@@ -125,7 +126,9 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
             })
         })
         .collect();
-    narratives.sort_by_key(|n| (order.get(n.activity.as_str()).copied(), n.month, folders.iter().position(|f| *f == n.folder)));
+    narratives.sort_by_key(|n| {
+        (order.get(n.activity.as_str()).copied(), n.month, folders.iter().position(|f| *f == n.folder))
+    });
 
     Figures {
         project_id: project.info.id.clone(),

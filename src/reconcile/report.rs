@@ -90,10 +90,10 @@ pub fn month_report(project: &Project, wb: &Workbook) -> (Option<MonthReport>, V
     let mut excluded: BTreeSet<Loc> = BTreeSet::new();
     for (_, check) in ROW_CHECKS {
         for rf in check(&ctx) {
-            if rf.finding.is_error() {
-                if let Some(loc) = rf.exclude {
-                    excluded.insert(loc);
-                }
+            if rf.finding.is_error()
+                && let Some(loc) = rf.exclude
+            {
+                excluded.insert(loc);
             }
             findings.push(rf.finding);
         }

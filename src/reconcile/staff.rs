@@ -90,16 +90,34 @@ pub fn cost_org(
     let mut bases: BTreeMap<Personnummer, Basis> = BTreeMap::new();
     let mut year_hours: BTreeMap<(Personnummer, i32), Hours> = BTreeMap::new();
     let (mut costs, mut changes, mut findings) = (Vec::new(), Vec::new(), Vec::new());
-    let plan_order: BTreeMap<&str, usize> = project.activities().enumerate().map(|(i, (_, a))| (a.code.as_str(), i)).collect();
+    let plan_order: BTreeMap<&str, usize> =
+        project.activities().enumerate().map(|(i, (_, a))| (a.code.as_str(), i)).collect();
     for report in reports {
         let month = report.month;
         for p in &report.persons {
-            let basis = bases.entry(p.pnr.clone()).or_insert(Basis { salary: p.salary, start: p.start, first_month: month });
+            let basis =
+                bases.entry(p.pnr.clone()).or_insert(Basis { salary: p.salary, start: p.start, first_month: month });
             if p.salary != basis.salary {
-                changes.push(change(p, month, basis, "Månadslön", sv_kr(basis.salary), sv_kr(p.salary), p.salary_place.clone()));
+                changes.push(change(
+                    p,
+                    month,
+                    basis,
+                    "Månadslön",
+                    sv_kr(basis.salary),
+                    sv_kr(p.salary),
+                    p.salary_place.clone(),
+                ));
             }
             if p.start != basis.start {
-                changes.push(change(p, month, basis, "Startdatum", basis.start.to_string(), p.start.to_string(), p.start_place.clone()));
+                changes.push(change(
+                    p,
+                    month,
+                    basis,
+                    "Startdatum",
+                    basis.start.to_string(),
+                    p.start.to_string(),
+                    p.start_place.clone(),
+                ));
             }
             let reported = person_hours(project, p, month);
             if reported.is_zero() {
@@ -153,7 +171,15 @@ pub fn cost_org(
     (costs, changes, findings)
 }
 
-fn change(p: &PersonMonth, month: Month, basis: &Basis, what: &'static str, before: String, after: String, place: Place) -> BasisChange {
+fn change(
+    p: &PersonMonth,
+    month: Month,
+    basis: &Basis,
+    what: &'static str,
+    before: String,
+    after: String,
+    place: Place,
+) -> BasisChange {
     BasisChange { name: p.name.clone(), place, month, first_month: basis.first_month, what, before, after }
 }
 
@@ -202,7 +228,13 @@ pub fn indexation(factor: Decimal, k: u32) -> Decimal {
 /// The annual cap: hours that push the person's calendar year past `1 720 × Sysselsättningsgrad`
 /// are left out (only the excess), with an error finding. `year` is the hours already costed
 /// this calendar year and is updated.
-pub fn annual_cap(project: &Project, p: &PersonMonth, month: Month, reported: Hours, year: &mut Hours) -> (Hours, Option<Finding>) {
+pub fn annual_cap(
+    project: &Project,
+    p: &PersonMonth,
+    month: Month,
+    reported: Hours,
+    year: &mut Hours,
+) -> (Hours, Option<Finding>) {
     let cap = Hours::from_decimal(Decimal::from(project.info.hours_per_year) * p.employment);
     let allowed = (cap - *year).at_least_zero();
     let costed = reported.min(allowed);
@@ -236,7 +268,11 @@ pub fn split_by_hours(cost: Decimal, hours: Hours, weights: &[(String, Hours)]) 
     let mut given = Decimal::ZERO;
     for (i, (code, w)) in weights.iter().enumerate() {
         let part_hours = hours.scaled(*w, whole);
-        let part = if i + 1 == weights.len() { cost - given } else { round2(Hours::from_decimal(cost).scaled(*w, whole).value()) };
+        let part = if i + 1 == weights.len() {
+            cost - given
+        } else {
+            round2(Hours::from_decimal(cost).scaled(*w, whole).value())
+        };
         given += part;
         parts.push(Part { code: code.clone(), cost: part, hours: part_hours });
     }
