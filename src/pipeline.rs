@@ -63,7 +63,7 @@ pub enum RunError {
 }
 
 /// One file of the inbox after reading: what it is, what it says, what it contributes.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Examined {
     pub file: InboxFile,
     pub sha256: String,
@@ -218,9 +218,20 @@ pub struct Evaluation {
 
 /// Intake, read, select, reconcile: everything except writing outputs.
 pub fn evaluate(project: &Project, opts: &Options, ledger: &Ledger) -> Result<Evaluation, RunError> {
+    let examined = examine_inbox(project, opts)?;
+    let figures = assess(project, opts, ledger, &examined)?;
+    Ok(Evaluation { figures, examined })
+}
+
+/// Intake and read: every file of the inbox, examined, in inbox order.
+pub fn examine_inbox(project: &Project, opts: &Options) -> Result<Vec<Examined>, RunError> {
     let inbox = opts.inbox.clone().unwrap_or_else(|| project.inbox());
     let files = intake::scan(project, &inbox).map_err(|e| RunError::Inbox(inbox.clone(), e))?;
-    let examined = read_all(project, files, &opts.limits, opts.progress);
+    Ok(read_all(project, files, &opts.limits, opts.progress))
+}
+
+/// Select and reconcile over examined files.
+pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Examined]) -> Result<Figures, RunError> {
     let candidates: Vec<Candidate> =
         examined.iter().filter(|e| e.file.kind == FileKind::Workbook).map(candidate).collect();
     let (choices, select_findings) = intake::select(project, &candidates, opts.claim, &ledger.pinned());
@@ -234,7 +245,7 @@ pub fn evaluate(project: &Project, opts: &Options, ledger: &Ledger) -> Result<Ev
             FileKind::Ignored(why) => (Status::Ignored, (*why).into()),
         })
         .collect();
-    let period = resolve_period(project, opts, ledger, &examined, &statuses)?;
+    let period = resolve_period(project, opts, ledger, examined, &statuses)?;
     let claimed_before: Decimal = ledger.claims.iter().filter(|c| c.to < period.from).map(|c| c.support).sum();
     let mut findings: Vec<Finding> = examined.iter().flat_map(|e| e.findings.iter().cloned()).collect();
     findings.extend(select_findings);
@@ -251,10 +262,10 @@ pub fn evaluate(project: &Project, opts: &Options, ledger: &Ledger) -> Result<Ev
             }
             (status, _) => (status, note),
         };
-        if status == Status::Used
-            && let (Some(org), Some(report)) = (org_index(e), e.report.as_ref())
-        {
-            used.push(UsedWorkbook { org, rel: &e.file.rel, report, attested_on: e.attested_on });
+        if status == Status::Used {
+            if let (Some(org), Some(report)) = (org_index(e), e.report.as_ref()) {
+                used.push(UsedWorkbook { org, rel: &e.file.rel, report, attested_on: e.attested_on });
+            }
         }
         files.push(FileRecord {
             path: e.file.rel.clone(),
@@ -270,8 +281,7 @@ pub fn evaluate(project: &Project, opts: &Options, ledger: &Ledger) -> Result<Ev
         });
     }
     let input = reconcile::Input { period, claim: opts.claim, used, claimed_before, files, findings };
-    let figures = reconcile::reconcile(project, input);
-    Ok(Evaluation { figures, examined })
+    Ok(reconcile::reconcile(project, input))
 }
 
 fn candidate(e: &Examined) -> Candidate {

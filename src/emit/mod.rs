@@ -10,6 +10,7 @@ pub mod charts;
 pub mod claim;
 pub mod receipt;
 pub mod report;
+pub mod status;
 pub mod summary;
 
 use std::path::{Path, PathBuf};
@@ -51,7 +52,7 @@ fn write(path: PathBuf, bytes: &[u8]) -> Result<PathBuf, EmitError> {
 }
 
 /// Writes a run's outputs into `out`: claim workbook, progress report, a receipt per partner
-/// folder, and `summary.json` last. Returns the paths written.
+/// folder, the monthly status, and `summary.json` last. Returns the paths written.
 pub fn write_run(project: &Project, figures: &Figures, out: &Path) -> Result<Vec<PathBuf>, EmitError> {
     let mut written = Vec::new();
     written.push(write(out.join(claim_name(figures)), &claim::render(figures)?)?);
@@ -61,6 +62,7 @@ pub fn write_run(project: &Project, figures: &Figures, out: &Path) -> Result<Vec
         let text = receipt::render(figures, &org.folder);
         written.push(write(out.join("kvitto").join(format!("{}.txt", org.folder)), text.as_bytes())?);
     }
+    written.push(write(out.join(status::FILE), status::render(figures).as_bytes())?);
     written.push(write(out.join("summary.json"), &summary::render(figures))?);
     Ok(written)
 }

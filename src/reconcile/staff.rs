@@ -265,15 +265,19 @@ pub fn annual_cap(
 pub fn split_by_hours(cost: Decimal, hours: Hours, weights: &[(String, Hours)]) -> Vec<Part> {
     let whole: Hours = weights.iter().map(|(_, h)| *h).sum();
     let mut parts = Vec::with_capacity(weights.len());
-    let mut given = Decimal::ZERO;
+    let (mut given, mut given_hours) = (Decimal::ZERO, Hours::ZERO);
     for (i, (code, w)) in weights.iter().enumerate() {
-        let part_hours = hours.scaled(*w, whole);
-        let part = if i + 1 == weights.len() {
-            cost - given
-        } else {
-            round2(Hours::from_decimal(cost).scaled(*w, whole).value())
+        let last = i + 1 == weights.len();
+        let part = if last { cost - given } else { round2(Hours::from_decimal(cost).scaled(*w, whole).value()) };
+        // Uncapped hours split exactly as reported; capped ones in proportion, the last
+        // activity taking the remainder so the hours add up too.
+        let part_hours = match (last, hours == whole) {
+            (_, true) => *w,
+            (true, false) => hours - given_hours,
+            (false, false) => hours.scaled(*w, whole),
         };
         given += part;
+        given_hours = given_hours + part_hours;
         parts.push(Part { code: code.clone(), cost: part, hours: part_hours });
     }
     parts

@@ -1,0 +1,20 @@
+# redovisa — common tasks. `just --list` shows them.
+
+project := "fixtures/hallbar-samhallsomstallning"
+
+# Generate the seed project's example inbox and run the main job on it.
+demo:
+    cargo run --release -- demo {{project}} --run
+
+# The test suite (what CI runs after installing LibreOffice).
+test:
+    cargo test --release
+
+# Formatting and lints, as CI checks them.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --all-targets -- -D warnings
+
+# Benchmarks: generate the workloads, measure redovisa against the read-only floor and the peers.
+bench:
+    ./benches/run.sh

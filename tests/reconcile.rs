@@ -1,0 +1,354 @@
+//! Worked examples of the staff-cost, flat-rate, in-kind and support rules, each computed by
+//! hand in its comment, and property tests of the arithmetic invariants.
+//!
+//! The examples feed [`MonthReport`]s straight into `reconcile`, so they test the arithmetic of
+//! `spec/rules.md` without any spreadsheet in between (the reader has its own tests).
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use redovisa::finding::{Code, Place, Severity};
+use redovisa::ids::Personnummer;
+use redovisa::money::Hours;
+use redovisa::month::Month;
+use redovisa::project::{FlatRate, FlatRateModel, Project};
+use redovisa::read::Reporting;
+use redovisa::reconcile::model::{Figures, Period};
+use redovisa::reconcile::report::{MonthReport, OtherCost, PersonMonth};
+use redovisa::reconcile::{self, Input, UsedWorkbook};
+use rust_decimal::Decimal;
+use rust_decimal::dec;
+
+fn project() -> Project {
+    Project::load(Path::new("fixtures/hallbar-samhallsomstallning")).unwrap()
+}
+
+fn m(s: &str) -> Month {
+    s.parse().unwrap()
+}
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// A valid personnummer for person number `n` (born 1980-01-0n).
+fn pnr(n: u32) -> Personnummer {
+    let nine = format!("800101{:03}", 200 + n);
+    let ten = format!("{nine}{}", redovisa::ids::luhn_digit(&nine));
+    Personnummer::parse(&ten, d("2025-01-01")).unwrap()
+}
+
+struct P {
+    n: u32,
+    start: &'static str,
+    end: Option<&'static str>,
+    salary: Decimal,
+    reporting: Reporting,
+    share: Option<Decimal>,
+    employment: Decimal,
+    time: Vec<(&'static str, Decimal)>,
+    absence: Decimal,
+}
+
+impl P {
+    fn time(n: u32, start: &'static str, salary: Decimal, time: Vec<(&'static str, Decimal)>) -> P {
+        P {
+            n,
+            start,
+            end: None,
+            salary,
+            reporting: Reporting::TimeReport,
+            share: None,
+            employment: Decimal::ONE,
+            time,
+            absence: Decimal::ZERO,
+        }
+    }
+
+    fn build(&self) -> PersonMonth {
+        let place = Place::cell("x.xlsx", "Personal", format!("A{}", self.n + 1));
+        PersonMonth {
+            name: format!("Person {}", self.n),
+            pnr: pnr(self.n),
+            role: "Processledare".into(),
+            start: d(self.start),
+            end: self.end.map(d),
+            salary: self.salary,
+            reporting: self.reporting,
+            share: self.share,
+            employment: self.employment,
+            main_activity: Some("2.2".into()),
+            place: place.clone(),
+            salary_place: place.clone(),
+            start_place: place,
+            time: self.time.iter().map(|(a, h)| (a.to_string(), Hours::from_decimal(*h))).collect(),
+            absence: Hours::from_decimal(self.absence),
+        }
+    }
+}
+
+fn report(month: &str, persons: &[P]) -> MonthReport {
+    MonthReport {
+        month: m(month),
+        persons: persons.iter().map(P::build).collect(),
+        other_costs: Vec::new(),
+        participants: Vec::new(),
+        indicator_values: Vec::new(),
+        narratives: Vec::new(),
+    }
+}
+
+fn org(project: &Project, folder: &str) -> usize {
+    project.orgs().position(|o| o.folder() == folder).unwrap()
+}
+
+/// Reconciles `reports` (organisation index, report) over `from`–`to`.
+fn run(project: &Project, reports: &[(usize, MonthReport)], from: &str, to: &str, claimed_before: Decimal) -> Figures {
+    let used = reports.iter().map(|(o, r)| UsedWorkbook { org: *o, rel: "x.xlsx", report: r, attested_on: None }).collect();
+    let input = Input {
+        period: Period { from: m(from), to: m(to) },
+        claim: true,
+        used,
+        claimed_before,
+        files: Vec::new(),
+        findings: Vec::new(),
+    };
+    reconcile::reconcile(project, input)
+}
+
+fn org_figures<'a>(f: &'a Figures, folder: &str) -> &'a redovisa::reconcile::model::OrgFigures {
+    f.orgs.iter().find(|o| o.folder == folder).unwrap()
+}
+
+#[test]
+fn time_reporter_across_the_indexation_step() {
+    // Kramfors (on-costs 40.15 %, flat rate 25 %), Startdatum 2024-01-15, Månadslön 45 000,
+    // 100 hours on activity 1.1 in each of 2025-01 and 2025-02.
+    // rate0 = 45 000 × 12 / 1 720 = 313.953488…
+    // 2025-01: 2024-01-15 → 2025-01-01 is 11 whole months, k = 0:
+    //   lön = round2(100 × 313.953488…) = 31 395.35; lbk = round2(31 395.35 × 0.4015) = 12 605.23
+    //   personalkostnad 44 000.58
+    // 2025-02: 2024-01-15 → 2025-02-01 is 12 whole months, k = 1: rate = 313.953488… × 1.024
+    //   lön = round2(100 × 45 000 × 12 × 1.024 / 1 720) = round2(32 148.837…) = 32 148.84
+    //   lbk = round2(32 148.84 × 0.4015) = round2(12 907.759…) = 12 907.76; cost 45 056.60
+    // Period staff 89 057.18; schablon = trunc2(89 057.18 × 0.25) = trunc2(22 264.295) = 22 264.29.
+    let p = project();
+    let k = org(&p, "kramfors");
+    let person = || P::time(1, "2024-01-15", dec!(45000), vec![("1.1", dec!(100))]);
+    let reports = [(k, report("2025-01", &[person()])), (k, report("2025-02", &[person()]))];
+    let f = run(&p, &reports, "2025-01", "2025-02", Decimal::ZERO);
+    assert_eq!(f.staff.len(), 2, "one line per person and rate");
+    let (jan, feb) = (&f.staff[0], &f.staff[1]);
+    assert_eq!((jan.index_steps, jan.salary_cost, jan.on_cost, jan.staff_cost), (0, dec!(31395.35), dec!(12605.23), dec!(44000.58)));
+    assert_eq!((feb.index_steps, feb.salary_cost, feb.on_cost, feb.staff_cost), (1, dec!(32148.84), dec!(12907.76), dec!(45056.60)));
+    assert_eq!(jan.hourly_rate.round_dp(6), dec!(313.953488));
+    assert_eq!(feb.hourly_rate.round_dp(6), dec!(321.488372));
+    let kf = org_figures(&f, "kramfors");
+    assert_eq!(kf.period.staff, dec!(89057.18));
+    assert_eq!(kf.period.flat_rate, dec!(22264.29));
+    assert_eq!(kf.period.total(), dec!(111321.47));
+    assert_eq!(f.activities.iter().find(|a| a.code == "1.1").unwrap().period, dec!(111321.47));
+}
+
+#[test]
+fn fixed_share_person_leaving_mid_month_with_absence() {
+    // Sollefteå (on-costs 41.72 %), Fast andel 50 %, Startdatum 2024-03-01, Slutdatum 2025-03-14,
+    // Månadslön 40 000, 10 hours VAB in 2025-03.
+    // 2025-02 (whole month; 2024-03-01 → 2025-02-01 is 11 months, k = 0):
+    //   hours = 1 720 × 0.5 / 12 = 71.666… (kept exact); lön = 71.666… × 40 000 × 12 / 1 720 = 20 000.00
+    //   lbk = 20 000 × 0.4172 = 8 344.00; cost 28 344.00
+    // 2025-03 (14 of 31 days; 2024-03-01 → 2025-03-01 is 12 months, k = 1):
+    //   hours = 1 720 × 0.5 × 14 / (12 × 31) − 10 = 32.365591… − 10 = 22.365591…
+    //   lön = round2(22.365591… × 40 000 × 12 × 1.024 / 1 720) = round2(6 391.356…) = 6 391.36
+    //   lbk = round2(6 391.36 × 0.4172) = round2(2 666.475…) = 2 666.48; cost 9 057.84
+    let p = project();
+    let s = org(&p, "solleftea");
+    let person = |absence| P {
+        n: 2,
+        start: "2024-03-01",
+        end: Some("2025-03-14"),
+        salary: dec!(40000),
+        reporting: Reporting::FixedShare,
+        share: Some(dec!(0.5)),
+        employment: Decimal::ONE,
+        time: Vec::new(),
+        absence,
+    };
+    let reports = [(s, report("2025-02", &[person(Decimal::ZERO)])), (s, report("2025-03", &[person(dec!(10))]))];
+    let f = run(&p, &reports, "2025-02", "2025-03", Decimal::ZERO);
+    let (feb, mar) = (&f.staff[0], &f.staff[1]);
+    assert_eq!(feb.hours.round_dp(2), dec!(71.67));
+    assert_eq!((feb.salary_cost, feb.on_cost, feb.staff_cost), (dec!(20000.00), dec!(8344.00), dec!(28344.00)));
+    assert_eq!(mar.hours.round_dp(6), dec!(22.365591));
+    assert_eq!((mar.salary_cost, mar.on_cost, mar.staff_cost), (dec!(6391.36), dec!(2666.48), dec!(9057.84)));
+    // Fixed-share hours with no time rows go to the Huvudaktivitet (2.2).
+    let a22 = f.activities.iter().find(|a| a.code == "2.2").unwrap();
+    assert_eq!(a22.period, org_figures(&f, "solleftea").period.total());
+}
+
+#[test]
+fn person_crossing_the_annual_cap_loses_only_the_excess() {
+    // Timrå (on-costs 44.60 %), Startdatum 2024-06-01, Månadslön 50 000, 100 % employment:
+    // 160 hours in each month 2025-01 … 2025-11 = 1 760 hours, 40 over the cap of 1 720.
+    // November: 1 600 hours already costed, 120 allowed, 40 left out (HOURS_OVER_ANNUAL_CAP).
+    // 2024-06-01 → 2025-11-01 is 17 months, k = 1:
+    //   lön = round2(120 × 50 000 × 12 × 1.024 / 1 720) = round2(42 865.116…) = 42 865.12
+    //   lbk = round2(42 865.12 × 0.446) = round2(19 117.843…) = 19 117.84; cost 61 982.96
+    let p = project();
+    let t = org(&p, "timra");
+    let reports: Vec<(usize, MonthReport)> = (1..=11)
+        .map(|i| (t, report(&format!("2025-{i:02}"), &[P::time(3, "2024-06-01", dec!(50000), vec![("3.3", dec!(160))])])))
+        .collect();
+    let f = run(&p, &reports, "2025-11", "2025-11", Decimal::ZERO);
+    let nov = &f.staff[0];
+    assert_eq!(nov.hours, dec!(120));
+    assert_eq!((nov.salary_cost, nov.on_cost, nov.staff_cost), (dec!(42865.12), dec!(19117.84), dec!(61982.96)));
+    let cap: Vec<_> = f.findings.iter().filter(|x| x.code == Code::HoursOverAnnualCap).collect();
+    assert_eq!(cap.len(), 1);
+    assert_eq!(cap[0].severity, Severity::Error);
+    assert!(cap[0].message.contains("40 timmar lämnas utanför"), "{}", cap[0].message);
+    assert_eq!(org_figures(&f, "timra").hours_cumulative, dec!(1720));
+}
+
+#[test]
+fn partner_on_each_flat_rate_model() {
+    // Härnösand, 40 % model (remaining costs): 100 h at 45 000 from 2024-01-01 in 2024-02 (k = 0):
+    //   lön = round2(100 × 45 000 × 12 / 1 720) = 31 395.35; lbk (40.15 %) = 12 605.23; staff 44 000.58
+    //   schablon = trunc2(44 000.58 × 0.40) = 17 600.23 (17 600.232 truncated); other costs: none.
+    // Kramfors switched to the 15 % model (indirect) for the test: same person and hours,
+    //   indirekta = trunc2(44 000.58 × 0.15) = trunc2(6 600.087) = 6 600.08, plus accepted other
+    //   costs 1 234.50 on activity 1.3; total 44 000.58 + 6 600.08 + 1 234.50 = 51 835.16.
+    let mut p = project();
+    p.partners[1].flat_rate = FlatRate { model: FlatRateModel::Indirect, rate: dec!(15) };
+    let (h, k) = (org(&p, "harnosand"), org(&p, "kramfors"));
+    let person = || P::time(4, "2024-01-01", dec!(45000), vec![("4.1", dec!(100))]);
+    let mut kr = report("2024-02", &[person()]);
+    kr.other_costs.push(OtherCost { activity: "1.3".into(), category: "Resor", amount: dec!(1234.50) });
+    let reports = [(h, report("2024-02", &[person()])), (k, kr)];
+    let f = run(&p, &reports, "2024-02", "2024-02", Decimal::ZERO);
+    let hf = org_figures(&f, "harnosand");
+    assert_eq!((hf.period.staff, hf.period.flat_rate, hf.period.other), (dec!(44000.58), dec!(17600.23), dec!(0)));
+    let kf = org_figures(&f, "kramfors");
+    assert_eq!((kf.period.staff, kf.period.flat_rate, kf.period.other), (dec!(44000.58), dec!(6600.08), dec!(1234.50)));
+    assert_eq!(kf.period.total(), dec!(51835.16));
+    assert_eq!(f.totals.other, dec!(1234.50));
+    assert_eq!(f.activities.iter().find(|a| a.code == "1.3").unwrap().period, dec!(1234.50));
+}
+
+#[test]
+fn cofinancier_in_kind() {
+    // Länsstyrelsen (public, on-costs 50 %, no flat rate): 20 hours at Månadslön 50 000 in 2024-05,
+    // Startdatum 2024-01-01 (k = 0): lön = round2(20 × 50 000 × 12 / 1 720) = round2(6 976.744…) = 6 976.74;
+    // lbk = 3 488.37; value 10 465.11, as public in kind. BizMaker (private, 31.42 %): 10 hours
+    // at 40 000: lön = round2(10 × 40 000 × 12 / 1 720) = round2(2 790.697…) = 2 790.70;
+    // lbk = round2(2 790.70 × 0.3142) = round2(876.837…) = 876.84; value 3 667.54 private.
+    // Eligible = 10 465.11 + 3 667.54 = 14 132.65; stöd = trunc2(14 132.65 × 0.3992) = trunc2(5 641.753…) = 5 641.75.
+    let p = project();
+    let (l, b) = (org(&p, "lansstyrelsen"), org(&p, "bizmaker"));
+    let reports = [
+        (l, report("2024-05", &[P::time(5, "2024-01-01", dec!(50000), vec![("1.2", dec!(20))])])),
+        (b, report("2024-05", &[P::time(6, "2024-01-01", dec!(40000), vec![("2.2", dec!(10))])])),
+    ];
+    let f = run(&p, &reports, "2024-05", "2024-05", Decimal::ZERO);
+    assert_eq!(org_figures(&f, "lansstyrelsen").period.total(), dec!(10465.11));
+    assert_eq!(org_figures(&f, "bizmaker").period.total(), dec!(3667.54));
+    assert_eq!((f.totals.in_kind, f.totals.in_kind_public, f.totals.in_kind_private), (dec!(14132.65), dec!(10465.11), dec!(3667.54)));
+    assert_eq!(f.totals.staff, Decimal::ZERO, "in kind is not a partner's staff cost");
+    assert_eq!(f.totals.eligible, dec!(14132.65));
+    assert_eq!(f.totals.support, dec!(5641.75));
+}
+
+#[test]
+fn support_cap_reached() {
+    // Approved support 12 752 293; 12 751 293 already claimed, 1 000 kr left.
+    // Period: Kramfors 100 h at 45 000 in 2026-01 (Startdatum 2026-01-01, k = 0): staff 44 000.58,
+    // schablon trunc2(44 000.58 × 0.25) = 11 000.14 (11 000.145 truncated), eligible 55 000.72,
+    // stöd by the rate trunc2(55 000.72 × 0.3992) = trunc2(21 956.287…) = 21 956.28, capped at 1 000.00.
+    let p = project();
+    let k = org(&p, "kramfors");
+    let reports = [(k, report("2026-01", &[P::time(7, "2026-01-01", dec!(45000), vec![("2.2", dec!(100))])]))];
+    let f = run(&p, &reports, "2026-01", "2026-01", dec!(12751293));
+    assert_eq!(f.totals.eligible, dec!(55000.72));
+    assert_eq!(f.totals.support_uncapped, dec!(21956.28));
+    assert_eq!(f.totals.support, dec!(1000.00));
+    assert!(f.support.capped);
+    assert_eq!(f.support.claimed_total, dec!(12752293));
+    assert_eq!(f.support.remaining, Decimal::ZERO);
+    let cap: Vec<_> = f.findings.iter().filter(|x| x.code == Code::SupportCapReached).collect();
+    assert_eq!(cap.len(), 1);
+    assert_eq!(cap[0].severity, Severity::Warning);
+}
+
+#[test]
+fn salary_basis_change_and_month_limit_are_warned() {
+    // The first month's Månadslön stays the basis; a later, different one is warned about.
+    // 200 hours in 2025-04 (22 weekdays × 8 = 176) is HOURS_OVER_MONTH.
+    let p = project();
+    let k = org(&p, "kramfors");
+    let mut later = P::time(8, "2025-01-01", dec!(48000), vec![("1.1", dec!(200))]);
+    later.n = 8;
+    let reports = [
+        (k, report("2025-03", &[P::time(8, "2025-01-01", dec!(45000), vec![("1.1", dec!(100))])])),
+        (k, report("2025-04", &[later])),
+    ];
+    let f = run(&p, &reports, "2025-04", "2025-04", Decimal::ZERO);
+    // lön uses 45 000: round2(200 × 45 000 × 12 / 1 720) = round2(62 790.697…) = 62 790.70.
+    assert_eq!(f.staff[0].salary_cost, dec!(62790.70));
+    assert_eq!(f.staff[0].monthly_salary, dec!(45000));
+    assert!(f.findings.iter().any(|x| x.code == Code::SalaryBasisChanged && x.severity == Severity::Warning));
+    assert!(f.findings.iter().any(|x| x.code == Code::HoursOverMonth && x.severity == Severity::Warning));
+    // Every other organisation sent nothing for 2025-04.
+    let missing = f.findings.iter().filter(|x| x.code == Code::MissingSubmission).count();
+    assert_eq!(missing, p.orgs().count() - 1);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Activity parts add up to each person-month's cost, to the öre, for any hours.
+    #[test]
+    fn activity_parts_add_up(cost in 0i64..10_000_000, hours in proptest::collection::vec(1i64..40_000, 1..6)) {
+        let cost = Decimal::new(cost, 2);
+        let weights: Vec<(String, Hours)> =
+            hours.iter().enumerate().map(|(i, h)| (format!("1.{i}"), Hours::from_minutes(*h))).collect();
+        let total: Hours = weights.iter().map(|(_, h)| *h).sum();
+        let parts = reconcile::staff::split_by_hours(cost, total, &weights);
+        prop_assert_eq!(parts.iter().map(|p| p.cost).sum::<Decimal>(), cost);
+        prop_assert!(parts.iter().all(|p| p.cost.scale() <= 2));
+        prop_assert_eq!(parts.iter().map(|p| p.hours).sum::<Hours>(), total);
+    }
+
+    /// Partner totals add up to project totals, activities to the eligible total, and support
+    /// never exceeds rate × eligible nor the approved amount.
+    #[test]
+    fn totals_add_up_and_support_stays_within_bounds(
+        rows in proptest::collection::vec((0usize..11, 1u32..=12, 30_000i64..70_000, 0usize..9, 1i64..700), 1..25),
+        claimed in 0i64..13_000_000,
+    ) {
+        let p = project();
+        let codes = ["1.1", "1.2", "1.3", "2.1", "2.2", "3.2", "3.3", "3.4", "4.1"];
+        let mut reports: Vec<(usize, MonthReport)> = Vec::new();
+        for (i, (o, month, salary, act, quarter_hours)) in rows.iter().enumerate() {
+            let month = format!("2025-{month:02}");
+            let person = P::time(i as u32, "2024-02-10", Decimal::from(*salary), vec![(codes[*act], Decimal::new(*quarter_hours * 25, 2))]);
+            match reports.iter_mut().find(|(oo, r)| oo == o && r.month.to_string() == month) {
+                Some((_, r)) => r.persons.push(person.build()),
+                None => reports.push((*o, report(&month, &[person]))),
+            }
+        }
+        let claimed = Decimal::from(claimed);
+        let f = run(&p, &reports, "2025-01", "2025-12", claimed);
+        let partners: Decimal = f.partners().map(|o| o.period.total()).sum();
+        prop_assert_eq!(partners, f.totals.staff + f.totals.flat_rate + f.totals.other);
+        let in_kind: Decimal = f.cofinanciers().map(|o| o.period.total()).sum();
+        prop_assert_eq!(in_kind, f.totals.in_kind);
+        prop_assert_eq!(f.activities.iter().map(|a| a.period).sum::<Decimal>(), f.totals.eligible);
+        prop_assert_eq!(f.work_packages.iter().map(|a| a.period).sum::<Decimal>(), f.totals.eligible);
+        prop_assert!(f.totals.support <= redovisa::money::trunc2(f.totals.eligible * p.support_fraction()));
+        prop_assert!(claimed + f.totals.support <= p.info.approved_support.max(claimed));
+        prop_assert!(f.totals.support >= Decimal::ZERO);
+        let staff_lines: Decimal = f.staff.iter().filter(|s| !s.in_kind).map(|s| s.staff_cost).sum();
+        prop_assert_eq!(staff_lines, f.totals.staff);
+    }
+}
