@@ -1,0 +1,271 @@
+//! The shared inbox in real use: which files are read, which workbook counts for each partner
+//! and month, and that listing order and thread count never change the result
+//! (`spec/rules.md`, "Which workbooks count").
+
+mod support;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use redovisa::emit::summary;
+use redovisa::finding::{Code, Severity};
+use redovisa::intake::Status;
+use redovisa::ledger::Ledger;
+use redovisa::pipeline::{self, Options};
+use redovisa::project::Project;
+use redovisa::reconcile::model::Figures;
+use support::*;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+}
+
+/// A copy of the seed project with an empty inbox.
+fn project() -> (tempfile::TempDir, Project) {
+    let (dir, project) = temp_project(|t| t);
+    std::fs::create_dir_all(project.inbox()).unwrap();
+    (dir, project)
+}
+
+fn put(project: &Project, rel: &str, bytes: &[u8]) {
+    let path = project.inbox().join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Kramfors' March 2025 workbook with a given version, attestation and Anna's hours on 1.1.
+fn kramfors(version: u32, attested: bool, hours: f64) -> Vec<u8> {
+    Book::new()
+        .with(info_sheet(&KRAMFORS, "2025-03", version, attested))
+        .with(personal_sheet(&[anna()]))
+        .with(time_sheet(vec![time_row("Anna Andersson", date(2025, 3, 3), "1.1", n(hours))]))
+        .xlsx(Strings::Shared)
+}
+
+fn evaluate(project: &Project, claim: bool) -> Figures {
+    let opts = Options {
+        from: Some("2025-03".parse().unwrap()),
+        to: Some("2025-03".parse().unwrap()),
+        claim,
+        ..Options::claim(today())
+    };
+    pipeline::evaluate(project, &opts, &Ledger::load(&project.dir).unwrap()).unwrap().figures
+}
+
+fn status(f: &Figures, rel: &str) -> (Status, String) {
+    let file = f.files.iter().find(|x| x.path == rel).unwrap_or_else(|| panic!("{rel} not listed"));
+    (file.status, file.note.clone())
+}
+
+fn codes(f: &Figures, rel: &str) -> Vec<(Code, Severity)> {
+    f.findings.iter().filter(|x| x.place.file.as_deref() == Some(rel)).map(|x| (x.code, x.severity)).collect()
+}
+
+fn staff(f: &Figures, folder: &str) -> rust_decimal::Decimal {
+    f.orgs.iter().find(|o| o.folder == folder).unwrap().period.staff
+}
+
+#[test]
+fn lock_hidden_temporary_and_wrong_format_files() {
+    let (_dir, p) = project();
+    put(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
+    put(&p, "kramfors/~$mars.xlsx", b"owner");
+    put(&p, "kramfors/.~lock.mars.xlsx#", b"lock");
+    put(&p, "kramfors/.dold.xlsx", b"x");
+    put(&p, "kramfors/mars.xlsx.tmp", b"x");
+    put(&p, "kramfors/anteckningar.txt", b"x");
+    for wrong in ["gammal.xls", "export.csv", "makro.xlsm", "kalkyl.ods", "binar.xlsb"] {
+        put(&p, &format!("kramfors/{wrong}"), b"x");
+    }
+    put(&p, "lös.xlsx", &kramfors(1, true, 8.0));
+    put(&p, "okänd-mapp/mars.xlsx", &kramfors(1, true, 8.0));
+    let f = evaluate(&p, true);
+    assert_eq!(status(&f, "kramfors/mars.xlsx").0, Status::Used);
+    for ignored in
+        ["kramfors/~$mars.xlsx", "kramfors/.dold.xlsx", "kramfors/mars.xlsx.tmp", "kramfors/anteckningar.txt"]
+    {
+        assert_eq!(status(&f, ignored).0, Status::Ignored, "{ignored}");
+        assert!(codes(&f, ignored).is_empty(), "{ignored} raises nothing");
+    }
+    for wrong in ["gammal.xls", "export.csv", "makro.xlsm", "kalkyl.ods", "binar.xlsb"] {
+        let rel = format!("kramfors/{wrong}");
+        assert_eq!(status(&f, &rel).0, Status::Rejected, "{rel}");
+        assert_eq!(codes(&f, &rel), vec![(Code::WrongFormat, Severity::Error)], "{rel}");
+        let message = &f.findings.iter().find(|x| x.place.file.as_deref() == Some(rel.as_str())).unwrap().message;
+        assert!(message.contains("spara som .xlsx"), "{message}");
+    }
+    for outside in ["lös.xlsx", "okänd-mapp/mars.xlsx"] {
+        assert_eq!(status(&f, outside).0, Status::Ignored);
+        assert_eq!(codes(&f, outside), vec![(Code::FileOutsidePartnerFolder, Severity::Warning)]);
+    }
+    // Only the one real workbook is counted: 8 h × 45 000 × 12 × 1.024 / 1 720 = 2 571.91 (k = 1),
+    // on-costs round2(2 571.91 × 0.4015) = 1 032.62.
+    assert_eq!(staff(&f, "kramfors"), rust_decimal::dec!(3604.53));
+}
+
+#[test]
+fn hidden_lock_file_of_libreoffice_is_listed_as_ignored() {
+    let (_dir, p) = project();
+    put(&p, "kramfors/.~lock.mars.xlsx#", b"lock");
+    put(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
+    let f = evaluate(&p, true);
+    assert_eq!(status(&f, "kramfors/.~lock.mars.xlsx#").0, Status::Ignored);
+}
+
+#[test]
+fn a_workbook_in_another_partners_folder_counts_for_neither() {
+    let (_dir, p) = project();
+    put(&p, "solleftea/kramfors-mars.xlsx", &kramfors(1, true, 8.0));
+    let f = evaluate(&p, true);
+    assert_eq!(status(&f, "solleftea/kramfors-mars.xlsx").0, Status::Rejected);
+    assert_eq!(codes(&f, "solleftea/kramfors-mars.xlsx"), vec![(Code::WrongFolder, Severity::Error)]);
+    assert!(staff(&f, "kramfors").is_zero() && staff(&f, "solleftea").is_zero());
+    for folder in ["kramfors", "solleftea"] {
+        assert!(
+            f.findings.iter().any(|x| x.code == Code::MissingSubmission && x.place.partner.as_deref() == Some(folder))
+        );
+    }
+}
+
+#[test]
+fn an_unknown_organisationsnummer_is_reported() {
+    let (_dir, p) = project();
+    let stranger = Org { name: "Okänd AB", org_nr: "556036-0793", folder: "kramfors" };
+    let bytes = Book::new()
+        .with(info_sheet(&stranger, "2025-03", 1, true))
+        .with(personal_sheet(&[anna()]))
+        .with(time_sheet(anna_march()))
+        .xlsx(Strings::Inline);
+    put(&p, "kramfors/okand.xlsx", &bytes);
+    let f = evaluate(&p, true);
+    assert_eq!(status(&f, "kramfors/okand.xlsx").0, Status::Rejected);
+    assert_eq!(codes(&f, "kramfors/okand.xlsx"), vec![(Code::UnknownPartner, Severity::Error)]);
+    assert!(staff(&f, "kramfors").is_zero());
+}
+
+#[test]
+fn the_highest_version_counts() {
+    let (_dir, p) = project();
+    put(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
+    put(&p, "kramfors/mars-rättad.xlsx", &kramfors(2, true, 16.0));
+    let f = evaluate(&p, true);
+    assert_eq!(status(&f, "kramfors/mars-rättad.xlsx").0, Status::Used);
+    let (s, note) = status(&f, "kramfors/mars.xlsx");
+    assert_eq!(s, Status::Superseded);
+    assert!(note.contains("version 2"), "{note}");
+    // 16 h: lön round2(16 × 321.488372…) = 5 143.81, on-costs round2(5 143.81 × 0.4015) = 2 065.24.
+    assert_eq!(staff(&f, "kramfors"), rust_decimal::dec!(7209.05));
+    assert!(!f.has_errors());
+}
+
+#[test]
+fn equal_versions_with_different_content_count_neither() {
+    let (_dir, p) = project();
+    put(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
+    put(&p, "kramfors/mars-a.xlsx", &kramfors(2, true, 16.0));
+    put(&p, "kramfors/mars-b.xlsx", &kramfors(2, true, 12.0));
+    let f = evaluate(&p, true);
+    for rel in ["kramfors/mars-a.xlsx", "kramfors/mars-b.xlsx"] {
+        assert_eq!(status(&f, rel).0, Status::Rejected, "{rel}");
+        assert_eq!(codes(&f, rel), vec![(Code::DuplicateSubmission, Severity::Error)], "{rel}");
+    }
+    assert_eq!(status(&f, "kramfors/mars.xlsx").0, Status::Superseded);
+    assert!(staff(&f, "kramfors").is_zero());
+    assert!(
+        f.findings.iter().any(|x| x.code == Code::MissingSubmission && x.place.partner.as_deref() == Some("kramfors"))
+    );
+}
+
+#[test]
+fn byte_identical_copies_count_once() {
+    let (_dir, p) = project();
+    let bytes = kramfors(1, true, 8.0);
+    put(&p, "kramfors/mars.xlsx", &bytes);
+    put(&p, "kramfors/mars (kopia).xlsx", &bytes);
+    let f = evaluate(&p, true);
+    let used: Vec<_> = f.files.iter().filter(|x| x.status == Status::Used).collect();
+    assert_eq!(used.len(), 1);
+    let copy = f.files.iter().find(|x| x.status == Status::Superseded).unwrap();
+    assert!(copy.note.contains("identisk kopia"), "{}", copy.note);
+    assert_eq!(staff(&f, "kramfors"), rust_decimal::dec!(3604.53));
+    assert!(!f.has_errors());
+}
+
+#[test]
+fn attestation_is_required_in_a_claim_and_reported_otherwise() {
+    let (_dir, p) = project();
+    put(&p, "kramfors/mars.xlsx", &kramfors(1, false, 8.0));
+    let claim = evaluate(&p, true);
+    assert_eq!(status(&claim, "kramfors/mars.xlsx").0, Status::Rejected);
+    assert_eq!(codes(&claim, "kramfors/mars.xlsx"), vec![(Code::NotAttested, Severity::Error)]);
+    assert!(staff(&claim, "kramfors").is_zero());
+    let monthly = evaluate(&p, false);
+    assert_eq!(status(&monthly, "kramfors/mars.xlsx").0, Status::Used);
+    assert_eq!(codes(&monthly, "kramfors/mars.xlsx"), vec![(Code::NotAttested, Severity::Warning)]);
+    assert_eq!(staff(&monthly, "kramfors"), rust_decimal::dec!(3604.53));
+}
+
+/// A workbook that is rewritten while the run reads it is left for the next run. The file is a
+/// named pipe whose writer serves one workbook to the first read and another to the re-hash, so
+/// the race happens every time.
+#[test]
+fn a_file_changed_during_the_run_is_left_for_the_next_run() {
+    let (_dir, p) = project();
+    put(&p, "timra/placeholder.txt", b"");
+    let fifo = p.inbox().join("kramfors/mars.xlsx");
+    std::fs::create_dir_all(fifo.parent().unwrap()).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            for hours in [8.0, 9.0] {
+                std::fs::write(&fifo, kramfors(1, true, hours)).unwrap();
+            }
+        })
+    };
+    let f = evaluate(&p, true);
+    writer.join().unwrap();
+    assert_eq!(status(&f, "kramfors/mars.xlsx").0, Status::Rejected);
+    assert_eq!(codes(&f, "kramfors/mars.xlsx"), vec![(Code::FileChangedDuringRun, Severity::Error)]);
+    assert!(staff(&f, "kramfors").is_zero(), "a file that changed is never half-counted");
+}
+
+/// Writes the same inbox files in the given order.
+fn fill_inbox(p: &Project, order: &[usize]) {
+    let orgs = [KRAMFORS, HARNOSAND, REGION];
+    let files: Vec<(String, Vec<u8>)> = orgs
+        .iter()
+        .flat_map(|o| {
+            ["2025-01", "2025-02", "2025-03"]
+                .map(|m| (format!("{}/{m}.xlsx", o.folder), book_for(o, m).xlsx(Strings::Shared)))
+        })
+        .collect();
+    for &i in order {
+        let (rel, bytes) = &files[i % files.len()];
+        put(p, rel, bytes);
+    }
+}
+
+#[test]
+fn listing_order_and_thread_count_never_change_the_result() {
+    let (_a, pa) = project();
+    let (_b, pb) = project();
+    fill_inbox(&pa, &(0..9).collect::<Vec<_>>());
+    fill_inbox(&pb, &(0..9).rev().collect::<Vec<_>>());
+    let opts = |p: &Project| Options {
+        from: Some("2025-01".parse().unwrap()),
+        to: Some("2025-03".parse().unwrap()),
+        inbox: Some(p.inbox()),
+        ..Options::claim(today())
+    };
+    let run = |p: &Project, threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| pipeline::evaluate(p, &opts(p), &Ledger::load(&p.dir).unwrap()).unwrap().figures)
+    };
+    let one = summary::render(&run(&pa, 1));
+    let two = summary::render(&run(&pb, 2));
+    let four = summary::render(&run(&pa, 4));
+    assert_eq!(String::from_utf8_lossy(&one), String::from_utf8_lossy(&two));
+    assert_eq!(one, four);
+    assert!(Path::new(&pa.inbox()).exists());
+}

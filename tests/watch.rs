@@ -1,0 +1,68 @@
+//! `redovisa watch`: a new or changed workbook is re-read and its partner's receipt and the
+//! monthly status rewritten within seconds; lock files are ignored and an unreadable workbook
+//! never stops the watch.
+
+mod support;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use redovisa::pipeline::Options;
+use support::*;
+
+fn kramfors(month: &str) -> Vec<u8> {
+    let (y, m) = (month[..4].parse().unwrap(), month[5..].parse().unwrap());
+    Book::new()
+        .with(info_sheet(&KRAMFORS, month, 1, true))
+        .with(personal_sheet(&[anna()]))
+        .with(time_sheet(vec![time_row("Anna Andersson", date(y, m, 3), "1.1", n(8.0))]))
+        .xlsx(Strings::Shared)
+}
+
+/// Waits until `path` exists and satisfies `ok`, up to `limit`.
+fn wait_for(path: &Path, limit: Duration, ok: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if ok(&text) {
+            return text;
+        }
+        assert!(start.elapsed() < limit, "{} did not update within {limit:?}; it holds:\n{text}", path.display());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn receipts_follow_the_inbox() {
+    let (dir, project) = temp_project(|t| t);
+    let inbox = project.inbox();
+    std::fs::create_dir_all(inbox.join("kramfors")).unwrap();
+    std::fs::write(inbox.join("kramfors/2025-01.xlsx"), kramfors("2025-01")).unwrap();
+    let out = dir.path().join("status");
+    let stop = AtomicBool::new(false);
+    let opts = Options::claim(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+    let status = out.join("manadsstatus.txt");
+    let receipt = out.join("kvitto/kramfors.txt");
+    std::thread::scope(|s| {
+        let watcher = s.spawn(|| redovisa::watch::watch_until(&project, &opts, Some(&out), &stop, Duration::from_millis(300)));
+        wait_for(&status, Duration::from_secs(20), |t| t.contains("2025-01  används: kramfors/2025-01.xlsx"));
+        let first_receipt = wait_for(&receipt, Duration::from_secs(5), |t| t.contains("2025-01.xlsx"));
+
+        // A new month arrives: the receipt and the status follow within seconds.
+        std::fs::write(inbox.join("kramfors/2025-02.xlsx"), kramfors("2025-02")).unwrap();
+        wait_for(&status, Duration::from_secs(10), |t| t.contains("2025-02  används: kramfors/2025-02.xlsx"));
+        wait_for(&receipt, Duration::from_secs(10), |t| t != first_receipt && t.contains("2025-02.xlsx"));
+
+        // An Office lock file is ignored; a broken workbook is reported and the watch goes on.
+        std::fs::write(inbox.join("kramfors/~$2025-03.xlsx"), b"owner").unwrap();
+        std::fs::write(inbox.join("kramfors/2025-03.xlsx"), b"PK\x03\x04 inte en hel arbetsbok").unwrap();
+        wait_for(&receipt, Duration::from_secs(10), |t| t.contains("2025-03.xlsx") && t.contains("FILE_UNREADABLE"));
+        std::fs::write(inbox.join("kramfors/2025-03.xlsx"), kramfors("2025-03")).unwrap();
+        wait_for(&status, Duration::from_secs(10), |t| t.contains("2025-03  används: kramfors/2025-03.xlsx"));
+
+        stop.store(true, Ordering::Relaxed);
+        watcher.join().unwrap().unwrap();
+    });
+}
