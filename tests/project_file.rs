@@ -1,0 +1,108 @@
+//! The project file: the seed project loads and `validate` reproduces the application's totals;
+//! broken files give a clear message naming the key and exit 2.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use redovisa::project::Project;
+use rust_decimal::dec;
+
+const SEED: &str = "fixtures/hallbar-samhallsomstallning";
+
+fn redovisa() -> Command {
+    Command::cargo_bin("redovisa").unwrap()
+}
+
+#[test]
+fn the_seed_project_loads_with_the_applications_figures() {
+    let p = Project::load(Path::new(SEED)).unwrap();
+    assert_eq!(p.info.id, "454304");
+    assert_eq!(p.partners.len(), 7);
+    assert_eq!(p.cofinanciers.len(), 4);
+    assert_eq!(p.budget_costs(), dec!(29058634));
+    assert_eq!(p.budget_in_kind(), dec!(2883452));
+    assert_eq!(p.budget_cash() + p.budget_in_kind(), dec!(19189793));
+    assert_eq!(p.partners.iter().map(|x| x.support).sum::<rust_decimal::Decimal>(), dec!(12752293));
+    assert_eq!(p.support_fraction(), dec!(0.3992));
+    assert_eq!(p.indexation_factor(), dec!(1.024));
+    assert_eq!(p.activities().count(), 13);
+    assert_eq!(p.indicators.len(), 4);
+    let warnings: Vec<_> = p.validate().into_iter().filter(|i| !i.error).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].key, "work_package");
+}
+
+#[test]
+fn validate_prints_the_seed_totals_exactly() {
+    let out = redovisa().args(["validate", SEED]).assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    for line in [
+        "Kostnader                        29 058 634 kr",
+        "Bidrag i annat än pengar          2 883 452 kr",
+        "Totala kostnader                 31 942 086 kr",
+        "Medfinansiering                  19 189 793 kr",
+        "Stöd                             12 752 293 kr",
+    ] {
+        assert!(text.contains(line), "missing «{line}» in:\n{text}");
+    }
+    assert!(text.contains("varning: work_package: aktiviteterna summerar till 31 942 084 kr, 2 kr mindre än 31 942 086 kr"), "{text}");
+    assert!(text.contains("PLATSHÅLLARE"), "the placeholders are shown");
+}
+
+/// Writes a copy of the seed project file changed by `edit` and runs `validate` on it.
+fn validate_broken(edit: impl Fn(&str) -> String) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(Path::new(SEED).join("project.toml")).unwrap();
+    let broken = edit(&text);
+    assert_ne!(broken, text, "the edit changed nothing");
+    std::fs::write(dir.path().join("project.toml"), broken).unwrap();
+    let out = redovisa().arg("validate").arg(dir.path()).output().unwrap();
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    // A broken project also stops every other command.
+    let run = redovisa().arg("run").arg(dir.path()).output().unwrap();
+    assert_eq!(run.status.code(), Some(2), "run on a broken project");
+    (out.status.code().unwrap_or(-1), all)
+}
+
+#[test]
+fn a_missing_key_is_named() {
+    let (code, text) = validate_broken(|t| t.replacen("approved_support = 12752293", "", 1));
+    assert_eq!(code, 2);
+    assert!(text.contains("approved_support"), "{text}");
+}
+
+#[test]
+fn a_wrong_check_digit_is_named() {
+    let (code, text) = validate_broken(|t| t.replacen("212000-2429", "212000-2428", 1));
+    assert_eq!(code, 2);
+    assert!(text.contains("org_nr") && text.contains("212000-2428"), "{text}");
+}
+
+#[test]
+fn a_sum_that_does_not_add_up_is_named() {
+    let (code, text) = validate_broken(|t| t.replacen("support = 1135215", "support = 1135315", 1));
+    assert_eq!(code, 2);
+    assert!(text.contains("partner[2].support"), "{text}");
+    assert!(text.contains("totals.support"), "{text}");
+}
+
+#[test]
+fn an_activity_outside_the_project_is_named() {
+    let (code, text) = validate_broken(|t| t.replacen("end = 2026-12-31\nbudget = 6734143", "end = 2027-12-31\nbudget = 6734143", 1));
+    assert_eq!(code, 2);
+    assert!(text.contains("work_package[1].activity[1].end"), "{text}");
+}
+
+#[test]
+fn a_misspelt_key_is_named() {
+    let (code, text) = validate_broken(|t| t.replacen("on_costs = 41.72", "oncosts = 41.72", 1));
+    assert_eq!(code, 2);
+    assert!(text.contains("oncosts"), "{text}");
+}
+
+#[test]
+fn a_missing_project_folder_exits_2() {
+    let out = redovisa().args(["run", "/nonexistent/project"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("project.toml"));
+}
