@@ -93,6 +93,17 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
+/// Reads a file, failing when it holds more than `max` bytes (it grew after it was listed):
+/// memory stays bounded whatever the file does meanwhile.
+fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(std::io::Error::other(format!("filen är större än {} MB", max >> 20)));
+    }
+    Ok(bytes)
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -100,6 +111,13 @@ fn hex(bytes: &[u8]) -> String {
 /// Reads one inbox file: snapshot its bytes and hash, read the snapshot, check its rows against
 /// the project, and re-hash the file on disk to see whether it changed meanwhile.
 pub fn examine(project: &Project, file: InboxFile, limits: &Limits) -> Examined {
+    examine_observed(project, file, limits, &|_| {})
+}
+
+/// [`examine`] with a callback between reading the snapshot and re-hashing the file on disk, the
+/// moment a partner saving over the network would hit. Tests use it to rewrite the file there.
+#[doc(hidden)]
+pub fn examine_observed(project: &Project, file: InboxFile, limits: &Limits, after_read: &dyn Fn(&Path)) -> Examined {
     let mut ex = Examined {
         file,
         sha256: String::new(),
@@ -113,6 +131,23 @@ pub fn examine(project: &Project, file: InboxFile, limits: &Limits) -> Examined 
         changed: false,
     };
     let place = Place::file(&ex.file.rel);
+    // A named pipe or device (or a link to one) under a workbook's name would block or never
+    // end when read; only regular files are opened.
+    if matches!(ex.file.kind, FileKind::Workbook | FileKind::WrongFormat)
+        && !std::fs::metadata(&ex.file.path).is_ok_and(|m| m.is_file())
+    {
+        let place = match &ex.file.folder {
+            Some(folder) => place.with_partner(folder),
+            None => place,
+        };
+        ex.findings.push(Finding::new(
+            Code::FileUnreadable,
+            place,
+            "Filen är ingen vanlig fil (till exempel en länk till en enhet eller en namngiven pipe) och läses inte. \
+             Lägg in arbetsboken som en vanlig fil.",
+        ));
+        return ex;
+    }
     match ex.file.kind {
         FileKind::Workbook => {}
         FileKind::WrongFormat => {
@@ -142,7 +177,7 @@ pub fn examine(project: &Project, file: InboxFile, limits: &Limits) -> Examined 
             "Filen är för stor för en månads redovisning. Ta bort bilder och överflödiga blad.",
         )
     } else {
-        match std::fs::read(&ex.file.path) {
+        match read_bounded(&ex.file.path, limits.max_file_bytes) {
             Ok(bytes) => {
                 ex.sha256 = hex(&Sha256::digest(&bytes));
                 read::read_workbook(&bytes, &ex.file.rel, limits)
@@ -168,6 +203,7 @@ pub fn examine(project: &Project, file: InboxFile, limits: &Limits) -> Examined 
         ex.report = report;
         ex.findings.extend(findings);
     }
+    after_read(&ex.file.path);
     if sha256_file(&ex.file.path).map_or(true, |now| now != ex.sha256) {
         ex.changed = true;
         ex.report = None;

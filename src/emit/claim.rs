@@ -1,9 +1,655 @@
-//! The claim workbook (ansökan om utbetalning). SCAFFOLD: being written (issue 5).
+//! The claim workbook (`ansokan-<from>_<to>.xlsx`): the reconciled figures laid out the way the
+//! project economist types them into Tillväxtverket's *Min ansökan*, with everything needed to
+//! check them.
+//!
+//! Nine sheets in a fixed order ([`SHEETS`]): a summary with charts, staff lines, partners, the
+//! activity plan, in-kind contributions, financing, indicators, findings and source files. Every
+//! figure comes from [`Figures`]; this module only lays them out. Amounts, hours and percentages
+//! are number cells (the `f64` is taken from the exact decimal at the moment of writing), dates
+//! are date cells, and text that came from partners is always written as a string, never as a
+//! formula. Totals rows hold `SUBTOTAL` formulas (so a filtered table shows its own subtotal in
+//! Excel) whose cached value is the model's total, so a reader that does not recalculate shows
+//! the reconciled figure. Document properties carry a creation time taken from the inputs, so
+//! the same inputs give the same bytes.
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{
+    Chart, ChartAxisCrossing, ChartFont, ChartLegendPosition, ChartType, DocProperties, Workbook, Worksheet, XlsxError,
+};
+
+mod layout;
+
+use layout::{Cell, Formats, Sheet, TableRef, Titles, Total, col, excel_date, num, text, write_cell};
 
 use super::EmitError;
-use crate::reconcile::model::Figures;
+use crate::finding::Severity;
+use crate::project::FinancierKind;
+use crate::reconcile::model::{Figures, OrgFigures, StaffLine};
+
+/// Sheet names, in workbook order.
+pub const SHEETS: [&str; 9] = [
+    "Sammanställning",
+    "Personal",
+    "Projektparter",
+    "Aktiviteter",
+    "Bidrag i annat än pengar",
+    "Finansiering",
+    "Indikatorer",
+    "Avvikelser",
+    "Källfiler",
+];
 
 /// Renders `ansokan-<from>_<to>.xlsx`.
-pub fn render(_figures: &Figures) -> Result<Vec<u8>, EmitError> {
-    Err(EmitError::Xlsx("ansökningsarbetsboken är inte färdig ännu".into()))
+pub fn render(figures: &Figures) -> Result<Vec<u8>, EmitError> {
+    build(figures).map_err(|e| EmitError::Xlsx(e.to_string()))
+}
+
+fn build(f: &Figures) -> Result<Vec<u8>, XlsxError> {
+    let fm = Formats::new();
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(f)?);
+    let titles = Titles { project: format!("Projekt {} {}", f.project_id, f.project_name), period: period_text(f) };
+    let chart_row = summary_sheet(wb.add_worksheet(), f, &fm, &titles)?;
+    staff_sheet(wb.add_worksheet(), f, &fm, &titles)?;
+    let orgs = partners_sheet(wb.add_worksheet(), f, &fm, &titles)?;
+    let wps = activities_sheet(wb.add_worksheet(), f, &fm, &titles)?;
+    in_kind_sheet(wb.add_worksheet(), f, &fm, &titles)?;
+    financing_sheet(wb.add_worksheet(), f, &fm, &titles)?;
+    indicators_sheet(wb.add_worksheet(), f, &fm, &titles)?;
+    findings_sheet(wb.add_worksheet(), f, &fm, &titles)?;
+    files_sheet(wb.add_worksheet(), f, &fm, &titles)?;
+    let summary = wb.worksheet_from_name(SHEETS[0])?;
+    insert_charts(summary, chart_row, &orgs, &wps)?;
+    wb.save_to_buffer()
+}
+
+/// Title, author and a creation time from the inputs: nothing depends on the clock.
+fn properties(f: &Figures) -> Result<DocProperties, XlsxError> {
+    let d = f.document_date();
+    let created = excel_date(d)?;
+    Ok(DocProperties::new()
+        .set_title(format!("Ansökan om utbetalning {} – {}", f.project_id, period_text(f)))
+        .set_subject(f.project_name.as_str())
+        .set_author("redovisa")
+        .set_company(f.owner_name.as_str())
+        .set_creation_datetime(&created))
+}
+
+fn period_text(f: &Figures) -> String {
+    format!("{} – {}", f.period.from, f.period.to)
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "Ja" } else { "Nej" }
+}
+
+fn kind_text(kind: FinancierKind) -> &'static str {
+    match kind {
+        FinancierKind::Public => "Offentlig",
+        FinancierKind::Private => "Privat",
+    }
+}
+
+fn org_type(o: &OrgFigures) -> String {
+    if o.in_kind { format!("Medfinansiär, {}", kind_text(o.kind).to_lowercase()) } else { "Projektpart".into() }
+}
+
+/// `Sammanställning`: the project, the costs by category against the budget, the support.
+/// Returns the row where the charts go.
+fn summary_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<u32, XlsxError> {
+    let mut s = Sheet::new(ws, SHEETS[0], titles)?;
+    s.ws.set_active(true);
+    let title = if f.claim {
+        "Ansökan om utbetalning – sammanställning"
+    } else {
+        "Lägesavstämning – sammanställning (inte en ansökan: även oattesterade arbetsböcker räknas)"
+    };
+    s.ws.write_string_with_format(0, 0, title, &fm.title)?;
+    s.ws.set_row_height(0, 24)?;
+    let facts: [(&str, Vec<Cell>); 7] = [
+        ("Projekt", vec![text(&f.project_name)]),
+        ("Projektnummer", vec![text(&f.project_id)]),
+        ("Projektägare", vec![text(&f.owner_name)]),
+        ("Projektets tid", vec![Cell::Date(f.project_start), Cell::Date(f.project_end)]),
+        ("Ansökningsperiod", vec![Cell::Date(f.period.from.first_day()), Cell::Date(f.period.to.last_day())]),
+        (
+            "Underlag",
+            vec![text(if f.claim {
+                "Attesterade arbetsböcker (ansökan)"
+            } else {
+                "Alla lästa arbetsböcker, även oattesterade (lägesavstämning)"
+            })],
+        ),
+        (
+            "Fel i underlaget",
+            vec![text(if f.has_errors() {
+                "Ja – rader eller filer är utelämnade, se bladet Avvikelser"
+            } else {
+                "Nej"
+            })],
+        ),
+    ];
+    let mut row = 2;
+    for (label, cells) in &facts {
+        s.ws.write_string_with_format(row, 0, *label, &fm.label)?;
+        for (i, cell) in cells.iter().enumerate() {
+            match cell {
+                // Facts read as a form: dates flush left like the text beside them.
+                Cell::Date(d) => {
+                    s.ws.write_datetime_with_format(row, 1 + i as u16, &excel_date(*d)?, &fm.date_left)?;
+                }
+                _ => write_cell(s.ws, fm, row, 1 + i as u16, cell)?,
+            }
+        }
+        row += 1;
+    }
+    row += 1;
+    s.heading(fm, row, "Kostnader per kostnadsslag")?;
+    row += 1;
+    let (t, c, b) = (&f.totals, &f.cumulative, &f.budget);
+    let cols = [
+        col("Kostnadsslag", 46.0).total(Total::Label("Summa stödgrundande kostnader")),
+        col("Perioden", 18.0).total(Total::Sum(t.eligible)),
+        col("Ackumulerat", 18.0).total(Total::Sum(c.eligible)),
+        col("Godkänd budget", 18.0).total(Total::Sum(b.total.budget)),
+        col("Förbrukat", 12.0).total(Total::Share { num: "Ackumulerat", den: "Godkänd budget", value: b.total.used }),
+        col("Återstår", 18.0).total(Total::Sum(b.total.remaining)),
+    ];
+    let line = |label: &str, period: Decimal, cum: Decimal, budget: &crate::reconcile::model::BudgetLine| {
+        vec![
+            text(label),
+            Cell::Money(period),
+            Cell::Money(cum),
+            Cell::Money(budget.budget),
+            Cell::Share(budget.used),
+            Cell::Money(budget.remaining),
+        ]
+    };
+    let rows = vec![
+        line("Personalkostnader", t.staff, c.staff, &b.staff),
+        line("Schablonkostnader och indirekta kostnader", t.flat_rate, c.flat_rate, &b.flat_rate),
+        line("Övriga kostnader", t.other, c.other, &b.other),
+        line("Bidrag i annat än pengar", t.in_kind, c.in_kind, &b.in_kind),
+    ];
+    let (next, _) = s.table(fm, "Kostnadsslag", row, &cols, &rows, true, "")?;
+    row = next;
+    for (label, period, cum) in [
+        ("varav offentligt bidrag i annat än pengar", t.in_kind_public, c.in_kind_public),
+        ("varav privat bidrag i annat än pengar", t.in_kind_private, c.in_kind_private),
+    ] {
+        s.ws.write_string_with_format(row, 0, label, &fm.text)?;
+        write_cell(s.ws, fm, row, 1, &Cell::Money(period))?;
+        write_cell(s.ws, fm, row, 2, &Cell::Money(cum))?;
+        row += 1;
+    }
+    row += 1;
+    s.heading(fm, row, "Stöd")?;
+    row += 1;
+    let sup = &f.support;
+    let support_rows: [(&str, Cell, bool); 8] = [
+        ("Stödandel", Cell::Rate(t.support_rate), false),
+        ("Stöd enligt stödandelen för perioden", Cell::Money(t.support_uncapped), false),
+        ("Stöd som begärs i den här ansökan", Cell::Money(t.support), true),
+        ("Stöd begärt i tidigare ansökningar", Cell::Money(sup.claimed_before), false),
+        ("Stöd begärt totalt, med den här ansökan", Cell::Money(sup.claimed_total), false),
+        ("Beviljat stöd (tak)", Cell::Money(sup.approved), false),
+        ("Återstår av beviljat stöd", Cell::Money(sup.remaining), false),
+        ("Taket för beviljat stöd begränsar perioden", text(yes_no(sup.capped)), false),
+    ];
+    for (label, cell, bold) in &support_rows {
+        s.ws.write_string_with_format(row, 0, *label, if *bold { &fm.label } else { &fm.text })?;
+        match cell {
+            Cell::Money(d) if *bold => {
+                s.ws.write_number_with_format(row, 1, num(*d), &fm.money_bold)?;
+            }
+            _ => write_cell(s.ws, fm, row, 1, cell)?,
+        }
+        row += 1;
+    }
+    s.finish(0, None)?;
+    Ok(row + 1)
+}
+
+/// The two charts of `Sammanställning`, side by side on their own printed page, drawn from the
+/// tables of `Projektparter` and `Aktiviteter`.
+fn insert_charts(ws: &mut Worksheet, row: u32, orgs: &TableRef, wps: &TableRef) -> Result<(), XlsxError> {
+    ws.set_page_breaks(&[row])?;
+    let orgs_n = orgs.last_row - orgs.first_row + 1;
+    let wps_n = wps.last_row - wps.first_row + 1;
+    let height = (120 + 30 * orgs_n).max(120 + 60 * wps_n);
+    // Projektparter, cumulative table: name in A, "Summa ack." in I, budget in J.
+    let mut by_org = bar_chart("Ackumulerad kostnad mot godkänd budget per organisation", height);
+    for (name, col) in [("Ackumulerat", 8u16), ("Godkänd budget", 9u16)] {
+        by_org
+            .add_series()
+            .set_name(name)
+            .set_categories((orgs.sheet, orgs.first_row, 0, orgs.last_row, 0))
+            .set_values((orgs.sheet, orgs.first_row, col, orgs.last_row, col));
+    }
+    ws.insert_chart(row, 0, &by_org)?;
+    // Aktiviteter, work packages: name in B, period F, cumulative H, budget I.
+    let mut by_wp = bar_chart("Kostnad per arbetspaket mot budget", height);
+    for (name, col) in [("Perioden", 5u16), ("Ackumulerat", 7u16), ("Budget", 8u16)] {
+        by_wp.add_series().set_name(name).set_categories((wps.sheet, wps.first_row, 1, wps.last_row, 1)).set_values((
+            wps.sheet,
+            wps.first_row,
+            col,
+            wps.last_row,
+            col,
+        ));
+    }
+    ws.insert_chart_with_offset(row, 2, &by_wp, 40, 0)?;
+    Ok(())
+}
+
+/// A horizontal bar chart with categories top to bottom and Swedish kronor on the value axis.
+fn bar_chart(title: &str, height: u32) -> Chart {
+    let mut chart = Chart::new(ChartType::Bar);
+    chart.title().set_name(title).set_font(ChartFont::new().set_size(12).set_bold());
+    // In a bar chart the x axis holds the values and the y axis the categories.
+    chart.x_axis().set_num_format("[$-41D]#,##0 \"kr\"").set_major_gridlines(true);
+    chart.y_axis().set_reverse().set_crossing(ChartAxisCrossing::Max);
+    chart.legend().set_position(ChartLegendPosition::Bottom);
+    chart.set_width(520).set_height(height);
+    chart
+}
+
+fn staff_cells(l: &StaffLine, org_first: Vec<Cell>) -> Vec<Cell> {
+    let mut cells = org_first;
+    cells.extend([
+        text(&l.name),
+        text(&l.personnummer),
+        text(&l.role),
+        Cell::Date(l.start),
+        Cell::Money(l.monthly_salary),
+        Cell::Money(l.hourly_rate),
+        Cell::Hours(l.hours),
+        Cell::Money(l.salary_cost),
+        Cell::Rate(l.on_cost_rate),
+        Cell::Money(l.on_cost),
+        Cell::Money(l.staff_cost),
+        Cell::Month(Some(l.first_month)),
+        Cell::Month(Some(l.last_month)),
+    ]);
+    cells
+}
+
+/// `Personal`: the partners' staff lines in Min ansökan's order. Co-financiers' people are on
+/// `Bidrag i annat än pengar`: Min ansökan takes them as in-kind contributions, not staff costs.
+fn staff_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
+    let mut s = Sheet::new(ws, SHEETS[1], titles)?;
+    let t = &f.staff_totals;
+    let cols = [
+        col("Projektpart", 22.0).total(Total::Label("Summa")),
+        col("Namn", 22.0),
+        col("Personnummer", 14.5),
+        col("Roll", 18.0),
+        col("Startdatum", 11.0),
+        col("Månadslön", 13.5),
+        col("Timpris", 11.0),
+        col("Timmar", 10.0).total(Total::SumHours(t.hours)),
+        col("Lön", 17.0).total(Total::Sum(t.salary_cost)),
+        col("Lönebikostnad %", 14.0),
+        col("Lönebikostnad", 17.0).total(Total::Sum(t.on_cost)),
+        col("Personalkostnad", 17.0).total(Total::Sum(t.staff_cost)),
+        col("Från månad", 9.0),
+        col("Till månad", 9.0),
+    ];
+    let rows: Vec<Vec<Cell>> =
+        f.staff.iter().filter(|l| !l.in_kind).map(|l| staff_cells(l, vec![text(&l.org_name)])).collect();
+    s.table(fm, "Personal", 0, &cols, &rows, true, "Inga personalkostnader i perioden")?;
+    s.ws.set_freeze_panes(1, 2)?;
+    s.finish(0, Some(0))
+}
+
+/// `Projektparter`: every organisation's costs by category, for the period and cumulatively
+/// against its approved budget.
+fn partners_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<TableRef, XlsxError> {
+    let mut s = Sheet::new(ws, SHEETS[2], titles)?;
+    let (t, c) = (&f.totals, &f.cumulative);
+    s.heading(fm, 0, &format!("Perioden {}", titles.period))?;
+    let period_cols = [
+        col("Projektpart", 30.0).total(Total::Label("Summa")),
+        col("Organisationsnummer", 21.0),
+        col("Typ", 22.0),
+        col("Timmar", 11.0).total(Total::SumHours(t.hours)),
+        col("Personal", 17.0).total(Total::Sum(t.staff)),
+        col("Schablon", 17.0).total(Total::Sum(t.flat_rate)),
+        col("Övriga", 17.0).total(Total::Sum(t.other)),
+        col("I annat än pengar", 17.0).total(Total::Sum(t.in_kind)),
+        col("Summa", 17.0).total(Total::Sum(t.eligible)),
+    ];
+    let amounts = |o: &OrgFigures, a: crate::reconcile::model::Amounts| -> [Cell; 5] {
+        if o.in_kind {
+            [Cell::Empty, Cell::Empty, Cell::Empty, Cell::Money(a.total()), Cell::Money(a.total())]
+        } else {
+            [Cell::Money(a.staff), Cell::Money(a.flat_rate), Cell::Money(a.other), Cell::Empty, Cell::Money(a.total())]
+        }
+    };
+    let rows: Vec<Vec<Cell>> = f
+        .orgs
+        .iter()
+        .map(|o| {
+            let mut r = vec![text(&o.name), text(&o.org_nr), text(org_type(o)), Cell::Hours(o.hours_period)];
+            r.extend(amounts(o, o.period));
+            r
+        })
+        .collect();
+    let (next, _) = s.table(fm, "ParterPerioden", 1, &period_cols, &rows, true, "")?;
+    let top = next + 1;
+    s.heading(fm, top, "Ackumulerat från projektets start mot godkänd budget")?;
+    let cum_cols = [
+        col("Projektpart", 30.0).total(Total::Label("Summa")),
+        col("Organisationsnummer", 21.0),
+        col("Typ", 22.0),
+        col("Timmar ack.", 11.0).total(Total::SumHours(c.hours)),
+        col("Personal ack.", 17.0).total(Total::Sum(c.staff)),
+        col("Schablon ack.", 17.0).total(Total::Sum(c.flat_rate)),
+        col("Övriga ack.", 17.0).total(Total::Sum(c.other)),
+        col("I annat än pengar ack.", 17.0).total(Total::Sum(c.in_kind)),
+        col("Summa ack.", 17.0).total(Total::Sum(c.eligible)),
+        col("Godkänd budget", 17.0).total(Total::Sum(f.budget.total.budget)),
+        col("Förbrukat", 12.0).total(Total::Share {
+            num: "Summa ack.",
+            den: "Godkänd budget",
+            value: f.budget.total.used,
+        }),
+    ];
+    let rows: Vec<Vec<Cell>> = f
+        .orgs
+        .iter()
+        .map(|o| {
+            let mut r = vec![text(&o.name), text(&o.org_nr), text(org_type(o)), Cell::Hours(o.hours_cumulative)];
+            r.extend(amounts(o, o.cumulative));
+            r.extend([Cell::Money(o.budget_total.budget), Cell::Share(o.budget_total.used)]);
+            r
+        })
+        .collect();
+    let (_, table) = s.table(fm, "ParterAckumulerat", top + 1, &cum_cols, &rows, true, "")?;
+    s.finish(2, None)?;
+    Ok(TableRef { sheet: SHEETS[2], ..table })
+}
+
+/// `Aktiviteter`: work packages, then activities, against the plan's budgets.
+fn activities_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<TableRef, XlsxError> {
+    let mut s = Sheet::new(ws, SHEETS[3], titles)?;
+    let p = &f.plan_totals;
+    s.heading(fm, 0, "Arbetspaket")?;
+    let wp_cols = [
+        col("Arbetspaket", 11.0).total(Total::Label("Summa")),
+        col("Namn", 46.0).wrap(),
+        col("Startdatum", 11.5),
+        col("Slutdatum", 11.5),
+        col("Timmar perioden", 12.0).total(Total::SumHours(p.hours_period)),
+        col("Kostnad perioden", 17.0).total(Total::Sum(p.period)),
+        col("Timmar ack.", 12.0).total(Total::SumHours(p.hours_cumulative)),
+        col("Kostnad ack.", 17.0).total(Total::Sum(p.cumulative)),
+        col("Budget", 17.0).total(Total::Sum(p.budget.budget)),
+        col("Förbrukat", 12.0).total(Total::Share { num: "Kostnad ack.", den: "Budget", value: p.budget.used }),
+    ];
+    let rows: Vec<Vec<Cell>> = f
+        .work_packages
+        .iter()
+        .map(|a| {
+            vec![
+                text(&a.code),
+                text(&a.name),
+                Cell::Date(a.start),
+                Cell::Date(a.end),
+                Cell::Hours(a.hours_period),
+                Cell::Money(a.period),
+                Cell::Hours(a.hours_cumulative),
+                Cell::Money(a.cumulative),
+                Cell::Money(a.budget.budget),
+                Cell::Share(a.budget.used),
+            ]
+        })
+        .collect();
+    let (next, wps) = s.table(fm, "Arbetspaket", 1, &wp_cols, &rows, true, "")?;
+    let top = next + 1;
+    s.heading(fm, top, "Aktiviteter")?;
+    // Activity budgets need not add up to the work packages', so only amounts get totals here.
+    let act_cols = [
+        col("Aktivitet", 11.0).total(Total::Label("Summa")),
+        col("Namn", 46.0).wrap(),
+        col("Startdatum", 11.5),
+        col("Slutdatum", 11.5),
+        col("Timmar perioden", 12.0).total(Total::SumHours(p.hours_period)),
+        col("Kostnad perioden", 17.0).total(Total::Sum(p.period)),
+        col("Timmar ack.", 12.0).total(Total::SumHours(p.hours_cumulative)),
+        col("Kostnad ack.", 17.0).total(Total::Sum(p.cumulative)),
+        col("Budget", 17.0),
+        col("Förbrukat", 12.0),
+    ];
+    let rows: Vec<Vec<Cell>> = f
+        .activities
+        .iter()
+        .map(|a| {
+            vec![
+                text(&a.code),
+                text(&a.name),
+                Cell::Date(a.start),
+                Cell::Date(a.end),
+                Cell::Hours(a.hours_period),
+                Cell::Money(a.period),
+                Cell::Hours(a.hours_cumulative),
+                Cell::Money(a.cumulative),
+                Cell::Money(a.budget.budget),
+                Cell::Share(a.budget.used),
+            ]
+        })
+        .collect();
+    s.table(fm, "Aktiviteter", top + 1, &act_cols, &rows, true, "")?;
+    s.finish(2, None)?;
+    Ok(TableRef { sheet: SHEETS[3], ..wps })
+}
+
+/// `Bidrag i annat än pengar`: per co-financier, then per person with the cost computation.
+fn in_kind_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
+    let mut s = Sheet::new(ws, SHEETS[4], titles)?;
+    let (t, c, b, p) = (&f.totals, &f.cumulative, &f.budget.in_kind, &f.in_kind_staff_totals);
+    s.heading(fm, 0, "Per medfinansiär")?;
+    let org_cols = [
+        col("Medfinansiär", 26.0).total(Total::Label("Summa")),
+        col("Offentlig eller privat", 11.0),
+        col("Organisationsnummer", 21.0),
+        col("Timmar perioden", 12.0).total(Total::SumHours(p.hours)),
+        col("Värde perioden", 16.0).total(Total::Sum(t.in_kind)),
+        col("Värde ack.", 16.0).total(Total::Sum(c.in_kind)),
+        col("Godkänd budget", 16.0).total(Total::Sum(b.budget)),
+        col("Förbrukat", 12.0).total(Total::Share { num: "Värde ack.", den: "Godkänd budget", value: b.used }),
+    ];
+    let rows: Vec<Vec<Cell>> = f
+        .cofinanciers()
+        .map(|o| {
+            vec![
+                text(&o.name),
+                text(kind_text(o.kind)),
+                text(&o.org_nr),
+                Cell::Hours(o.hours_period),
+                Cell::Money(o.period.total()),
+                Cell::Money(o.cumulative.total()),
+                Cell::Money(o.budget_total.budget),
+                Cell::Share(o.budget_total.used),
+            ]
+        })
+        .collect();
+    let (next, _) = s.table(fm, "Medfinansiarer", 1, &org_cols, &rows, true, "Inga medfinansiärer")?;
+    let top = next + 1;
+    s.heading(fm, top, "Per person (timmar × timpris + lönebikostnad)")?;
+    let person_cols = [
+        col("Medfinansiär", 26.0).total(Total::Label("Summa")),
+        col("Offentlig eller privat", 11.0),
+        col("Namn", 24.0),
+        col("Roll", 20.0),
+        col("Startdatum", 11.5),
+        col("Månadslön", 14.0),
+        col("Timpris", 11.0),
+        col("Timmar", 10.0).total(Total::SumHours(p.hours)),
+        col("Lön", 17.0).total(Total::Sum(p.salary_cost)),
+        col("Lönebikostnad %", 14.0),
+        col("Lönebikostnad", 17.0).total(Total::Sum(p.on_cost)),
+        col("Värde", 15.0).total(Total::Sum(p.staff_cost)),
+        col("Från månad", 9.0),
+        col("Till månad", 9.0),
+    ];
+    let rows: Vec<Vec<Cell>> = f
+        .staff
+        .iter()
+        .filter(|l| l.in_kind)
+        .map(|l| {
+            let mut cells = staff_cells(l, vec![text(&l.org_name), text(kind_text(l.kind))]);
+            // No personnummer here: in kind is reported as a value per co-financier.
+            cells.remove(3);
+            cells
+        })
+        .collect();
+    s.table(fm, "BidragPersoner", top + 1, &person_cols, &rows, true, "Ingen tid i annat än pengar i perioden")?;
+    s.finish(2, None)
+}
+
+/// `Finansiering`: the financing plan against the period and the project so far.
+fn financing_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
+    let mut s = Sheet::new(ws, SHEETS[5], titles)?;
+    let cols = [
+        col("Finansiering", 52.0).wrap(),
+        col("Finansiär", 30.0),
+        col("Enligt plan", 18.0),
+        col("Perioden", 18.0),
+        col("Ackumulerat", 18.0),
+    ];
+    let opt = |d: Option<Decimal>| d.map_or(Cell::Empty, Cell::Money);
+    let rows: Vec<Vec<Cell>> = f
+        .financing
+        .iter()
+        .map(|l| vec![text(&l.label), text(&l.financier), Cell::Money(l.plan), opt(l.period), opt(l.cumulative)])
+        .collect();
+    s.table(fm, "Finansiering", 0, &cols, &rows, false, "Ingen finansieringsplan")?;
+    // The plan's sum lines stand out.
+    for (i, l) in f.financing.iter().enumerate().filter(|(_, l)| l.label.starts_with("Summa")) {
+        let r = 1 + i as u32;
+        s.ws.write_string_with_format(r, 0, &l.label, &fm.label)?;
+        for (c, d) in [(2u16, Some(l.plan)), (3, l.period), (4, l.cumulative)] {
+            if let Some(d) = d {
+                s.ws.write_number_with_format(r, c, num(d), &fm.money_bold)?;
+            }
+        }
+    }
+    s.finish(1, Some(0))
+}
+
+fn indicator_kind(kind: &str) -> String {
+    match kind {
+        "output" => "Utfallsindikator".into(),
+        "result" => "Resultatindikator".into(),
+        other => other.into(),
+    }
+}
+
+/// `Indikatorer`: each indicator against its target, with the gender split where counted.
+fn indicators_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
+    let mut s = Sheet::new(ws, SHEETS[6], titles)?;
+    let cols = [
+        col("Indikator", 50.0).wrap(),
+        col("Kod", 8.0),
+        col("Typ", 16.0),
+        col("Enhet", 18.0),
+        col("Målvärde", 11.0),
+        col("Perioden", 11.0),
+        col("Ackumulerat", 11.0),
+        col("Kvinnor", 9.0),
+        col("Män", 9.0),
+        col("Ej angivet", 9.0),
+    ];
+    let rows: Vec<Vec<Cell>> = f
+        .indicators
+        .iter()
+        .map(|i| {
+            let g = |n: fn(&crate::reconcile::model::GenderCount) -> u32| {
+                Cell::Count(i.gender.as_ref().map(|x| u64::from(n(x))))
+            };
+            vec![
+                text(&i.name),
+                text(&i.code),
+                text(indicator_kind(&i.kind)),
+                text(&i.unit),
+                Cell::Number(i.target),
+                Cell::Number(i.period),
+                Cell::Number(i.cumulative),
+                g(|x| x.women),
+                g(|x| x.men),
+                g(|x| x.not_stated),
+            ]
+        })
+        .collect();
+    s.table(fm, "Indikatorer", 0, &cols, &rows, false, "Inga indikatorer")?;
+    s.finish(1, Some(0))
+}
+
+/// `Avvikelser`: every finding of the run with its place.
+fn findings_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
+    let mut s = Sheet::new(ws, SHEETS[7], titles)?;
+    let cols = [
+        col("Allvarlighet", 10.0),
+        col("Kod", 27.0),
+        col("Projektpart", 22.0),
+        col("Fil", 34.0).wrap(),
+        col("Blad och cell", 16.0),
+        col("Meddelande", 80.0).wrap(),
+    ];
+    let name_of = |folder: &str| {
+        f.orgs.iter().find(|o| o.folder == folder).map_or_else(|| folder.to_string(), |o| o.name.clone())
+    };
+    let rows: Vec<Vec<Cell>> = f
+        .findings
+        .iter()
+        .map(|x| {
+            vec![
+                text(match x.severity {
+                    Severity::Error => "Fel",
+                    Severity::Warning => "Varning",
+                }),
+                text(x.code.as_str()),
+                text(x.place.partner.as_deref().map_or_else(String::new, name_of)),
+                text(x.place.file.as_deref().unwrap_or("")),
+                text(x.place.sheet_cell()),
+                text(&x.message),
+            ]
+        })
+        .collect();
+    s.table(fm, "Avvikelser", 0, &cols, &rows, false, "Inga avvikelser")?;
+    s.finish(1, Some(0))
+}
+
+/// `Källfiler`: every file seen in the inbox and what became of it.
+fn files_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
+    let mut s = Sheet::new(ws, SHEETS[8], titles)?;
+    let cols = [
+        col("Fil", 40.0).wrap(),
+        col("Projektpart", 22.0),
+        col("Månad", 9.0),
+        col("Version", 8.0),
+        col("Status", 10.0),
+        col("Statuskod", 10.0),
+        col("Anmärkning", 36.0).wrap(),
+        col("SHA-256", 46.0).small(),
+    ];
+    let rows: Vec<Vec<Cell>> = f
+        .files
+        .iter()
+        .map(|x| {
+            vec![
+                text(&x.path),
+                text(x.org_name.as_deref().unwrap_or("")),
+                Cell::Month(x.month),
+                Cell::Count(x.version.map(u64::from)),
+                text(x.status.swedish()),
+                text(x.status.to_string()),
+                text(&x.note),
+                text(&x.sha256),
+            ]
+        })
+        .collect();
+    s.table(fm, "Kallfiler", 0, &cols, &rows, false, "Inga filer i inkorgen")?;
+    s.finish(1, Some(0))
 }

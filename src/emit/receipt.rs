@@ -1,8 +1,235 @@
-//! Receipts per partner. SCAFFOLD: being written (issue 5).
+//! Receipts (`kvitto/<folder>.txt`): what one partner or co-financier gets back from a run, in
+//! Swedish plain text.
+//!
+//! A receipt names only that organisation's files and findings: each file with its month,
+//! version and what became of it (used, superseded, rejected, ignored) and why; each finding
+//! with its place and what to do; the figures taken from each used file; and the organisation's
+//! totals for the period and from the project's start. It never carries a personnummer: the
+//! model's staff lines are not read here, and any text that looks like a valid personnummer
+//! (partner text inside a message, say) is masked before it is written.
 
-use crate::reconcile::model::Figures;
+use std::fmt::Write;
+
+use chrono::NaiveDate;
+
+use crate::finding::{Finding, Severity};
+use crate::ids::Personnummer;
+use crate::intake::Status;
+use crate::money::{sv_kr, sv_number, sv_percent};
+use crate::reconcile::model::{Amounts, Figures, FileRecord, OrgFigures};
 
 /// Renders `kvitto/<folder>.txt`.
-pub fn render(_figures: &Figures, folder: &str) -> String {
-    format!("Kvitto för {folder}: inte färdigt ännu\n")
+pub fn render(figures: &Figures, folder: &str) -> String {
+    let org = figures.orgs.iter().find(|o| o.folder == folder);
+    let files: Vec<&FileRecord> = figures.files.iter().filter(|f| f.folder.as_deref() == Some(folder)).collect();
+    let findings: Vec<&Finding> =
+        figures.findings.iter().filter(|x| x.place.partner.as_deref() == Some(folder)).collect();
+    let mut out = String::new();
+    header(&mut out, figures, org, folder);
+    to_do(&mut out, &findings);
+    files_section(&mut out, &files);
+    findings_section(&mut out, &findings);
+    if let Some(org) = org {
+        totals_section(&mut out, figures, org);
+    }
+    mask_personnummer(&out, figures.period.to.last_day())
+}
+
+fn header(out: &mut String, f: &Figures, org: Option<&OrgFigures>, folder: &str) {
+    let name = org.map_or(folder, |o| o.name.as_str());
+    let _ = writeln!(out, "Kvitto för {name}");
+    underline(out, &format!("Kvitto för {name}"), '=');
+    let _ = writeln!(out, "Projekt:  {} {}", f.project_id, f.project_name);
+    let kind = if f.claim { "ansökan om utbetalning" } else { "lägesavstämning, inte en ansökan" };
+    let _ = writeln!(out, "Period:   {} – {} ({kind})", f.period.from, f.period.to);
+    if let Some(o) = org {
+        let role = if o.in_kind {
+            format!("medfinansiär, {} bidrag i annat än pengar", o.kind.swedish())
+        } else {
+            "projektpart".to_string()
+        };
+        let _ = writeln!(out, "Part:     {} ({}), {role}", o.name, o.org_nr);
+    }
+    let _ = writeln!(out, "Mapp:     {folder}");
+    let _ = writeln!(out, "Underlag daterat {}", f.document_date());
+    out.push('\n');
+}
+
+/// A title line's underline, as long as the title.
+fn underline(out: &mut String, title: &str, c: char) {
+    let _ = writeln!(out, "{}", c.to_string().repeat(title.chars().count()));
+}
+
+fn to_do(out: &mut String, findings: &[&Finding]) {
+    let errors = findings.iter().filter(|x| x.is_error()).count();
+    let warnings = findings.len() - errors;
+    underline(out, "Sammanfattning", '-');
+    if errors > 0 {
+        let _ = writeln!(
+            out,
+            "{errors} fel: det som felen gäller är inte med i beloppen. Rätta arbetsboken, höj Version i bladet \
+             Uppgifter och lägg den i din mapp igen."
+        );
+    }
+    if warnings > 0 {
+        let _ = writeln!(out, "{warnings} varningar: beloppen räknas, men kontrollera uppgifterna.");
+    }
+    if findings.is_empty() {
+        let _ = writeln!(out, "Inga avvikelser. Inget att åtgärda.");
+    }
+    out.push('\n');
+}
+
+fn status_text(f: &FileRecord) -> String {
+    let word = f.status.swedish();
+    let why = match (f.status, f.note.is_empty()) {
+        (Status::Used, true) => "räknas i beloppen".to_string(),
+        (_, true) => String::new(),
+        (_, false) => f.note.clone(),
+    };
+    if why.is_empty() { word.to_string() } else { format!("{word} – {why}") }
+}
+
+fn files_section(out: &mut String, files: &[&FileRecord]) {
+    let _ = writeln!(out, "Filer ({})", files.len());
+    underline(out, &format!("Filer ({})", files.len()), '-');
+    if files.is_empty() {
+        let _ = writeln!(out, "Inga filer i mappen.");
+    }
+    for f in files {
+        let _ = writeln!(out, "{}", f.path);
+        let what = match (f.month, f.version) {
+            (Some(m), Some(v)) => format!("månad {m}, version {v}: "),
+            (Some(m), None) => format!("månad {m}: "),
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "  {what}{}", status_text(f));
+        if let Some(c) = &f.contribution {
+            let _ = writeln!(
+                out,
+                "  Hämtat ur filen: {} {}, {} timmar, personalkostnad {}, övriga kostnader {}, {} deltagare",
+                c.persons,
+                if c.persons == 1 { "person" } else { "personer" },
+                sv_number(c.hours, 2),
+                sv_kr(c.staff_cost),
+                sv_kr(c.other_costs),
+                c.participants
+            );
+        }
+        if !f.sha256.is_empty() {
+            let _ = writeln!(out, "  SHA-256 {}", f.sha256);
+        }
+    }
+    out.push('\n');
+}
+
+fn findings_section(out: &mut String, findings: &[&Finding]) {
+    let _ = writeln!(out, "Avvikelser ({})", findings.len());
+    underline(out, &format!("Avvikelser ({})", findings.len()), '-');
+    if findings.is_empty() {
+        let _ = writeln!(out, "Inga.");
+    }
+    for (i, x) in findings.iter().enumerate() {
+        let severity = match x.severity {
+            Severity::Error => "FEL",
+            Severity::Warning => "VARNING",
+        };
+        let mut place = x.place.file.clone().unwrap_or_default();
+        let sheet_cell = x.place.sheet_cell();
+        if !sheet_cell.is_empty() {
+            if !place.is_empty() {
+                place.push(' ');
+            }
+            place.push_str(&sheet_cell);
+        }
+        if place.is_empty() {
+            place = "hela perioden".to_string();
+        }
+        let _ = writeln!(out, "{}. {severity} {} i {place}", i + 1, x.code);
+        let _ = writeln!(out, "   {}", x.message);
+    }
+    out.push('\n');
+}
+
+fn amount_lines(out: &mut String, in_kind: bool, p: &Amounts, c: &Amounts) {
+    let row = |out: &mut String, label: &str, a: String, b: String| {
+        let _ = writeln!(out, "  {label:<28}{a:>20}{b:>20}");
+    };
+    row(out, "", "Perioden".into(), "Ackumulerat".into());
+    if in_kind {
+        row(out, "Bidrag i annat än pengar", sv_kr(p.total()), sv_kr(c.total()));
+    } else {
+        row(out, "Personalkostnader", sv_kr(p.staff), sv_kr(c.staff));
+        row(out, "Schablon/indirekta", sv_kr(p.flat_rate), sv_kr(c.flat_rate));
+        row(out, "Övriga kostnader", sv_kr(p.other), sv_kr(c.other));
+        row(out, "Summa", sv_kr(p.total()), sv_kr(c.total()));
+    }
+}
+
+fn totals_section(out: &mut String, f: &Figures, o: &OrgFigures) {
+    let _ = writeln!(out, "Belopp för {}", o.name);
+    underline(out, &format!("Belopp för {}", o.name), '-');
+    amount_lines(out, o.in_kind, &o.period, &o.cumulative);
+    let _ =
+        writeln!(out, "  {:<28}{:>20}{:>20}", "Timmar", sv_number(o.hours_period, 2), sv_number(o.hours_cumulative, 2));
+    let used = o.budget_total.used.map_or_else(|| "–".to_string(), |u| sv_percent(u, 1));
+    let _ = writeln!(out, "  Godkänd budget {}, förbrukat {used}", sv_kr(o.budget_total.budget));
+    let months: Vec<String> = o.months_reported.iter().map(ToString::to_string).collect();
+    let reported = if months.is_empty() { "inga".to_string() } else { months.join(", ") };
+    let _ = writeln!(out, "  Månader i perioden {} med godkänd arbetsbok: {reported}", period_text(f));
+}
+
+fn period_text(f: &Figures) -> String {
+    format!("{} – {}", f.period.from, f.period.to)
+}
+
+/// Replaces every run of digits (with an optional dash or plus) that reads as a valid
+/// personnummer with a placeholder. Organisationsnummer are never valid personnummer (their
+/// third digit is a month of 20 or more), so they stay.
+fn mask_personnummer(text: &str, on: NaiveDate) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        // A number starts after a non-alphanumeric character (inside a hexadecimal checksum it
+        // is not a number).
+        if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_alphanumeric()) {
+            let mut j = i;
+            while j < chars.len() && (chars[j].is_ascii_digit() || (matches!(chars[j], '-' | '+') && j > i)) {
+                j += 1;
+            }
+            // Trailing separators are not part of the number.
+            while j > i && !chars[j - 1].is_ascii_digit() {
+                j -= 1;
+            }
+            let candidate: String = chars[i..j].iter().collect();
+            let digits = candidate.chars().filter(char::is_ascii_digit).count();
+            let ends_word = chars.get(j).is_none_or(|c| !c.is_ascii_alphanumeric());
+            if ends_word && (digits == 10 || digits == 12) && Personnummer::parse(&candidate, on).is_some() {
+                out.push_str("[personnummer]");
+            } else {
+                out.push_str(&candidate);
+            }
+            i = j;
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_personnummer_but_not_organisationsnummer() {
+        let on = NaiveDate::from_ymd_opt(2025, 1, 31).unwrap_or_default();
+        let nine = "800101123";
+        let pnr = format!("19{nine}{}", crate::ids::luhn_digit(nine));
+        let text = format!("Namn {pnr} och {}-{} samt 212000-2403, 2024-01-31", &pnr[2..8], &pnr[8..]);
+        let masked = mask_personnummer(&text, on);
+        assert_eq!(masked, "Namn [personnummer] och [personnummer] samt 212000-2403, 2024-01-31");
+    }
 }

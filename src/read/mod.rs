@@ -194,7 +194,9 @@ impl Workbook {
     pub fn place(&self, loc: Loc, col: Column) -> Place {
         let layout = self.layouts.get(&loc.sheet);
         let name = layout.map_or(loc.sheet.name(), |l| l.name.as_str());
-        let c = layout.and_then(|l| l.columns.get(&col).copied()).unwrap_or(0);
+        // The table's first column, not column A: a table may start further right.
+        let first = || layout.and_then(|l| l.columns.values().min().copied());
+        let c = layout.and_then(|l| l.columns.get(&col).copied()).or_else(first).unwrap_or(0);
         Place::cell(&self.file, name, cell_ref(loc.row, c))
     }
 

@@ -62,16 +62,26 @@ fn error_cell(e: &str) -> String {
     )
 }
 
-/// A number from a number cell, exactly as Excel wrote it (shortest round-trip text).
+/// Significant digits of an Excel number: what Excel computes with and shows.
+const EXCEL_DIGITS: u32 = 15;
+
+/// A number from a number cell, as Excel shows it.
 ///
 /// calamine hands numbers over as binary floating point; this is the border where they become
-/// exact decimals again. Excel writes at most 17 significant digits, which the shortest
-/// round-trip text reproduces.
+/// exact decimals again. Excel writes up to 17 significant digits, which the shortest
+/// round-trip text reproduces, but only 15 are significant: a formula's result carries binary
+/// noise in the last two (`=0,1+0,2` is stored as `0.30000000000000004` and shown as `0,3`).
+/// Rounding to 15 significant digits gives the number the partner sees, so a computed amount
+/// is not refused for "more than two decimals" and computed hours are not off by 10⁻¹⁵.
 fn decimal_of_float(v: f64) -> Conv<Decimal> {
     if !v.is_finite() {
-        return Err("talet går inte att läsa".into());
+        return Err("talet går inte att läsa; skriv in det på nytt".into());
     }
-    v.to_string().parse::<Decimal>().map_err(|_| format!("talet {v} är för stort eller för litet"))
+    let d = v
+        .to_string()
+        .parse::<Decimal>()
+        .map_err(|_| format!("talet {v} är för stort eller för litet; skriv in rätt tal"))?;
+    Ok(d.round_sf(EXCEL_DIGITS).unwrap_or(d).normalize())
 }
 
 /// Text for a text column. Numbers are written without a trailing `.0`.
@@ -87,12 +97,33 @@ pub fn text(raw: &Raw) -> Conv<String> {
 
 /// A decimal number: a number cell, or text such as `1 234,50 kr`.
 pub fn decimal(raw: &Raw) -> Conv<Decimal> {
+    let d = decimal_unbounded(raw)?;
+    // Beyond Excel's 15 digits nothing is a real figure, and sums of such numbers would
+    // overflow exact decimal arithmetic later in the run.
+    if d.abs() >= Decimal::from(MAX_NUMBER) {
+        return Err(format!("talet {d} är orimligt stort; kontrollera att det är rätt tal"));
+    }
+    Ok(d)
+}
+
+/// Largest magnitude accepted for any number: 10¹⁵, Excel's 15 significant digits.
+const MAX_NUMBER: i64 = 1_000_000_000_000_000;
+
+/// Most hours one row may hold (a month has at most 744).
+const MAX_ROW_HOURS: i64 = 10_000;
+
+fn decimal_unbounded(raw: &Raw) -> Conv<Decimal> {
     match raw {
         Raw::Number { value, .. } => decimal_of_float(*value),
-        Raw::Text(s) => parse_sv_number(s).ok_or_else(|| format!("«{s}» är inget tal")),
+        Raw::Text(s) => {
+            parse_sv_number(s).ok_or_else(|| format!("«{s}» är inget tal; skriv ett tal, till exempel 1 234,50"))
+        }
         Raw::Error(e) => Err(error_cell(e)),
-        Raw::DateTime(_) | Raw::Iso(_) => Err("cellen är formaterad som datum eller tid, inte som tal".into()),
-        Raw::Bool(_) => Err("cellen innehåller SANT/FALSKT, inte ett tal".into()),
+        Raw::DateTime(_) | Raw::Iso(_) => {
+            Err("cellen är formaterad som datum eller tid, inte som tal; ändra cellens format till Tal och skriv talet"
+                .into())
+        }
+        Raw::Bool(_) => Err("cellen innehåller SANT/FALSKT, inte ett tal; skriv ett tal".into()),
     }
 }
 
@@ -100,7 +131,7 @@ pub fn decimal(raw: &Raw) -> Conv<Decimal> {
 pub fn amount(raw: &Raw) -> Conv<Decimal> {
     let d = decimal(raw)?;
     if d.is_sign_negative() && !d.is_zero() {
-        return Err(format!("beloppet {d} är negativt"));
+        return Err(format!("beloppet {d} är negativt; ange ett belopp från 0 och uppåt"));
     }
     if d.normalize().scale() > 2 {
         return Err(format!("beloppet {d} har fler än två decimaler; ange kronor och ören"));
@@ -117,7 +148,8 @@ pub fn share(raw: &Raw) -> Conv<Decimal> {
         Raw::Number { value, percent: true } => decimal_of_float(*value)?,
         Raw::Text(s) if s.trim_end().ends_with('%') => {
             let n = s.trim_end().trim_end_matches('%');
-            parse_sv_number(n).ok_or_else(|| format!("«{s}» är ingen procentsats"))? / Decimal::ONE_HUNDRED
+            parse_sv_number(n).ok_or_else(|| format!("«{s}» är ingen procentsats; skriv till exempel 50 %"))?
+                / Decimal::ONE_HUNDRED
         }
         _ => {
             let n = decimal(raw)?;
@@ -146,19 +178,19 @@ fn date_of_serial(dt: &ExcelDateTime) -> Option<NaiveDate> {
 pub fn date(raw: &Raw) -> Conv<NaiveDate> {
     match raw {
         Raw::DateTime(dt) if dt.is_datetime() && dt.as_f64() >= 1.0 => {
-            date_of_serial(dt).ok_or_else(|| "datumet går inte att läsa".into())
+            date_of_serial(dt).ok_or_else(|| "datumet går inte att läsa; skriv det som ÅÅÅÅ-MM-DD".into())
         }
-        Raw::DateTime(_) => Err("cellen innehåller en tid, inte ett datum".into()),
+        Raw::DateTime(_) => Err("cellen innehåller en tid, inte ett datum; skriv datumet som ÅÅÅÅ-MM-DD".into()),
         Raw::Number { value, .. } if SERIAL_RANGE.contains(value) => {
             date_of_serial(&ExcelDateTime::new(*value, ExcelDateTimeType::DateTime, false))
-                .ok_or_else(|| "datumet går inte att läsa".into())
+                .ok_or_else(|| "datumet går inte att läsa; skriv det som ÅÅÅÅ-MM-DD".into())
         }
         Raw::Number { value, .. } => Err(format!("{value} är inget datum; skriv ÅÅÅÅ-MM-DD")),
         Raw::Iso(s) | Raw::Text(s) => {
             parse_date_text(s).ok_or_else(|| format!("«{s}» är inget datum; skriv ÅÅÅÅ-MM-DD"))
         }
         Raw::Error(e) => Err(error_cell(e)),
-        Raw::Bool(_) => Err("cellen innehåller SANT/FALSKT, inte ett datum".into()),
+        Raw::Bool(_) => Err("cellen innehåller SANT/FALSKT, inte ett datum; skriv datumet som ÅÅÅÅ-MM-DD".into()),
     }
 }
 
@@ -231,33 +263,45 @@ pub fn when(raw: &Raw) -> Conv<When> {
 /// Hours: a number, text (`7,5`, `7.5 h`), or a time/duration (`7:30` is 7.5 hours, whether a
 /// time-formatted cell holding 0.3125 of a day or the text `7:30`). At least 0.
 pub fn hours(raw: &Raw) -> Conv<Hours> {
-    let h = match raw {
-        Raw::DateTime(dt) if dt.is_duration() || dt.as_f64() < 1.0 => {
-            Hours::from_minutes((dt.as_f64() * 1440.0).round() as i64)
-        }
-        Raw::DateTime(_) => return Err("cellen innehåller ett datum, inte ett antal timmar".into()),
-        Raw::Iso(s) => return Err(format!("«{s}» är inget antal timmar")),
-        Raw::Text(s) => hours_text(s)?,
-        _ => Hours::from_decimal(decimal(raw)?),
-    };
+    let h =
+        match raw {
+            Raw::DateTime(dt) if dt.is_duration() || dt.as_f64() < 1.0 => {
+                Hours::from_minutes((dt.as_f64() * 1440.0).round() as i64)
+            }
+            Raw::DateTime(_) => return Err(
+                "cellen innehåller ett datum, inte ett antal timmar; ändra cellens format till Tal och skriv timmarna"
+                    .into(),
+            ),
+            Raw::Iso(s) => return Err(not_hours(s)),
+            Raw::Text(s) => hours_text(s)?,
+            _ => Hours::from_decimal(decimal(raw)?),
+        };
     if h.is_negative() {
-        return Err("antalet timmar är negativt".into());
+        return Err("antalet timmar är negativt; ange 0 eller fler timmar".into());
+    }
+    if h.value() > Decimal::from(MAX_ROW_HOURS) {
+        return Err(format!("{} timmar är orimligt många för en rad; kontrollera talet", h.value().normalize()));
     }
     Ok(h)
+}
+
+/// Why a text is not a number of hours, and how to write one.
+fn not_hours(s: &str) -> String {
+    format!("«{s}» är inget antal timmar; skriv till exempel 7,5 eller 7:30")
 }
 
 fn hours_text(s: &str) -> Conv<Hours> {
     let lower = s.trim().to_lowercase();
     let t = ["timmar", "tim", "h"].iter().find_map(|suf| lower.strip_suffix(suf)).unwrap_or(&lower).trim();
     if let Some((h, m)) = t.split_once(':') {
-        let h: i64 = h.trim().parse().map_err(|_| format!("«{s}» är inget antal timmar"))?;
-        let m: i64 = m.trim().parse().map_err(|_| format!("«{s}» är inget antal timmar"))?;
+        let h: i64 = h.trim().parse().map_err(|_| not_hours(s))?;
+        let m: i64 = m.trim().parse().map_err(|_| not_hours(s))?;
         if !(0..60).contains(&m) || h < 0 {
-            return Err(format!("«{s}» är inget antal timmar"));
+            return Err(not_hours(s));
         }
         return Ok(Hours::from_minutes(h * 60 + m));
     }
-    parse_sv_number(t).map(Hours::from_decimal).ok_or_else(|| format!("«{s}» är inget antal timmar"))
+    parse_sv_number(t).map(Hours::from_decimal).ok_or_else(|| not_hours(s))
 }
 
 /// A whole number ≥ 1 (the workbook version).
@@ -266,7 +310,7 @@ pub fn whole(raw: &Raw) -> Conv<u32> {
     if d.fract().is_zero() && d >= Decimal::ONE && d <= Decimal::from(1_000_000) {
         Ok(d.trunc().to_string().parse().unwrap_or(1))
     } else {
-        Err(format!("«{d}» är inget heltal från 1 och uppåt"))
+        Err(format!("«{d}» är inget heltal från 1 och uppåt; skriv ett heltal, till exempel 1"))
     }
 }
 
@@ -286,6 +330,12 @@ mod tests {
     fn numbers() {
         assert_eq!(decimal(&num(0.1)).unwrap(), dec!(0.1));
         assert_eq!(decimal(&num(45000.0)).unwrap(), dec!(45000));
+        // A formula's binary noise beyond Excel's 15 significant digits is not part of the number.
+        assert_eq!(decimal(&num(0.1 + 0.2)).unwrap(), dec!(0.3));
+        assert_eq!(amount(&num(4.35 * 3.0)).unwrap(), dec!(13.05));
+        assert_eq!(decimal(&num(45000.0 * 1.1)).unwrap(), dec!(49500));
+        assert_eq!(decimal(&num(198003141234.0)).unwrap(), dec!(198003141234));
+        assert_eq!(decimal(&num(123456789012345.0)).unwrap(), dec!(123456789012345));
         assert_eq!(decimal(&txt("1 234,50 kr")).unwrap(), dec!(1234.50));
         assert!(decimal(&Raw::Error("#REF!".into())).unwrap_err().contains("#REF!"));
         assert!(amount(&num(-1.0)).is_err());

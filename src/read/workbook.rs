@@ -5,7 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use chrono::NaiveDate;
 
-use super::grid::{Book, Grid, GridRow};
+use super::grid::{Book, Budget, Grid, GridRow};
 use super::guard::{self, Limits};
 use super::value::{self, Conv, Raw};
 use super::*;
@@ -20,12 +20,14 @@ const LABEL_ROWS: u32 = 30;
 /// Reads one workbook from its bytes. `file` names it in findings (path relative to the inbox).
 ///
 /// Never panics and never aborts on hostile input: the container is vetted by [`guard::check`]
-/// first, and a panic inside the parser is caught and reported as `FILE_UNREADABLE`.
+/// first, and a panic inside the guard or the parser is caught and reported as
+/// `FILE_UNREADABLE`.
 pub fn read_workbook(bytes: &[u8], file: &str, limits: &Limits) -> ReadOutcome {
-    if let Err(e) = guard::check(bytes, limits) {
-        return ReadOutcome::unreadable(file, &e.0);
-    }
-    match catch_unwind(AssertUnwindSafe(|| read_checked(bytes, file, limits))) {
+    let read = || {
+        guard::check(bytes, limits)?;
+        read_checked(bytes, file, limits)
+    };
+    match catch_unwind(AssertUnwindSafe(read)) {
         Ok(Ok(outcome)) => outcome,
         Ok(Err(e)) => ReadOutcome::unreadable(file, &e.0),
         Err(_) => ReadOutcome::unreadable(
@@ -38,12 +40,12 @@ pub fn read_workbook(bytes: &[u8], file: &str, limits: &Limits) -> ReadOutcome {
 fn read_checked(bytes: &[u8], file: &str, limits: &Limits) -> Result<ReadOutcome, guard::Unreadable> {
     let mut book = Book::open(bytes)?;
     let mut grids: BTreeMap<Sheet, Grid> = BTreeMap::new();
-    let mut cells_left = limits.max_cells;
+    let mut budget = Budget::new(limits);
     for name in book.sheet_names() {
         if let Some(sheet) = contract::sheet_for(&name)
             && let std::collections::btree_map::Entry::Vacant(e) = grids.entry(sheet)
         {
-            let grid = book.grid(&name, limits, &mut cells_left)?;
+            let grid = book.grid(&name, limits, &mut budget)?;
             e.insert(grid);
         }
     }
@@ -366,7 +368,7 @@ impl Reader {
                 Code::BadValue,
                 v.loc(),
                 Column::Slutdatum,
-                format!("Slutdatum {end} ligger före startdatum {start}."),
+                format!("Slutdatum {end} ligger före startdatum {start}. Rätta datumen."),
             );
         }
         let key = name.as_deref().map(name_key);
@@ -377,7 +379,7 @@ impl Reader {
                 Code::BadValue,
                 v.loc(),
                 Column::Namn,
-                "Personen står redan i Personal; varje person ska stå på en rad.".into(),
+                "Personen står redan i Personal; varje person ska stå på en rad. Ta bort den extra raden.".into(),
             );
             return;
         }

@@ -152,7 +152,9 @@ fn outside_person_dates(ctx: &WorkbookCtx) -> Vec<RowFinding> {
                 Code::OutsideProjectPeriod,
                 t.loc,
                 Column::Datum,
-                format!("Tiden ligger utanför projektets tid {p_start} – {p_end} och kan inte redovisas."),
+                format!(
+                    "Tiden ligger utanför projektets tid {p_start} – {p_end} och kan inte redovisas. Ta bort raden, eller rätta datumet."
+                ),
             ));
             continue;
         }
@@ -295,7 +297,8 @@ fn absence_for_time_reporter(ctx: &WorkbookCtx) -> Vec<RowFinding> {
                 a.loc,
                 Column::Namn,
                 format!(
-                    "{} redovisar tid i Tidrapport; frånvaro dras bara av för personal med fast andel. Raden påverkar inget.",
+                    "{} redovisar tid i Tidrapport; frånvaro dras bara av för personal med fast andel. Raden påverkar inget; ta bort den, \
+                     eller ändra Redovisning till Fast andel om personen har en fast andel.",
                     a.name
                 ),
             )

@@ -1,0 +1,620 @@
+//! The error catalogue of the read stage and the per-workbook row checks: for every finding code
+//! they can raise, a small workbook built here that raises it, with the expected code, severity
+//! and exact place asserted (in the sheet's own coordinates: `Tidrapport` has its header in row 12
+//! from column B, its columns reordered), and a Swedish message that says what to do. Then the
+//! rule that a finding never disappears silently: N bad rows give exactly N findings, and every
+//! good row is still read.
+
+mod support;
+
+use redovisa::contract::Sheet as ContractSheet;
+use redovisa::finding::{Code, Finding, Severity};
+use redovisa::money::Hours;
+use redovisa::project::Project;
+use rust_decimal::dec;
+use support::*;
+
+/// `Tidrapport` laid out away from A1: headers in row 12 from column B, in this order.
+const TIME_HEADERS: [&str; 5] = ["Aktivitet", "Datum", "Timmar", "Namn", "Kommentar"];
+
+/// A `Tidrapport` row in [`TIME_HEADERS`] order.
+fn trow(activity: &str, date: Cell, hours: Cell, name: &str) -> Vec<Cell> {
+    vec![t(activity), date, hours, t(name)]
+}
+
+/// Anna's four rows in March 2025, in rows 13–16: B activity, C date, D hours, E name.
+fn time_rows() -> Vec<Vec<Cell>> {
+    vec![
+        trow("1.1", date(2025, 3, 3), n(7.5), "Anna Andersson"),
+        trow("1.1", date(2025, 3, 4), n(7.5), "Anna Andersson"),
+        trow("1.1", date(2025, 3, 5), n(7.5), "Anna Andersson"),
+        trow("2.2", date(2025, 3, 6), n(4.0), "Anna Andersson"),
+    ]
+}
+
+/// The valid workbook of the catalogue: Kramfors, March 2025, Anna and Bertil in `Personal`
+/// (rows 2 and 3), Anna's time in `Tidrapport` rows 13–16.
+fn book() -> Book {
+    let mut b = valid_book();
+    let mut sheet = table("Tidrapport", "B12", &TIME_HEADERS, time_rows());
+    sheet.set("A1", "Tidrapport mars 2025").set("A2", "Kramfors kommun");
+    b.replace(sheet);
+    b
+}
+
+/// Reads and checks a book against the seed project (shared strings).
+fn findings_of(book: &Book) -> Vec<Finding> {
+    check(&book.xlsx(Strings::Shared)).1
+}
+
+fn findings_in(project: &Project, book: &Book) -> Vec<Finding> {
+    check_with(project, &book.xlsx(Strings::Shared)).1
+}
+
+/// Asserts the message is Swedish and tells the reader what to do.
+fn assert_swedish_and_actionable(f: &Finding) {
+    let m = f.message.to_lowercase();
+    let swedish = ["å", "ä", "ö", " är ", " och ", " inte ", "saknas", " ska ", " finns ", " för "];
+    let actions = [
+        "rätta",
+        "skriv",
+        "fyll i",
+        "lägg till",
+        "använd",
+        "ta bort",
+        "ange",
+        "spara",
+        "ändra",
+        "kontrollera",
+        "redovisa den",
+        "flytta",
+        "öppna",
+        "välj",
+        "ska vara",
+    ];
+    assert!(swedish.iter().any(|w| m.contains(w)), "{} is not Swedish: {}", f.code, f.message);
+    assert!(actions.iter().any(|w| m.contains(w)), "{} does not say what to do: {}", f.code, f.message);
+}
+
+/// Asserts there is exactly one finding, with this code, severity and `Sheet!Cell` place (empty
+/// for a place without a sheet), in the catalogue's file, and a good message. Returns it.
+fn only(findings: &[Finding], code: Code, severity: Severity, place: &str) -> Finding {
+    assert_eq!(findings.len(), 1, "expected only {code} at {place}, got:\n{}", describe(findings));
+    let f = &findings[0];
+    assert_eq!((f.code, f.severity, f.place.sheet_cell().as_str()), (code, severity, place), "{}", describe(findings));
+    assert_eq!(f.place.file.as_deref(), Some(FILE));
+    assert_swedish_and_actionable(f);
+    f.clone()
+}
+
+/// Every code this catalogue has a case for.
+const CATALOGUED: [Code; 12] = [
+    Code::FileUnreadable,
+    Code::MissingSheet,
+    Code::MissingColumn,
+    Code::BadValue,
+    Code::InvalidOrgnr,
+    Code::InvalidPersonnummer,
+    Code::UnknownPerson,
+    Code::UnknownActivity,
+    Code::RowOutsidePeriod,
+    Code::OutsideProjectPeriod,
+    Code::ActivityOutsideDates,
+    Code::OtherCostsWithFlatRate,
+];
+
+#[test]
+fn every_row_check_has_a_case_here() {
+    // A new row check must bring its case into this catalogue.
+    for (code, _) in redovisa::reconcile::checks::ROW_CHECKS {
+        assert!(CATALOGUED.contains(code), "{code} has no case in tests/reader_errors.rs");
+    }
+}
+
+#[test]
+fn the_catalogue_workbook_is_clean() {
+    let (wb, findings) = check(&book().xlsx(Strings::Shared));
+    assert!(findings.is_empty(), "{}", describe(&findings));
+    let wb = wb.unwrap();
+    assert_eq!(wb.time.len(), 4);
+    assert_eq!(wb.place(wb.time[1].loc, redovisa::contract::Column::Timmar).sheet_cell(), "Tidrapport!D14");
+}
+
+#[test]
+fn file_unreadable() {
+    let not_xlsx = read(b"Namn;Timmar\nAnna;7,5\n");
+    let bytes = book().xlsx(Strings::Shared);
+    let truncated = read(&bytes[..bytes.len() / 2]);
+    for outcome in [not_xlsx, truncated] {
+        assert!(outcome.workbook.is_none());
+        let f = only(&outcome.findings, Code::FileUnreadable, Severity::Error, "");
+        assert_eq!(f.place.sheet, None);
+        assert_eq!(f.place.cell, None);
+    }
+}
+
+#[test]
+fn missing_sheet_uppgifter() {
+    let mut b = book();
+    b.remove("Uppgifter");
+    let f = only(&findings_of(&b), Code::MissingSheet, Severity::Error, "");
+    assert!(f.message.contains("Uppgifter"), "{}", f.message);
+}
+
+#[test]
+fn missing_sheet_personal_when_time_is_reported() {
+    let mut b = book();
+    b.remove("Personal");
+    let findings = findings_of(&b);
+    let sheets: Vec<&Finding> = findings.iter().filter(|f| f.code == Code::MissingSheet).collect();
+    assert_eq!(sheets.len(), 1, "{}", describe(&findings));
+    assert_eq!(sheets[0].place.sheet_cell(), "");
+    assert!(sheets[0].message.contains("Personal"));
+    assert_swedish_and_actionable(sheets[0]);
+    // The time rows name people that are nowhere: each is reported, none is counted.
+    let unknown: Vec<String> =
+        findings.iter().filter(|f| f.code == Code::UnknownPerson).map(|f| f.place.sheet_cell()).collect();
+    assert_eq!(unknown, vec!["Tidrapport!E13", "Tidrapport!E14", "Tidrapport!E15", "Tidrapport!E16"]);
+    assert_eq!(findings.len(), 5);
+}
+
+#[test]
+fn missing_column_in_a_table() {
+    let mut b = book();
+    let rows = time_rows().into_iter().map(|r| r[..2].iter().cloned().chain([r[3].clone()]).collect()).collect();
+    b.replace(table("Tidrapport", "B12", &["Aktivitet", "Datum", "Namn"], rows));
+    let (wb, findings) = check(&b.xlsx(Strings::Shared));
+    // Named at the first free cell of the header row, where the header should be added.
+    let f = only(&findings, Code::MissingColumn, Severity::Error, "Tidrapport!E12");
+    assert!(f.message.contains("«Timmar»"), "{}", f.message);
+    assert!(wb.unwrap().time.is_empty(), "a sheet without its header row is not read");
+}
+
+#[test]
+fn missing_label_in_uppgifter() {
+    let mut b = book();
+    b.sheet("Uppgifter").clear_row(3);
+    let (wb, findings) = check(&b.xlsx(Strings::Shared));
+    let f = only(&findings, Code::MissingColumn, Severity::Error, "Uppgifter");
+    assert!(f.message.contains("«Period»"), "{}", f.message);
+    assert_eq!(wb.unwrap().info.month, None);
+}
+
+/// A case of `BAD_VALUE`: how to break the catalogue workbook, where the finding must be, and a
+/// word its message must contain.
+struct BadValue {
+    why: &'static str,
+    severity: Severity,
+    place: &'static str,
+    says: &'static str,
+    apply: fn(&mut Book),
+}
+
+const BAD_VALUES: &[BadValue] = &[
+    BadValue {
+        why: "hours that are not a number",
+        severity: Severity::Error,
+        place: "Tidrapport!D14",
+        says: "«sju»",
+        apply: |b| {
+            b.sheet("Tidrapport").set("D14", "sju");
+        },
+    },
+    BadValue {
+        why: "an Excel error in the hours",
+        severity: Severity::Error,
+        place: "Tidrapport!D14",
+        says: "#REF!",
+        apply: |b| {
+            b.sheet("Tidrapport").set("D14", err("#REF!"));
+        },
+    },
+    BadValue {
+        why: "negative hours",
+        severity: Severity::Error,
+        place: "Tidrapport!D14",
+        says: "negativt",
+        apply: |b| {
+            b.sheet("Tidrapport").set("D14", n(-2.0));
+        },
+    },
+    BadValue {
+        why: "a date that is missing",
+        severity: Severity::Error,
+        place: "Tidrapport!C14",
+        says: "Datum saknas",
+        apply: |b| {
+            b.sheet("Tidrapport").set("C14", empty());
+        },
+    },
+    BadValue {
+        why: "a date that is not a date",
+        severity: Severity::Error,
+        place: "Tidrapport!C14",
+        says: "ÅÅÅÅ-MM-DD",
+        apply: |b| {
+            b.sheet("Tidrapport").set("C14", "igår");
+        },
+    },
+    BadValue {
+        why: "a salary with öre fractions",
+        severity: Severity::Error,
+        place: "Personal!F2",
+        says: "två decimaler",
+        apply: |b| {
+            b.sheet("Personal").set("F2", n(45000.005));
+        },
+    },
+    BadValue {
+        why: "a salary of 0",
+        severity: Severity::Error,
+        place: "Personal!F2",
+        says: "heltidslönen",
+        apply: |b| {
+            b.sheet("Personal").set("F2", n(0.0));
+        },
+    },
+    BadValue {
+        why: "a negative salary",
+        severity: Severity::Error,
+        place: "Personal!F2",
+        says: "negativt",
+        apply: |b| {
+            b.sheet("Personal").set("F2", "-45 000");
+        },
+    },
+    BadValue {
+        why: "an unknown way of reporting",
+        severity: Severity::Error,
+        place: "Personal!G2",
+        says: "«Fast andel»",
+        apply: |b| {
+            b.sheet("Personal").set("G2", "Deltid");
+        },
+    },
+    BadValue {
+        why: "a share over 100 %",
+        severity: Severity::Error,
+        place: "Personal!H3",
+        says: "högst 100",
+        apply: |b| {
+            b.sheet("Personal").set("H3", "150 %");
+        },
+    },
+    BadValue {
+        why: "a fixed share without Andel",
+        severity: Severity::Error,
+        place: "Personal!H3",
+        says: "Andel saknas",
+        apply: |b| {
+            b.sheet("Personal").set("H3", empty());
+        },
+    },
+    BadValue {
+        why: "Slutdatum before Startdatum",
+        severity: Severity::Error,
+        place: "Personal!E2",
+        says: "före startdatum",
+        apply: |b| {
+            b.sheet("Personal").set("E2", "2023-12-31");
+        },
+    },
+    BadValue {
+        why: "a person listed twice",
+        severity: Severity::Error,
+        place: "Personal!A4",
+        says: "redan",
+        apply: |b| {
+            b.sheet("Personal").put_row("A4", anna().row());
+        },
+    },
+    BadValue {
+        why: "a fixed share with neither Huvudaktivitet nor time rows",
+        severity: Severity::Error,
+        place: "Personal!J3",
+        says: "Huvudaktivitet",
+        apply: |b| {
+            b.sheet("Personal").set("J3", empty());
+        },
+    },
+    BadValue {
+        why: "a period that is not a month",
+        severity: Severity::Error,
+        place: "Uppgifter!B3",
+        says: "ÅÅÅÅ-MM",
+        apply: |b| {
+            b.sheet("Uppgifter").set("B3", "mars");
+        },
+    },
+    BadValue {
+        why: "a period left empty",
+        severity: Severity::Error,
+        place: "Uppgifter!B3",
+        says: "saknar värde",
+        apply: |b| {
+            b.sheet("Uppgifter").set("B3", empty());
+        },
+    },
+    BadValue {
+        why: "a version that is not a whole number",
+        severity: Severity::Error,
+        place: "Uppgifter!B4",
+        says: "«1.5»",
+        apply: |b| {
+            b.sheet("Uppgifter").set("B4", n(1.5));
+        },
+    },
+    BadValue {
+        why: "an attestation date that is not a date",
+        severity: Severity::Error,
+        place: "Uppgifter!B6",
+        says: "«snart»",
+        apply: |b| {
+            b.sheet("Uppgifter").set("B6", "snart");
+        },
+    },
+    BadValue {
+        why: "sick leave in the first 14 days",
+        severity: Severity::Error,
+        place: "Frånvaro!D2",
+        says: "dag 1–14",
+        apply: |b| {
+            let rows = vec![vec![t("Bertil Berg"), t("2025-03"), n(8.0), t("Sjuk dag 3")]];
+            b.replace(table("Frånvaro", "A1", &headers(ContractSheet::Franvaro), rows));
+        },
+    },
+    BadValue {
+        why: "absence for someone who reports time (a warning: it changes nothing)",
+        severity: Severity::Warning,
+        place: "Frånvaro!A2",
+        says: "Fast andel",
+        apply: |b| {
+            let rows = vec![vec![t("Anna Andersson"), t("2025-03"), n(8.0), t("VAB")]];
+            b.replace(table("Frånvaro", "A1", &headers(ContractSheet::Franvaro), rows));
+        },
+    },
+    BadValue {
+        why: "a gender outside the list",
+        severity: Severity::Error,
+        place: "Deltagare!F2",
+        says: "«Kvinna»",
+        apply: |b| {
+            let rows =
+                vec![vec![date(2025, 3, 12), t("2.2"), t("Nätverksträff"), t("556900-1232"), t("BizMaker"), t("X")]];
+            b.replace(table("Deltagare", "A1", &headers(ContractSheet::Deltagare), rows));
+        },
+    },
+    BadValue {
+        why: "an indicator that is not reported by value",
+        severity: Severity::Error,
+        place: "Indikatorer!A2",
+        says: "Använd en av",
+        apply: |b| {
+            let rows = vec![vec![t("Organisationer som får stöd"), n(3.0)]];
+            b.replace(table("Indikatorer", "A1", &headers(ContractSheet::Indikatorer), rows));
+        },
+    },
+];
+
+#[test]
+fn bad_value_for_each_cause() {
+    for case in BAD_VALUES {
+        let mut b = book();
+        (case.apply)(&mut b);
+        let findings = findings_of(&b);
+        assert!(findings.len() == 1, "{}: expected one finding, got:\n{}", case.why, describe(&findings));
+        let f = only(&findings, Code::BadValue, case.severity, case.place);
+        assert!(f.message.contains(case.says), "{}: «{}» not in: {}", case.why, case.says, f.message);
+    }
+}
+
+#[test]
+fn bad_value_in_an_optional_column_that_is_absent_names_the_rows_first_cell() {
+    // Personal from B5 without a Huvudaktivitet column: Bertil (fixed share, no time rows) has
+    // no activity, and the finding points into his row of the table, not at column A.
+    let mut b = book();
+    let heads: Vec<&str> = headers(ContractSheet::Personal).into_iter().filter(|h| *h != "Huvudaktivitet").collect();
+    let rows = [anna(), bertil()].iter().map(|p| p.row()[..heads.len()].to_vec()).collect();
+    b.replace(table("Personal", "B5", &heads, rows));
+    let f = only(&findings_of(&b), Code::BadValue, Severity::Error, "Personal!B7");
+    assert!(f.message.contains("Bertil Berg") && f.message.contains("Huvudaktivitet"), "{}", f.message);
+}
+
+#[test]
+fn bad_value_for_an_unknown_cost_category() {
+    let (_dir, project) = indirect_project();
+    let mut b = book();
+    let rows = vec![vec![t("V1"), date(2025, 3, 10), t("Mat"), t("Fika"), t("1.2"), n(120.0)]];
+    b.replace(table("Övriga kostnader", "A1", &headers(ContractSheet::OvrigaKostnader), rows));
+    let f = only(&findings_in(&project, &b), Code::BadValue, Severity::Error, "Övriga kostnader!C2");
+    assert!(f.message.contains("Externa tjänster"), "{}", f.message);
+}
+
+#[test]
+fn invalid_orgnr_in_uppgifter() {
+    let mut b = book();
+    b.sheet("Uppgifter").set("B2", "212000-2428");
+    let (wb, findings) = check(&b.xlsx(Strings::Shared));
+    let f = only(&findings, Code::InvalidOrgnr, Severity::Error, "Uppgifter!B2");
+    assert!(f.message.contains("212000-2428"));
+    assert_eq!(wb.unwrap().info.org_nr, None, "a workbook from nobody is not attributed");
+}
+
+#[test]
+fn invalid_orgnr_of_a_participant() {
+    let mut b = book();
+    let rows = vec![
+        vec![date(2025, 3, 12), t("2.2"), t("Träff"), t("556900-1232"), t("BizMaker"), t("Man")],
+        vec![date(2025, 3, 12), t("2.2"), t("Träff"), t("5569001233"), t("Felföretaget"), t("Kvinna")],
+    ];
+    b.replace(table("Deltagare", "A1", &headers(ContractSheet::Deltagare), rows));
+    let (wb, findings) = check(&b.xlsx(Strings::Shared));
+    only(&findings, Code::InvalidOrgnr, Severity::Error, "Deltagare!D3");
+    assert_eq!(wb.unwrap().participants.len(), 1);
+}
+
+#[test]
+fn invalid_personnummer() {
+    let good = pnr("19751103", "456");
+    let wrong_check_digit = format!("{}{}", &good[..12], (good.as_bytes()[12] - b'0' + 1) % 10);
+    for bad in [wrong_check_digit.as_str(), "19751332-4567", "1975-11-03", "7511034"] {
+        let mut b = book();
+        b.sheet("Personal").set("B3", bad);
+        let (wb, findings) = check(&b.xlsx(Strings::Shared));
+        let f = only(&findings, Code::InvalidPersonnummer, Severity::Error, "Personal!B3");
+        assert!(!f.message.contains(bad), "a personnummer is never echoed: {}", f.message);
+        let wb = wb.unwrap();
+        assert_eq!(wb.staff.len(), 1);
+        assert!(wb.broken_staff.contains("bertil berg"));
+    }
+}
+
+#[test]
+fn unknown_person() {
+    let mut b = book();
+    b.sheet("Tidrapport").put_row("B17", trow("1.1", date(2025, 3, 7), n(3.0), "Cecilia Ceder"));
+    let f = only(&findings_of(&b), Code::UnknownPerson, Severity::Error, "Tidrapport!E17");
+    assert!(f.message.contains("Cecilia Ceder"));
+}
+
+#[test]
+fn unknown_activity_in_time_and_as_main_activity() {
+    let mut b = book();
+    b.sheet("Tidrapport").set("B14", "9.9");
+    let f = only(&findings_of(&b), Code::UnknownActivity, Severity::Error, "Tidrapport!B14");
+    assert!(f.message.contains("«9.9»") && f.message.contains("1.1, 1.2"), "{}", f.message);
+
+    let mut b = book();
+    b.sheet("Personal").set("J3", "7.1");
+    only(&findings_of(&b), Code::UnknownActivity, Severity::Error, "Personal!J3");
+}
+
+#[test]
+fn row_outside_period() {
+    let mut b = book();
+    b.sheet("Tidrapport").set("C14", date(2025, 4, 1));
+    let f = only(&findings_of(&b), Code::RowOutsidePeriod, Severity::Error, "Tidrapport!C14");
+    assert!(f.message.contains("2025-04-01") && f.message.contains("2025-03"), "{}", f.message);
+}
+
+#[test]
+fn outside_the_persons_dates() {
+    let mut b = book();
+    b.sheet("Personal").set("D2", "2025-03-04");
+    let f = only(&findings_of(&b), Code::OutsideProjectPeriod, Severity::Error, "Tidrapport!C13");
+    assert!(f.message.contains("Anna Andersson"), "{}", f.message);
+}
+
+#[test]
+fn outside_the_project_period() {
+    // December 2023 is before the project starts (2024-01-01); the activity has not begun either.
+    let mut b = book();
+    b.sheet("Uppgifter").set("B3", "2023-12");
+    b.sheet("Personal").set("D2", "2023-01-01");
+    b.replace(table(
+        "Tidrapport",
+        "B12",
+        &TIME_HEADERS,
+        vec![trow("1.1", date(2023, 12, 4), n(7.5), "Anna Andersson")],
+    ));
+    let findings = findings_of(&b);
+    let got: Vec<(Code, Severity, String)> =
+        findings.iter().map(|f| (f.code, f.severity, f.place.sheet_cell())).collect();
+    assert_eq!(
+        got,
+        vec![
+            (Code::ActivityOutsideDates, Severity::Warning, "Tidrapport!B13".into()),
+            (Code::OutsideProjectPeriod, Severity::Error, "Tidrapport!C13".into()),
+        ],
+        "{}",
+        describe(&findings)
+    );
+    findings.iter().for_each(assert_swedish_and_actionable);
+    assert!(findings[1].message.contains("2024-01-01"));
+}
+
+#[test]
+fn activity_outside_its_dates_is_a_warning() {
+    // Every activity of the seed plan ends 2026-12-31, the project 2027-04-30.
+    let mut b = book();
+    b.sheet("Uppgifter").set("B3", "2027-01");
+    b.replace(table(
+        "Tidrapport",
+        "B12",
+        &TIME_HEADERS,
+        vec![trow("4.1", date(2027, 1, 11), n(6.0), "Anna Andersson")],
+    ));
+    let (wb, findings) = check(&b.xlsx(Strings::Shared));
+    let f = only(&findings, Code::ActivityOutsideDates, Severity::Warning, "Tidrapport!B13");
+    assert!(f.message.contains("2026-12-31"), "{}", f.message);
+    // A warning counts: the row is in the month's report.
+    let report = redovisa::reconcile::month_report(&project(), wb.as_ref().unwrap()).0.unwrap();
+    assert_eq!(report.persons[0].time, vec![("4.1".to_string(), Hours::from_decimal(dec!(6)))]);
+}
+
+#[test]
+fn other_costs_from_a_partner_on_the_flat_rate_model() {
+    let cost = vec![vec![t("V1"), date(2025, 3, 10), t("Resor"), t("Tåg till Sundsvall"), t("1.2"), t("1 234,50 kr")]];
+    for org in [KRAMFORS, REGION] {
+        let mut b = book();
+        b.sheet("Uppgifter").set("A1", "Projektpart").set("B1", org.name).set("B2", org.org_nr);
+        b.replace(table("Övriga kostnader", "A1", &headers(ContractSheet::OvrigaKostnader), cost.clone()));
+        let (wb, findings) = check(&b.xlsx(Strings::Inline));
+        let f = only(&findings, Code::OtherCostsWithFlatRate, Severity::Error, "Övriga kostnader!F2");
+        assert!(f.message.contains(org.name), "{}", f.message);
+        let report = redovisa::reconcile::month_report(&project(), wb.as_ref().unwrap()).0.unwrap();
+        assert!(report.other_costs.is_empty(), "the rejected row is not counted");
+    }
+}
+
+#[test]
+fn a_finding_never_disappears_silently() {
+    for mode in BOTH {
+        let mut b = book();
+        let doris = Person { name: "Doris Dahl".into(), pnr: t("19900101-0000"), ..anna() };
+        b.sheet("Personal").put_row("A4", doris.row());
+        let good = [
+            trow("1.1", date(2025, 3, 10), n(8.0), "Anna Andersson"),
+            trow("1.2", date(2025, 3, 11), t("6,5"), "Anna Andersson"),
+            trow("2.2", date(2025, 3, 12), time(0.25), "Anna Andersson"),
+        ];
+        // Each bad row is wrong in exactly one way; the last column names the cell it is at.
+        let bad = [
+            (trow("1.1", date(2025, 3, 13), t("sju"), "Anna Andersson"), "D"),
+            (trow("1.1", date(2025, 3, 14), err("#REF!"), "Anna Andersson"), "D"),
+            (trow("1.1", date(2025, 3, 17), n(-1.0), "Anna Andersson"), "D"),
+            (trow("1.1", empty(), n(2.0), "Anna Andersson"), "C"),
+            (trow("9.9", date(2025, 3, 18), n(2.0), "Anna Andersson"), "B"),
+            (trow("1.1", date(2025, 3, 19), n(2.0), "Cecilia Ceder"), "E"),
+            (trow("1.1", date(2025, 4, 1), n(2.0), "Anna Andersson"), "C"),
+            (trow("1.1", t("31/3"), n(2.0), "Anna Andersson"), "C"),
+        ];
+        let sheet = b.sheet("Tidrapport");
+        let mut expected = vec!["Personal!B4".to_string()];
+        let mut row = 17;
+        for (i, (cells, col)) in bad.iter().enumerate() {
+            // Bad rows interleaved with good ones, and a blank row in between.
+            if let Some(g) = good.get(i) {
+                sheet.put_row(&format!("B{row}"), g.clone());
+                row += 2;
+            }
+            sheet.put_row(&format!("B{row}"), cells.clone());
+            expected.push(format!("Tidrapport!{col}{row}"));
+            row += 1;
+        }
+        let (wb, findings) = check(&b.xlsx(mode));
+        let mut got: Vec<String> = findings.iter().map(|f| f.place.sheet_cell()).collect();
+        got.sort();
+        expected.sort();
+        assert_eq!(got, expected, "{mode:?}: every bad row exactly once\n{}", describe(&findings));
+        assert_eq!(findings.len(), bad.len() + 1);
+        assert!(findings.iter().all(Finding::is_error));
+        findings.iter().for_each(assert_swedish_and_actionable);
+        // Every good row is still read and counted: 4 × original + 3 new.
+        let report = redovisa::reconcile::month_report(&project(), wb.as_ref().unwrap()).0.unwrap();
+        let anna = report.persons.iter().find(|p| p.name == "Anna Andersson").unwrap();
+        let total: Hours = anna.time.iter().map(|(_, h)| *h).sum();
+        assert_eq!(total, Hours::from_decimal(dec!(26.5) + dec!(8) + dec!(6.5) + dec!(6)), "{mode:?}");
+        assert_eq!(report.persons.len(), 2, "Anna and Bertil; Doris has an error");
+    }
+}
