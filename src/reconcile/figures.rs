@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use super::model::*;
 use super::report::MonthReport;
 use super::staff::{PersonMonthCost, split_amount};
-use crate::finding::{Code, Finding, Place};
+use crate::finding::{Code, Finding, Place, Severity};
 use crate::money::{Hours, percent, sv_kr, trunc2};
 use crate::month::Month;
 use crate::project::{FinancierKind, FlatRateModel, Measure, Org, Project};
@@ -349,7 +349,8 @@ pub fn totals(
             t.other += a.other;
         }
     }
-    t.eligible = t.staff + t.flat_rate + t.other + t.in_kind;
+    t.costs = t.staff + t.flat_rate + t.other;
+    t.eligible = t.costs + t.in_kind;
     t.support_uncapped = trunc2(t.eligible * rate);
     t.support = t.support_uncapped;
     t
@@ -440,6 +441,7 @@ pub fn indicators(project: &Project, inp: &Inputs) -> Vec<IndicatorFigures> {
                 period,
                 cumulative,
                 gender,
+                share_of_target: (!ind.target.is_zero()).then(|| cumulative / ind.target),
             }
         })
         .collect()
@@ -505,4 +507,53 @@ pub fn financing(
         cumulative: Some(cumulative.eligible),
     });
     lines
+}
+
+/// The approved budget by cost category against the cumulative outcome: partners' categories
+/// from their budgets, in kind from the co-financiers', the total from every organisation.
+pub fn project_budget(orgs: &[OrgFigures], cumulative: &Totals) -> ProjectBudget {
+    let partners = || orgs.iter().filter(|o| !o.in_kind);
+    let staff: Decimal = partners().map(|o| o.budget_staff.budget).sum();
+    let flat: Decimal = partners().map(|o| o.budget_flat_rate.budget).sum();
+    let other: Decimal = partners().map(|o| o.budget_other.budget).sum();
+    let in_kind: Decimal = orgs.iter().filter(|o| o.in_kind).map(|o| o.budget_total.budget).sum();
+    let total: Decimal = orgs.iter().map(|o| o.budget_total.budget).sum();
+    ProjectBudget {
+        staff: BudgetLine::new(cumulative.staff, staff),
+        flat_rate: BudgetLine::new(cumulative.flat_rate, flat),
+        other: BudgetLine::new(cumulative.other, other),
+        in_kind: BudgetLine::new(cumulative.in_kind, in_kind),
+        total: BudgetLine::new(cumulative.eligible, total),
+    }
+}
+
+/// Sums of the `Personal` lines of partners (`in_kind` false) or co-financiers (true).
+pub fn staff_totals(lines: &[StaffLine], in_kind: bool) -> StaffTotals {
+    lines.iter().filter(|l| l.in_kind == in_kind).fold(StaffTotals::default(), |t, l| StaffTotals {
+        hours: t.hours + l.hours,
+        salary_cost: t.salary_cost + l.salary_cost,
+        on_cost: t.on_cost + l.on_cost,
+        staff_cost: t.staff_cost + l.staff_cost,
+    })
+}
+
+/// Sums over every work package of the plan.
+pub fn plan_totals(work_packages: &[ActivityFigures]) -> PlanTotals {
+    let cumulative: Decimal = work_packages.iter().map(|w| w.cumulative).sum();
+    PlanTotals {
+        period: work_packages.iter().map(|w| w.period).sum(),
+        cumulative,
+        hours_period: work_packages.iter().map(|w| w.hours_period).sum(),
+        hours_cumulative: work_packages.iter().map(|w| w.hours_cumulative).sum(),
+        budget: BudgetUse::new(cumulative, work_packages.iter().map(|w| w.budget.budget).sum()),
+    }
+}
+
+/// The findings counted by severity and code: errors first, then warnings, each in code order.
+pub fn finding_counts(findings: &[Finding]) -> Vec<FindingCount> {
+    let mut counts: BTreeMap<(Severity, Code), u32> = BTreeMap::new();
+    for f in findings {
+        *counts.entry((f.severity, f.code)).or_default() += 1;
+    }
+    counts.into_iter().map(|((severity, code), count)| FindingCount { severity, code, count }).collect()
 }

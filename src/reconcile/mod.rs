@@ -130,6 +130,13 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         (order.get(n.activity.as_str()).copied(), n.month, folders.iter().position(|f| *f == n.folder))
     });
 
+    let budget = figures::project_budget(&agg.orgs, &cumulative);
+    let staff_totals = figures::staff_totals(&agg.staff, false);
+    let in_kind_staff_totals = figures::staff_totals(&agg.staff, true);
+    let plan_totals = figures::plan_totals(&agg.work_packages);
+    let costs_budget =
+        BudgetLine::new(cumulative.costs, agg.orgs.iter().filter(|o| !o.in_kind).map(|o| o.budget_total.budget).sum());
+    let finding_counts = figures::finding_counts(&findings);
     Figures {
         project_id: project.info.id.clone(),
         project_name: project.info.name.clone(),
@@ -153,6 +160,14 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         findings,
         files,
         latest_attestation: input.used.iter().filter_map(|u| u.attested_on).max(),
+        budget,
+        staff_totals,
+        in_kind_staff_totals,
+        plan_totals,
+        programme: project.info.programme.clone(),
+        specific_objective: project.info.specific_objective.clone(),
+        costs_budget,
+        finding_counts,
     }
 }
 

@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::finding::Finding;
+use crate::finding::{Code, Finding, Severity};
 use crate::intake::Status;
 use crate::month::Month;
 use crate::project::{FinancierKind, FlatRateModel};
@@ -167,6 +167,8 @@ pub struct Totals {
     /// Support claimed in this period, after the cap.
     pub support: Decimal,
     pub hours: Decimal,
+    /// Summa kostnader: the partners' staff costs, flat rate and other costs (in kind excluded).
+    pub costs: Decimal,
 }
 
 /// Support figures across claims.
@@ -195,6 +197,8 @@ pub struct IndicatorFigures {
     pub cumulative: Decimal,
     /// Gender split of participant rows, up to the period's end, where counted.
     pub gender: Option<GenderCount>,
+    /// Cumulative ÷ target (the outcome against the target); `None` when the target is 0.
+    pub share_of_target: Option<Decimal>,
 }
 
 /// Participant rows by gender.
@@ -203,6 +207,14 @@ pub struct GenderCount {
     pub women: u32,
     pub men: u32,
     pub not_stated: u32,
+}
+
+/// How many findings of one code and severity a run has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FindingCount {
+    pub severity: Severity,
+    pub code: Code,
+    pub count: u32,
 }
 
 /// A line of the financing plan against the outcome.
@@ -300,6 +312,21 @@ pub struct Figures {
     pub files: Vec<FileRecord>,
     /// The latest attestation date among used workbooks (document timestamps come from here).
     pub latest_attestation: Option<NaiveDate>,
+    /// The approved budget by cost category against the cumulative outcome.
+    pub budget: ProjectBudget,
+    /// Sums of the partners' `Personal` lines of the period.
+    pub staff_totals: StaffTotals,
+    /// Sums of the co-financiers' (in kind) `Personal` lines of the period.
+    pub in_kind_staff_totals: StaffTotals,
+    /// Sums over the activity plan (all work packages).
+    pub plan_totals: PlanTotals,
+    /// Programme (program) and specific objective (specifikt mål), for the reports.
+    pub programme: String,
+    pub specific_objective: String,
+    /// Summa kostnader: the partners' approved budgets against their cumulative costs.
+    pub costs_budget: BudgetLine,
+    /// The run's findings counted by severity and code (errors first, then code order).
+    pub finding_counts: Vec<FindingCount>,
 }
 
 impl Figures {
@@ -322,4 +349,58 @@ impl Figures {
     pub fn document_date(&self) -> NaiveDate {
         self.latest_attestation.unwrap_or_else(|| self.period.to.last_day())
     }
+}
+
+/// An approved budget line with what remains of it after the cumulative outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BudgetLine {
+    pub budget: Decimal,
+    /// Cumulative ÷ budget; `None` when the budget is 0.
+    pub used: Option<Decimal>,
+    /// Återstår: budget minus cumulative (negative when the budget is passed).
+    pub remaining: Decimal,
+}
+
+impl BudgetLine {
+    pub fn new(cumulative: Decimal, budget: Decimal) -> BudgetLine {
+        BudgetLine { budget, used: BudgetUse::new(cumulative, budget).used, remaining: budget - cumulative }
+    }
+}
+
+/// The approved budget of the whole project by cost category against the cumulative outcome
+/// (the claim workbook's `Sammanställning`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProjectBudget {
+    /// Personalkostnader (partners).
+    pub staff: BudgetLine,
+    /// Schablon / indirekta kostnader (partners).
+    pub flat_rate: BudgetLine,
+    /// Övriga kostnader (partners).
+    pub other: BudgetLine,
+    /// Bidrag i annat än pengar (co-financiers).
+    pub in_kind: BudgetLine,
+    /// All categories: the approved total costs against cumulative eligible costs.
+    pub total: BudgetLine,
+}
+
+/// Sums of `Personal` lines ([`StaffLine`]) of the period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StaffTotals {
+    pub hours: Decimal,
+    /// Lön.
+    pub salary_cost: Decimal,
+    /// Lönebikostnad.
+    pub on_cost: Decimal,
+    /// Personalkostnad.
+    pub staff_cost: Decimal,
+}
+
+/// Sums over the activity plan: every work package together.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlanTotals {
+    pub period: Decimal,
+    pub cumulative: Decimal,
+    pub hours_period: Decimal,
+    pub hours_cumulative: Decimal,
+    pub budget: BudgetUse,
 }
