@@ -1,0 +1,378 @@
+//! The reports' fixed texts: headings, introductions and sentences that are not data.
+//!
+//! The built-in texts are `templates/rapport.toml`, compiled into the binary. A project may
+//! override any of them in `<project>/mallar/rapport.toml`: the override is merged key by key over
+//! the built-in texts, so it only needs the keys it changes. Unknown keys, unknown `{placeholder}`s
+//! and unknown finding codes are errors naming the file, so a misspelt override is never silently
+//! ignored. [`fill`] replaces the placeholders with the run's figures.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::emit::EmitError;
+use crate::finding::Code;
+
+/// The built-in texts.
+const BUILT_IN: &str = include_str!("../../../templates/rapport.toml");
+
+/// Where a project keeps its own texts, relative to the project folder.
+pub const OVERRIDE: &str = "mallar/rapport.toml";
+
+/// Every placeholder a text may use (see the head of `templates/rapport.toml`).
+pub const PLACEHOLDERS: &[&str] = &[
+    "projekt",
+    "projektnummer",
+    "projektagare",
+    "program",
+    "specifikt_mal",
+    "projektstart",
+    "projektslut",
+    "period",
+    "fran",
+    "till",
+    "datum",
+    "antal_parter",
+    "antal_medfinansiarer",
+    "stodgrundande_perioden",
+    "stodgrundande_ackumulerat",
+    "annat_an_pengar_perioden",
+    "annat_an_pengar_ackumulerat",
+    "budget_total",
+    "budget_forbrukad",
+    "stodandel",
+    "stod_perioden",
+    "stod_tidigare",
+    "stod_totalt",
+    "stod_beviljat",
+    "stod_kvar",
+    "kvinnor",
+    "man",
+    "ej_angivet",
+];
+
+/// `[document]`: titles and page furniture.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentTexts {
+    pub progress: String,
+    pub r#final: String,
+    pub contents: String,
+    pub figure: String,
+    pub footer: String,
+    pub page: String,
+    pub page_of: String,
+    pub no_personal_data: String,
+}
+
+/// `[overview]`: section 1.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverviewTexts {
+    pub heading: String,
+    pub intro: String,
+    pub final_intro: String,
+    pub facts_heading: String,
+    pub parties_heading: String,
+    pub parties_intro: String,
+}
+
+/// `[organisation]`: section 2.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationTexts {
+    pub heading: String,
+    pub text: String,
+    pub reporting_heading: String,
+    pub reporting_intro: String,
+    pub final_reporting_intro: String,
+}
+
+/// `[activities]`: section 3.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityTexts {
+    pub heading: String,
+    pub intro: String,
+    pub final_intro: String,
+    pub work_package: String,
+    pub activity: String,
+    pub none: String,
+    pub final_none: String,
+    pub other_heading: String,
+}
+
+/// `[results]`: section 4.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultTexts {
+    pub heading: String,
+    pub indicators_heading: String,
+    pub indicators_intro: String,
+    pub final_indicators_intro: String,
+    pub chart_caption: String,
+    pub final_chart_caption: String,
+    pub zero_target: String,
+    pub gender_heading: String,
+    pub gender_intro: String,
+    pub reported_heading: String,
+    pub reported_intro: String,
+    pub final_reported_intro: String,
+    pub none: String,
+    pub final_none: String,
+}
+
+/// `[economy]`: section 5.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EconomyTexts {
+    pub heading: String,
+    pub intro: String,
+    pub final_intro: String,
+    pub categories_heading: String,
+    pub partners_heading: String,
+    pub partners_intro: String,
+    pub final_partners_intro: String,
+    pub cofinanciers_heading: String,
+    pub cofinanciers_intro: String,
+    pub work_packages_heading: String,
+    pub work_packages_intro: String,
+    pub support_heading: String,
+    pub support_intro: String,
+    pub final_support_intro: String,
+    pub capped: String,
+    pub financing_intro: String,
+    pub final_financing_intro: String,
+    pub charts_heading: String,
+    pub chart_cumulative: String,
+    pub chart_orgs: String,
+    pub chart_work_packages: String,
+    pub final_chart_work_packages: String,
+}
+
+/// `[deviations]`: section 6, with a Swedish explanation per finding code.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviationTexts {
+    pub heading: String,
+    pub reported_heading: String,
+    pub reported_intro: String,
+    pub final_reported_intro: String,
+    pub none: String,
+    pub final_none: String,
+    pub findings_heading: String,
+    pub findings_intro: String,
+    pub no_findings: String,
+    pub codes: BTreeMap<String, String>,
+}
+
+impl DeviationTexts {
+    /// The Swedish explanation of a finding code, or nothing when the texts lack one.
+    pub fn code(&self, code: &str) -> String {
+        self.codes.get(code).cloned().unwrap_or_default()
+    }
+}
+
+/// `[horizontal]`: section 7.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HorizontalTexts {
+    pub heading: String,
+    pub intro: String,
+    pub gender_equality_heading: String,
+    pub gender_equality: String,
+    pub participants: String,
+    pub no_participants: String,
+    pub diversity_heading: String,
+    pub diversity: String,
+    pub environment_heading: String,
+    pub environment: String,
+}
+
+/// Every fixed text of the reports, built in or adjusted by the project.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Texts {
+    pub document: DocumentTexts,
+    pub overview: OverviewTexts,
+    pub organisation: OrganisationTexts,
+    pub activities: ActivityTexts,
+    pub results: ResultTexts,
+    pub economy: EconomyTexts,
+    pub deviations: DeviationTexts,
+    pub horizontal: HorizontalTexts,
+}
+
+impl Texts {
+    /// The built-in texts merged with `<project_dir>/mallar/rapport.toml` when it exists.
+    pub fn load(project_dir: &Path) -> Result<Texts, EmitError> {
+        let path = project_dir.join(OVERRIDE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Texts::with_override(&text, &path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Texts::built_in(),
+            Err(e) => Err(EmitError::Template(path, e.to_string())),
+        }
+    }
+
+    /// The built-in texts only.
+    pub fn built_in() -> Result<Texts, EmitError> {
+        let path = PathBuf::from("templates/rapport.toml");
+        let base: toml::Value =
+            toml::from_str(BUILT_IN).map_err(|e| EmitError::Template(path.clone(), e.to_string()))?;
+        Texts::from_value(base, &path)
+    }
+
+    /// The built-in texts with `text` (read from `path`) merged over them.
+    pub fn with_override(text: &str, path: &Path) -> Result<Texts, EmitError> {
+        let err = |m: String| EmitError::Template(path.to_path_buf(), m);
+        let mut base: toml::Value = toml::from_str(BUILT_IN)
+            .map_err(|e| EmitError::Template("templates/rapport.toml".into(), e.to_string()))?;
+        let over: toml::Value = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        merge(&mut base, over, "").map_err(err)?;
+        Texts::from_value(base, path)
+    }
+
+    fn from_value(value: toml::Value, path: &Path) -> Result<Texts, EmitError> {
+        let err = |m: String| EmitError::Template(path.to_path_buf(), m);
+        check_placeholders(&value, "").map_err(err)?;
+        let texts: Texts = value.try_into().map_err(|e: toml::de::Error| err(e.to_string()))?;
+        for key in texts.deviations.codes.keys() {
+            if !Code::ALL.iter().any(|c| c.as_str() == key) {
+                return Err(err(format!("[deviations.codes] {key} är ingen kontrollkod")));
+            }
+        }
+        Ok(texts)
+    }
+}
+
+/// Merges `over` into `base` table by table; a value replaces the built-in one of the same key.
+/// A key the built-in texts lack is an error (a misspelling would otherwise be ignored), except
+/// under `deviations.codes`, whose keys are checked against the finding codes.
+fn merge(base: &mut toml::Value, over: toml::Value, at: &str) -> Result<(), String> {
+    match (base, over) {
+        (toml::Value::Table(b), toml::Value::Table(o)) => {
+            for (key, value) in o {
+                let here = if at.is_empty() { key.clone() } else { format!("{at}.{key}") };
+                match b.get_mut(&key) {
+                    Some(existing) => merge(existing, value, &here)?,
+                    None if at == "deviations.codes" => {
+                        b.insert(key, value);
+                    }
+                    None => return Err(format!("okänd nyckel {here}")),
+                }
+            }
+            Ok(())
+        }
+        (b @ toml::Value::String(_), v @ toml::Value::String(_)) => {
+            *b = v;
+            Ok(())
+        }
+        (_, _) => Err(format!("{at} ska vara en text")),
+    }
+}
+
+/// Every `{name}` in every text must be a known placeholder.
+fn check_placeholders(value: &toml::Value, at: &str) -> Result<(), String> {
+    match value {
+        toml::Value::Table(t) => t.iter().try_for_each(|(k, v)| {
+            let here = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+            check_placeholders(v, &here)
+        }),
+        toml::Value::String(s) => {
+            for name in placeholders_in(s) {
+                if !PLACEHOLDERS.contains(&name) {
+                    return Err(format!("{at}: okänd platshållare {{{name}}}"));
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The names inside `{…}` in `s`.
+fn placeholders_in(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                out.push(&after[..close]);
+                rest = &after[close + 1..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// `text` with every `{name}` replaced by its value in `values`.
+pub fn fill(text: &str, values: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match values.iter().find(|(k, _)| *k == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => out.push_str(&rest[open..open + close + 2]),
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_texts_load_and_explain_every_code() {
+        let t = Texts::built_in().unwrap();
+        assert_eq!(t.overview.heading, "Övergripande uppgifter om projektet");
+        for code in Code::ALL {
+            assert!(t.deviations.codes.contains_key(code.as_str()), "{code} saknar förklaring");
+        }
+    }
+
+    #[test]
+    fn override_replaces_only_its_keys() {
+        let t = Texts::with_override("[economy]\nheading = \"Budget och utfall\"\n", Path::new("x.toml")).unwrap();
+        assert_eq!(t.economy.heading, "Budget och utfall");
+        assert_eq!(t.results.heading, "Projektets resultat");
+    }
+
+    #[test]
+    fn broken_overrides_name_the_file() {
+        for bad in [
+            "[economy\nheading = 1",
+            "[economy]\nheadnig = \"x\"",
+            "[economy]\nheading = \"{okand}\"",
+            "[deviations.codes]\nNO_SUCH_CODE = \"x\"",
+            "[economy]\nheading = 3",
+        ] {
+            match Texts::with_override(bad, Path::new("p/mallar/rapport.toml")) {
+                Err(EmitError::Template(path, _)) => assert_eq!(path, Path::new("p/mallar/rapport.toml"), "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn fills_placeholders() {
+        let v = [("projekt", "P".to_string()), ("period", "mars 2025".to_string())];
+        assert_eq!(fill("{projekt} – {period} {x} {", &v), "P – mars 2025 {x} {");
+    }
+}
