@@ -134,6 +134,9 @@ enum Command {
         /// Then run the main job on it.
         #[arg(long)]
         run: bool,
+        /// Write a synthetic programme of N copies of the project (benchmark workload).
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        copies: u32,
     },
 }
 
@@ -234,9 +237,9 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
             watch::watch(&p, &opts, out.as_deref()).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo { dir, to, seed, run } => {
+        Command::Demo { dir, to, seed, run, copies } => {
             let to = to.unwrap_or(demo::DEFAULT_TO);
-            let written = demo::write(&dir, &demo::DemoOptions { to, seed }).map_err(|e| e.to_string())?;
+            let written = demo::write(&dir, &demo::DemoOptions { to, seed, copies }).map_err(|e| e.to_string())?;
             eprintln!("Skrev exempelprojektet i {} ({written} arbetsböcker).", dir.display());
             if !run {
                 return Ok(ExitCode::SUCCESS);
