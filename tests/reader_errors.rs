@@ -523,6 +523,7 @@ fn outside_the_project_period() {
     assert_eq!(
         got,
         vec![
+            (Code::ActivityOutsideDates, Severity::Warning, "Personal!J3".into()),
             (Code::ActivityOutsideDates, Severity::Warning, "Tidrapport!B13".into()),
             (Code::OutsideProjectPeriod, Severity::Error, "Tidrapport!C13".into()),
         ],
@@ -530,7 +531,7 @@ fn outside_the_project_period() {
         describe(&findings)
     );
     findings.iter().for_each(assert_swedish_and_actionable);
-    assert!(findings[1].message.contains("2024-01-01"));
+    assert!(findings[2].message.contains("2024-01-01"));
 }
 
 #[test]
@@ -545,7 +546,20 @@ fn activity_outside_its_dates_is_a_warning() {
         vec![trow("4.1", date(2027, 1, 11), n(6.0), "Anna Andersson")],
     ));
     let (wb, findings) = check(&b.xlsx(Strings::Shared));
-    let f = only(&findings, Code::ActivityOutsideDates, Severity::Warning, "Tidrapport!B13");
+    // Bertil (fixed share, no time rows) has his hours go to his Huvudaktivitet 2.2, which has
+    // ended too: that is warned at his Personal row.
+    let got: Vec<(Code, Severity, String)> = findings.iter().map(|f| (f.code, f.severity, f.place.sheet_cell())).collect();
+    assert_eq!(
+        got,
+        vec![
+            (Code::ActivityOutsideDates, Severity::Warning, "Personal!J3".into()),
+            (Code::ActivityOutsideDates, Severity::Warning, "Tidrapport!B13".into()),
+        ],
+        "{}",
+        describe(&findings)
+    );
+    findings.iter().for_each(assert_swedish_and_actionable);
+    let f = &findings[1];
     assert!(f.message.contains("2026-12-31"), "{}", f.message);
     // A warning counts: the row is in the month's report.
     let report = redovisa::reconcile::month_report(&project(), wb.as_ref().unwrap()).0.unwrap();

@@ -179,9 +179,26 @@ fn outside_person_dates(ctx: &WorkbookCtx) -> Vec<RowFinding> {
     out
 }
 
-/// Time on an activity outside that activity's dates (counted, but shown).
+/// Time on an activity outside that activity's dates (counted, but shown): time rows, and the
+/// hours of fixed-share staff without time rows that go to their Huvudaktivitet.
 fn activity_outside_dates(ctx: &WorkbookCtx) -> Vec<RowFinding> {
-    ctx.wb
+    let warn = |loc: Loc, col: Column, a: &crate::project::Activity| {
+        ctx.warning(
+            Code::ActivityOutsideDates,
+            loc,
+            col,
+            format!(
+                "Aktivitet {} pågår {} – {} enligt planen, men tid är redovisad utanför. Kontrollera aktiviteten; \
+                 tiden räknas men kan ifrågasättas av Tillväxtverket.",
+                a.code, a.start, a.end
+            ),
+        )
+    };
+    let outside = |a: &crate::project::Activity, first: chrono::NaiveDate, last: chrono::NaiveDate| {
+        last < a.start || first > a.end
+    };
+    let mut out: Vec<RowFinding> = ctx
+        .wb
         .time
         .iter()
         .filter_map(|t| {
@@ -190,20 +207,19 @@ fn activity_outside_dates(ctx: &WorkbookCtx) -> Vec<RowFinding> {
                 When::Day(d) => (d, d),
                 When::Month(m) => (m.first_day(), m.last_day()),
             };
-            (last < a.start || first > a.end).then(|| {
-                ctx.warning(
-                    Code::ActivityOutsideDates,
-                    t.loc,
-                    Column::Aktivitet,
-                    format!(
-                        "Aktivitet {} pågår {} – {} enligt planen, men tid är redovisad utanför. Kontrollera aktiviteten; \
-                         tiden räknas men kan ifrågasättas av Tillväxtverket.",
-                        a.code, a.start, a.end
-                    ),
-                )
-            })
+            outside(a, first, last).then(|| warn(t.loc, Column::Aktivitet, a))
         })
-        .collect()
+        .collect();
+    for p in ctx.wb.staff.iter().filter(|p| p.reporting == Reporting::FixedShare) {
+        let has_rows = ctx.wb.time.iter().any(|t| name_key(&t.name) == name_key(&p.name));
+        let main = p.main_activity.as_deref().and_then(|c| ctx.project.activity(c));
+        if let (false, Some(a)) = (has_rows, main) {
+            if outside(a, ctx.month.first_day(), ctx.month.last_day()) {
+                out.push(warn(p.loc, Column::Huvudaktivitet, a));
+            }
+        }
+    }
+    out
 }
 
 /// Other costs from a partner on the 40 % model (or a co-financier, who gives only time).
