@@ -54,6 +54,8 @@ fn write(path: PathBuf, bytes: &[u8]) -> Result<PathBuf, EmitError> {
 /// Writes a run's outputs into `out`: claim workbook, progress report, a receipt per partner
 /// folder, the monthly status, and `summary.json` last. Returns the paths written.
 pub fn write_run(project: &Project, figures: &Figures, out: &Path) -> Result<Vec<PathBuf>, EmitError> {
+    atomic::remove_stale_temporaries(out);
+    atomic::remove_stale_temporaries(&out.join("kvitto"));
     let mut written = Vec::new();
     written.push(write(out.join(claim_name(figures)), &claim::render(figures)?)?);
     let texts = report::Texts::load(&project.dir)?;
@@ -70,6 +72,7 @@ pub fn write_run(project: &Project, figures: &Figures, out: &Path) -> Result<Vec
 /// Writes the final report (and its `summary.json`) into `out`.
 pub fn write_final(project: &Project, figures: &Figures, out: &Path) -> Result<Vec<PathBuf>, EmitError> {
     let texts = report::Texts::load(&project.dir)?;
+    atomic::remove_stale_temporaries(out);
     Ok(vec![
         write(out.join(FINAL_REPORT), &report::final_report(figures, &texts)?)?,
         write(out.join("summary.json"), &summary::render(figures))?,
