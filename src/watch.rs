@@ -80,7 +80,13 @@ fn write_if_changed(path: &Path, text: &str) -> anyhow::Result<bool> {
 }
 
 /// One refresh: re-read what changed, re-assess, rewrite what changed. Returns the paths written.
-fn refresh(project: &Project, opts: &Options, out: &Path, cache: &mut Cache, first: bool) -> anyhow::Result<Vec<PathBuf>> {
+fn refresh(
+    project: &Project,
+    opts: &Options,
+    out: &Path,
+    cache: &mut Cache,
+    first: bool,
+) -> anyhow::Result<Vec<PathBuf>> {
     let (examined, changed) = cache.refresh(project, opts)?;
     let ledger = Ledger::load(&project.dir)?;
     let mut written = Vec::new();

@@ -105,7 +105,8 @@ fn org(project: &Project, folder: &str) -> usize {
 
 /// Reconciles `reports` (organisation index, report) over `from`–`to`.
 fn run(project: &Project, reports: &[(usize, MonthReport)], from: &str, to: &str, claimed_before: Decimal) -> Figures {
-    let used = reports.iter().map(|(o, r)| UsedWorkbook { org: *o, rel: "x.xlsx", report: r, attested_on: None }).collect();
+    let used =
+        reports.iter().map(|(o, r)| UsedWorkbook { org: *o, rel: "x.xlsx", report: r, attested_on: None }).collect();
     let input = Input {
         period: Period { from: m(from), to: m(to) },
         claim: true,
@@ -140,8 +141,14 @@ fn time_reporter_across_the_indexation_step() {
     let f = run(&p, &reports, "2025-01", "2025-02", Decimal::ZERO);
     assert_eq!(f.staff.len(), 2, "one line per person and rate");
     let (jan, feb) = (&f.staff[0], &f.staff[1]);
-    assert_eq!((jan.index_steps, jan.salary_cost, jan.on_cost, jan.staff_cost), (0, dec!(31395.35), dec!(12605.23), dec!(44000.58)));
-    assert_eq!((feb.index_steps, feb.salary_cost, feb.on_cost, feb.staff_cost), (1, dec!(32148.84), dec!(12907.76), dec!(45056.60)));
+    assert_eq!(
+        (jan.index_steps, jan.salary_cost, jan.on_cost, jan.staff_cost),
+        (0, dec!(31395.35), dec!(12605.23), dec!(44000.58))
+    );
+    assert_eq!(
+        (feb.index_steps, feb.salary_cost, feb.on_cost, feb.staff_cost),
+        (1, dec!(32148.84), dec!(12907.76), dec!(45056.60))
+    );
     assert_eq!(jan.hourly_rate.round_dp(6), dec!(313.953488));
     assert_eq!(feb.hourly_rate.round_dp(6), dec!(321.488372));
     let kf = org_figures(&f, "kramfors");
@@ -198,7 +205,9 @@ fn person_crossing_the_annual_cap_loses_only_the_excess() {
     let p = project();
     let t = org(&p, "timra");
     let reports: Vec<(usize, MonthReport)> = (1..=11)
-        .map(|i| (t, report(&format!("2025-{i:02}"), &[P::time(3, "2024-06-01", dec!(50000), vec![("3.3", dec!(160))])])))
+        .map(|i| {
+            (t, report(&format!("2025-{i:02}"), &[P::time(3, "2024-06-01", dec!(50000), vec![("3.3", dec!(160))])]))
+        })
         .collect();
     let f = run(&p, &reports, "2025-11", "2025-11", Decimal::ZERO);
     let nov = &f.staff[0];
@@ -253,7 +262,10 @@ fn cofinancier_in_kind() {
     let f = run(&p, &reports, "2024-05", "2024-05", Decimal::ZERO);
     assert_eq!(org_figures(&f, "lansstyrelsen").period.total(), dec!(10465.11));
     assert_eq!(org_figures(&f, "bizmaker").period.total(), dec!(3667.54));
-    assert_eq!((f.totals.in_kind, f.totals.in_kind_public, f.totals.in_kind_private), (dec!(14132.65), dec!(10465.11), dec!(3667.54)));
+    assert_eq!(
+        (f.totals.in_kind, f.totals.in_kind_public, f.totals.in_kind_private),
+        (dec!(14132.65), dec!(10465.11), dec!(3667.54))
+    );
     assert_eq!(f.totals.staff, Decimal::ZERO, "in kind is not a partner's staff cost");
     assert_eq!(f.totals.eligible, dec!(14132.65));
     assert_eq!(f.totals.support, dec!(5641.75));

@@ -17,7 +17,8 @@ pub fn render(f: &Figures) -> String {
     for org in &f.orgs {
         let _ = writeln!(s, "{}", org.name);
         for m in f.period.from.through(f.period.to) {
-            let files: Vec<_> = f.files.iter().filter(|x| x.folder.as_deref() == Some(&org.folder) && x.month == Some(m)).collect();
+            let files: Vec<_> =
+                f.files.iter().filter(|x| x.folder.as_deref() == Some(&org.folder) && x.month == Some(m)).collect();
             let line = match files.iter().find(|x| x.status == Status::Used) {
                 Some(x) => format!("används: {} (version {})", x.path, x.version.unwrap_or(1)),
                 None => match files.iter().find(|x| x.status == Status::Rejected) {
