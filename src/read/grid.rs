@@ -1,15 +1,20 @@
 //! One worksheet as a sparse grid of raw cells, read through calamine's streaming cell reader.
 //!
 //! The streaming reader never builds a dense range, so a stray cell in row 1 048 576 costs one
-//! cell, not a billion. Counts of cells and data rows are capped ([`Limits`]); past a cap the file
-//! is unreadable rather than slow.
+//! cell, not a billion, whatever the sheet's `<dimension>` claims. What a workbook may make us
+//! hold is capped ([`Limits`], counted in a [`Budget`] shared by its sheets): non-empty cells,
+//! data rows per sheet, and bytes of cell text — the last because a cell that refers to a shared
+//! string gets its own copy, so a 1 MB string referenced by every cell would otherwise cost a
+//! megabyte per cell. A cell outside Excel's grid or with more text than Excel allows in a cell
+//! cannot come from Excel. Past any of these the file is unreadable rather than slow or huge.
 
 use std::io::Cursor;
 
-use calamine::{Reader, Xlsx, XlsxError};
+use calamine::{DataRef, Reader, Xlsx, XlsxError};
 
 use super::guard::{Limits, Unreadable};
 use super::value::Raw;
+use crate::finding::cell_ref;
 
 /// A row of a grid: its 0-based index and its non-empty cells by 0-based column.
 #[derive(Debug, Clone, Default)]
@@ -40,13 +45,59 @@ impl Grid {
     }
 }
 
+/// Excel's last row, 0-based (row 1 048 576).
+pub const EXCEL_LAST_ROW: u32 = 1_048_575;
+/// Excel's last column, 0-based (column XFD).
+pub const EXCEL_LAST_COL: u32 = 16_383;
+/// The most characters Excel lets a cell hold.
+pub const EXCEL_CELL_CHARS: usize = 32_767;
+
+/// What is left of a workbook's reading limits while its sheets are read.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Non-empty cells still allowed.
+    pub cells: usize,
+    /// Bytes of cell text still allowed.
+    pub text_bytes: usize,
+}
+
+impl Budget {
+    /// The full budget of one workbook.
+    pub fn new(limits: &Limits) -> Budget {
+        Budget { cells: limits.max_cells, text_bytes: limits.max_text_bytes }
+    }
+}
+
 /// An open workbook whose container passed the guard.
 pub struct Book<'a> {
     xlsx: Xlsx<Cursor<&'a [u8]>>,
 }
 
+/// The text calamine hands over for a cell, if any.
+fn text_of<'v>(value: &'v DataRef<'_>) -> Option<&'v str> {
+    match value {
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Some(s.as_str()),
+        DataRef::SharedString(s) => Some(*s),
+        _ => None,
+    }
+}
+
+/// calamine's error, with what it means in Swedish and the technical detail in parentheses.
 fn unreadable(e: XlsxError) -> Unreadable {
-    Unreadable(format!("Arbetsboken går inte att läsa ({e}). Öppna den i Excel, spara som .xlsx och lägg in den igen."))
+    let why = match &e {
+        XlsxError::Xml(quick_xml::Error::Encoding(_)) | XlsxError::Encoding(_) => {
+            "den innehåller text som inte är giltig UTF-8, så den är inte sparad av Excel"
+        }
+        XlsxError::Xml(quick_xml::Error::Io(_)) | XlsxError::Io(_) | XlsxError::Zip(_) => "en del av filen är skadad",
+        XlsxError::Password => "den är lösenordsskyddad",
+        XlsxError::FileNotFound(_) | XlsxError::RelationshipNotFound | XlsxError::WorksheetNotFound(_) => {
+            "en del som en arbetsbok ska ha saknas"
+        }
+        _ => "den är skadad eller inte sparad av Excel",
+    };
+    Unreadable(format!(
+        "Arbetsboken går inte att läsa: {why} ({e}). Öppna den i Excel, spara som .xlsx och lägg in den igen."
+    ))
 }
 
 impl<'a> Book<'a> {
@@ -61,8 +112,8 @@ impl<'a> Book<'a> {
         self.xlsx.sheet_names()
     }
 
-    /// Reads one worksheet; `cells_left` is the workbook's remaining cell budget.
-    pub fn grid(&mut self, name: &str, limits: &Limits, cells_left: &mut usize) -> Result<Grid, Unreadable> {
+    /// Reads one worksheet, spending from the workbook's `budget`.
+    pub fn grid(&mut self, name: &str, limits: &Limits, budget: &mut Budget) -> Result<Grid, Unreadable> {
         let mut reader = match self.xlsx.worksheet_cells_reader(name) {
             Ok(r) => r,
             // A chart sheet or dialog sheet under a contract name holds no table.
@@ -75,23 +126,51 @@ impl<'a> Book<'a> {
             .map(|s| s.number_format.as_ref().is_some_and(|f| is_percent_format(&f.format_code)))
             .collect();
         let mut rows: Vec<GridRow> = Vec::new();
-        let too_big = || {
+        let too_big = |what: String| {
             Unreadable(format!(
-                "Bladet «{name}» innehåller för många ifyllda celler för en månads redovisning (högst {} rader). \
-                 Ta bort överflödiga rader och spara på nytt.",
-                limits.max_rows
+                "Bladet «{name}» innehåller för mycket för en månads redovisning ({what}). Ta bort överflödiga rader \
+                 och spara på nytt."
             ))
         };
         while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(unreadable)? {
             let (row, col) = cell.get_position();
+            if row > EXCEL_LAST_ROW || col > EXCEL_LAST_COL {
+                return Err(Unreadable(format!(
+                    "Bladet «{name}» har en cell utanför Excels rutnät (rad {}, kolumn {}); arbetsboken är skadad eller \
+                     inte skapad av Excel. Spara den på nytt som .xlsx i Excel.",
+                    u64::from(row) + 1,
+                    u64::from(col) + 1
+                )));
+            }
+            if let Some(text) = text_of(cell.get_value()) {
+                // Checked before the text is copied: a byte count bounds the characters.
+                if text.len() > EXCEL_CELL_CHARS && text.chars().count() > EXCEL_CELL_CHARS {
+                    return Err(Unreadable(format!(
+                        "Cellen {} i bladet «{name}» innehåller mer text än Excel tillåter i en cell ({} tecken); \
+                         arbetsboken är skadad eller inte skapad av Excel. Spara den på nytt som .xlsx i Excel.",
+                        cell_ref(row, col),
+                        EXCEL_CELL_CHARS
+                    )));
+                }
+                budget.text_bytes = budget.text_bytes.checked_sub(text.len()).ok_or_else(|| {
+                    Unreadable(format!(
+                        "Arbetsboken innehåller för mycket text för en månads redovisning (över {} MB i de lästa bladen). \
+                         Ta bort överflödiga rader och spara på nytt.",
+                        limits.max_text_bytes >> 20
+                    ))
+                })?;
+            }
             let is_percent = percent.get(style).copied().unwrap_or(false);
             let Some(raw) = Raw::from_calamine(cell.get_value().clone(), is_percent) else { continue };
-            *cells_left = cells_left.checked_sub(1).ok_or_else(too_big)?;
+            budget.cells = budget
+                .cells
+                .checked_sub(1)
+                .ok_or_else(|| too_big(format!("högst {} ifyllda celler i arbetsboken", limits.max_cells)))?;
             match rows.last_mut() {
                 Some(last) if last.index == row => last.cells.push((col, raw)),
                 _ => {
                     if rows.len() >= limits.max_rows {
-                        return Err(too_big());
+                        return Err(too_big(format!("högst {} rader", limits.max_rows)));
                     }
                     rows.push(GridRow { index: row, cells: vec![(col, raw)] })
                 }
