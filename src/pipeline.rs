@@ -298,10 +298,8 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
             }
             (status, _) => (status, note),
         };
-        if status == Status::Used {
-            if let (Some(org), Some(report)) = (org_index(e), e.report.as_ref()) {
-                used.push(UsedWorkbook { org, rel: &e.file.rel, report, attested_on: e.attested_on });
-            }
+        if let (Status::Used, Some(org), Some(report)) = (status, org_index(e), e.report.as_ref()) {
+            used.push(UsedWorkbook { org, rel: &e.file.rel, report, attested_on: e.attested_on });
         }
         files.push(FileRecord {
             path: e.file.rel.clone(),

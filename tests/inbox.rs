@@ -220,7 +220,11 @@ fn a_file_changed_during_the_run_is_left_for_the_next_run() {
     assert!(ex.report.is_none(), "a file that changed is never half-counted");
     assert_eq!(ex.findings.iter().map(|f| f.code).collect::<Vec<_>>(), vec![Code::FileChangedDuringRun]);
     // In a run it is rejected and counted for nobody …
-    let opts = Options { from: Some("2025-03".parse().unwrap()), to: Some("2025-03".parse().unwrap()), ..Options::claim(today()) };
+    let opts = Options {
+        from: Some("2025-03".parse().unwrap()),
+        to: Some("2025-03".parse().unwrap()),
+        ..Options::claim(today())
+    };
     let f = pipeline::assess(&p, &opts, &Ledger::load(&p.dir).unwrap(), &[ex]).unwrap();
     assert_eq!(status(&f, "kramfors/mars.xlsx").0, Status::Rejected);
     assert_eq!(codes(&f, "kramfors/mars.xlsx"), vec![(Code::FileChangedDuringRun, Severity::Error)]);

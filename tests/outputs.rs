@@ -95,7 +95,10 @@ fn a_killed_run_leaves_the_previous_outputs_whole() {
             } else if *bytes == new[name] {
                 "new"
             } else {
-                panic!("kill {i} after {delay:?}: {name} is neither the previous nor the new output ({} bytes)", bytes.len())
+                panic!(
+                    "kill {i} after {delay:?}: {name} is neither the previous nor the new output ({} bytes)",
+                    bytes.len()
+                )
             };
             *states.entry(which).or_default() += 1;
         }

@@ -45,7 +45,10 @@ fn validate_prints_the_seed_totals_exactly() {
     ] {
         assert!(text.contains(line), "missing «{line}» in:\n{text}");
     }
-    assert!(text.contains("varning: work_package: aktiviteterna summerar till 31 942 084 kr, 2 kr mindre än 31 942 086 kr"), "{text}");
+    assert!(
+        text.contains("varning: work_package: aktiviteterna summerar till 31 942 084 kr, 2 kr mindre än 31 942 086 kr"),
+        "{text}"
+    );
     assert!(text.contains("PLATSHÅLLARE"), "the placeholders are shown");
 }
 
@@ -88,7 +91,8 @@ fn a_sum_that_does_not_add_up_is_named() {
 
 #[test]
 fn an_activity_outside_the_project_is_named() {
-    let (code, text) = validate_broken(|t| t.replacen("end = 2026-12-31\nbudget = 6734143", "end = 2027-12-31\nbudget = 6734143", 1));
+    let (code, text) =
+        validate_broken(|t| t.replacen("end = 2026-12-31\nbudget = 6734143", "end = 2027-12-31\nbudget = 6734143", 1));
     assert_eq!(code, 2);
     assert!(text.contains("work_package[1].activity[1].end"), "{text}");
 }

@@ -548,7 +548,8 @@ fn activity_outside_its_dates_is_a_warning() {
     let (wb, findings) = check(&b.xlsx(Strings::Shared));
     // Bertil (fixed share, no time rows) has his hours go to his Huvudaktivitet 2.2, which has
     // ended too: that is warned at his Personal row.
-    let got: Vec<(Code, Severity, String)> = findings.iter().map(|f| (f.code, f.severity, f.place.sheet_cell())).collect();
+    let got: Vec<(Code, Severity, String)> =
+        findings.iter().map(|f| (f.code, f.severity, f.place.sheet_cell())).collect();
     assert_eq!(
         got,
         vec![

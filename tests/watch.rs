@@ -46,7 +46,8 @@ fn receipts_follow_the_inbox() {
     let status = out.join("manadsstatus.txt");
     let receipt = out.join("kvitto/kramfors.txt");
     std::thread::scope(|s| {
-        let watcher = s.spawn(|| redovisa::watch::watch_until(&project, &opts, Some(&out), &stop, Duration::from_millis(300)));
+        let watcher =
+            s.spawn(|| redovisa::watch::watch_until(&project, &opts, Some(&out), &stop, Duration::from_millis(300)));
         wait_for(&status, Duration::from_secs(20), |t| t.contains("2025-01  används: kramfors/2025-01.xlsx"));
         let first_receipt = wait_for(&receipt, Duration::from_secs(5), |t| t.contains("2025-01.xlsx"));
 

@@ -213,10 +213,10 @@ fn activity_outside_dates(ctx: &WorkbookCtx) -> Vec<RowFinding> {
     for p in ctx.wb.staff.iter().filter(|p| p.reporting == Reporting::FixedShare) {
         let has_rows = ctx.wb.time.iter().any(|t| name_key(&t.name) == name_key(&p.name));
         let main = p.main_activity.as_deref().and_then(|c| ctx.project.activity(c));
-        if let (false, Some(a)) = (has_rows, main) {
-            if outside(a, ctx.month.first_day(), ctx.month.last_day()) {
-                out.push(warn(p.loc, Column::Huvudaktivitet, a));
-            }
+        if let (false, Some(a)) = (has_rows, main)
+            && outside(a, ctx.month.first_day(), ctx.month.last_day())
+        {
+            out.push(warn(p.loc, Column::Huvudaktivitet, a));
         }
     }
     out

@@ -171,7 +171,11 @@ fn scan(
         // the entry declares.
         Some(e) => {
             let message = e.to_string();
-            Err(if message.contains("declared uncompressed size") { Unreadable::new(BOMB) } else { corrupt(&name, &message) })
+            Err(if message.contains("declared uncompressed size") {
+                Unreadable::new(BOMB)
+            } else {
+                corrupt(&name, &message)
+            })
         }
     }
 }
