@@ -782,6 +782,10 @@ fn pdf_pages(pdf: &[u8]) -> usize {
 #[test]
 fn libreoffice_converts_it_to_a_pdf_with_pages() {
     let Some(bin) = soffice() else {
+        assert!(
+            std::env::var_os("REDOVISA_REQUIRE_LIBREOFFICE").is_none(),
+            "soffice (LibreOffice) is required here (REDOVISA_REQUIRE_LIBREOFFICE is set) but not installed"
+        );
         eprintln!("SKIPPED: soffice (LibreOffice) is not installed; CI installs it");
         return;
     };
