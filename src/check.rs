@@ -11,7 +11,7 @@ use std::path::Path;
 
 use crate::finding::{Code, Finding, sort_findings};
 use crate::intake::{FileKind, InboxFile, Status};
-use crate::money::{hours_str, sv_kr};
+use crate::money::{sv_hours, sv_kr};
 use crate::pipeline::examine;
 use crate::project::Project;
 use crate::read::Limits;
@@ -125,7 +125,7 @@ pub fn render(r: &CheckReport) -> String {
             s,
             "  {:<28} {:>8} h  lön {:>14}  lönebikostnad {:>13}  personalkostnad {:>14}",
             line.name,
-            hours_str(line.hours),
+            plain(&sv_hours(line.hours)),
             plain(&sv_kr(line.salary_cost)),
             plain(&sv_kr(line.on_cost)),
             plain(&sv_kr(line.staff_cost))
@@ -147,7 +147,7 @@ pub fn render(r: &CheckReport) -> String {
             s,
             "  Aktivitet {:<5} {:>10} h {:>16}",
             a.code,
-            hours_str(a.hours_period),
+            plain(&sv_hours(a.hours_period)),
             plain(&sv_kr(a.period))
         );
     }

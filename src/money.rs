@@ -66,6 +66,12 @@ pub fn sv_number(d: Decimal, decimals: u32) -> String {
     }
 }
 
+/// Swedish hours with at most two decimals: `7,5`, `160`, `1 720`, `71,67`.
+pub fn sv_hours(d: Decimal) -> String {
+    let r = round2(d).normalize();
+    sv_number(r, r.scale())
+}
+
 /// Swedish amount with öre: `1 234,50 kr`.
 pub fn sv_kr(d: Decimal) -> String {
     format!("{}\u{a0}kr", sv_number(d, 2))
@@ -282,6 +288,9 @@ mod tests {
         assert_eq!(amount_str(dec!(12345.6)), "12345.60");
         assert_eq!(hours_str(dec!(71.6666666)), "71.67");
         assert_eq!(hours_str(dec!(8.00)), "8");
+        assert_eq!(sv_hours(dec!(71.6666666)), "71,67");
+        assert_eq!(sv_hours(dec!(1720)), "1\u{a0}720");
+        assert_eq!(sv_hours(dec!(7.50)), "7,5");
     }
 
     #[test]

@@ -20,7 +20,7 @@ use super::model::{ActivityFigures, OrgFigures, Period};
 use super::staff::{BasisChange, PersonMonthCost};
 use crate::contract::{Column, normalise};
 use crate::finding::{Code, Finding, Place};
-use crate::money::{Hours, hours_str, sv_kr_whole, sv_percent};
+use crate::money::{Hours, sv_hours, sv_kr_whole, sv_percent};
 use crate::month::Month;
 use crate::project::{FlatRateModel, Measure, Org, Project};
 use crate::read::{Loc, PersonRow, Reporting, When, Workbook, name_key};
@@ -360,11 +360,11 @@ fn hours_over_month(ctx: &PeriodCtx) -> Vec<Finding> {
                         "{} har {} timmar i {}, mer än månadens {} vardagar × 8 h × sysselsättningsgrad {} = {} h. \
                          Kontrollera tidrapporten.",
                         pm.name,
-                        hours_str(pm.reported_hours.value()),
+                        sv_hours(pm.reported_hours.value()),
                         pm.month,
                         pm.month.weekdays(),
                         sv_percent(pm.employment, 0),
-                        hours_str(limit)
+                        sv_hours(limit)
                     ),
                 )
             })

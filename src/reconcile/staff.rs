@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use super::report::{MonthReport, PersonMonth};
 use crate::finding::{Code, Finding, Place};
 use crate::ids::Personnummer;
-use crate::money::{Hours, hours_str, round2, sv_kr, sv_percent};
+use crate::money::{Hours, round2, sv_hours, sv_kr, sv_percent};
 use crate::month::{Month, whole_months_between};
 use crate::project::{Org, Project};
 use crate::read::Reporting;
@@ -250,10 +250,10 @@ pub fn annual_cap(
                 month.year(),
                 project.info.hours_per_year,
                 sv_percent(p.employment, 0),
-                hours_str(cap.value()),
-                hours_str(reported.value()),
-                hours_str(costed.value()),
-                hours_str((reported - costed).value())
+                sv_hours(cap.value()),
+                sv_hours(reported.value()),
+                sv_hours(costed.value()),
+                sv_hours((reported - costed).value())
             ),
         )
     });
