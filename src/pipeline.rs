@@ -275,7 +275,11 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
     let statuses: Vec<(Status, String)> = examined
         .iter()
         .map(|e| match &e.file.kind {
-            FileKind::Workbook => status.next().map_or((Status::Rejected, String::new()), |c| (c.status, c.note)),
+            FileKind::Workbook => match status.next() {
+                _ if e.changed => (Status::Rejected, "ändrades medan den lästes; läses nästa gång".into()),
+                Some(c) => (c.status, c.note),
+                None => (Status::Rejected, String::new()),
+            },
             FileKind::WrongFormat => (Status::Rejected, "fel format, spara som .xlsx".into()),
             FileKind::OutsideFolders => (Status::Ignored, "ligger utanför parternas mappar".into()),
             FileKind::Ignored(why) => (Status::Ignored, (*why).into()),
