@@ -15,6 +15,8 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --all-targets -- -D warnings
 
-# Benchmarks: generate the workloads, measure redovisa against the read-only floor and the peers.
-bench:
-    ./benches/run.sh
+# Benchmarks: generate the workloads, measure redovisa against the read-only floor and the peers
+# (BENCHMARKS.md); e.g. `just bench --runs 11` or `just bench --no-peers`. `cargo bench` runs the
+# micro benchmarks.
+bench *ARGS:
+    ./benches/run.sh {{ARGS}}

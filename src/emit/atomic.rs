@@ -25,6 +25,55 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Writes several files atomically, each with the guarantee of [`write_atomic`], in one pass:
+/// every temporary file is written, then all are synced at once (one thread each, so that the
+/// file system commits them together instead of one journal commit per file and per folder),
+/// then renamed in order, and each folder is synced once. The last file is renamed only after the
+/// other renames are durable, so it appears last. On an error, the path it concerns.
+pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), (PathBuf, std::io::Error)> {
+    let parent =
+        |path: &Path| path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    let mut temps = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        let fail = |e: std::io::Error| (path.clone(), e);
+        let dir = parent(path);
+        std::fs::create_dir_all(&dir).map_err(fail)?;
+        let mut tmp = tempfile::Builder::new().prefix(".redovisa-").suffix(".tmp").tempfile_in(&dir).map_err(fail)?;
+        tmp.write_all(bytes).map_err(fail)?;
+        temps.push((path, dir, tmp));
+    }
+    std::thread::scope(|s| {
+        let syncs: Vec<_> = temps
+            .iter()
+            .map(|(path, _, tmp)| s.spawn(move || tmp.as_file().sync_all().map_err(|e| ((*path).clone(), e))))
+            .collect();
+        syncs
+            .into_iter()
+            .try_for_each(|h| h.join().unwrap_or_else(|_| Err((PathBuf::new(), std::io::Error::other("sync")))))
+    })?;
+    let sync_dirs = |dirs: &mut Vec<PathBuf>| {
+        dirs.sort();
+        dirs.dedup();
+        for d in dirs.drain(..) {
+            if let Ok(f) = File::open(&d) {
+                let _ = f.sync_all();
+            }
+        }
+    };
+    let last = temps.pop();
+    let mut dirs = Vec::new();
+    for (path, dir, tmp) in temps {
+        tmp.persist(path).map_err(|e| (path.clone(), e.error))?;
+        dirs.push(dir);
+    }
+    sync_dirs(&mut dirs);
+    if let Some((path, dir, tmp)) = last {
+        tmp.persist(path).map_err(|e| (path.clone(), e.error))?;
+        sync_dirs(&mut vec![dir]);
+    }
+    Ok(())
+}
+
 /// Removes temporary files a killed run left in `dir` (not recursive). Call it only while
 /// holding the project's [`RunLock`], so no live run's temporary file is touched.
 pub fn remove_stale_temporaries(dir: &Path) {

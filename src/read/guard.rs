@@ -28,7 +28,9 @@
 //!    whatever part names the package's relationships point to. The census bounds nesting depth,
 //!    the number of shared strings (counted and declared), and an estimate of what calamine will
 //!    keep in memory from the styles, relationships and sheet list. A zip stream that is corrupt,
-//!    fails its checksum or inflates past its declared size is found here too.
+//!    fails its checksum or inflates past its declared size is found here too. With [`vet`],
+//!    the census also hands back what it inflated, repacked with every entry stored, so that
+//!    calamine reads the same bytes without inflating each part a second time.
 //!
 //! Worksheets are then streamed cell by cell ([`super::grid`]) with caps on cells, rows and
 //! text. What fails anywhere becomes `FILE_UNREADABLE` with a Swedish reason.
@@ -111,6 +113,13 @@ const SAVE_AS_XLSX: &str = "Öppna den i Excel och spara som Excel-arbetsbok (.x
 
 /// Checks a workbook's bytes before any parser sees them.
 pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), Unreadable> {
+    vet(bytes, limits, false).map(|_| ())
+}
+
+/// As [`check`]; with `repack`, also hands back the workbook with every entry stored
+/// uncompressed as the census inflated it (the same entries and bytes), for calamine to read
+/// without inflating them again, when that was possible.
+pub fn vet(bytes: &[u8], limits: &Limits, repack: bool) -> Result<Option<Vec<u8>>, Unreadable> {
     if bytes.is_empty() {
         return Err(Unreadable::new(
             "Filen är tom (0 byte). Spara arbetsboken på nytt som .xlsx och lägg in den igen.",
@@ -132,7 +141,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), Unreadable> {
     })?;
     container(&mut zip, limits)?;
     kind(&zip)?;
-    census::check(&mut zip, limits)
+    census::check(&mut zip, limits, repack)
 }
 
 /// Names what a file is from its first bytes, when it is not a zip container.

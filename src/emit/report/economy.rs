@@ -5,15 +5,14 @@
 
 use rust_decimal::Decimal;
 
-use super::sections::{Ctx, amount_columns};
+use super::sections::{Charts, Ctx, amount_columns};
 use super::word::{Column, Doc, Row};
 use super::{kr, share};
 use crate::emit::EmitError;
-use crate::emit::charts;
 
 /// 5 Ekonomi: cost categories, partners, co-financiers, work packages, support and financing,
 /// charts.
-pub(super) fn economy(cx: &Ctx, doc: &mut Doc) -> Result<(), EmitError> {
+pub(super) fn economy(cx: &Ctx, doc: &mut Doc, charts: &Charts) -> Result<(), EmitError> {
     let (f, t) = (cx.f, &cx.t.economy);
     doc.heading(1, &format!("5 {}", t.heading));
     doc.text(&cx.pick(&t.intro, &t.final_intro));
@@ -191,11 +190,8 @@ pub(super) fn economy(cx: &Ctx, doc: &mut Doc) -> Result<(), EmitError> {
     doc.table(&financing_columns, &financing_rows);
 
     doc.heading(2, &format!("5.6 {}", t.charts_heading));
-    doc.chart(&charts::cumulative_cost(f)?, &cx.fill(&t.chart_cumulative));
-    doc.chart(&charts::cost_per_org(f)?, &cx.fill(&t.chart_orgs));
-    doc.chart(
-        &charts::cost_per_work_package(f, progress)?,
-        &cx.pick(&t.chart_work_packages, &t.final_chart_work_packages),
-    );
+    doc.chart(&charts.cumulative, &cx.fill(&t.chart_cumulative));
+    doc.chart(&charts.orgs, &cx.fill(&t.chart_orgs));
+    doc.chart(&charts.work_packages, &cx.pick(&t.chart_work_packages, &t.final_chart_work_packages));
     Ok(())
 }

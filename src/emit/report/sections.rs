@@ -12,7 +12,7 @@ use super::texts::{Texts, fill};
 use super::word::{Column, Doc, Row, TEXT_WIDTH, TitlePage};
 use super::{Kind, kr, mask_personnummer, quantity, share, sv_date, sv_month, sv_period};
 use crate::emit::EmitError;
-use crate::emit::charts;
+use crate::emit::charts::{self, Chart};
 use crate::finding::Severity;
 use crate::money::{sv_number, sv_percent};
 use crate::reconcile::model::{Figures, GenderCount, Narrative};
@@ -86,15 +86,40 @@ fn values(f: &Figures) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The report's charts, drawn before the document is assembled.
+pub(super) struct Charts {
+    pub(super) cumulative: Chart,
+    pub(super) orgs: Chart,
+    pub(super) work_packages: Chart,
+    /// `None` when [`charts::indicator_progress`] has nothing to draw.
+    pub(super) indicators: Option<Chart>,
+}
+
+impl Charts {
+    /// Draws the four charts side by side.
+    fn draw(f: &Figures, progress: bool) -> Result<Charts, EmitError> {
+        let ((cumulative, orgs), (work_packages, indicators)) = rayon::join(
+            || rayon::join(|| charts::cumulative_cost(f), || charts::cost_per_org(f)),
+            || rayon::join(|| charts::cost_per_work_package(f, progress), || charts::indicator_progress(f)),
+        );
+        Ok(Charts { cumulative: cumulative?, orgs: orgs?, work_packages: work_packages?, indicators: indicators? })
+    }
+}
+
 /// The whole report.
 pub(super) fn render(f: &Figures, t: &Texts, kind: Kind) -> Result<Vec<u8>, EmitError> {
     let cx = Ctx { f, t, kind, values: values(f) };
+    // The four charts are drawn first, side by side: rasterising and PNG-encoding them is most
+    // of a report's rendering time. The document itself is built after, on this thread alone:
+    // docx-rs numbers paragraphs per thread, and paragraphs made on two threads collide and cost
+    // a renumbering pass when the package is built.
+    let charts = Charts::draw(f, cx.progress())?;
     let mut doc = Doc::new(&t.document.figure);
     overview(&cx, &mut doc);
     organisation(&cx, &mut doc);
     activities(&cx, &mut doc);
-    results(&cx, &mut doc)?;
-    super::economy::economy(&cx, &mut doc)?;
+    results(&cx, &mut doc, charts.indicators.as_ref())?;
+    super::economy::economy(&cx, &mut doc, &charts)?;
     deviations(&cx, &mut doc);
     horizontal(&cx, &mut doc);
     let kind_name = kind.pick(&t.document.progress, &t.document.r#final).to_string();
@@ -283,7 +308,7 @@ fn activities(cx: &Ctx, doc: &mut Doc) {
 }
 
 /// 4 Projektets resultat: indicators against target, gender split, the partners' results.
-fn results(cx: &Ctx, doc: &mut Doc) -> Result<(), EmitError> {
+fn results(cx: &Ctx, doc: &mut Doc, indicators: Option<&Chart>) -> Result<(), EmitError> {
     let (f, t) = (cx.f, &cx.t.results);
     doc.heading(1, &format!("4 {}", t.heading));
     doc.heading(2, &format!("4.1 {}", t.indicators_heading));
@@ -323,8 +348,8 @@ fn results(cx: &Ctx, doc: &mut Doc) -> Result<(), EmitError> {
             .collect();
         doc.table(&columns, &rows);
     }
-    if let Some(chart) = charts::indicator_progress(f)? {
-        doc.chart(&chart, &cx.pick(&t.chart_caption, &t.final_chart_caption));
+    if let Some(chart) = indicators {
+        doc.chart(chart, &cx.pick(&t.chart_caption, &t.final_chart_caption));
         if f.indicators.iter().any(|i| i.share_of_target.is_none()) {
             doc.note(&cx.fill(&t.zero_target));
         }

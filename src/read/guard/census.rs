@@ -65,6 +65,11 @@ impl Part {
         }
         let raw = e.attributes_raw();
         self.longest_value = self.longest_value.max(longest_quoted(raw));
+        // `declared_count` only ever finds a count after this key; a substring search first
+        // spares its attribute-by-attribute walk on the other tags (most of them: cells).
+        if !raw.contains("uniqueCount") {
+            return;
+        }
         if let Some(count) = declared_count(raw) {
             self.declared_strings = self.declared_strings.max(count);
         }
@@ -72,7 +77,13 @@ impl Part {
 }
 
 /// Inflates and tokenises every entry; fails when what calamine would build passes a limit.
-pub(super) fn check(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<(), Unreadable> {
+/// With `repack`, also hands back the workbook with every entry stored as inflated here
+/// ([`Repack`]), when that was possible.
+pub(super) fn check(
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+    repack: bool,
+) -> Result<Option<Vec<u8>>, Unreadable> {
     let mut kept: u64 = 0;
     let mut strings: u64 = 0;
     let mut declared: u128 = 0;
@@ -82,8 +93,9 @@ pub(super) fn check(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Res
     // as long as the longest attribute value of the part that defines them.
     let mut style_copies: u128 = 0;
     let mut buf = Vec::new();
+    let mut stored = repack.then(Repack::new);
     for index in 0..zip.len() {
-        let part = scan(zip, index, limits, &mut buf)?;
+        let part = scan(zip, index, limits, &mut buf, &mut stored)?;
         kept = kept.saturating_add(part.kept);
         strings = strings.saturating_add(part.strings);
         declared = declared.max(part.declared_strings);
@@ -112,7 +124,7 @@ pub(super) fn check(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Res
              manipulerad). Spara den på nytt som .xlsx i Excel.",
         ));
     }
-    Ok(())
+    Ok(stored.and_then(Repack::finish))
 }
 
 /// Tokenises one entry as calamine's `xml_reader` would.
@@ -128,9 +140,13 @@ fn scan(
     index: usize,
     limits: &Limits,
     buf: &mut Vec<u8>,
+    stored: &mut Option<Repack>,
 ) -> Result<Part, Unreadable> {
     let mut entry = zip.by_index(index).map_err(|e| corrupt("", &e.to_string()))?;
-    let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+    // A name that cannot be decoded cannot be written back as it was: no repack then.
+    let decoded = entry.name().map(|n| n.to_string());
+    let is_dir = entry.is_dir();
+    let name = decoded.as_ref().map_or_else(|_| String::new(), Clone::clone);
     buf.clear();
     // On an error, `buf` keeps what inflated before it.
     let broken = entry.read_to_end(buf).err();
@@ -143,6 +159,8 @@ fn scan(
     config.expand_empty_elements = true;
     let mut part = Part::default();
     let mut depth: usize = 0;
+    // Whether the XML stopped being well-formed before the inflated bytes ran out.
+    let mut malformed = false;
     loop {
         match xml.read_event() {
             Ok(Event::Start(e)) => {
@@ -160,16 +178,27 @@ fn scan(
             Ok(_) => {}
             // Not (or no longer) well-formed XML before the inflated bytes ran out: calamine
             // stops here as well and never meets a break further on.
-            Err(_) if xml.buffer_position() < buf.len() as u64 => return Ok(part),
+            Err(_) if xml.buffer_position() < buf.len() as u64 => {
+                malformed = true;
+                break;
+            }
             // Ran out of bytes inside a tag: what the stream holds next decides.
             Err(_) => break,
         }
     }
+    // Only a whole entry is repacked: calamine must meet a broken stream where it is.
+    let kept = broken.is_none()
+        && match (stored.as_mut(), decoded) {
+            (Some(r), Ok(name)) => r.add(&name, is_dir, buf),
+            _ => false,
+        };
+    if !kept {
+        *stored = None;
+    }
     match broken {
-        None => Ok(part),
         // The zip stream itself is broken: corrupt data, a bad checksum, or more data than
         // the entry declares.
-        Some(e) => {
+        Some(e) if !malformed => {
             let message = e.to_string();
             Err(if message.contains("declared uncompressed size") {
                 Unreadable::new(BOMB)
@@ -177,6 +206,47 @@ fn scan(
                 corrupt(&name, &message)
             })
         }
+        _ => Ok(part),
+    }
+}
+
+/// Inflated bytes of all entries kept for calamine beyond which the census stops repacking.
+/// An honest workbook inflates to a few MB; past this the original bytes are read (inflated a
+/// second time) and the memory stays what it was.
+const REPACK_MAX_BYTES: usize = 8 << 20;
+
+/// The workbook rewritten with every entry stored (not compressed) exactly as the census
+/// inflated it, so that calamine reads the same bytes without inflating each part a second time:
+/// inflating is about half of what calamine does with a workbook. Entry names, order and content
+/// are the original's; anything that cannot be written back the same way (an undecodable or
+/// duplicate name, a broken stream, more than [`REPACK_MAX_BYTES`]) gives up the repack and
+/// calamine reads the original bytes.
+struct Repack {
+    zip: zip::ZipWriter<Cursor<Vec<u8>>>,
+    bytes: usize,
+}
+
+impl Repack {
+    fn new() -> Repack {
+        Repack { zip: zip::ZipWriter::new(Cursor::new(Vec::new())), bytes: 0 }
+    }
+
+    /// Adds one entry; false when the repack has to be given up.
+    fn add(&mut self, name: &str, is_dir: bool, bytes: &[u8]) -> bool {
+        use std::io::Write;
+        self.bytes += bytes.len();
+        if self.bytes > REPACK_MAX_BYTES {
+            return false;
+        }
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        if is_dir {
+            return bytes.is_empty() && self.zip.add_directory(name, options).is_ok();
+        }
+        self.zip.start_file(name, options).is_ok() && self.zip.write_all(bytes).is_ok()
+    }
+
+    fn finish(self) -> Option<Vec<u8>> {
+        self.zip.finish().ok().map(Cursor::into_inner)
     }
 }
 
