@@ -86,8 +86,24 @@ fn truncated() -> Vec<u8> {
     bytes
 }
 
+/// A shared-string table whose checksum does not match its (intact) data. The guard inflates
+/// every part calamine reads on opening and checks its checksum.
 fn bad_crc() -> Vec<u8> {
-    let mut sheet = Entry::deflated("xl/worksheets/sheet3.xml", deflate(sheet_xml("").as_bytes()));
+    let sst = r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>Namn</t></si></sst>"#;
+    let mut part = Entry::deflated("xl/sharedStrings.xml", deflate(sst.as_bytes()));
+    part.crc ^= 1;
+    honest_raw(vec![part])
+}
+
+/// A worksheet whose checksum does not match its intact data: calamine streams a worksheet and
+/// stops at `</sheetData>`, so the checksum at the end of the stream is never compared.
+fn bad_crc_in_sheet() -> Vec<u8> {
+    let person = Person::new("Eva Exempel", 1980, 5, 17, 41_500.0);
+    let sheets = contract_sheets("Härnösands kommun", "212000-2403", &person, &[7.5, 8.0]);
+    let (_, rows) = sheets.iter().find(|(n, _)| n == "Tidrapport").unwrap();
+    let index = sheets.iter().position(|(n, _)| n == "Tidrapport").unwrap() + 1;
+    let mut sheet =
+        Entry::deflated(&format!("xl/worksheets/sheet{index}.xml"), deflate(sheet_xml(&rows_xml(rows)).as_bytes()));
     sheet.crc ^= 1;
     honest_raw(vec![sheet])
 }
@@ -312,8 +328,19 @@ fn million_full_rows() -> Vec<u8> {
     honest_raw(vec![Entry::deflated("xl/worksheets/sheet3.xml", body)])
 }
 
-/// 100 000 nested elements inside a worksheet.
+/// 100 000 nested elements inside the styles part, which calamine reads whole on opening.
 fn deep_xml() -> Vec<u8> {
+    let body = deflate_pieces(&[
+        Piece::Literal(br#"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#),
+        Piece::Repeat(b"<x>", 100_000),
+        Piece::Repeat(b"</x>", 100_000),
+        Piece::Literal(b"</styleSheet>"),
+    ]);
+    honest_raw(vec![Entry::deflated("xl/styles.xml", body)])
+}
+
+/// 100 000 nested elements inside a worksheet, which is only ever streamed.
+fn deep_xml_in_sheet() -> Vec<u8> {
     let body = deflate_pieces(&[
         Piece::Literal(SHEET_HEAD.as_bytes()),
         Piece::Repeat(b"<x>", 100_000),
@@ -490,6 +517,25 @@ unreadable_tests! {
 
 // ---------------------------------------------------------------------------------------------
 // Odd but honest: read in full
+
+/// The guard looks at the parts calamine reads on opening; worksheets are streamed under the
+/// reader's budgets. A worksheet's checksum is therefore not compared (calamine stops reading
+/// at `</sheetData>`): intact data under a wrong checksum is read like any other, and every
+/// value still goes through the reader's checks. Its deflate stream, when broken, is caught
+/// (`corrupt_deflate_stream`).
+#[test]
+fn a_worksheet_whose_checksum_alone_is_wrong_is_read() {
+    let (outcome, _) = read(&bad_crc_in_sheet(), "harnosand/crc.xlsx");
+    assert_eq!(time_rows(&outcome), 2);
+}
+
+/// Deep nesting inside a worksheet costs no recursion: the cell reader streams events.
+#[test]
+fn deep_nesting_inside_a_worksheet_is_bounded() {
+    let (outcome, took) = read(&deep_xml_in_sheet(), "harnosand/djup.xlsx");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+    assert!(outcome.workbook.is_some() || outcome.findings.iter().any(|f| f.code == Code::FileUnreadable));
+}
 
 fn time_rows(outcome: &ReadOutcome) -> usize {
     assert!(

@@ -21,6 +21,24 @@ use redovisa::template::{self, INSTRUCTIONS_SHEET, LISTS_SHEET};
 use rust_decimal::dec;
 use support::*;
 
+/// A copy of the seed project file in a folder of its own, without an inbox, so that no test
+/// depends on an example inbox `redovisa demo` may have written into the fixture folder (the
+/// prefill tests build their own inbox).
+fn seed_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(project_dir().join("project.toml"), dir.path().join("project.toml")).unwrap();
+        dir
+    })
+    .path()
+}
+
+/// The seed project, loaded from [`seed_dir`].
+fn project() -> Project {
+    Project::load(seed_dir()).unwrap()
+}
+
 fn march() -> Month {
     Month::new(2025, 3).unwrap()
 }
@@ -726,7 +744,7 @@ fn the_command_writes_the_template() {
     let out = dir.path().join("mall.xlsx");
     assert_cmd::Command::cargo_bin("redovisa")
         .unwrap()
-        .args(["template", project_dir().to_str().unwrap(), "--partner", "kramfors", "--month", "2025-03", "-o"])
+        .args(["template", seed_dir().to_str().unwrap(), "--partner", "kramfors", "--month", "2025-03", "-o"])
         .arg(&out)
         .assert()
         .success();

@@ -84,6 +84,10 @@ fn text_of<'v>(value: &'v DataRef<'_>) -> Option<&'v str> {
 
 /// calamine's error, with what it means in Swedish and the technical detail in parentheses.
 fn unreadable(e: XlsxError) -> Unreadable {
+    // A worksheet's zip stream is only inflated here, not by the guard's census.
+    if let Some(u) = super::guard::broken_stream(&e.to_string()) {
+        return u;
+    }
     let why = match &e {
         XlsxError::Xml(quick_xml::Error::Encoding(_)) | XlsxError::Encoding(_) => {
             "den innehåller text som inte är giltig UTF-8, så den är inte sparad av Excel"

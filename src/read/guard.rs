@@ -23,14 +23,13 @@
 //!    `.ods` or `.xlsb` renamed `.xlsx` is named as such). The `zip` crate refuses to inflate an
 //!    entry past its declared size (`Crc32Reader`), so bounding the declared sizes bounds all
 //!    inflation, including that of a zip bomb that lies about its size.
-//! 3. A census of every entry ([`census`]): each is inflated once and tokenised by quick-xml
-//!    with calamine's own settings, so the guard sees exactly the elements calamine will see,
-//!    whatever part names the package's relationships point to. The census bounds nesting depth,
-//!    the number of shared strings (counted and declared), and an estimate of what calamine will
-//!    keep in memory from the styles, relationships and sheet list. A zip stream that is corrupt,
-//!    fails its checksum or inflates past its declared size is found here too. With [`vet`],
-//!    the census also hands back what it inflated, repacked with every entry stored, so that
-//!    calamine reads the same bytes without inflating each part a second time.
+//! 3. A census of every entry calamine may read on opening ([`census`]): each is inflated once
+//!    and tokenised by quick-xml with calamine's own settings, so the guard sees exactly the
+//!    elements calamine will see, whatever part names the package's relationships point to. The
+//!    census bounds nesting depth, the number of shared strings (counted and declared), and an
+//!    estimate of what calamine will keep in memory from the styles, relationships and sheet
+//!    list. A zip stream that is corrupt, fails its checksum or inflates past its declared size
+//!    is found here too; in a worksheet, calamine meets it and the read fails the same way.
 //!
 //! Worksheets are then streamed cell by cell ([`super::grid`]) with caps on cells, rows and
 //! text. What fails anywhere becomes `FILE_UNREADABLE` with a Swedish reason.
@@ -113,13 +112,6 @@ const SAVE_AS_XLSX: &str = "Öppna den i Excel och spara som Excel-arbetsbok (.x
 
 /// Checks a workbook's bytes before any parser sees them.
 pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), Unreadable> {
-    vet(bytes, limits, false).map(|_| ())
-}
-
-/// As [`check`]; with `repack`, also hands back the workbook with every entry stored
-/// uncompressed as the census inflated it (the same entries and bytes), for calamine to read
-/// without inflating them again, when that was possible.
-pub fn vet(bytes: &[u8], limits: &Limits, repack: bool) -> Result<Option<Vec<u8>>, Unreadable> {
     if bytes.is_empty() {
         return Err(Unreadable::new(
             "Filen är tom (0 byte). Spara arbetsboken på nytt som .xlsx och lägg in den igen.",
@@ -141,7 +133,7 @@ pub fn vet(bytes: &[u8], limits: &Limits, repack: bool) -> Result<Option<Vec<u8>
     })?;
     container(&mut zip, limits)?;
     kind(&zip)?;
-    census::check(&mut zip, limits, repack)
+    census::check(&mut zip, limits)
 }
 
 /// Names what a file is from its first bytes, when it is not a zip container.
@@ -241,6 +233,27 @@ fn too_big(limits: &Limits) -> Unreadable {
 /// The reason for an entry that inflates, or says it inflates, far beyond a workbook's size.
 const BOMB: &str = "Filen packas upp till en orimlig storlek (den kan vara skadad eller en så kallad zip-bomb) och läses inte. \
                     Spara arbetsboken på nytt som .xlsx.";
+
+/// A part of the workbook that cannot be inflated: corrupt data or a bad checksum.
+pub(crate) fn corrupt(name: &str, detail: &str) -> Unreadable {
+    let part = if name.is_empty() { String::new() } else { format!(" ({name})") };
+    Unreadable(format!(
+        "Filen är skadad: en del av arbetsboken{part} går inte att packa upp ({detail}). Spara arbetsboken på nytt \
+         och lägg in den igen."
+    ))
+}
+
+/// Why a zip stream that broke while calamine read it is unreadable, in the guard's words: a
+/// part inflating past its declared size is a bomb, any other broken stream a corrupt part.
+pub(crate) fn broken_stream(detail: &str) -> Option<Unreadable> {
+    if detail.contains("declared uncompressed size") {
+        Some(Unreadable::new(BOMB))
+    } else if ["corrupt deflate", "Invalid checksum", "invalid checksum"].iter().any(|k| detail.contains(k)) {
+        Some(corrupt("", detail))
+    } else {
+        None
+    }
+}
 
 /// Names a zip that is another Office or OpenDocument format renamed `.xlsx`.
 fn kind(zip: &ZipArchive<Cursor<&[u8]>>) -> Result<(), Unreadable> {

@@ -24,10 +24,8 @@ const LABEL_ROWS: u32 = 30;
 /// `FILE_UNREADABLE`.
 pub fn read_workbook(bytes: &[u8], file: &str, limits: &Limits) -> ReadOutcome {
     let read = || {
-        // Calamine reads the census's stored copy when there is one (the same entries, not
-        // inflated a second time).
-        let stored = guard::vet(bytes, limits, true)?;
-        read_checked(stored.as_deref().unwrap_or(bytes), file, limits)
+        guard::check(bytes, limits)?;
+        read_checked(bytes, file, limits)
     };
     match catch_unwind(AssertUnwindSafe(read)) {
         Ok(Ok(outcome)) => outcome,

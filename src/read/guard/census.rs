@@ -1,21 +1,32 @@
-//! The census of a workbook's parts: every zip entry inflated once and tokenised by quick-xml
-//! with calamine's own reader settings, counting what calamine would keep in memory.
+//! The census of the parts calamine reads when it opens a workbook: each inflated once and
+//! tokenised by quick-xml with calamine's own reader settings, counting what calamine would keep
+//! in memory.
 //!
-//! calamine finds its parts through the package relationships, so any entry may turn out to be
-//! the shared-string table, the styles or the sheet list. The census therefore looks at every
-//! entry and adds up what each element would cost if it were read: this overestimates (a
-//! `<sheet>` element inside a worksheet costs nothing in reality) and never underestimates, and
-//! honest workbooks only have these elements where they belong. Because the tokeniser is the one
-//! calamine uses, no trick of XML syntax (comments, CDATA, a DOCTYPE, quotes) can show calamine
-//! an element the census did not count. An entry that stops being well-formed is counted up to
-//! that point only, since calamine stops there too; an image or other binary part stops at once.
+//! `Xlsx::new` reads `_rels/.rels`, then, under the folder of the part it names as the
+//! `officeDocument`, `sharedStrings.xml`, `theme/theme1.xml`, `styles.xml`, the workbook's
+//! relationships (`_rels/<workbook>.rels`) and the workbook part itself. The census looks at
+//! every entry that could be one of these whatever the relationships say: every `*.rels` entry,
+//! every entry named `sharedStrings.xml`, `styles.xml`, `theme1.xml` or `workbook.xml` in any
+//! folder, and every entry named like an `officeDocument` target of `_rels/.rels`. When that file
+//! cannot be read as calamine reads it, every entry is looked at. The other parts — worksheets
+//! above all, the bulk of a workbook — are only ever read later through the streaming cell
+//! reader, under the cell, row and text budgets of [`super::super::grid`], and inflated by the
+//! zip crate, which refuses to pass an entry's (bounded) declared size; looking at them here
+//! would only parse them twice.
+//!
+//! Counting overestimates (a `<sheet>` element inside a styles part costs nothing in reality)
+//! and never underestimates, and honest workbooks only have these elements where they belong.
+//! Because the tokeniser is the one calamine uses, no trick of XML syntax (comments, CDATA, a
+//! DOCTYPE, quotes) can show calamine an element the census did not count. An entry that stops
+//! being well-formed is counted up to that point only, since calamine stops there too; an image
+//! or other binary part stops at once.
 
 use std::io::{Cursor, Read};
 
 use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
 
-use super::{BOMB, Limits, Unreadable};
+use super::{BOMB, Limits, Unreadable, corrupt};
 
 /// Elements calamine keeps a record of while opening a workbook: number formats, fonts, fills,
 /// borders, cell styles, theme colours, relationships, sheets and defined names. Shared strings
@@ -76,14 +87,9 @@ impl Part {
     }
 }
 
-/// Inflates and tokenises every entry; fails when what calamine would build passes a limit.
-/// With `repack`, also hands back the workbook with every entry stored as inflated here
-/// ([`Repack`]), when that was possible.
-pub(super) fn check(
-    zip: &mut ZipArchive<Cursor<&[u8]>>,
-    limits: &Limits,
-    repack: bool,
-) -> Result<Option<Vec<u8>>, Unreadable> {
+/// Inflates and tokenises every entry calamine may read on opening the workbook; fails when
+/// what calamine would build passes a limit.
+pub(super) fn check(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<(), Unreadable> {
     let mut kept: u64 = 0;
     let mut strings: u64 = 0;
     let mut declared: u128 = 0;
@@ -93,9 +99,14 @@ pub(super) fn check(
     // as long as the longest attribute value of the part that defines them.
     let mut style_copies: u128 = 0;
     let mut buf = Vec::new();
-    let mut stored = repack.then(Repack::new);
+    let eager = eager_names(zip, limits, &mut buf);
     for index in 0..zip.len() {
-        let part = scan(zip, index, limits, &mut buf, &mut stored)?;
+        if let Some(names) = &eager
+            && !zip.name_for_index(index).is_none_or(|n| n.map_or(true, |n| names.may_be_read_at_open(&n)))
+        {
+            continue;
+        }
+        let part = scan(zip, index, limits, &mut buf)?;
         kept = kept.saturating_add(part.kept);
         strings = strings.saturating_add(part.strings);
         declared = declared.max(part.declared_strings);
@@ -124,7 +135,70 @@ pub(super) fn check(
              manipulerad). Spara den på nytt som .xlsx i Excel.",
         ));
     }
-    Ok(stored.and_then(Repack::finish))
+    Ok(())
+}
+
+/// Which entries `Xlsx::new` may read: see the module documentation.
+struct EagerNames {
+    /// Lower-case file names (the part after the last `/`).
+    names: std::collections::BTreeSet<String>,
+}
+
+impl EagerNames {
+    fn may_be_read_at_open(&self, entry: &str) -> bool {
+        let lower = entry.replace('\\', "/").to_ascii_lowercase();
+        let file = lower.rsplit('/').next().unwrap_or(&lower);
+        file.ends_with(".rels") || self.names.contains(file)
+    }
+}
+
+/// The file names of the parts calamine reads on opening, from `_rels/.rels` as calamine reads
+/// it; `None` (look at every entry) when that cannot be done with certainty.
+fn eager_names(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits, buf: &mut Vec<u8>) -> Option<EagerNames> {
+    let mut names: std::collections::BTreeSet<String> =
+        ["sharedstrings.xml", "styles.xml", "theme1.xml", "workbook.xml"].map(String::from).into();
+    // calamine finds `_rels/.rels` case-insensitively; if several entries match, any may win.
+    let rels: Vec<usize> = (0..zip.len())
+        .filter(|&i| {
+            zip.name_for_index(i)
+                .is_some_and(|n| n.is_ok_and(|n| n.replace('\\', "/").eq_ignore_ascii_case("_rels/.rels")))
+        })
+        .collect();
+    for index in rels {
+        buf.clear();
+        let mut entry = zip.by_index(index).ok()?;
+        if entry.size() > limits.max_entry_bytes {
+            return None;
+        }
+        entry.read_to_end(buf).ok()?;
+        drop(entry);
+        let mut xml = quick_xml::Reader::from_reader(buf.as_slice());
+        let config = xml.config_mut();
+        config.check_end_names = false;
+        config.trim_text(false);
+        config.check_comments = false;
+        config.expand_empty_elements = true;
+        loop {
+            match xml.read_event() {
+                // Every quoted value of every relationship counts as a possible workbook part
+                // name, raw and unescaped: a superset of the target calamine settles on,
+                // whatever its attribute parser makes of an odd tag.
+                Ok(Event::Start(e)) if e.local_name().as_ref() == "Relationship" => {
+                    for value in quoted_values(e.attributes_raw()) {
+                        for v in [value.to_string(), quick_xml::escape::unescape(value).ok()?.into_owned()] {
+                            let file = v.rsplit(['/', '\\']).next().unwrap_or(&v).to_ascii_lowercase();
+                            names.insert(file);
+                        }
+                    }
+                }
+                Ok(Event::Eof) => break,
+                Ok(_) => {}
+                // Not readable the way calamine would read it: no shortcut.
+                Err(_) => return None,
+            }
+        }
+    }
+    Some(EagerNames { names })
 }
 
 /// Tokenises one entry as calamine's `xml_reader` would.
@@ -140,13 +214,9 @@ fn scan(
     index: usize,
     limits: &Limits,
     buf: &mut Vec<u8>,
-    stored: &mut Option<Repack>,
 ) -> Result<Part, Unreadable> {
     let mut entry = zip.by_index(index).map_err(|e| corrupt("", &e.to_string()))?;
-    // A name that cannot be decoded cannot be written back as it was: no repack then.
-    let decoded = entry.name().map(|n| n.to_string());
-    let is_dir = entry.is_dir();
-    let name = decoded.as_ref().map_or_else(|_| String::new(), Clone::clone);
+    let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
     buf.clear();
     // On an error, `buf` keeps what inflated before it.
     let broken = entry.read_to_end(buf).err();
@@ -186,15 +256,6 @@ fn scan(
             Err(_) => break,
         }
     }
-    // Only a whole entry is repacked: calamine must meet a broken stream where it is.
-    let kept = broken.is_none()
-        && match (stored.as_mut(), decoded) {
-            (Some(r), Ok(name)) => r.add(&name, is_dir, buf),
-            _ => false,
-        };
-    if !kept {
-        *stored = None;
-    }
     match broken {
         // The zip stream itself is broken: corrupt data, a bad checksum, or more data than
         // the entry declares.
@@ -208,54 +269,6 @@ fn scan(
         }
         _ => Ok(part),
     }
-}
-
-/// Inflated bytes of all entries kept for calamine beyond which the census stops repacking.
-/// An honest workbook inflates to a few MB; past this the original bytes are read (inflated a
-/// second time) and the memory stays what it was.
-const REPACK_MAX_BYTES: usize = 8 << 20;
-
-/// The workbook rewritten with every entry stored (not compressed) exactly as the census
-/// inflated it, so that calamine reads the same bytes without inflating each part a second time:
-/// inflating is about half of what calamine does with a workbook. Entry names, order and content
-/// are the original's; anything that cannot be written back the same way (an undecodable or
-/// duplicate name, a broken stream, more than [`REPACK_MAX_BYTES`]) gives up the repack and
-/// calamine reads the original bytes.
-struct Repack {
-    zip: zip::ZipWriter<Cursor<Vec<u8>>>,
-    bytes: usize,
-}
-
-impl Repack {
-    fn new() -> Repack {
-        Repack { zip: zip::ZipWriter::new(Cursor::new(Vec::new())), bytes: 0 }
-    }
-
-    /// Adds one entry; false when the repack has to be given up.
-    fn add(&mut self, name: &str, is_dir: bool, bytes: &[u8]) -> bool {
-        use std::io::Write;
-        self.bytes += bytes.len();
-        if self.bytes > REPACK_MAX_BYTES {
-            return false;
-        }
-        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-        if is_dir {
-            return bytes.is_empty() && self.zip.add_directory(name, options).is_ok();
-        }
-        self.zip.start_file(name, options).is_ok() && self.zip.write_all(bytes).is_ok()
-    }
-
-    fn finish(self) -> Option<Vec<u8>> {
-        self.zip.finish().ok().map(Cursor::into_inner)
-    }
-}
-
-fn corrupt(name: &str, detail: &str) -> Unreadable {
-    let part = if name.is_empty() { String::new() } else { format!(" ({name})") };
-    Unreadable(format!(
-        "Filen är skadad: en del av arbetsboken{part} går inte att packa upp ({detail}). Spara arbetsboken på nytt \
-         och lägg in den igen."
-    ))
 }
 
 /// The longest quoted run in a tag's attributes, quotes tracked as quick-xml tracks them.
@@ -278,6 +291,27 @@ fn longest_quoted(raw: &str) -> u64 {
         }
     }
     longest.max(run)
+}
+
+/// The values between quotes (`"` or `'`) in a tag's raw attributes; an unterminated one runs to
+/// the end.
+fn quoted_values(raw: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut open: Option<(u8, usize)> = None;
+    for (i, b) in raw.bytes().enumerate() {
+        match open {
+            None if b == b'"' || b == b'\'' => open = Some((b, i + 1)),
+            Some((q, start)) if b == q => {
+                out.push(&raw[start..i]);
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some((_, start)) = open {
+        out.push(&raw[start..]);
+    }
+    out
 }
 
 /// The `uniqueCount` a tag declares, read as calamine reads attributes (key up to `=`, value in
@@ -319,6 +353,12 @@ mod tests {
         assert_eq!(declared_count(r#" uniqueCount="x99""#), Some(99));
         // Prefixed names are other attributes for calamine's exact match, and here.
         assert_eq!(declared_count(r#" x:uniqueCount="99""#), None);
+    }
+
+    #[test]
+    fn quoted_values_of_a_relationship() {
+        let raw = r#" Id="rId1" Type='http://x/relationships/officeDocument' Target="xl/wb&amp;.xml" Odd="x"#;
+        assert_eq!(quoted_values(raw), vec!["rId1", "http://x/relationships/officeDocument", "xl/wb&amp;.xml", "x"]);
     }
 
     #[test]
