@@ -81,6 +81,8 @@ pub fn normalise(raw: &[u8], meta: &Meta, alts: &[String]) -> Result<Vec<u8>, Em
         .compression_level(Some(6))
         .last_modified_time(stamp)
         .unix_permissions(0o644);
+    // The charts are PNG, compressed already: deflating them again costs time and saves nothing.
+    let stored = options.compression_method(zip::CompressionMethod::Stored).compression_level(None);
     for (name, bytes) in entries {
         let bytes = match name.as_str() {
             "word/document.xml" => {
@@ -96,6 +98,7 @@ pub fn normalise(raw: &[u8], meta: &Meta, alts: &[String]) -> Result<Vec<u8>, Em
             "docProps/app.xml" => APP_XML.as_bytes().to_vec(),
             _ => bytes,
         };
+        let options = if name.starts_with("word/media/") { stored } else { options };
         out.start_file(name, options).map_err(docx_err)?;
         out.write_all(&bytes).map_err(docx_err)?;
     }
