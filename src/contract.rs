@@ -207,16 +207,22 @@ pub fn normalise(text: &str) -> String {
     t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
+/// Whether a contract name (trimmed, single-spaced, no trailing `:`) is the [`normalise`]d
+/// text `key`, without allocating: the reader compares every header cell against every column.
+pub fn is(constant: &str, key: &str) -> bool {
+    constant.chars().flat_map(char::to_lowercase).eq(key.chars())
+}
+
 /// The contract sheet a workbook's sheet name stands for.
 pub fn sheet_for(name: &str) -> Option<Sheet> {
     let n = normalise(name);
-    Sheet::ALL.into_iter().find(|s| normalise(s.name()) == n)
+    Sheet::ALL.into_iter().find(|s| is(s.name(), &n))
 }
 
 /// Matches `value` against allowed values case-insensitively; returns the canonical spelling.
 pub fn canonical<'a>(allowed: &[&'a str], value: &str) -> Option<&'a str> {
     let v = normalise(value);
-    allowed.iter().copied().find(|a| normalise(a) == v)
+    allowed.iter().copied().find(|a| is(a, &v))
 }
 
 #[cfg(test)]
@@ -229,6 +235,8 @@ mod tests {
         assert_eq!(sheet_for("FRÅNVARO"), Some(Sheet::Franvaro));
         assert_eq!(sheet_for("Övriga  kostnader"), Some(Sheet::OvrigaKostnader));
         assert_eq!(normalise(" Månadslön: "), "månadslön");
+        assert!(is("Månadslön", &normalise("MÅNADSLÖN:")));
+        assert!(!is("Månadslön", "månadslö"));
         assert_eq!(canonical(&REDOVISNING, "fast andel"), Some("Fast andel"));
         assert_eq!(canonical(&KON, "kvinna"), Some("Kvinna"));
         assert_eq!(canonical(&KON, "K"), None);

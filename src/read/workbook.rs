@@ -158,7 +158,7 @@ impl Reader {
         for row in grid.rows.iter().filter(|r| r.index < LABEL_ROWS) {
             let Some(Raw::Text(label)) = row.get(0) else { continue };
             let key = normalise(label);
-            if let Some(l) = Label::ALL.into_iter().find(|l| normalise(l.text()) == key) {
+            if let Some(l) = Label::ALL.into_iter().find(|l| contract::is(l.text(), &key)) {
                 found.entry(l).or_insert((row.index, row.get(1).cloned()));
             }
         }
@@ -276,7 +276,7 @@ impl Reader {
             for (col, raw) in &row.cells {
                 let Raw::Text(t) = raw else { continue };
                 let key = normalise(t);
-                if let Some(c) = sheet.columns().iter().find(|c| normalise(c.header()) == key) {
+                if let Some(c) = sheet.columns().iter().find(|c| contract::is(c.header(), &key)) {
                     columns.entry(*c).or_insert(*col);
                 }
             }
