@@ -24,7 +24,7 @@ use layout::{Cell, Formats, Sheet, TableRef, Titles, Total, col, excel_date, num
 use super::EmitError;
 use crate::finding::Severity;
 use crate::project::FinancierKind;
-use crate::reconcile::model::{Figures, OrgFigures, StaffLine};
+use crate::reconcile::model::{ActivityFigures, Figures, OrgFigures, StaffLine};
 
 /// Sheet names, in workbook order.
 pub const SHEETS: [&str; 9] = [
@@ -387,24 +387,7 @@ fn activities_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titl
         col("Budget", 17.0).total(Total::Sum(p.budget.budget)),
         col("Förbrukat", 12.0).total(Total::Share { num: "Kostnad ack.", den: "Budget", value: p.budget.used }),
     ];
-    let rows: Vec<Vec<Cell>> = f
-        .work_packages
-        .iter()
-        .map(|a| {
-            vec![
-                text(&a.code),
-                text(&a.name),
-                Cell::Date(a.start),
-                Cell::Date(a.end),
-                Cell::Hours(a.hours_period),
-                Cell::Money(a.period),
-                Cell::Hours(a.hours_cumulative),
-                Cell::Money(a.cumulative),
-                Cell::Money(a.budget.budget),
-                Cell::Share(a.budget.used),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<Cell>> = f.work_packages.iter().map(activity_row).collect();
     let (next, wps) = s.table(fm, "Arbetspaket", 1, &wp_cols, &rows, true, "")?;
     let top = next + 1;
     s.heading(fm, top, "Aktiviteter")?;
@@ -421,30 +404,30 @@ fn activities_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titl
         col("Budget", 17.0),
         col("Förbrukat", 12.0),
     ];
-    let rows: Vec<Vec<Cell>> = f
-        .activities
-        .iter()
-        .map(|a| {
-            vec![
-                text(&a.code),
-                text(&a.name),
-                Cell::Date(a.start),
-                Cell::Date(a.end),
-                Cell::Hours(a.hours_period),
-                Cell::Money(a.period),
-                Cell::Hours(a.hours_cumulative),
-                Cell::Money(a.cumulative),
-                Cell::Money(a.budget.budget),
-                Cell::Share(a.budget.used),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<Cell>> = f.activities.iter().map(activity_row).collect();
     s.table(fm, "Aktiviteter", top + 1, &act_cols, &rows, true, "")?;
     s.finish(2, None)?;
     Ok(TableRef { sheet: SHEETS[3], ..wps })
 }
 
 /// `Bidrag i annat än pengar`: per co-financier, then per person with the cost computation.
+/// A work package's or an activity's line: code, name, dates, hours and cost for the period
+/// and cumulatively, budget and share used.
+fn activity_row(a: &ActivityFigures) -> Vec<Cell> {
+    vec![
+        text(&a.code),
+        text(&a.name),
+        Cell::Date(a.start),
+        Cell::Date(a.end),
+        Cell::Hours(a.hours_period),
+        Cell::Money(a.period),
+        Cell::Hours(a.hours_cumulative),
+        Cell::Money(a.cumulative),
+        Cell::Money(a.budget.budget),
+        Cell::Share(a.budget.used),
+    ]
+}
+
 fn in_kind_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
     let mut s = Sheet::new(ws, SHEETS[4], titles)?;
     let (t, c, b, p) = (&f.totals, &f.cumulative, &f.budget.in_kind, &f.in_kind_staff_totals);
