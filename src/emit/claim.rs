@@ -238,9 +238,14 @@ fn insert_charts(ws: &mut Worksheet, row: u32, orgs: &TableRef, wps: &TableRef) 
             col,
         ));
     }
-    ws.insert_chart_with_offset(row, 2, &by_wp, 40, 0)?;
+    // Placed by pixels from column A, not at a column: the columns are narrower than the first
+    // chart, which the second would otherwise cover.
+    ws.insert_chart_with_offset(row, 0, &by_wp, CHART_WIDTH + 20, 0)?;
     Ok(())
 }
+
+/// Width of each chart on `Sammanställning`, pixels.
+const CHART_WIDTH: u32 = 520;
 
 /// A horizontal bar chart with categories top to bottom and Swedish kronor on the value axis.
 fn bar_chart(title: &str, height: u32) -> Chart {
@@ -250,7 +255,7 @@ fn bar_chart(title: &str, height: u32) -> Chart {
     chart.x_axis().set_num_format("[$-41D]#,##0 \"kr\"").set_major_gridlines(true);
     chart.y_axis().set_reverse().set_crossing(ChartAxisCrossing::Max);
     chart.legend().set_position(ChartLegendPosition::Bottom);
-    chart.set_width(520).set_height(height);
+    chart.set_width(CHART_WIDTH).set_height(height);
     chart
 }
 
