@@ -139,10 +139,10 @@ fn main() {
     bench("emit: progress report (docx, with charts)", 5, slow, || {
         report::progress(figures(), texts()).expect("report")
     });
-    bench("emit: chart cumulative_cost (png)", 5, quick, || charts::cumulative_cost(figures()).expect("chart"));
-    bench("emit: chart cost_per_org (png)", 5, quick, || charts::cost_per_org(figures()).expect("chart"));
+    bench("emit: chart cumulative_cost (png)", 5, quick, || charts::cumulative_cost(figures()).paint().expect("chart"));
+    bench("emit: chart cost_per_org (png)", 5, quick, || charts::cost_per_org(figures()).paint().expect("chart"));
     bench("emit: chart cost_per_work_package (png)", 5, quick, || {
-        charts::cost_per_work_package(figures(), true).expect("chart")
+        charts::cost_per_work_package(figures(), true).paint().expect("chart")
     });
     bench("emit: summary.json", 5, quick, || summary::render(figures()));
     bench("emit: receipts (all organisations)", 5, quick, || {
@@ -159,9 +159,9 @@ fn main() {
             "emit: sizes: claim {} bytes, progress report {} bytes, charts {} + {} + {} bytes",
             claim::render(f).expect("claim").len(),
             report::progress(f, texts()).expect("report").len(),
-            charts::cumulative_cost(f).expect("chart").png.len(),
-            charts::cost_per_org(f).expect("chart").png.len(),
-            charts::cost_per_work_package(f, true).expect("chart").png.len(),
+            charts::cumulative_cost(f).paint().expect("chart").png.len(),
+            charts::cost_per_org(f).paint().expect("chart").png.len(),
+            charts::cost_per_work_package(f, true).paint().expect("chart").png.len(),
         );
     }
 }

@@ -55,6 +55,30 @@ pub struct Chart {
     pub height: u32,
 }
 
+/// A chart whose size is settled but whose pixels are not drawn yet; [`Sketch::paint`] draws
+/// them. Making one is cheap: the report lays out its pages with the size while the pixels are
+/// drawn on another thread.
+pub struct Sketch<'a> {
+    /// Size in pixels.
+    pub width: u32,
+    pub height: u32,
+    draw: Box<Draw<'a>>,
+}
+
+/// What draws a chart's shapes and collects its labels.
+type Draw<'a> = dyn FnOnce(&Area, &mut Vec<Label>) -> Result<(), EmitError> + Send + 'a;
+
+impl<'a> Sketch<'a> {
+    fn new(height: u32, draw: impl FnOnce(&Area, &mut Vec<Label>) -> Result<(), EmitError> + Send + 'a) -> Self {
+        Sketch { width: WIDTH, height, draw: Box::new(draw) }
+    }
+
+    /// Draws the chart and encodes it as PNG.
+    pub fn paint(self) -> Result<Chart, EmitError> {
+        render(self.height, self.draw)
+    }
+}
+
 fn chart_err<E: std::fmt::Debug>(e: E) -> EmitError {
     EmitError::Chart(format!("{e:?}"))
 }
@@ -283,7 +307,7 @@ fn legend(root: &Area, labels: &mut Vec<Label>, items: &[LegendItem]) -> Result<
 
 /// Cumulative cost of the project month by month against the approved total budget, over the
 /// project's whole time, with the straight line of an even pace from nothing to the budget.
-pub fn cumulative_cost(f: &Figures) -> Result<Chart, EmitError> {
+pub fn cumulative_cost(f: &Figures) -> Sketch<'_> {
     let start = Month::of(f.project_start);
     let months = start.through(Month::of(f.project_end)).count().max(1);
     let span = months as f64;
@@ -297,7 +321,7 @@ pub fn cumulative_cost(f: &Figures) -> Result<Chart, EmitError> {
         .chain(f.monthly.iter().enumerate().map(|(i, p)| ((i + 1) as f64, coord(p.cumulative) / div)))
         .collect();
     let budget_text = format!("Total budget {} {unit}", sv_tick((budget / div * 10.0).round() / 10.0));
-    render(HEIGHT, |root, labels| {
+    Sketch::new(HEIGHT, move |root, labels| {
         legend(
             root,
             labels,
@@ -372,21 +396,21 @@ enum Labels {
 
 /// Horizontal bars, one row per item, the first row at the top; a note at each row's end.
 fn bars(
-    rows: &[BarRow],
+    rows: Vec<BarRow>,
     max: f64,
-    axis: &str,
-    items: &[LegendItem],
+    axis: String,
+    items: Vec<LegendItem<'static>>,
     placement: Labels,
     percent: bool,
-) -> Result<Chart, EmitError> {
+) -> Sketch<'static> {
     let row_px: u32 = if placement == Labels::Above { 150 } else { 78 };
     let height = (100 + 120 + rows.len() as u32 * row_px).max(480);
     let x_ticks = ticks(max * 1.02, 6);
     let top = x_ticks.last().copied().unwrap_or(1.0) * if placement == Labels::Above { 1.0 } else { 1.08 };
     let n = rows.len().max(1) as f64;
     let left_margin = if placement == Labels::Left { 600 } else { 60 };
-    render(height, |root, labels| {
-        legend(root, labels, items)?;
+    Sketch::new(height, move |root, labels| {
+        legend(root, labels, &items)?;
         let chart = ChartBuilder::on(root)
             .margin_top(90)
             .margin_right(70)
@@ -462,7 +486,7 @@ fn used_note(used: Option<Decimal>) -> String {
 }
 
 /// Each partner's and co-financier's cumulative cost against its approved budget.
-pub fn cost_per_org(f: &Figures) -> Result<Chart, EmitError> {
+pub fn cost_per_org(f: &Figures) -> Sketch<'static> {
     let max = f.orgs.iter().map(|o| coord(o.budget_total.budget).max(coord(o.cumulative.total()))).fold(1.0, f64::max);
     let (div, unit) = kr_scale(max);
     let rows: Vec<BarRow> = f
@@ -478,17 +502,17 @@ pub fn cost_per_org(f: &Figures) -> Result<Chart, EmitError> {
         })
         .collect();
     bars(
-        &rows,
+        rows,
         max / div,
-        &format!("Kronor ({unit})"),
-        &[(LIGHT, false, "Budget"), (DARK, false, "Kostnader ackumulerat")],
+        format!("Kronor ({unit})"),
+        vec![(LIGHT, false, "Budget"), (DARK, false, "Kostnader ackumulerat")],
         Labels::Left,
         false,
     )
 }
 
 /// Cost per work package: the period (progress report only), cumulative, and the budget.
-pub fn cost_per_work_package(f: &Figures, show_period: bool) -> Result<Chart, EmitError> {
+pub fn cost_per_work_package(f: &Figures, show_period: bool) -> Sketch<'static> {
     let max = f.work_packages.iter().map(|w| coord(w.budget.budget).max(coord(w.cumulative))).fold(1.0, f64::max);
     let (div, unit) = kr_scale(max);
     let rows: Vec<BarRow> = f
@@ -506,15 +530,15 @@ pub fn cost_per_work_package(f: &Figures, show_period: bool) -> Result<Chart, Em
     if show_period {
         items.push((DARK, false, "Perioden"));
     }
-    bars(&rows, max / div, &format!("Kronor ({unit})"), &items, Labels::Above, false)
+    bars(rows, max / div, format!("Kronor ({unit})"), items, Labels::Above, false)
 }
 
 /// Each indicator with a target above zero: its cumulative outcome as a share of the target.
 /// `None` when no indicator has such a target.
-pub fn indicator_progress(f: &Figures) -> Result<Option<Chart>, EmitError> {
+pub fn indicator_progress(f: &Figures) -> Option<Sketch<'static>> {
     let shown: Vec<_> = f.indicators.iter().filter_map(|i| i.share_of_target.map(|s| (i, s))).collect();
     if shown.is_empty() {
-        return Ok(None);
+        return None;
     }
     let max = shown.iter().map(|(_, s)| coord(*s) * 100.0).fold(100.0, f64::max);
     let rows: Vec<BarRow> = shown
@@ -525,15 +549,14 @@ pub fn indicator_progress(f: &Figures) -> Result<Option<Chart>, EmitError> {
             note: sv_percent(*s, 0),
         })
         .collect();
-    bars(
-        &rows,
+    Some(bars(
+        rows,
         max * 1.1,
-        "Utfall i procent av målvärdet",
-        &[(LIGHT, false, "Målvärde"), (DARK, false, "Utfall ackumulerat")],
+        "Utfall i procent av målvärdet".to_string(),
+        vec![(LIGHT, false, "Målvärde"), (DARK, false, "Utfall ackumulerat")],
         Labels::Above,
         true,
-    )
-    .map(Some)
+    ))
 }
 
 #[cfg(test)]

@@ -190,8 +190,8 @@ pub(super) fn economy(cx: &Ctx, doc: &mut Doc, charts: &Charts) -> Result<(), Em
     doc.table(&financing_columns, &financing_rows);
 
     doc.heading(2, &format!("5.6 {}", t.charts_heading));
-    doc.chart(&charts.cumulative, &cx.fill(&t.chart_cumulative));
-    doc.chart(&charts.orgs, &cx.fill(&t.chart_orgs));
-    doc.chart(&charts.work_packages, &cx.pick(&t.chart_work_packages, &t.final_chart_work_packages));
+    doc.chart(charts.cumulative, &cx.fill(&t.chart_cumulative));
+    doc.chart(charts.orgs, &cx.fill(&t.chart_orgs));
+    doc.chart(charts.work_packages, &cx.pick(&t.chart_work_packages, &t.final_chart_work_packages));
     Ok(())
 }

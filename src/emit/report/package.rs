@@ -11,7 +11,8 @@
 //! - Swedish as the default language of the text (spelling and hyphenation);
 //! - core properties from the figures: title, subject, author, created and modified on the
 //!   document date;
-//! - every zip entry stamped with the document date and compressed the same way.
+//! - every zip entry stamped with the document date and compressed the same way;
+//! - each chart's PNG in place of the stand-in docx-rs packed for it ([`stand_in`]).
 
 use std::io::{Cursor, Read, Write};
 
@@ -20,6 +21,7 @@ use zip::write::SimpleFileOptions;
 
 use super::word::HEADER_ROW_MARK;
 use crate::emit::EmitError;
+use crate::emit::charts::Chart;
 
 /// What the core properties say about the document.
 #[derive(Debug, Clone)]
@@ -50,9 +52,31 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
+/// What docx-rs packs as the image of chart `id` until [`normalise`] puts the chart in: distinct
+/// for every chart (docx-rs stores identical images once), and never a PNG.
+pub fn stand_in(id: usize) -> Vec<u8> {
+    format!("{STAND_IN}{id}").into_bytes()
+}
+
+const STAND_IN: &str = "redovisa: chart ";
+
+/// The chart a media entry stands in for.
+fn chart_for<'c>(bytes: &[u8], charts: &'c [Chart]) -> Result<Option<&'c Chart>, EmitError> {
+    let Some(id) = bytes.strip_prefix(STAND_IN.as_bytes()) else { return Ok(None) };
+    let id = std::str::from_utf8(id).ok().and_then(|id| id.parse::<usize>().ok());
+    match id.and_then(|id| charts.get(id)) {
+        Some(chart) => Ok(Some(chart)),
+        None => Err(EmitError::Docx(format!(
+            "the report places a chart it has not drawn ({:?})",
+            String::from_utf8_lossy(bytes)
+        ))),
+    }
+}
+
 /// Rewrites docx-rs's package `raw` (see the module documentation). `alts` holds the
-/// alternative text of each drawing in document order.
-pub fn normalise(raw: &[u8], meta: &Meta, alts: &[String]) -> Result<Vec<u8>, EmitError> {
+/// alternative text of each drawing in document order; `charts[id]` is the image of the chart
+/// packed as [`stand_in`]`(id)`.
+pub fn normalise(raw: &[u8], meta: &Meta, alts: &[String], charts: &[Chart]) -> Result<Vec<u8>, EmitError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(raw)).map_err(docx_err)?;
     let mut entries: Vec<(String, Vec<u8>)> = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
@@ -76,9 +100,11 @@ pub fn normalise(raw: &[u8], meta: &Meta, alts: &[String]) -> Result<Vec<u8>, Em
         0,
     )
     .unwrap_or_default();
+    // Level 1: the document's XML deflates in a third of level 6's time (1.3 against 3.2 ms for
+    // the seed project's 563 kB) to 39 kB instead of 30 kB, next to 0.5 MB of charts.
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(6))
+        .compression_level(Some(1))
         .last_modified_time(stamp)
         .unix_permissions(0o644);
     // The charts are PNG, compressed already: deflating them again costs time and saves nothing.
@@ -99,8 +125,10 @@ pub fn normalise(raw: &[u8], meta: &Meta, alts: &[String]) -> Result<Vec<u8>, Em
             _ => bytes,
         };
         let options = if name.starts_with("word/media/") { stored } else { options };
-        out.start_file(name, options).map_err(docx_err)?;
-        out.write_all(&bytes).map_err(docx_err)?;
+        out.start_file(name.as_str(), options).map_err(docx_err)?;
+        let chart = if name.starts_with("word/media/") { chart_for(&bytes, charts)? } else { None };
+        let bytes = chart.map_or(bytes.as_slice(), |c| c.png.as_slice());
+        out.write_all(bytes).map_err(docx_err)?;
     }
     Ok(out.finish().map_err(docx_err)?.into_inner())
 }
@@ -203,6 +231,38 @@ mod tests {
             out,
             r#"<wp:docPr id="1" name="Diagram 1" descr="Kostnader &amp; budget" /><wp:docPr id="2" name="Diagram 2" descr="B" />"#
         );
+    }
+
+    /// A package with one media entry holding `media`.
+    fn package_with(media: &[u8]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("word/document.xml", options).unwrap();
+        zip.write_all(b"<w:document/>").unwrap();
+        zip.start_file("word/media/rIdImage1.png", options).unwrap();
+        zip.write_all(media).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn media_of(docx: &[u8]) -> Vec<u8> {
+        let mut archive = zip::ZipArchive::new(Cursor::new(docx)).unwrap();
+        let mut bytes = Vec::new();
+        archive.by_name("word/media/rIdImage1.png").unwrap().read_to_end(&mut bytes).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn stand_ins_become_the_charts_and_a_missing_chart_is_an_error() {
+        let meta = Meta { title: "T".into(), subject: "S".into(), creator: "C".into(), date: NaiveDate::MIN };
+        let chart = |png: &[u8]| Chart { png: png.to_vec(), width: 10, height: 5 };
+        let charts = [chart(b"first"), chart(b"second")];
+        let out = normalise(&package_with(&stand_in(1)), &meta, &[], &charts).unwrap();
+        assert_eq!(media_of(&out), b"second");
+        // An image that is no stand-in is kept as it is.
+        let out = normalise(&package_with(b"\x89PNG"), &meta, &[], &charts).unwrap();
+        assert_eq!(media_of(&out), b"\x89PNG");
+        assert!(normalise(&package_with(&stand_in(2)), &meta, &[], &charts).is_err());
+        assert_ne!(stand_in(1), stand_in(10), "distinct, or docx-rs would store them once");
     }
 
     #[test]

@@ -9,10 +9,12 @@
 
 use super::package::Meta;
 use super::texts::{Texts, fill};
-use super::word::{Column, Doc, Row, TEXT_WIDTH, TitlePage};
+use rayon::prelude::*;
+
+use super::word::{Column, Doc, Figure, Packed, Row, TEXT_WIDTH, TitlePage};
 use super::{Kind, kr, mask_personnummer, quantity, share, sv_date, sv_month, sv_period};
 use crate::emit::EmitError;
-use crate::emit::charts::{self, Chart};
+use crate::emit::charts::{self, Chart, Sketch};
 use crate::finding::Severity;
 use crate::money::{sv_number, sv_percent};
 use crate::reconcile::model::{Figures, GenderCount, Narrative};
@@ -86,42 +88,62 @@ fn values(f: &Figures) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The report's charts, drawn before the document is assembled.
+/// The report's charts as the document places them; their pixels are drawn while the document
+/// is built.
 pub(super) struct Charts {
-    pub(super) cumulative: Chart,
-    pub(super) orgs: Chart,
-    pub(super) work_packages: Chart,
+    pub(super) cumulative: Figure,
+    pub(super) orgs: Figure,
+    pub(super) work_packages: Figure,
     /// `None` when [`charts::indicator_progress`] has nothing to draw.
-    pub(super) indicators: Option<Chart>,
+    pub(super) indicators: Option<Figure>,
 }
 
 impl Charts {
-    /// Draws the four charts side by side.
-    fn draw(f: &Figures, progress: bool) -> Result<Charts, EmitError> {
-        let ((cumulative, orgs), (work_packages, indicators)) = rayon::join(
-            || rayon::join(|| charts::cumulative_cost(f), || charts::cost_per_org(f)),
-            || rayon::join(|| charts::cost_per_work_package(f, progress), || charts::indicator_progress(f)),
-        );
-        Ok(Charts { cumulative: cumulative?, orgs: orgs?, work_packages: work_packages?, indicators: indicators? })
+    /// Settles each chart's size; the sketches, in the order of the figures' ids, draw them.
+    fn sketch<'a>(f: &'a Figures, progress: bool) -> (Charts, Vec<Sketch<'a>>) {
+        let mut sketches = Vec::with_capacity(4);
+        let mut place = |sketch: Sketch<'a>| {
+            let figure = Figure { id: sketches.len(), width: sketch.width, height: sketch.height };
+            sketches.push(sketch);
+            figure
+        };
+        let charts = Charts {
+            cumulative: place(charts::cumulative_cost(f)),
+            orgs: place(charts::cost_per_org(f)),
+            work_packages: place(charts::cost_per_work_package(f, progress)),
+            indicators: charts::indicator_progress(f).map(&mut place),
+        };
+        (charts, sketches)
     }
 }
 
 /// The whole report.
+///
+/// Rasterising and PNG-encoding the charts is the largest part of a report's rendering, so they
+/// are drawn side by side while the document is built and packed; the package then gets their
+/// images. The document is built on this thread alone: docx-rs numbers paragraphs per thread,
+/// and paragraphs made on two threads collide and cost a renumbering pass when it packs.
 pub(super) fn render(f: &Figures, t: &Texts, kind: Kind) -> Result<Vec<u8>, EmitError> {
     let cx = Ctx { f, t, kind, values: values(f) };
-    // The four charts are drawn first, side by side: rasterising and PNG-encoding them is most
-    // of a report's rendering time. The document itself is built after, on this thread alone:
-    // docx-rs numbers paragraphs per thread, and paragraphs made on two threads collide and cost
-    // a renumbering pass when the package is built.
-    let charts = Charts::draw(f, cx.progress())?;
+    let (charts, sketches) = Charts::sketch(f, cx.progress());
+    let (packed, drawn) = rayon::join(
+        || document(&cx, &charts),
+        || sketches.into_par_iter().map(Sketch::paint).collect::<Result<Vec<Chart>, EmitError>>(),
+    );
+    packed?.finish(&drawn?)
+}
+
+/// The report's title page, contents and seven sections, packed with stand-ins for the charts.
+fn document(cx: &Ctx, charts: &Charts) -> Result<Packed, EmitError> {
+    let (f, t, kind) = (cx.f, cx.t, cx.kind);
     let mut doc = Doc::new(&t.document.figure);
-    overview(&cx, &mut doc);
-    organisation(&cx, &mut doc);
-    activities(&cx, &mut doc);
-    results(&cx, &mut doc, charts.indicators.as_ref())?;
-    super::economy::economy(&cx, &mut doc, &charts)?;
-    deviations(&cx, &mut doc);
-    horizontal(&cx, &mut doc);
+    overview(cx, &mut doc);
+    organisation(cx, &mut doc);
+    activities(cx, &mut doc);
+    results(cx, &mut doc, charts.indicators)?;
+    super::economy::economy(cx, &mut doc, charts)?;
+    deviations(cx, &mut doc);
+    horizontal(cx, &mut doc);
     let kind_name = kind.pick(&t.document.progress, &t.document.r#final).to_string();
     let mut facts =
         vec![("Projektnummer".to_string(), f.project_id.clone()), ("Projektägare".to_string(), f.owner_name.clone())];
@@ -147,7 +169,7 @@ pub(super) fn render(f: &Figures, t: &Texts, kind: Kind) -> Result<Vec<u8>, Emit
         creator: f.owner_name.clone(),
         date: f.document_date(),
     };
-    doc.finish(&title, &meta)
+    doc.pack(&title, meta)
 }
 
 /// Column widths that fill the text width: the first column takes what the others leave.
@@ -308,7 +330,7 @@ fn activities(cx: &Ctx, doc: &mut Doc) {
 }
 
 /// 4 Projektets resultat: indicators against target, gender split, the partners' results.
-fn results(cx: &Ctx, doc: &mut Doc, indicators: Option<&Chart>) -> Result<(), EmitError> {
+fn results(cx: &Ctx, doc: &mut Doc, indicators: Option<Figure>) -> Result<(), EmitError> {
     let (f, t) = (cx.f, &cx.t.results);
     doc.heading(1, &format!("4 {}", t.heading));
     doc.heading(2, &format!("4.1 {}", t.indicators_heading));

@@ -3,10 +3,14 @@
 //! and the finished package.
 //!
 //! docx-rs has no built-in heading styles, no repeated table header rows and several
-//! process-global id counters. [`Doc::finish`] therefore takes docx-rs's package and normalises
-//! it ([`super::package`]): header rows get `w:tblHeader`, paragraph and drawing ids are numbered
-//! in document order, the core properties carry the document date, and the zip entries have fixed
-//! timestamps — the same figures give the same bytes.
+//! process-global id counters. [`Doc::pack`] therefore takes docx-rs's package and
+//! [`Packed::finish`] normalises it ([`super::package`]): header rows get `w:tblHeader`, paragraph
+//! and drawing ids are numbered in document order, the core properties carry the document date,
+//! and the zip entries have fixed timestamps — the same figures give the same bytes.
+//!
+//! A chart goes into the document by its [`Figure`] — its size and a number — while its pixels
+//! are still being drawn elsewhere: docx-rs packs a stand-in for each image
+//! ([`package::stand_in`]), which the finished package replaces with the chart's PNG.
 
 use docx_rs::{
     AlignmentType, BorderType, BreakType, Docx, Footer, HeightRule, Hyperlink, HyperlinkType, LineSpacing,
@@ -18,6 +22,15 @@ use docx_rs::{
 use super::package::{self, Meta};
 use crate::emit::EmitError;
 use crate::emit::charts::Chart;
+
+/// A chart as the document places it: its number among the report's charts and its size in
+/// pixels.
+#[derive(Debug, Clone, Copy)]
+pub struct Figure {
+    pub id: usize,
+    pub width: u32,
+    pub height: u32,
+}
 
 /// Text width of the page in twentieths of a point: A4 (11 906) less 2 × 2,5 cm margins.
 pub const TEXT_WIDTH: u32 = 9_070;
@@ -293,11 +306,11 @@ impl Doc {
 
     /// A chart 16 cm wide, centred, with a numbered caption; `alt` describes it for screen
     /// readers.
-    pub fn chart(&mut self, chart: &Chart, caption: &str) {
+    pub fn chart(&mut self, chart: Figure, caption: &str) {
         self.figures += 1;
         let n = self.figures;
         let height = (u64::from(IMAGE_WIDTH_EMU) * u64::from(chart.height) / u64::from(chart.width.max(1))) as u32;
-        let pic = Pic::new_with_dimensions(chart.png.clone(), chart.width, chart.height)
+        let pic = Pic::new_with_dimensions(package::stand_in(chart.id), chart.width, chart.height)
             .id(format!("rIdImage{n}"))
             .size(IMAGE_WIDTH_EMU, height);
         self.push(Paragraph::new().style("Figure").keep_next(true).add_run(Run::new().add_image(pic)));
@@ -308,8 +321,8 @@ impl Doc {
         self.alts.push(clean(caption));
     }
 
-    /// Title page, table of contents and body as a finished `.docx`.
-    pub fn finish(self, title: &TitlePage, meta: &Meta) -> Result<Vec<u8>, EmitError> {
+    /// Title page, table of contents and body packed by docx-rs, the charts still to come.
+    pub fn pack(self, title: &TitlePage, meta: Meta) -> Result<Packed, EmitError> {
         let mut docx = Docx::new()
             .page_size(PAGE_W, PAGE_H)
             .page_margin(
@@ -343,7 +356,22 @@ impl Doc {
         }
         let mut raw = std::io::Cursor::new(Vec::new());
         docx.pack(&mut raw).map_err(|e| EmitError::Docx(e.to_string()))?;
-        package::normalise(&raw.into_inner(), meta, &self.alts)
+        Ok(Packed { raw: raw.into_inner(), alts: self.alts, meta })
+    }
+}
+
+/// A report as docx-rs packed it, each chart a stand-in.
+pub struct Packed {
+    raw: Vec<u8>,
+    alts: Vec<String>,
+    meta: Meta,
+}
+
+impl Packed {
+    /// The finished `.docx`: the package normalised, chart `id` of every [`Figure`] taken from
+    /// `charts[id]`.
+    pub fn finish(self, charts: &[Chart]) -> Result<Vec<u8>, EmitError> {
+        package::normalise(&self.raw, &self.meta, &self.alts, charts)
     }
 }
 
