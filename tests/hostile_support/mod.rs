@@ -423,23 +423,9 @@ pub fn t(s: &str) -> V {
     V::T(s.to_string())
 }
 
-/// Column letters of a 0-based column.
-pub fn col_name(mut col: u32) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (col % 26) as u8);
-        if col < 26 {
-            break;
-        }
-        col = col / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap()
-}
-
 /// The `<c>` element of one cell at (0-based) `row`, `col`.
 pub fn cell_xml(row: u32, col: u32, v: &V) -> String {
-    let r = format!("{}{}", col_name(col), u64::from(row) + 1);
+    let r = format!("{}{}", redovisa::finding::column_letters(col), u64::from(row) + 1);
     match v {
         V::T(s) => format!(r#"<c r="{r}" t="inlineStr"><is><t>{}</t></is></c>"#, escape(s)),
         V::N(n) => format!(r#"<c r="{r}"><v>{n}</v></c>"#),
