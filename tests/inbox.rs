@@ -6,7 +6,6 @@ mod support;
 
 use std::path::Path;
 
-use chrono::NaiveDate;
 use redovisa::emit::summary;
 use redovisa::finding::{Code, Severity};
 use redovisa::intake::Status;
@@ -15,23 +14,6 @@ use redovisa::pipeline::{self, Options};
 use redovisa::project::Project;
 use redovisa::reconcile::model::Figures;
 use support::*;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
-}
-
-/// A copy of the seed project with an empty inbox.
-fn project() -> (tempfile::TempDir, Project) {
-    let (dir, project) = temp_project(|t| t);
-    std::fs::create_dir_all(project.inbox()).unwrap();
-    (dir, project)
-}
-
-fn put(project: &Project, rel: &str, bytes: &[u8]) {
-    let path = project.inbox().join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, bytes).unwrap();
-}
 
 /// Kramfors' March 2025 workbook with a given version, attestation and Anna's hours on 1.1.
 fn kramfors(version: u32, attested: bool, hours: f64) -> Vec<u8> {
@@ -67,18 +49,18 @@ fn staff(f: &Figures, folder: &str) -> rust_decimal::Decimal {
 
 #[test]
 fn lock_hidden_temporary_and_wrong_format_files() {
-    let (_dir, p) = project();
-    put(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
-    put(&p, "kramfors/~$mars.xlsx", b"owner");
-    put(&p, "kramfors/.~lock.mars.xlsx#", b"lock");
-    put(&p, "kramfors/.dold.xlsx", b"x");
-    put(&p, "kramfors/mars.xlsx.tmp", b"x");
-    put(&p, "kramfors/anteckningar.txt", b"x");
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
+    put_in_inbox(&p, "kramfors/~$mars.xlsx", b"owner");
+    put_in_inbox(&p, "kramfors/.~lock.mars.xlsx#", b"lock");
+    put_in_inbox(&p, "kramfors/.dold.xlsx", b"x");
+    put_in_inbox(&p, "kramfors/mars.xlsx.tmp", b"x");
+    put_in_inbox(&p, "kramfors/anteckningar.txt", b"x");
     for wrong in ["gammal.xls", "export.csv", "makro.xlsm", "kalkyl.ods", "binar.xlsb"] {
-        put(&p, &format!("kramfors/{wrong}"), b"x");
+        put_in_inbox(&p, &format!("kramfors/{wrong}"), b"x");
     }
-    put(&p, "lös.xlsx", &kramfors(1, true, 8.0));
-    put(&p, "okänd-mapp/mars.xlsx", &kramfors(1, true, 8.0));
+    put_in_inbox(&p, "lös.xlsx", &kramfors(1, true, 8.0));
+    put_in_inbox(&p, "okänd-mapp/mars.xlsx", &kramfors(1, true, 8.0));
     let f = evaluate(&p, true);
     assert_eq!(status(&f, "kramfors/mars.xlsx").0, Status::Used);
     for ignored in
@@ -105,17 +87,17 @@ fn lock_hidden_temporary_and_wrong_format_files() {
 
 #[test]
 fn hidden_lock_file_of_libreoffice_is_listed_as_ignored() {
-    let (_dir, p) = project();
-    put(&p, "kramfors/.~lock.mars.xlsx#", b"lock");
-    put(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/.~lock.mars.xlsx#", b"lock");
+    put_in_inbox(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
     let f = evaluate(&p, true);
     assert_eq!(status(&f, "kramfors/.~lock.mars.xlsx#").0, Status::Ignored);
 }
 
 #[test]
 fn a_workbook_in_another_partners_folder_counts_for_neither() {
-    let (_dir, p) = project();
-    put(&p, "solleftea/kramfors-mars.xlsx", &kramfors(1, true, 8.0));
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "solleftea/kramfors-mars.xlsx", &kramfors(1, true, 8.0));
     let f = evaluate(&p, true);
     assert_eq!(status(&f, "solleftea/kramfors-mars.xlsx").0, Status::Rejected);
     assert_eq!(codes(&f, "solleftea/kramfors-mars.xlsx"), vec![(Code::WrongFolder, Severity::Error)]);
@@ -129,14 +111,14 @@ fn a_workbook_in_another_partners_folder_counts_for_neither() {
 
 #[test]
 fn an_unknown_organisationsnummer_is_reported() {
-    let (_dir, p) = project();
+    let (_dir, p) = inbox_project();
     let stranger = Org { name: "Okänd AB", org_nr: "556036-0793", folder: "kramfors" };
     let bytes = Book::new()
         .with(info_sheet(&stranger, "2025-03", 1, true))
         .with(personal_sheet(&[anna()]))
         .with(time_sheet(anna_march()))
         .xlsx(Strings::Inline);
-    put(&p, "kramfors/okand.xlsx", &bytes);
+    put_in_inbox(&p, "kramfors/okand.xlsx", &bytes);
     let f = evaluate(&p, true);
     assert_eq!(status(&f, "kramfors/okand.xlsx").0, Status::Rejected);
     assert_eq!(codes(&f, "kramfors/okand.xlsx"), vec![(Code::UnknownPartner, Severity::Error)]);
@@ -145,9 +127,9 @@ fn an_unknown_organisationsnummer_is_reported() {
 
 #[test]
 fn the_highest_version_counts() {
-    let (_dir, p) = project();
-    put(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
-    put(&p, "kramfors/mars-rättad.xlsx", &kramfors(2, true, 16.0));
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
+    put_in_inbox(&p, "kramfors/mars-rättad.xlsx", &kramfors(2, true, 16.0));
     let f = evaluate(&p, true);
     assert_eq!(status(&f, "kramfors/mars-rättad.xlsx").0, Status::Used);
     let (s, note) = status(&f, "kramfors/mars.xlsx");
@@ -160,10 +142,10 @@ fn the_highest_version_counts() {
 
 #[test]
 fn equal_versions_with_different_content_count_neither() {
-    let (_dir, p) = project();
-    put(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
-    put(&p, "kramfors/mars-a.xlsx", &kramfors(2, true, 16.0));
-    put(&p, "kramfors/mars-b.xlsx", &kramfors(2, true, 12.0));
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
+    put_in_inbox(&p, "kramfors/mars-a.xlsx", &kramfors(2, true, 16.0));
+    put_in_inbox(&p, "kramfors/mars-b.xlsx", &kramfors(2, true, 12.0));
     let f = evaluate(&p, true);
     for rel in ["kramfors/mars-a.xlsx", "kramfors/mars-b.xlsx"] {
         assert_eq!(status(&f, rel).0, Status::Rejected, "{rel}");
@@ -178,10 +160,10 @@ fn equal_versions_with_different_content_count_neither() {
 
 #[test]
 fn byte_identical_copies_count_once() {
-    let (_dir, p) = project();
+    let (_dir, p) = inbox_project();
     let bytes = kramfors(1, true, 8.0);
-    put(&p, "kramfors/mars.xlsx", &bytes);
-    put(&p, "kramfors/mars (kopia).xlsx", &bytes);
+    put_in_inbox(&p, "kramfors/mars.xlsx", &bytes);
+    put_in_inbox(&p, "kramfors/mars (kopia).xlsx", &bytes);
     let f = evaluate(&p, true);
     let used: Vec<_> = f.files.iter().filter(|x| x.status == Status::Used).collect();
     assert_eq!(used.len(), 1);
@@ -193,8 +175,8 @@ fn byte_identical_copies_count_once() {
 
 #[test]
 fn attestation_is_required_in_a_claim_and_reported_otherwise() {
-    let (_dir, p) = project();
-    put(&p, "kramfors/mars.xlsx", &kramfors(1, false, 8.0));
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &kramfors(1, false, 8.0));
     let claim = evaluate(&p, true);
     assert_eq!(status(&claim, "kramfors/mars.xlsx").0, Status::Rejected);
     assert_eq!(codes(&claim, "kramfors/mars.xlsx"), vec![(Code::NotAttested, Severity::Error)]);
@@ -210,8 +192,8 @@ fn attestation_is_required_in_a_claim_and_reported_otherwise() {
 /// that moment would.
 #[test]
 fn a_file_changed_during_the_run_is_left_for_the_next_run() {
-    let (_dir, p) = project();
-    put(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
     let files = redovisa::intake::scan(&p, &p.inbox()).unwrap();
     let file = files.into_iter().find(|f| f.rel == "kramfors/mars.xlsx").unwrap();
     let rewrite = |path: &Path| std::fs::write(path, kramfors(1, true, 9.0)).unwrap();
@@ -246,14 +228,14 @@ fn fill_inbox(p: &Project, order: &[usize]) {
         .collect();
     for &i in order {
         let (rel, bytes) = &files[i % files.len()];
-        put(p, rel, bytes);
+        put_in_inbox(p, rel, bytes);
     }
 }
 
 #[test]
 fn listing_order_and_thread_count_never_change_the_result() {
-    let (_a, pa) = project();
-    let (_b, pb) = project();
+    let (_a, pa) = inbox_project();
+    let (_b, pb) = inbox_project();
     fill_inbox(&pa, &(0..9).collect::<Vec<_>>());
     fill_inbox(&pb, &(0..9).rev().collect::<Vec<_>>());
     let opts = |p: &Project| Options {

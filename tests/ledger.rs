@@ -3,7 +3,6 @@
 
 mod support;
 
-use chrono::NaiveDate;
 use redovisa::finding::{Code, Severity};
 use redovisa::intake::Status;
 use redovisa::ledger::{Claim, Ledger};
@@ -13,22 +12,6 @@ use redovisa::reconcile::model::Figures;
 use redovisa::submit::{self, SubmitError};
 use rust_decimal::{Decimal, dec};
 use support::*;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
-}
-
-fn project() -> (tempfile::TempDir, Project) {
-    let (dir, project) = temp_project(|t| t);
-    std::fs::create_dir_all(project.inbox()).unwrap();
-    (dir, project)
-}
-
-fn put(project: &Project, rel: &str, bytes: &[u8]) {
-    let path = project.inbox().join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, bytes).unwrap();
-}
 
 /// Kramfors' workbook for `month` with Anna's hours on 1.1 on the 3rd.
 fn kramfors(month: &str, version: u32, hours: f64) -> Vec<u8> {
@@ -55,8 +38,8 @@ fn kramfors_of(f: &Figures) -> &redovisa::reconcile::model::OrgFigures {
 
 #[test]
 fn a_changed_submitted_month_is_flagged_and_the_claimed_workbook_still_counts() {
-    let (_dir, p) = project();
-    put(&p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
     let claim = submit::submit(&p, &opts(Some("2024-01"), Some("2025-01")), false).unwrap();
     assert_eq!((claim.seq, claim.workbooks.len()), (1, 1));
     // 8 h in 2025-01 (k = 0 for Startdatum 2024-01-15): lön round2(8 × 313.953488…) = 2 511.63,
@@ -65,8 +48,8 @@ fn a_changed_submitted_month_is_flagged_and_the_claimed_workbook_still_counts() 
     assert_eq!(claim.support, dec!(1756.50));
 
     // A "correction" of the submitted January arrives, and February.
-    put(&p, "kramfors/2025-01-v2.xlsx", &kramfors("2025-01", 2, 16.0));
-    put(&p, "kramfors/2025-02.xlsx", &kramfors("2025-02", 1, 8.0));
+    put_in_inbox(&p, "kramfors/2025-01-v2.xlsx", &kramfors("2025-01", 2, 16.0));
+    put_in_inbox(&p, "kramfors/2025-02.xlsx", &kramfors("2025-02", 1, 8.0));
     let f = evaluate(&p, &opts(None, None)).unwrap();
     assert_eq!((f.period.from.to_string(), f.period.to.to_string()), ("2025-02".into(), "2025-02".into()));
     let changed: Vec<_> = f.findings.iter().filter(|x| x.code == Code::ChangedAfterClaim).collect();
@@ -86,11 +69,11 @@ fn a_changed_submitted_month_is_flagged_and_the_claimed_workbook_still_counts() 
 
 #[test]
 fn a_removed_submitted_workbook_is_flagged() {
-    let (_dir, p) = project();
-    put(&p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
     submit::submit(&p, &opts(Some("2024-01"), Some("2025-01")), false).unwrap();
     std::fs::remove_file(p.inbox().join("kramfors/2025-01.xlsx")).unwrap();
-    put(&p, "kramfors/2025-02.xlsx", &kramfors("2025-02", 1, 8.0));
+    put_in_inbox(&p, "kramfors/2025-02.xlsx", &kramfors("2025-02", 1, 8.0));
     let f = evaluate(&p, &opts(None, None)).unwrap();
     let changed: Vec<_> = f.findings.iter().filter(|x| x.code == Code::ChangedAfterClaim).collect();
     assert_eq!(changed.len(), 1, "{changed:?}");
@@ -100,7 +83,7 @@ fn a_removed_submitted_workbook_is_flagged() {
 
 #[test]
 fn support_already_claimed_counts_toward_the_cap() {
-    let (_dir, p) = project();
+    let (_dir, p) = inbox_project();
     let approved = p.info.approved_support;
     let mut ledger = Ledger::load(&p.dir).unwrap();
     ledger
@@ -115,7 +98,7 @@ fn support_already_claimed_counts_toward_the_cap() {
             prev: String::new(),
         })
         .unwrap();
-    put(&p, "kramfors/2025-03.xlsx", &kramfors("2025-03", 1, 8.0));
+    put_in_inbox(&p, "kramfors/2025-03.xlsx", &kramfors("2025-03", 1, 8.0));
     let f = evaluate(&p, &opts(None, None)).unwrap();
     assert_eq!(f.period.from.to_string(), "2025-03");
     assert_eq!(f.support.claimed_before, approved - dec!(100));
@@ -127,8 +110,8 @@ fn support_already_claimed_counts_toward_the_cap() {
 
 #[test]
 fn submit_follows_the_last_claim_and_refuses_errors_unless_told() {
-    let (_dir, p) = project();
-    put(&p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
     let gap = submit::submit(&p, &opts(Some("2024-02"), Some("2025-01")), false).unwrap_err();
     assert!(matches!(gap, SubmitError::Refused(ref m) if m.contains("2024-01")), "{gap}");
     // An unattested February is an error in a claim.
@@ -136,7 +119,7 @@ fn submit_follows_the_last_claim_and_refuses_errors_unless_told() {
         .with(info_sheet(&KRAMFORS, "2025-02", 1, false))
         .with(personal_sheet(&[anna()]))
         .xlsx(Strings::Shared);
-    put(&p, "kramfors/2025-02.xlsx", &unattested);
+    put_in_inbox(&p, "kramfors/2025-02.xlsx", &unattested);
     let refused = submit::submit(&p, &opts(Some("2024-01"), Some("2025-02")), false).unwrap_err();
     assert!(refused.to_string().contains("fel"), "{refused}");
     assert!(Ledger::load(&p.dir).unwrap().claims.is_empty(), "nothing recorded");
@@ -148,8 +131,8 @@ fn submit_follows_the_last_claim_and_refuses_errors_unless_told() {
 
 #[test]
 fn a_damaged_ledger_stops_the_run() {
-    let (_dir, p) = project();
-    put(&p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
     submit::submit(&p, &opts(Some("2024-01"), Some("2025-01")), false).unwrap();
     let path = p.dir.join(redovisa::ledger::LEDGER_FILE);
     let text = std::fs::read_to_string(&path).unwrap();

@@ -737,6 +737,25 @@ pub fn temp_project(edit: impl FnOnce(String) -> String) -> (tempfile::TempDir, 
     (dir, project)
 }
 
+/// The day the inbox, ledger and output tests run on.
+pub fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+}
+
+/// A copy of the seed project with an empty inbox.
+pub fn inbox_project() -> (tempfile::TempDir, Project) {
+    let (dir, project) = temp_project(|t| t);
+    std::fs::create_dir_all(project.inbox()).unwrap();
+    (dir, project)
+}
+
+/// Writes `bytes` to `rel` under the project's inbox, making the folders.
+pub fn put_in_inbox(project: &Project, rel: &str, bytes: &[u8]) {
+    let path = project.inbox().join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
 /// The seed project with Kramfors on the 15 % model (indirect costs), so that it reports
 /// actual other costs in `Övriga kostnader`.
 pub fn indirect_project() -> (tempfile::TempDir, Project) {

@@ -172,12 +172,7 @@ fn eager_names(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits, buf: &mut V
         }
         entry.read_to_end(buf).ok()?;
         drop(entry);
-        let mut xml = quick_xml::Reader::from_reader(buf.as_slice());
-        let config = xml.config_mut();
-        config.check_end_names = false;
-        config.trim_text(false);
-        config.check_comments = false;
-        config.expand_empty_elements = true;
+        let mut xml = calamine_reader(buf);
         loop {
             match xml.read_event() {
                 // Every quoted value of every relationship counts as a possible workbook part
@@ -221,12 +216,7 @@ fn scan(
     // On an error, `buf` keeps what inflated before it.
     let broken = entry.read_to_end(buf).err();
     drop(entry);
-    let mut xml = quick_xml::Reader::from_reader(buf.as_slice());
-    let config = xml.config_mut();
-    config.check_end_names = false;
-    config.trim_text(false);
-    config.check_comments = false;
-    config.expand_empty_elements = true;
+    let mut xml = calamine_reader(buf);
     let mut part = Part::default();
     let mut depth: usize = 0;
     // Whether the XML stopped being well-formed before the inflated bytes ran out.
@@ -269,6 +259,17 @@ fn scan(
         }
         _ => Ok(part),
     }
+}
+
+/// A tokeniser over `bytes` set up as calamine's `xml_reader` sets up its own.
+fn calamine_reader(bytes: &[u8]) -> quick_xml::Reader<&[u8]> {
+    let mut xml = quick_xml::Reader::from_reader(bytes);
+    let config = xml.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.check_comments = false;
+    config.expand_empty_elements = true;
+    xml
 }
 
 /// The longest quoted run in a tag's attributes, quotes tracked as quick-xml tracks them.
