@@ -7,10 +7,10 @@
 //! criteria. The final report ([`Kind::Final`]) shows outcome against plan where the progress
 //! report shows the period beside the cumulative figures.
 
-use super::package::Meta;
-use super::texts::{Texts, fill};
 use rayon::prelude::*;
 
+use super::package::Meta;
+use super::texts::{Texts, fill};
 use super::word::{Column, Doc, Figure, Packed, Row, TEXT_WIDTH, TitlePage};
 use super::{Kind, kr, mask_personnummer, quantity, share, sv_date, sv_month, sv_period};
 use crate::emit::EmitError;
