@@ -19,12 +19,12 @@ use rust_xlsxwriter::{
 
 mod layout;
 
-use layout::{Cell, Formats, Sheet, TableRef, Titles, Total, col, excel_date, num, text, write_cell};
+use layout::{Cell, Col, Formats, Sheet, TableRef, Titles, Total, col, excel_date, num, text, write_cell};
 
 use super::EmitError;
 use crate::finding::Severity;
 use crate::project::FinancierKind;
-use crate::reconcile::model::{ActivityFigures, Figures, OrgFigures, StaffLine};
+use crate::reconcile::model::{ActivityFigures, Figures, OrgFigures, StaffLine, StaffTotals};
 
 /// Sheet names, in workbook order.
 pub const SHEETS: [&str; 9] = [
@@ -259,11 +259,38 @@ fn bar_chart(title: &str, height: u32) -> Chart {
     chart
 }
 
-fn staff_cells(l: &StaffLine, org_first: Vec<Cell>) -> Vec<Cell> {
-    let mut cells = org_first;
+/// The columns of a table of staff lines after its `lead` columns, in Min ansökan's order: the
+/// personnummer on `Personal` only (`pnr`), the last amount named `cost`.
+fn person_columns(lead: Vec<Col>, pnr: bool, cost: &'static str, t: &StaffTotals) -> Vec<Col> {
+    let mut cols = lead;
+    cols.push(col("Namn", 22.0));
+    if pnr {
+        cols.push(col("Personnummer", 14.5));
+    }
+    cols.extend([
+        col("Roll", 18.0),
+        col("Startdatum", 11.0),
+        col("Månadslön", 13.5),
+        col("Timpris", 11.0),
+        col("Timmar", 10.0).total(Total::SumHours(t.hours)),
+        col("Lön", 17.0).total(Total::Sum(t.salary_cost)),
+        col("Lönebikostnad %", 14.0),
+        col("Lönebikostnad", 17.0).total(Total::Sum(t.on_cost)),
+        col(cost, 17.0).total(Total::Sum(t.staff_cost)),
+        col("Från månad", 9.0),
+        col("Till månad", 9.0),
+    ]);
+    cols
+}
+
+/// A staff line's cells under [`person_columns`].
+fn staff_cells(l: &StaffLine, lead: Vec<Cell>, pnr: bool) -> Vec<Cell> {
+    let mut cells = lead;
+    cells.push(text(&l.name));
+    if pnr {
+        cells.push(text(&l.personnummer));
+    }
     cells.extend([
-        text(&l.name),
-        text(&l.personnummer),
         text(&l.role),
         Cell::Date(l.start),
         Cell::Money(l.monthly_salary),
@@ -283,25 +310,10 @@ fn staff_cells(l: &StaffLine, org_first: Vec<Cell>) -> Vec<Cell> {
 /// `Bidrag i annat än pengar`: Min ansökan takes them as in-kind contributions, not staff costs.
 fn staff_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
     let mut s = Sheet::new(ws, SHEETS[1], titles)?;
-    let t = &f.staff_totals;
-    let cols = [
-        col("Projektpart", 22.0).total(Total::Label("Summa")),
-        col("Namn", 22.0),
-        col("Personnummer", 14.5),
-        col("Roll", 18.0),
-        col("Startdatum", 11.0),
-        col("Månadslön", 13.5),
-        col("Timpris", 11.0),
-        col("Timmar", 10.0).total(Total::SumHours(t.hours)),
-        col("Lön", 17.0).total(Total::Sum(t.salary_cost)),
-        col("Lönebikostnad %", 14.0),
-        col("Lönebikostnad", 17.0).total(Total::Sum(t.on_cost)),
-        col("Personalkostnad", 17.0).total(Total::Sum(t.staff_cost)),
-        col("Från månad", 9.0),
-        col("Till månad", 9.0),
-    ];
+    let lead = vec![col("Projektpart", 22.0).total(Total::Label("Summa"))];
+    let cols = person_columns(lead, true, "Personalkostnad", &f.staff_totals);
     let rows: Vec<Vec<Cell>> =
-        f.staff.iter().filter(|l| !l.in_kind).map(|l| staff_cells(l, vec![text(&l.org_name)])).collect();
+        f.staff.iter().filter(|l| !l.in_kind).map(|l| staff_cells(l, vec![text(&l.org_name)], true)).collect();
     s.table(fm, "Personal", 0, &cols, &rows, true, "Inga personalkostnader i perioden")?;
     s.ws.set_freeze_panes(1, 2)?;
     s.finish(0, Some(0))
@@ -465,32 +477,14 @@ fn in_kind_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles)
     let (next, _) = s.table(fm, "Medfinansiarer", 1, &org_cols, &rows, true, "Inga medfinansiärer")?;
     let top = next + 1;
     s.heading(fm, top, "Per person (timmar × timpris + lönebikostnad)")?;
-    let person_cols = [
-        col("Medfinansiär", 26.0).total(Total::Label("Summa")),
-        col("Offentlig eller privat", 11.0),
-        col("Namn", 24.0),
-        col("Roll", 20.0),
-        col("Startdatum", 11.5),
-        col("Månadslön", 14.0),
-        col("Timpris", 11.0),
-        col("Timmar", 10.0).total(Total::SumHours(p.hours)),
-        col("Lön", 17.0).total(Total::Sum(p.salary_cost)),
-        col("Lönebikostnad %", 14.0),
-        col("Lönebikostnad", 17.0).total(Total::Sum(p.on_cost)),
-        col("Värde", 15.0).total(Total::Sum(p.staff_cost)),
-        col("Från månad", 9.0),
-        col("Till månad", 9.0),
-    ];
+    // No personnummer here: in kind is reported as a value per co-financier.
+    let lead = vec![col("Medfinansiär", 26.0).total(Total::Label("Summa")), col("Offentlig eller privat", 11.0)];
+    let person_cols = person_columns(lead, false, "Värde", p);
     let rows: Vec<Vec<Cell>> = f
         .staff
         .iter()
         .filter(|l| l.in_kind)
-        .map(|l| {
-            let mut cells = staff_cells(l, vec![text(&l.org_name), text(kind_text(l.kind))]);
-            // No personnummer here: in kind is reported as a value per co-financier.
-            cells.remove(3);
-            cells
-        })
+        .map(|l| staff_cells(l, vec![text(&l.org_name), text(kind_text(l.kind))], false))
         .collect();
     s.table(fm, "BidragPersoner", top + 1, &person_cols, &rows, true, "Ingen tid i annat än pengar i perioden")?;
     s.finish(2, None)
