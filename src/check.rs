@@ -84,8 +84,16 @@ pub fn check_file(project: &Project, path: &Path) -> CheckReport {
             let input = reconcile::Input {
                 period: Period { from: month, to: month },
                 claim: false,
-                used: vec![UsedWorkbook { org: idx, rel: &name, report, attested_on: ex.attested_on }],
-                claimed_before: rust_decimal::Decimal::ZERO,
+                used: vec![UsedWorkbook {
+                    org: idx,
+                    rel: &name,
+                    sha256: &ex.sha256,
+                    report,
+                    attested_on: ex.attested_on,
+                }],
+                claims: &[],
+                hold_corrections: false,
+                narratives_from: month,
                 files: vec![record],
                 findings: Vec::new(),
             };

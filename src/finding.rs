@@ -100,8 +100,14 @@ codes! {
     OverBudget => "OVER_BUDGET", Warning;
     /// The support claimed so far reaches the approved amount.
     SupportCapReached => "SUPPORT_CAP_REACHED", Warning;
-    /// A workbook of a month in a submitted claim changed, was removed or superseded.
-    ChangedAfterClaim => "CHANGED_AFTER_CLAIM", Error;
+    /// The workbook or the amounts of a month in a submitted claim changed (edited, a higher
+    /// version, removed): the difference is carried into the next claim as a correction.
+    ChangedAfterClaim => "CHANGED_AFTER_CLAIM", Warning;
+    /// A month of a submitted claim's period that no claim counted now counts: it is taken in
+    /// this claim.
+    LateMonth => "LATE_MONTH", Warning;
+    /// The ledger holds claims recorded before it kept amounts: their months cannot be corrected.
+    LegacyLedger => "LEGACY_LEDGER", Warning;
     /// The file changed on disk while the run read it; it is left for the next run.
     FileChangedDuringRun => "FILE_CHANGED_DURING_RUN", Error;
     /// A file lies outside every partner's folder.

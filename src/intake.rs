@@ -8,8 +8,9 @@
 //! count" of `spec/rules.md`: the organisationsnummer decides the partner (`WRONG_FOLDER`,
 //! `UNKNOWN_PARTNER`), the highest `Version` counts, equal versions with different content are
 //! `DUPLICATE_SUBMISSION`, byte-identical copies count once, and in a claim a workbook without
-//! attestation is left out (`NOT_ATTESTED`). Months already in a submitted claim stay pinned to
-//! the workbook used then (`CHANGED_AFTER_CLAIM`).
+//! attestation is left out (`NOT_ATTESTED`). Months of a legacy claim (recorded before the ledger
+//! kept amounts) stay pinned to the workbook used then (`CHANGED_AFTER_CLAIM`); every other month,
+//! claimed or not, counts its selected workbook, and reconcile carries the differences.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -174,7 +175,8 @@ pub struct Choice {
     pub note: String,
 }
 
-/// Submitted months: (partner folder, month) → SHA-256 of the workbook the claim used.
+/// Months of legacy claims (see [`crate::ledger`]): (partner folder, month) → SHA-256 of the
+/// workbook the claim used, which keeps counting for the month.
 pub type Pinned = BTreeMap<(String, Month), String>;
 
 /// Decides, for every candidate, whether it counts. `claim` says whether attestation is
@@ -240,16 +242,6 @@ pub fn select(
             continue;
         }
         groups.entry((org.folder().to_string(), h.month)).or_default().push(i);
-    }
-    for (folder, month) in pinned.keys().filter(|k| !groups.contains_key(*k)) {
-        findings.push(Finding::new(
-            Code::ChangedAfterClaim,
-            Place { partner: Some(folder.clone()), ..Place::default() },
-            format!(
-                "Arbetsboken som användes för {month} i en inskickad ansökan finns inte längre i inkorgen. \
-                 Lägg tillbaka den; utan den saknas månaden i de ackumulerade beloppen."
-            ),
-        ));
     }
     for ((folder, month), members) in groups {
         let header = |i: usize| candidates[i].header.as_ref();
@@ -328,8 +320,10 @@ fn pin(
                 Code::ChangedAfterClaim,
                 Place::file(&candidates[i].rel).with_partner(folder),
                 format!(
-                    "{month} ingår i en redan inskickad ansökan, men den här arbetsboken skiljer sig från den som användes då. \
-                     Den räknas inte. Rättelser av en inskickad månad görs i nästa ansökan i samråd med Tillväxtverket."
+                    "{month} ingår i en ansökan som registrerades av en äldre version av redovisa, som inte sparade beloppen, \
+                     och den här arbetsboken skiljer sig från den som användes då. Skillnaden kan inte räknas ut: arbetsboken \
+                     som användes då räknas fortfarande och den här räknas inte. Gör rättelsen för hand i Min ansökan, i \
+                     samråd med Tillväxtverket."
                 ),
             ));
             choices[i] =

@@ -1,11 +1,20 @@
 //! The claim ledger: an append-only record, in the project folder, of every submitted claim.
 //!
-//! `redovisa submit` appends one JSON line per claim: the period, the support claimed and the
-//! SHA-256 of every workbook the claim used. Each line also carries the SHA-256 of the line
-//! before it, so a damaged, truncated or edited ledger is detected and reported, never silently
-//! reset. Later runs start after the last submitted period, count the support already claimed
-//! toward the cap, and pin submitted months to the workbooks used then.
+//! `redovisa submit` appends one JSON line per claim: the period, the support claimed, the
+//! SHA-256 of every workbook the claim used, and what the claim counted for each organisation and
+//! month ([`ClaimedMonth`]): hours, staff costs, flat rate, other costs, in kind and eligible
+//! costs, per activity and per person (the personnummer is kept here only; the ledger stays in
+//! the project folder). A month's line is the whole month when the claim took it for the first
+//! time (its own period, or a late month) and the difference against what earlier claims counted
+//! when it was corrected, so the sum of a month's lines over all claims is what the project has
+//! claimed for it. Each line of the file also carries the SHA-256 of the line before it, so a
+//! damaged, truncated or edited ledger is detected and reported, never silently reset.
+//!
+//! A ledger written before amounts were recorded (claims with `workbooks` only) still loads: its
+//! claims are *legacy* claims ([`Claim::is_legacy`]), whose months stay pinned to the workbooks
+//! used then because what they counted cannot be known.
 
+use std::collections::BTreeMap;
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -30,6 +39,162 @@ pub struct UsedWorkbook {
     pub sha256: String,
 }
 
+/// Why a claim counted a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineKind {
+    /// A month of the claim's own period, counted whole.
+    Period,
+    /// A month of an earlier claim's period that no claim had counted (the workbook came, or
+    /// became acceptable, after that claim was submitted), counted whole.
+    Late,
+    /// The difference between what a month counts now and what earlier claims counted for it.
+    Correction,
+}
+
+/// One activity's share of a month (or of a difference between two months).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityAmounts {
+    pub code: String,
+    pub hours: Decimal,
+    /// Staff costs on the activity (personalkostnad).
+    pub staff: Decimal,
+    /// Other costs on the activity (15 % model only).
+    pub other: Decimal,
+}
+
+/// One person's month (or a difference between two of them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonAmounts {
+    /// Canonical `YYYYMMDD-NNNN`: kept in the ledger (the project folder), never printed in a
+    /// report or receipt.
+    pub pnr: String,
+    pub name: String,
+    /// Roll, Startdatum and Månadslön (the salary basis) as Min ansökan registers the person.
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub start: Option<NaiveDate>,
+    #[serde(default)]
+    pub monthly_salary: Decimal,
+    pub hours: Decimal,
+    /// Lön.
+    pub salary_cost: Decimal,
+    /// Lönebikostnad.
+    pub on_cost: Decimal,
+    /// Personalkostnad.
+    pub staff_cost: Decimal,
+}
+
+/// What a month holds, or a difference between what it holds at two times: hours and costs by
+/// category, per activity (in code order) and per person (by personnummer). The flat rate is
+/// set by the claim, not by the month ([`crate::reconcile`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Content {
+    pub hours: Decimal,
+    /// Personalkostnader.
+    pub staff: Decimal,
+    /// Schablon or indirekta kostnader.
+    pub flat_rate: Decimal,
+    /// Övriga kostnader.
+    pub other: Decimal,
+    #[serde(default)]
+    pub activities: Vec<ActivityAmounts>,
+    #[serde(default)]
+    pub persons: Vec<PersonAmounts>,
+}
+
+impl Content {
+    /// Staff, flat rate and other costs.
+    pub fn total(&self) -> Decimal {
+        self.staff + self.flat_rate + self.other
+    }
+
+    /// `self + other`, activity by activity and person by person.
+    pub fn plus(&self, other: &Content) -> Content {
+        self.combine(other, Decimal::ONE)
+    }
+
+    /// `self − other`, activity by activity and person by person.
+    pub fn minus(&self, other: &Content) -> Content {
+        self.combine(other, Decimal::NEGATIVE_ONE)
+    }
+
+    fn combine(&self, other: &Content, sign: Decimal) -> Content {
+        let mut activities: BTreeMap<&str, ActivityAmounts> =
+            self.activities.iter().map(|a| (a.code.as_str(), a.clone())).collect();
+        for a in &other.activities {
+            let e = activities
+                .entry(a.code.as_str())
+                .or_insert_with(|| ActivityAmounts { code: a.code.clone(), ..ActivityAmounts::default() });
+            e.hours += sign * a.hours;
+            e.staff += sign * a.staff;
+            e.other += sign * a.other;
+        }
+        let mut persons: BTreeMap<&str, PersonAmounts> =
+            self.persons.iter().map(|p| (p.pnr.as_str(), p.clone())).collect();
+        for p in &other.persons {
+            let e = persons.entry(p.pnr.as_str()).or_insert_with(|| PersonAmounts {
+                hours: Decimal::ZERO,
+                salary_cost: Decimal::ZERO,
+                on_cost: Decimal::ZERO,
+                staff_cost: Decimal::ZERO,
+                ..p.clone()
+            });
+            e.hours += sign * p.hours;
+            e.salary_cost += sign * p.salary_cost;
+            e.on_cost += sign * p.on_cost;
+            e.staff_cost += sign * p.staff_cost;
+        }
+        let activities =
+            activities.into_values().filter(|a| !(a.hours.is_zero() && a.staff.is_zero() && a.other.is_zero()));
+        let persons = persons.into_values().filter(|p| {
+            !(p.hours.is_zero() && p.salary_cost.is_zero() && p.on_cost.is_zero() && p.staff_cost.is_zero())
+        });
+        Content {
+            hours: self.hours + sign * other.hours,
+            staff: self.staff + sign * other.staff,
+            flat_rate: self.flat_rate + sign * other.flat_rate,
+            other: self.other + sign * other.other,
+            activities: activities.collect(),
+            persons: persons.collect(),
+        }
+    }
+
+    /// Whether nothing at all differs from an empty month.
+    pub fn is_zero(&self) -> bool {
+        self.hours.is_zero()
+            && self.staff.is_zero()
+            && self.flat_rate.is_zero()
+            && self.other.is_zero()
+            && self.activities.is_empty()
+            && self.persons.is_empty()
+    }
+}
+
+/// What a claim counted for one organisation and month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimedMonth {
+    /// The organisation's inbox folder.
+    pub folder: String,
+    pub month: Month,
+    pub kind: LineKind,
+    /// The workbook that counted when the claim was made; empty when none did (a removed month).
+    pub path: String,
+    pub sha256: String,
+    /// For a correction: the workbook earlier claims had counted.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub previous_sha256: String,
+    /// Bidrag i annat än pengar: the line's value for a co-financier, 0 for a partner.
+    pub in_kind: Decimal,
+    /// Stödgrundande: staff + flat rate + other.
+    pub eligible: Decimal,
+    #[serde(flatten)]
+    pub content: Content,
+}
+
 /// One submitted claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,11 +209,33 @@ pub struct Claim {
     /// Eligible costs of the claim, kr.
     #[serde(with = "rust_decimal::serde::str")]
     pub eligible: Decimal,
+    /// `eligible × support rate` rounded down to öre, before the cap (absent in legacy claims:
+    /// then it is derived from `eligible`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_uncapped: Option<Decimal>,
     /// The day it was recorded (informative only).
     pub recorded_on: NaiveDate,
     pub workbooks: Vec<UsedWorkbook>,
+    /// What the claim counted per organisation and month; `None` in a legacy claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub months: Option<Vec<ClaimedMonth>>,
+    /// Corrections the economist held back from this claim (they stay pending).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub held_corrections: bool,
     /// SHA-256 of the previous line (empty for the first).
     pub prev: String,
+}
+
+impl Claim {
+    /// A claim recorded before the ledger kept amounts: only its workbooks' hashes are known.
+    pub fn is_legacy(&self) -> bool {
+        self.months.is_none()
+    }
+
+    /// Whether the claim's period holds `month`.
+    pub fn covers(&self, month: Month) -> bool {
+        self.from <= month && month <= self.to
+    }
 }
 
 /// The ledger as read.
@@ -125,9 +312,11 @@ impl Ledger {
         self.claims.iter().map(|c| c.support).sum()
     }
 
-    /// Submitted months and the workbook each used.
-    pub fn pinned(&self) -> Pinned {
-        self.claims.iter().flat_map(|c| &c.workbooks).map(|w| ((w.folder.clone(), w.month), w.sha256.clone())).collect()
+    /// The claims a run for a period starting at `from` builds on: every claim that ended
+    /// before it (claims are contiguous and in order, so this is a prefix).
+    pub fn before(&self, from: Month) -> &[Claim] {
+        let n = self.claims.iter().take_while(|c| c.to < from).count();
+        &self.claims[..n]
     }
 
     /// Appends a claim (its `seq` and `prev` are filled in here) and syncs it to disk.
@@ -147,6 +336,17 @@ impl Ledger {
     }
 }
 
+/// Months of legacy claims and the workbook each used: they stay pinned to it (see the module
+/// documentation).
+pub fn legacy_pinned(claims: &[Claim]) -> Pinned {
+    claims
+        .iter()
+        .filter(|c| c.is_legacy())
+        .flat_map(|c| &c.workbooks)
+        .map(|w| ((w.folder.clone(), w.month), w.sha256.clone()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +358,7 @@ mod tests {
             to: to.parse().unwrap(),
             support: Decimal::new(12345, 2),
             eligible: Decimal::new(30925, 2),
+            support_uncapped: None,
             recorded_on: NaiveDate::from_ymd_opt(2025, 4, 10).unwrap(),
             workbooks: vec![UsedWorkbook {
                 folder: "kramfors".into(),
@@ -165,6 +366,8 @@ mod tests {
                 path: "kramfors/a.xlsx".into(),
                 sha256: "ab".repeat(32),
             }],
+            months: None,
+            held_corrections: false,
             prev: String::new(),
         }
     }
@@ -180,7 +383,8 @@ mod tests {
         assert_eq!(back.claims.len(), 2);
         assert_eq!(back.claims[1].seq, 2);
         assert_eq!(back.support_claimed(), Decimal::new(24690, 2));
-        assert_eq!(back.pinned().len(), 2);
+        assert_eq!(legacy_pinned(&back.claims).len(), 2);
+        assert_eq!(back.before("2024-07".parse().unwrap()).len(), 1);
     }
 
     #[test]

@@ -66,6 +66,9 @@ enum Command {
         /// Print summary.json to stdout.
         #[arg(long)]
         json: bool,
+        /// Hold corrections of already claimed months back (listed and reported, not claimed).
+        #[arg(long)]
+        hold_corrections: bool,
     },
     /// Check one workbook before dropping it in the inbox: findings and what it would count.
     Check {
@@ -97,6 +100,9 @@ enum Command {
         /// Record the claim even though the period has error findings.
         #[arg(long)]
         allow_errors: bool,
+        /// Hold corrections of already claimed months back (they stay pending for a later claim).
+        #[arg(long)]
+        hold_corrections: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -193,9 +199,9 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
             }
             Ok(if issues.iter().any(|i| i.error) { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
-        Command::Run { project, period, common, out, json } => {
+        Command::Run { project, period, common, out, json, hold_corrections } => {
             let p = load(&project)?;
-            let opts = options(Some(&period), &common, true)?;
+            let opts = Options { hold_corrections, ..options(Some(&period), &common, true)? };
             let (figures, written) = pipeline::run(&p, &opts, out.as_deref()).map_err(|e| e.to_string())?;
             if json {
                 let summary = redovisa::emit::summary::render(&figures);
@@ -218,9 +224,9 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
             eprintln!("Skrev mallen {}", path.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Submit { project, from, to, allow_errors, common } => {
+        Command::Submit { project, from, to, allow_errors, hold_corrections, common } => {
             let p = load(&project)?;
-            let opts = Options { from: Some(from), to: Some(to), ..options(None, &common, true)? };
+            let opts = Options { from: Some(from), to: Some(to), hold_corrections, ..options(None, &common, true)? };
             let claim = submit::submit(&p, &opts, allow_errors).map_err(|e| e.to_string())?;
             println!("{}", plain(&submit::describe(&claim)));
             Ok(ExitCode::SUCCESS)

@@ -26,6 +26,15 @@ pub fn trunc2(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::ToZero)
 }
 
+/// Rounds down to öre, toward minus infinity: the same as [`trunc2`] for an amount ≥ 0
+/// (`0.019` → `0.01`), and for a negative one (a correction that gives money back) the reduction
+/// is rounded up to the whole öre (`-0.011` → `-0.02`). Flat rates and support go through this,
+/// so that no claim, positive or negative, asks for more than the rule gives and the sum of all
+/// claims never passes the rule applied to their sum.
+pub fn floor2(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::ToNegativeInfinity)
+}
+
 /// A percentage given as a number of percent (`40.15`) turned into a fraction (`0.4015`).
 pub fn percent(p: Decimal) -> Decimal {
     p / Decimal::ONE_HUNDRED
@@ -276,6 +285,11 @@ mod tests {
         assert_eq!(round2(dec!(2.345)), dec!(2.35));
         assert_eq!(trunc2(dec!(0.019)), dec!(0.01));
         assert_eq!(trunc2(dec!(-0.019)), dec!(-0.01));
+        // Down to öre: the same for amounts ≥ 0, away from zero for a reduction.
+        assert_eq!(floor2(dec!(0.019)), dec!(0.01));
+        assert_eq!(floor2(dec!(25.0025)), dec!(25.00));
+        assert_eq!(floor2(dec!(-25.0025)), dec!(-25.01));
+        assert_eq!(floor2(dec!(-25.00)), dec!(-25.00));
     }
 
     #[test]

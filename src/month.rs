@@ -18,6 +18,10 @@ pub struct Month {
 }
 
 impl Month {
+    /// The earliest and latest months a [`Month`] can be (for ranges over a map).
+    pub const MIN: Month = Month { year: 1900, month: 1 };
+    pub const MAX: Month = Month { year: 9999, month: 12 };
+
     /// The month `year`-`month`, if `month` is 1–12 and the year is one a project can have.
     pub fn new(year: i32, month: u32) -> Option<Month> {
         ((1..=12).contains(&month) && (1900..=9999).contains(&year)).then_some(Month { year, month })

@@ -11,13 +11,12 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
 use crate::emit::{self, EmitError, atomic::RunLock};
 use crate::finding::{Code, Finding, Place};
 use crate::intake::{self, Candidate, FileKind, Header, InboxFile, Status};
-use crate::ledger::{Ledger, LedgerError};
+use crate::ledger::{Ledger, LedgerError, legacy_pinned};
 use crate::month::Month;
 use crate::project::Project;
 use crate::read::{self, Limits};
@@ -38,12 +37,27 @@ pub struct Options {
     pub limits: Limits,
     /// Show a progress bar on a terminal.
     pub progress: bool,
+    /// Hold corrections of claimed months back: listed and reported, not taken.
+    pub hold_corrections: bool,
+    /// The final report: narratives from the project's start, and when every month is already
+    /// claimed, the last claim again.
+    pub final_report: bool,
 }
 
 impl Options {
     /// A claim run over the default period.
     pub fn claim(today: NaiveDate) -> Options {
-        Options { inbox: None, from: None, to: None, today, claim: true, limits: Limits::default(), progress: false }
+        Options {
+            inbox: None,
+            from: None,
+            to: None,
+            today,
+            claim: true,
+            limits: Limits::default(),
+            progress: false,
+            hold_corrections: false,
+            final_report: false,
+        }
     }
 }
 
@@ -270,7 +284,10 @@ pub fn examine_inbox(project: &Project, opts: &Options) -> Result<Vec<Examined>,
 pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Examined]) -> Result<Figures, RunError> {
     let candidates: Vec<Candidate> =
         examined.iter().filter(|e| e.file.kind == FileKind::Workbook).map(candidate).collect();
-    let (choices, select_findings) = intake::select(project, &candidates, opts.claim, &ledger.pinned());
+    // Months of legacy claims stay pinned whatever the period; every other month counts its
+    // selected workbook, and reconcile carries the differences against the ledger.
+    let pinned = legacy_pinned(&ledger.claims);
+    let (choices, select_findings) = intake::select(project, &candidates, opts.claim, &pinned);
     let mut status = choices.into_iter();
     let statuses: Vec<(Status, String)> = examined
         .iter()
@@ -286,7 +303,7 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
         })
         .collect();
     let period = resolve_period(project, opts, ledger, examined, &statuses)?;
-    let claimed_before: Decimal = ledger.claims.iter().filter(|c| c.to < period.from).map(|c| c.support).sum();
+    let claims = ledger.before(period.from);
     let mut findings: Vec<Finding> = examined.iter().flat_map(|e| e.findings.iter().cloned()).collect();
     findings.extend(select_findings);
     let org_index = |e: &Examined| {
@@ -303,7 +320,7 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
             (status, _) => (status, note),
         };
         if let (Status::Used, Some(org), Some(report)) = (status, org_index(e), e.report.as_ref()) {
-            used.push(UsedWorkbook { org, rel: &e.file.rel, report, attested_on: e.attested_on });
+            used.push(UsedWorkbook { org, rel: &e.file.rel, sha256: &e.sha256, report, attested_on: e.attested_on });
         }
         files.push(FileRecord {
             path: e.file.rel.clone(),
@@ -318,7 +335,16 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
             contribution: None,
         });
     }
-    let input = reconcile::Input { period, claim: opts.claim, used, claimed_before, files, findings };
+    let input = reconcile::Input {
+        period,
+        claim: opts.claim,
+        used,
+        claims,
+        hold_corrections: opts.hold_corrections,
+        narratives_from: if opts.final_report { project.start_month() } else { period.from },
+        files,
+        findings,
+    };
     Ok(reconcile::reconcile(project, input))
 }
 
@@ -333,7 +359,8 @@ fn candidate(e: &Examined) -> Candidate {
 }
 
 /// The claim period: `--from`/`--to`, or after the last submitted claim up to the last whole
-/// month with a counting workbook.
+/// month with a counting workbook. The final report, when every month is already claimed, is
+/// the last claim's period again.
 fn resolve_period(
     project: &Project,
     opts: &Options,
@@ -358,9 +385,10 @@ fn resolve_period(
                 )
             })?,
     };
-    let from = match opts.from {
-        Some(m) => m,
-        None => ledger.last().map_or(project.start_month(), |c| c.to.next()),
+    let from = match (opts.from, ledger.last()) {
+        (Some(m), _) => m,
+        (None, Some(last)) if opts.final_report && last.to >= to => last.from,
+        (None, last) => last.map_or(project.start_month(), |c| c.to.next()),
     };
     if from > to {
         return Err(RunError::Period(format!(
@@ -396,7 +424,9 @@ pub fn run(project: &Project, opts: &Options, out: Option<&Path>) -> Result<(Fig
     Ok((figures, written))
 }
 
-/// The final report over the whole project up to `opts.to` (default: the last whole month).
+/// The final report over the whole project up to `opts.to` (default: the last whole month): it
+/// belongs to the last claim (the months after the last submitted claim, or that claim again when
+/// none are left), and shows the whole project's cumulative figures and narratives.
 pub fn final_report(
     project: &Project,
     opts: &Options,
@@ -404,7 +434,7 @@ pub fn final_report(
 ) -> Result<(Figures, Vec<PathBuf>), RunError> {
     let _lock = RunLock::acquire(&project.dir)?;
     let ledger = Ledger::load(&project.dir)?;
-    let opts = Options { from: Some(project.start_month()), ..opts.clone() };
+    let opts = Options { final_report: true, ..opts.clone() };
     let Evaluation { figures, .. } = evaluate(project, &opts, &ledger)?;
     let out = out.map_or_else(|| project.output().join("slutrapport"), Path::to_path_buf);
     let written = emit::write_final(project, &figures, &out)?;

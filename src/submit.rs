@@ -1,7 +1,9 @@
 //! `redovisa submit`: record a claim as submitted in the project's ledger.
 //!
-//! The claim is evaluated exactly as `run` would evaluate it (same period, same inbox); its
-//! support and the SHA-256 of every workbook it used are appended to the ledger. The period must
+//! The claim is evaluated exactly as `run` would evaluate it (same period, same inbox, the same
+//! choice to hold corrections back); its support, the SHA-256 of every workbook it used and what
+//! it counted per organisation and month (late months and corrections included) are appended to
+//! the ledger. The period must
 //! follow the last submitted claim without a gap or overlap. A period with error findings is
 //! refused unless the economist says otherwise (`--allow-errors`): the errors leave rows out,
 //! and that should be a decision, not an accident.
@@ -9,7 +11,6 @@
 use rust_decimal::Decimal;
 
 use crate::emit::atomic::RunLock;
-use crate::intake::Status;
 use crate::ledger::{Claim, Ledger, UsedWorkbook};
 use crate::money::sv_kr;
 use crate::pipeline::{self, Options, RunError};
@@ -51,16 +52,14 @@ pub fn submit(project: &Project, opts: &Options, allow_errors: bool) -> Result<C
         )));
     }
     let workbooks = figures
-        .files
+        .lines
         .iter()
-        .filter(|f| f.status == Status::Used && f.month.is_some_and(|m| figures.period.contains(m)))
-        .filter_map(|f| {
-            Some(UsedWorkbook {
-                folder: f.folder.clone()?,
-                month: f.month?,
-                path: f.path.clone(),
-                sha256: f.sha256.clone(),
-            })
+        .filter(|l| !l.sha256.is_empty())
+        .map(|l| UsedWorkbook {
+            folder: l.folder.clone(),
+            month: l.month,
+            path: l.path.clone(),
+            sha256: l.sha256.clone(),
         })
         .collect();
     let claim = Claim {
@@ -69,8 +68,11 @@ pub fn submit(project: &Project, opts: &Options, allow_errors: bool) -> Result<C
         to,
         support: figures.totals.support,
         eligible: figures.totals.eligible,
+        support_uncapped: Some(figures.totals.support_uncapped),
         recorded_on: opts.today,
         workbooks,
+        months: Some(figures.lines),
+        held_corrections: figures.adjustments.iter().any(|a| a.held),
         prev: String::new(),
     };
     ledger.append(claim)?;
@@ -81,7 +83,7 @@ pub fn submit(project: &Project, opts: &Options, allow_errors: bool) -> Result<C
 pub fn describe(claim: &Claim) -> String {
     let total: Decimal = claim.eligible;
     format!(
-        "Ansökan {} för {} – {} är registrerad: stödgrundande {} , stöd {}, {} arbetsböcker.",
+        "Ansökan {} för {} – {} är registrerad: stödgrundande {}, stöd {}, {} arbetsböcker.",
         claim.seq,
         claim.from,
         claim.to,

@@ -268,7 +268,7 @@ fn previous_staff(project: &Project, org: Org, month: Month) -> anyhow::Result<V
         // Only the previous month's workbooks can be copied from; the rest need only their header.
         books.push(workbook.filter(|w| w.info.month == Some(month.prev())));
     }
-    let pinned = Ledger::load(&project.dir)?.pinned();
+    let pinned = crate::ledger::legacy_pinned(&Ledger::load(&project.dir)?.claims);
     let (choices, _) = intake::select(project, &candidates, false, &pinned);
     let previous = month.prev();
     let counting = choices.iter().zip(&candidates).zip(books).find_map(|((choice, candidate), book)| {

@@ -229,7 +229,7 @@ fn check_staff_line(s: &Sheet, r: u32, first: u32, l: &StaffLine, with_pnr: bool
     assert_eq!(s.text(r, c), l.role);
     assert_eq!(s.date(r, c + 1), l.start);
     s.money(r, c + 2, l.monthly_salary);
-    s.money(r, c + 3, l.hourly_rate);
+    s.money(r, c + 3, l.hourly_rate.unwrap());
     s.hours(r, c + 4, l.hours);
     s.money(r, c + 5, l.salary_cost);
     s.fraction(r, c + 6, Some(l.on_cost_rate));

@@ -93,8 +93,11 @@ fn support_already_claimed_counts_toward_the_cap() {
             to: "2025-02".parse().unwrap(),
             support: approved - dec!(100),
             eligible: Decimal::ZERO,
+            support_uncapped: None,
             recorded_on: today(),
             workbooks: Vec::new(),
+            months: Some(Vec::new()),
+            held_corrections: false,
             prev: String::new(),
         })
         .unwrap();

@@ -327,13 +327,11 @@ fn cecilia_clone(p: &Person) -> Person {
 
 fn evaluate(project: &Project, from: &str, to: &str) -> Figures {
     let opts = Options {
-        inbox: None,
         from: Some(from.parse().unwrap()),
         to: Some(to.parse().unwrap()),
-        today: NaiveDate::from_ymd_opt(2024, 4, 20).unwrap(),
         claim: false,
         limits: Limits::default(),
-        progress: false,
+        ..Options::claim(NaiveDate::from_ymd_opt(2024, 4, 20).unwrap())
     };
     pipeline::evaluate(project, &opts, &Ledger::load(&project.dir).unwrap()).unwrap().figures
 }

@@ -294,7 +294,7 @@ fn staff_cells(l: &StaffLine, lead: Vec<Cell>, pnr: bool) -> Vec<Cell> {
         text(&l.role),
         Cell::Date(l.start),
         Cell::Money(l.monthly_salary),
-        Cell::Money(l.hourly_rate),
+        l.hourly_rate.map_or(Cell::Empty, Cell::Money),
         Cell::Hours(l.hours),
         Cell::Money(l.salary_cost),
         Cell::Rate(l.on_cost_rate),

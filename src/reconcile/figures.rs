@@ -1,22 +1,26 @@
-//! Aggregation: person-months and accepted rows → the [`Figures`] of the period.
+//! Aggregation: the claim's lines and what earlier claims counted → the [`Figures`] of the run.
 //!
-//! Flat rates are computed on each span's staff costs and truncated to öre (the period's flat
-//! rate on the period's staff costs; the cumulative one on the cumulative staff costs). Costs
-//! reach activities through the hours split of staff costs; the flat rate follows the staff
-//! costs per activity. Support is `trunc2(eligible × rate)`, capped at what remains of the
-//! approved amount ([`support`]).
+//! An organisation's period figures are the sum of the claim's lines ([`History`]): the months
+//! of the period, late months and corrections taken, flat rate included as the claim set it.
+//! Its cumulative figures are what the submitted claims counted plus the period. Costs reach
+//! activities through the hours split of staff costs; the flat rate follows the staff costs per
+//! activity, spread on the cumulative figures before and after the claim, the period's share
+//! being the difference. Support is `eligible × rate` rounded down to öre, capped so that the
+//! claims together never pass the approved amount ([`support`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
+use super::history::{History, Key, flat_rate as org_flat_rate};
 use super::model::*;
 use super::report::MonthReport;
 use super::staff::{PersonMonthCost, split_amount};
 use crate::finding::{Code, Finding, Place, Severity};
-use crate::money::{Hours, percent, sv_kr, trunc2};
+use crate::ledger::{ActivityAmounts, Claim, Content, LineKind};
+use crate::money::{Hours, floor2, percent, sv_kr};
 use crate::month::Month;
-use crate::project::{FinancierKind, FlatRateModel, Measure, Org, Project};
+use crate::project::{FinancierKind, Measure, Org, Project};
 use crate::read::Gender;
 
 /// A counting workbook, as the aggregation sees it.
@@ -25,20 +29,9 @@ pub struct Used<'a> {
     pub report: &'a MonthReport,
 }
 
-/// Staff costs and hours of one organisation per activity in one span.
-#[derive(Default)]
-struct ActivitySpan {
-    staff: BTreeMap<String, Decimal>,
-    hours: BTreeMap<String, Hours>,
-    other: BTreeMap<String, Decimal>,
-}
-
-/// The flat rate on staff costs for an organisation's model, truncated to öre.
+/// The flat rate on staff costs for an organisation's model, rounded down to öre.
 pub fn flat_rate(org: Org, staff: Decimal) -> Decimal {
-    match org.flat_rate().model {
-        FlatRateModel::None => Decimal::ZERO,
-        _ => trunc2(staff * percent(org.flat_rate().rate)),
-    }
+    org_flat_rate(org, staff)
 }
 
 /// Everything the aggregation needs besides the project.
@@ -46,7 +39,9 @@ pub struct Inputs<'a> {
     pub period: Period,
     pub used: &'a [Used<'a>],
     pub person_months: &'a [PersonMonthCost],
-    pub claimed_before: Decimal,
+    pub history: &'a History,
+    /// The submitted claims before this one.
+    pub claims: &'a [Claim],
 }
 
 /// Per-organisation and per-activity figures, before totals.
@@ -59,94 +54,98 @@ pub struct Aggregate {
     pub monthly: Vec<MonthPoint>,
 }
 
+/// An organisation's activity amounts, by code.
+type ActivityMap = BTreeMap<String, ActivityAmounts>;
+
+fn add_activities(map: &mut ActivityMap, content: &Content) {
+    for a in &content.activities {
+        let e =
+            map.entry(a.code.clone()).or_insert_with(|| ActivityAmounts { code: a.code.clone(), ..Default::default() });
+        e.hours += a.hours;
+        e.staff += a.staff;
+        e.other += a.other;
+    }
+}
+
+fn amounts(c: &Content) -> Amounts {
+    Amounts { staff: c.staff, flat_rate: c.flat_rate, other: c.other }
+}
+
+fn add(a: Amounts, b: Amounts) -> Amounts {
+    Amounts { staff: a.staff + b.staff, flat_rate: a.flat_rate + b.flat_rate, other: a.other + b.other }
+}
+
 /// Organisations, staff lines, activities and the monthly series.
 pub fn aggregate(project: &Project, inp: &Inputs) -> Aggregate {
-    let period = inp.period;
-    let plan: Vec<(String, String, String)> =
-        project.activities().map(|(wp, a)| (a.code.clone(), a.name.clone(), wp.code.clone())).collect();
-    let weights_in_plan_order = |m: &BTreeMap<String, Decimal>| -> Vec<(String, Decimal)> {
-        plan.iter().filter_map(|(c, ..)| m.get(c).map(|v| (c.clone(), *v))).filter(|(_, v)| !v.is_zero()).collect()
-    };
-    let mut orgs = Vec::new();
-    let mut activity_period: BTreeMap<String, Decimal> = BTreeMap::new();
-    let mut activity_cum: BTreeMap<String, Decimal> = BTreeMap::new();
-    let mut hours_period: BTreeMap<String, Hours> = BTreeMap::new();
-    let mut hours_cum: BTreeMap<String, Hours> = BTreeMap::new();
+    let h = inp.history;
+    let plan: Vec<String> = project.activities().map(|(_, a)| a.code.clone()).collect();
+    let mut activity_period: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
+    let mut activity_cum: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
     let mut activity_orgs = Vec::new();
+    let mut orgs = Vec::new();
     for (idx, org) in project.orgs().enumerate() {
-        let (mut p_span, mut c_span) = (ActivitySpan::default(), ActivitySpan::default());
-        let mut hours = (Hours::ZERO, Hours::ZERO);
-        for pm in inp.person_months.iter().filter(|pm| pm.org == idx) {
-            let spans: &mut [&mut ActivitySpan] =
-                if period.contains(pm.month) { &mut [&mut p_span, &mut c_span] } else { &mut [&mut c_span] };
-            for span in spans.iter_mut() {
-                for part in &pm.parts {
-                    *span.staff.entry(part.code.clone()).or_default() += part.cost;
-                    let h = span.hours.entry(part.code.clone()).or_insert(Hours::ZERO);
-                    *h = *h + part.hours;
-                }
-            }
-            if period.contains(pm.month) {
-                hours.0 = hours.0 + pm.hours;
-            }
-            hours.1 = hours.1 + pm.hours;
+        let (mut before, mut period) = (Amounts::default(), Amounts::default());
+        let (mut hours_before, mut hours_period) = (Decimal::ZERO, Decimal::ZERO);
+        let (mut acts_before, mut acts_after) = (ActivityMap::new(), ActivityMap::new());
+        for (_, c) in h.counted.range((idx, Month::MIN)..=(idx, Month::MAX)) {
+            before = add(before, amounts(&c.content));
+            hours_before += c.content.hours;
+            add_activities(&mut acts_before, &c.content);
+            add_activities(&mut acts_after, &c.content);
         }
-        for u in inp.used.iter().filter(|u| u.org == idx) {
-            for c in &u.report.other_costs {
-                if period.contains(u.report.month) {
-                    *p_span.other.entry(c.activity.clone()).or_default() += c.amount;
-                }
-                *c_span.other.entry(c.activity.clone()).or_default() += c.amount;
-            }
+        for l in h.lines.iter().filter(|l| l.org == idx && l.taken()) {
+            period = add(period, amounts(&l.content));
+            hours_period += l.content.hours;
+            add_activities(&mut acts_after, &l.content);
         }
-        let amounts = |span: &ActivitySpan| {
-            let staff: Decimal = span.staff.values().sum();
-            Amounts { staff, flat_rate: flat_rate(org, staff), other: span.other.values().sum() }
+        let cumulative = add(before, period);
+        // Activities: costs with the flat rate spread by staff costs, before and after the
+        // claim; the period's share is the difference, so both add up to the organisation.
+        let spread = |acts: &ActivityMap, flat: Decimal| -> BTreeMap<String, (Decimal, Decimal)> {
+            let weights: Vec<(String, Decimal)> = plan
+                .iter()
+                .filter_map(|c| acts.get(c).map(|a| (c.clone(), a.staff)))
+                .filter(|(_, w)| *w > Decimal::ZERO)
+                .collect();
+            let mut out: BTreeMap<String, (Decimal, Decimal)> =
+                acts.values().map(|a| (a.code.clone(), (a.staff + a.other, a.hours))).collect();
+            for (code, part) in split_amount(flat, &weights) {
+                out.entry(code).or_default().0 += part;
+            }
+            out
         };
-        let (pa, ca) = (amounts(&p_span), amounts(&c_span));
-        // The flat rate reaches activities in proportion to the staff costs on them.
-        for (span, amounts, totals, hours_totals, is_period) in [
-            (&p_span, pa, &mut activity_period, &mut hours_period, true),
-            (&c_span, ca, &mut activity_cum, &mut hours_cum, false),
-        ] {
-            let mut by_activity: BTreeMap<String, Decimal> = span.staff.clone();
-            for (code, part) in split_amount(amounts.flat_rate, &weights_in_plan_order(&span.staff)) {
-                *by_activity.entry(code).or_default() += part;
-            }
-            for (code, amount) in &span.other {
-                *by_activity.entry(code.clone()).or_default() += *amount;
-            }
-            for (code, amount) in &by_activity {
-                *totals.entry(code.clone()).or_default() += *amount;
-                if is_period {
-                    activity_orgs.push((code.clone(), idx, *amount, true));
-                } else {
-                    activity_orgs.push((code.clone(), idx, *amount, false));
-                }
-            }
-            for (code, h) in &span.hours {
-                let e = hours_totals.entry(code.clone()).or_insert(Hours::ZERO);
-                *e = *e + *h;
-            }
+        let b = spread(&acts_before, before.flat_rate);
+        let a = spread(&acts_after, cumulative.flat_rate);
+        for (code, (amount, hours)) in &a {
+            let (amount_before, hours_before) = b.get(code).copied().unwrap_or_default();
+            let (p, ph) = (*amount - amount_before, *hours - hours_before);
+            let e = activity_period.entry(code.clone()).or_default();
+            e.0 += p;
+            e.1 += ph;
+            let e = activity_cum.entry(code.clone()).or_default();
+            e.0 += *amount;
+            e.1 += *hours;
+            activity_orgs.push((code.clone(), idx, p, *amount));
         }
-        orgs.push(org_figures(project, org, pa, ca, hours, inp));
+        orgs.push(org_figures(project, org, (period, cumulative), (hours_period, hours_before + hours_period), inp));
     }
     let budget = |code: &str| project.activity(code).map_or(Decimal::ZERO, |a| a.budget);
     let activities: Vec<ActivityFigures> = project
         .activities()
         .map(|(wp, a)| {
-            let cum = activity_cum.get(&a.code).copied().unwrap_or_default();
+            let (cum, hours_cum) = activity_cum.get(&a.code).copied().unwrap_or_default();
+            let (period, hours_period) = activity_period.get(&a.code).copied().unwrap_or_default();
             ActivityFigures {
                 code: a.code.clone(),
                 name: a.name.clone(),
                 work_package: wp.code.clone(),
                 start: a.start,
                 end: a.end,
-                period: activity_period.get(&a.code).copied().unwrap_or_default(),
+                period,
                 cumulative: cum,
-                hours_period: hours_period.get(&a.code).map_or(Decimal::ZERO, |h| h.value()),
-                hours_cumulative: hours_cum.get(&a.code).map_or(Decimal::ZERO, |h| h.value()),
-                budget: crate::reconcile::model::BudgetUse::new(cum, budget(&a.code)),
+                hours_period,
+                hours_cumulative: hours_cum,
+                budget: BudgetUse::new(cum, budget(&a.code)),
             }
         })
         .collect();
@@ -181,15 +180,16 @@ pub fn aggregate(project: &Project, inp: &Inputs) -> Aggregate {
     }
 }
 
-fn merge_activity_orgs(project: &Project, rows: Vec<(String, usize, Decimal, bool)>) -> Vec<ActivityOrgCost> {
+fn merge_activity_orgs(project: &Project, rows: Vec<(String, usize, Decimal, Decimal)>) -> Vec<ActivityOrgCost> {
     let folders: Vec<String> = project.orgs().map(|o| o.folder().to_string()).collect();
     let order: BTreeMap<&str, usize> =
         project.activities().enumerate().map(|(i, (_, a))| (a.code.as_str(), i)).collect();
     let mut merged: BTreeMap<(usize, usize), (String, Decimal, Decimal)> = BTreeMap::new();
-    for (code, org, amount, is_period) in rows {
+    for (code, org, period, cumulative) in rows {
         let key = (order.get(code.as_str()).copied().unwrap_or(usize::MAX), org);
         let e = merged.entry(key).or_insert((code, Decimal::ZERO, Decimal::ZERO));
-        if is_period { e.1 += amount } else { e.2 += amount }
+        e.1 += period;
+        e.2 += cumulative;
     }
     merged
         .into_iter()
@@ -205,9 +205,8 @@ fn merge_activity_orgs(project: &Project, rows: Vec<(String, usize, Decimal, boo
 fn org_figures(
     project: &Project,
     org: Org,
-    period: Amounts,
-    cumulative: Amounts,
-    hours: (Hours, Hours),
+    (period, cumulative): (Amounts, Amounts),
+    (hours_period, hours_cumulative): (Decimal, Decimal),
     inp: &Inputs,
 ) -> OrgFigures {
     let idx = project.orgs().position(|o| o.folder() == org.folder()).unwrap_or(usize::MAX);
@@ -234,8 +233,8 @@ fn org_figures(
         flat_rate: percent(org.flat_rate().rate),
         period,
         cumulative,
-        hours_period: hours.0.value(),
-        hours_cumulative: hours.1.value(),
+        hours_period,
+        hours_cumulative,
         budget_staff: BudgetUse::new(cumulative.staff, staff_b),
         budget_flat_rate: BudgetUse::new(cumulative.flat_rate, flat_b),
         budget_other: BudgetUse::new(cumulative.other, other_b),
@@ -244,33 +243,54 @@ fn org_figures(
     }
 }
 
-/// The `Personal` lines: the period's person-months grouped by organisation, person and rate.
+/// The `Personal` lines: the period's and each late month's person-months grouped by
+/// organisation, person and rate, and each taken correction's per-person differences.
 fn staff_lines(project: &Project, inp: &Inputs) -> Vec<StaffLine> {
     let orgs: Vec<Org> = project.orgs().collect();
-    let mut groups: BTreeMap<(usize, String, u32), Vec<&PersonMonthCost>> = BTreeMap::new();
-    for pm in inp.person_months.iter().filter(|pm| inp.period.contains(pm.month)) {
-        groups.entry((pm.org, pm.pnr.as_str().to_string(), pm.k)).or_default().push(pm);
+    let h = inp.history;
+    let concerns: BTreeMap<Key, Concerns> = h
+        .lines
+        .iter()
+        .filter(|l| l.taken())
+        .map(|l| {
+            let c = match l.kind {
+                LineKind::Period => Concerns::Period,
+                LineKind::Late => Concerns::Late(l.month),
+                LineKind::Correction => Concerns::Correction(l.month),
+            };
+            ((l.org, l.month), c)
+        })
+        .collect();
+    let kind_of = |org: Org| match org {
+        Org::Cofinancier(c) => c.kind,
+        Org::Partner(_) => FinancierKind::Public,
+    };
+    let mut groups: BTreeMap<(usize, String, Concerns, u32), Vec<&PersonMonthCost>> = BTreeMap::new();
+    for pm in inp.person_months {
+        match concerns.get(&(pm.org, pm.month)) {
+            Some(c @ (Concerns::Period | Concerns::Late(_))) => {
+                groups.entry((pm.org, pm.pnr.as_str().to_string(), *c, pm.k)).or_default().push(pm)
+            }
+            _ => continue,
+        }
     }
     let mut lines: Vec<StaffLine> = groups
-        .into_values()
-        .filter_map(|pms| {
+        .into_iter()
+        .filter_map(|((org_idx, pnr, concerns, _), pms)| {
             let first = pms.first()?;
             let last = pms.last()?;
-            let org = orgs.get(first.org)?;
+            let org = orgs.get(org_idx)?;
             Some(StaffLine {
                 folder: org.folder().to_string(),
                 org_name: org.name().to_string(),
                 in_kind: org.is_cofinancier(),
-                kind: match org {
-                    Org::Cofinancier(c) => c.kind,
-                    Org::Partner(_) => FinancierKind::Public,
-                },
+                kind: kind_of(*org),
                 name: last.name.clone(),
-                personnummer: first.pnr.as_str().to_string(),
+                personnummer: pnr.clone(),
                 role: last.role.clone(),
                 start: first.start,
                 monthly_salary: first.salary,
-                hourly_rate: first.rate,
+                hourly_rate: Some(first.rate),
                 index_steps: first.k,
                 first_month: first.month,
                 last_month: last.month,
@@ -279,13 +299,45 @@ fn staff_lines(project: &Project, inp: &Inputs) -> Vec<StaffLine> {
                 on_cost_rate: org.on_cost_fraction(),
                 on_cost: pms.iter().map(|p| p.on_cost).sum(),
                 staff_cost: pms.iter().map(|p| p.staff_cost).sum(),
+                concerns,
+                registered_in: h.registered.get(&(org_idx, pnr)).copied(),
             })
         })
         .collect();
+    for l in h.lines.iter().filter(|l| l.taken() && l.kind == LineKind::Correction) {
+        let Some(org) = orgs.get(l.org) else { continue };
+        for p in &l.content.persons {
+            let now =
+                inp.person_months.iter().find(|pm| pm.org == l.org && pm.month == l.month && pm.pnr.as_str() == p.pnr);
+            lines.push(StaffLine {
+                folder: org.folder().to_string(),
+                org_name: org.name().to_string(),
+                in_kind: org.is_cofinancier(),
+                kind: kind_of(*org),
+                name: p.name.clone(),
+                personnummer: p.pnr.clone(),
+                role: p.role.clone(),
+                start: p.start.unwrap_or_else(|| l.month.first_day()),
+                monthly_salary: p.monthly_salary,
+                hourly_rate: now.map(|pm| pm.rate),
+                index_steps: now.map_or(0, |pm| pm.k),
+                first_month: l.month,
+                last_month: l.month,
+                hours: p.hours,
+                salary_cost: p.salary_cost,
+                on_cost_rate: org.on_cost_fraction(),
+                on_cost: p.on_cost,
+                staff_cost: p.staff_cost,
+                concerns: Concerns::Correction(l.month),
+                registered_in: h.registered.get(&(l.org, p.pnr.clone())).copied(),
+            });
+        }
+    }
     let order: BTreeMap<&str, usize> = orgs.iter().enumerate().map(|(i, o)| (o.folder(), i)).collect();
     lines.sort_by(|a, b| {
-        (order.get(a.folder.as_str()), &a.name, &a.personnummer, a.index_steps).cmp(&(
+        (order.get(a.folder.as_str()), a.concerns, &a.name, &a.personnummer, a.index_steps).cmp(&(
             order.get(b.folder.as_str()),
+            b.concerns,
             &b.name,
             &b.personnummer,
             b.index_steps,
@@ -294,34 +346,27 @@ fn staff_lines(project: &Project, inp: &Inputs) -> Vec<StaffLine> {
     lines
 }
 
-/// Cumulative cost at the end of every month from the project's start to the period's end.
+/// Cumulative cost at the end of every month from the project's start to the period's end: what
+/// the claims counted for each month, this claim included.
 fn monthly(project: &Project, inp: &Inputs) -> Vec<MonthPoint> {
-    let orgs: Vec<Org> = project.orgs().collect();
-    let mut staff_by_month: BTreeMap<(usize, Month), Decimal> = BTreeMap::new();
-    for pm in inp.person_months {
-        *staff_by_month.entry((pm.org, pm.month)).or_default() += pm.staff_cost;
+    let h = inp.history;
+    let n = project.orgs().count();
+    let mut by_month: BTreeMap<Key, Decimal> = BTreeMap::new();
+    for (key, c) in &h.counted {
+        *by_month.entry(*key).or_default() += c.content.total();
     }
-    let mut other_by_month: BTreeMap<(usize, Month), Decimal> = BTreeMap::new();
-    for u in inp.used {
-        *other_by_month.entry((u.org, u.report.month)).or_default() +=
-            u.report.other_costs.iter().map(|c| c.amount).sum::<Decimal>();
+    for l in h.lines.iter().filter(|l| l.taken()) {
+        *by_month.entry((l.org, l.month)).or_default() += l.content.total();
     }
-    let mut staff = vec![Decimal::ZERO; orgs.len()];
-    let mut other = vec![Decimal::ZERO; orgs.len()];
+    let mut running = vec![Decimal::ZERO; n];
     project
         .start_month()
         .through(inp.period.to)
         .map(|m| {
-            let by_org: Vec<Decimal> = orgs
-                .iter()
-                .enumerate()
-                .map(|(i, o)| {
-                    staff[i] += staff_by_month.get(&(i, m)).copied().unwrap_or_default();
-                    other[i] += other_by_month.get(&(i, m)).copied().unwrap_or_default();
-                    staff[i] + flat_rate(*o, staff[i]) + other[i]
-                })
-                .collect();
-            MonthPoint { month: m, cumulative: by_org.iter().sum(), by_org }
+            for (i, r) in running.iter_mut().enumerate() {
+                *r += by_month.get(&(i, m)).copied().unwrap_or_default();
+            }
+            MonthPoint { month: m, cumulative: running.iter().sum(), by_org: running.clone() }
         })
         .collect()
 }
@@ -351,21 +396,31 @@ pub fn totals(
     }
     t.costs = t.staff + t.flat_rate + t.other;
     t.eligible = t.costs + t.in_kind;
-    t.support_uncapped = trunc2(t.eligible * rate);
+    t.support_uncapped = floor2(t.eligible * rate);
     t.support = t.support_uncapped;
     t
 }
 
-/// The support cap: the support claimed so far never passes the approved amount.
-pub fn support(
-    approved: Decimal,
-    claimed_before: Decimal,
-    uncapped: Decimal,
-) -> (SupportFigures, Decimal, Option<Finding>) {
-    let room = (approved - claimed_before).max(Decimal::ZERO);
-    let support = uncapped.min(room);
-    let capped = support < uncapped;
-    let claimed_total = claimed_before + support;
+/// This claim's support and the support across claims.
+///
+/// The claim's share is `eligible × rate` rounded down to öre (`uncapped`). The claims together
+/// never pass the approved support: a positive claim gets at most what remains of it (the cap,
+/// `SUPPORT_CAP_REACHED`); a negative claim (corrections larger than what the period adds)
+/// gives back its share, except what earlier claims could not get because of the cap: the
+/// support over all claims is then `min(approved, Σ of every claim's share)`, never more.
+pub fn support(approved: Decimal, claims: &[Claim], rate: Decimal, eligible: Decimal) -> SupportOutcome {
+    let claimed_before: Decimal = claims.iter().map(|c| c.support).sum();
+    let share_before: Decimal =
+        claims.iter().map(|c| c.support_uncapped.unwrap_or_else(|| floor2(c.eligible * rate))).sum();
+    let uncapped = floor2(eligible * rate);
+    let claimed = if uncapped >= Decimal::ZERO {
+        uncapped.min((approved - claimed_before).max(Decimal::ZERO))
+    } else {
+        let entitled = approved.min(share_before + uncapped);
+        uncapped.max((entitled - claimed_before).min(Decimal::ZERO))
+    };
+    let capped = claimed < uncapped;
+    let claimed_total = claimed_before + claimed;
     let finding = capped.then(|| {
         Finding::new(
             Code::SupportCapReached,
@@ -376,13 +431,34 @@ pub fn support(
                 sv_kr(uncapped),
                 sv_kr(claimed_before),
                 sv_kr(approved),
-                sv_kr(support)
+                sv_kr(claimed)
             ),
         )
     });
-    let figures =
-        SupportFigures { approved, claimed_before, claimed_total, remaining: approved - claimed_total, capped };
-    (figures, support, finding)
+    let earlier = claims
+        .iter()
+        .map(|c| EarlierClaim { seq: c.seq, from: c.from, to: c.to, eligible: c.eligible, support: c.support })
+        .collect();
+    let figures = SupportFigures {
+        approved,
+        claimed_before,
+        claimed_total,
+        remaining: approved - claimed_total,
+        capped,
+        earlier,
+        ..SupportFigures::default()
+    };
+    SupportOutcome { figures, uncapped, claimed, finding }
+}
+
+/// What [`support`] decides.
+pub struct SupportOutcome {
+    pub figures: SupportFigures,
+    /// `eligible × rate`, rounded down to öre.
+    pub uncapped: Decimal,
+    /// What this claim asks for.
+    pub claimed: Decimal,
+    pub finding: Option<Finding>,
 }
 
 /// Indicators against their targets, period and cumulative.

@@ -5,17 +5,21 @@
 //! 1. [`month_report`], per workbook and inside the parallel read: the row checks of
 //!    [`checks::ROW_CHECKS`] leave out condemned rows, and what remains is kept compactly.
 //! 2. [`reconcile`], over all counting workbooks up to the period's end: staff costs per person
-//!    and month ([`staff`]), flat rates, other costs, in kind, activities, support with its cap,
-//!    indicators and the financing plan ([`figures`]), then the period checks of
-//!    [`checks::PERIOD_CHECKS`].
+//!    and month ([`staff`]); the claim's lines against what the submitted claims counted — the
+//!    period's months, late months, corrections ([`history`]); flat rates, other costs, in kind,
+//!    activities, support with its cap, indicators and the financing plan ([`figures`]); then
+//!    the period checks of [`checks::PERIOD_CHECKS`].
 //!
-//! Findings shown by a run are those of its period: findings in workbooks of the period's
-//! months, in files without a readable month, and those about the project as a whole
-//! (`OVER_BUDGET`, `SUPPORT_CAP_REACHED`, `CHANGED_AFTER_CLAIM` for any month). Findings in
-//! earlier months were shown by the run that claimed them.
+//! Findings shown by a run are those of the months it concerns: workbooks of the period's
+//! months, of the late and corrected months it carries, and of earlier months no claim has
+//! counted yet (a workbook waiting for attestation there is a warning, not an error: it is not
+//! part of this claim); files without a readable month; and those about the project as a whole
+//! (`OVER_BUDGET`, `SUPPORT_CAP_REACHED`, `CHANGED_AFTER_CLAIM`, `LEGACY_LEDGER`). Findings in
+//! months already claimed and unchanged were shown by the run that claimed them.
 
 pub mod checks;
 pub mod figures;
+pub mod history;
 pub mod model;
 pub mod report;
 pub mod staff;
@@ -26,7 +30,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::finding::{Code, Finding, sort_findings};
-use crate::money::Hours;
+use crate::intake::Status;
+use crate::ledger::{Claim, ClaimedMonth, LineKind};
+use crate::money::{Hours, sv_kr};
 use crate::month::Month;
 use crate::project::Project;
 use checks::{PERIOD_CHECKS, PeriodCtx};
@@ -39,6 +45,7 @@ pub struct UsedWorkbook<'a> {
     /// Index of its organisation in [`Project::orgs`].
     pub org: usize,
     pub rel: &'a str,
+    pub sha256: &'a str,
     pub report: &'a MonthReport,
     pub attested_on: Option<NaiveDate>,
 }
@@ -49,8 +56,13 @@ pub struct Input<'a> {
     /// Whether this is a claim (attestation required).
     pub claim: bool,
     pub used: Vec<UsedWorkbook<'a>>,
-    /// Support claimed in submitted claims.
-    pub claimed_before: Decimal,
+    /// The submitted claims this one builds on (those that ended before its period), in order.
+    pub claims: &'a [Claim],
+    /// Hold corrections of claimed months back (they are listed, not taken).
+    pub hold_corrections: bool,
+    /// The first month whose narratives the reports show: the period's start, or the project's
+    /// for the final report.
+    pub narratives_from: Month,
     /// Every file seen, with its status.
     pub files: Vec<FileRecord>,
     /// Findings of intake and read, places with partner folders filled in.
@@ -73,18 +85,31 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         basis_changes.extend(changes);
         findings.extend(cap_findings);
     }
+    let current = history::current_months(&input.used, &person_months);
+    let mut history = history::build(project, period, input.claims, &current, input.hold_corrections);
+    findings.append(&mut history.findings);
     let used: Vec<Used> = input.used.iter().map(|u| Used { org: u.org, report: u.report }).collect();
-    let inputs = Inputs { period, used: &used, person_months: &person_months, claimed_before: input.claimed_before };
+    let inputs = Inputs { period, used: &used, person_months: &person_months, history: &history, claims: input.claims };
     let agg = figures::aggregate(project, &inputs);
 
     let rate = project.support_fraction();
     let mut totals = figures::totals(&agg.orgs, |o| o.period, |o| o.hours_period, rate);
     let mut cumulative = figures::totals(&agg.orgs, |o| o.cumulative, |o| o.hours_cumulative, rate);
-    let (support, claimed, cap_finding) =
-        figures::support(project.info.approved_support, input.claimed_before, totals.support_uncapped);
-    totals.support = claimed;
+    let outcome = figures::support(project.info.approved_support, input.claims, rate, totals.eligible);
+    let mut support = outcome.figures;
+    totals.support_uncapped = outcome.uncapped;
+    totals.support = outcome.claimed;
     cumulative.support = support.claimed_total;
-    findings.extend(cap_finding);
+    findings.extend(outcome.finding);
+    for l in &history.lines {
+        let eligible = l.content.total();
+        match (l.kind, l.held) {
+            (_, true) => support.eligible_held += eligible,
+            (LineKind::Period, false) => support.eligible_period += eligible,
+            (LineKind::Late, false) => support.eligible_late += eligible,
+            (LineKind::Correction, false) => support.eligible_corrections += eligible,
+        }
+    }
     let indicators = figures::indicators(project, &inputs);
     let financing = figures::financing(project, &agg.orgs, &totals, &cumulative, &support);
 
@@ -104,15 +129,18 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         findings.extend(check(&ctx));
     }
 
-    let files = with_contributions(input.files, &input.used, &person_months, &folders);
-    let findings = in_scope(findings, &files, period);
+    let mut files = with_contributions(input.files, &input.used, &person_months, &folders);
+    annotate_files(&mut files, &history, &folders);
+    let shown = shown_months(project, period, input.claims, &history, &folders);
+    let findings = in_scope(findings, &files, period, &shown);
+    let months = month_grid(project, period, &history, &files, &findings);
     let org_names: Vec<String> = project.orgs().map(|o| o.name().to_string()).collect();
     let order: BTreeMap<&str, usize> =
         project.activities().enumerate().map(|(i, (_, a))| (a.code.as_str(), i)).collect();
     let mut narratives: Vec<Narrative> = input
         .used
         .iter()
-        .filter(|u| period.contains(u.report.month))
+        .filter(|u| input.narratives_from <= u.report.month && u.report.month <= period.to)
         .flat_map(|u| {
             let (folder, org_name) = (folders[u.org].clone(), org_names[u.org].clone());
             u.report.narratives.iter().map(move |n| Narrative {
@@ -137,6 +165,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     let costs_budget =
         BudgetLine::new(cumulative.costs, agg.orgs.iter().filter(|o| !o.in_kind).map(|o| o.budget_total.budget).sum());
     let finding_counts = figures::finding_counts(&findings);
+    let (adjustments, lines) = claim_lines(project, &history);
     Figures {
         project_id: project.info.id.clone(),
         project_name: project.info.name.clone(),
@@ -168,7 +197,168 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         specific_objective: project.info.specific_objective.clone(),
         costs_budget,
         finding_counts,
+        claim_seq: input.claims.last().map_or(1, |c| c.seq + 1),
+        adjustments,
+        lines,
+        months,
     }
+}
+
+/// The claim's late months and corrections as [`Adjustment`]s, and every line it takes as the
+/// ledger records it.
+fn claim_lines(project: &Project, history: &history::History) -> (Vec<Adjustment>, Vec<ClaimedMonth>) {
+    let orgs: Vec<crate::project::Org> = project.orgs().collect();
+    let mut adjustments = Vec::new();
+    let mut lines = Vec::new();
+    for l in &history.lines {
+        let Some(org) = orgs.get(l.org) else { continue };
+        let total = l.content.total();
+        if l.kind != LineKind::Period {
+            adjustments.push(Adjustment {
+                kind: l.kind,
+                folder: org.folder().to_string(),
+                org_name: org.name().to_string(),
+                org_nr: org.org_nr().to_string(),
+                in_kind: org.is_cofinancier(),
+                month: l.month,
+                claim: l.amends,
+                held: l.held,
+                amounts: Amounts { staff: l.content.staff, flat_rate: l.content.flat_rate, other: l.content.other },
+                hours: l.content.hours,
+                path: l.path.clone(),
+                sha256: l.sha256.clone(),
+                previous_path: l.previous_path.clone(),
+                previous_sha256: l.previous_sha256.clone(),
+                persons: l.content.persons.clone(),
+            });
+        }
+        if l.taken() {
+            lines.push(ClaimedMonth {
+                folder: org.folder().to_string(),
+                month: l.month,
+                kind: l.kind,
+                path: l.path.clone(),
+                sha256: l.sha256.clone(),
+                previous_sha256: l.previous_sha256.clone(),
+                in_kind: if org.is_cofinancier() { total } else { Decimal::ZERO },
+                eligible: total,
+                content: l.content.clone(),
+            });
+        }
+    }
+    (adjustments, lines)
+}
+
+/// Says in each counting file's note which claim takes or took its month.
+fn annotate_files(files: &mut [FileRecord], history: &history::History, folders: &[String]) {
+    let mut notes: BTreeMap<(&str, Month), String> = BTreeMap::new();
+    for ((org, m), c) in &history.counted {
+        let note = match c.claims.last() {
+            Some(seq) => format!("ingår i ansökan {seq}"),
+            None => "före perioden och i ingen ansökan: räknas bara i de ackumulerade beloppen".to_string(),
+        };
+        notes.insert((folders[*org].as_str(), *m), note);
+    }
+    for l in &history.lines {
+        let of = |seq: Option<u32>| seq.map_or_else(String::new, |s| format!(" (ansökan {s})"));
+        let note = match (l.kind, l.held) {
+            (LineKind::Period, _) => continue,
+            (LineKind::Late, _) => format!("sen månad: tas med i denna ansökan under Tidigare månader{}", of(l.amends)),
+            (LineKind::Correction, false) => {
+                format!("rättelse av {}{}: {} tas med i denna ansökan", l.month, of(l.amends), sv_kr(l.content.total()))
+            }
+            (LineKind::Correction, true) => {
+                format!("rättelse av {}{}: {} hålls inne", l.month, of(l.amends), sv_kr(l.content.total()))
+            }
+        };
+        notes.insert((folders[l.org].as_str(), l.month), note);
+    }
+    for f in files.iter_mut().filter(|f| f.status == Status::Used && f.note.is_empty()) {
+        if let (Some(folder), Some(m)) = (f.folder.as_deref(), f.month)
+            && let Some(note) = notes.get(&(folder, m))
+        {
+            f.note.clone_from(note);
+        }
+    }
+}
+
+/// The (partner folder, month) pairs whose findings a run shows besides the period's: the late
+/// and corrected months it carries, and earlier months of submitted claims that no claim counted.
+fn shown_months(
+    project: &Project,
+    period: Period,
+    claims: &[Claim],
+    history: &history::History,
+    folders: &[String],
+) -> BTreeSet<(String, Month)> {
+    let mut shown: BTreeSet<(String, Month)> =
+        history.lines.iter().map(|l| (folders[l.org].clone(), l.month)).collect();
+    let first = project.start_month();
+    for m in first.through(period.from.prev()).filter(|m| claims.iter().any(|c| c.covers(*m))) {
+        for (i, folder) in folders.iter().enumerate() {
+            if !history.counted.contains_key(&(i, m)) {
+                shown.insert((folder.clone(), m));
+            }
+        }
+    }
+    shown
+}
+
+/// Each organisation's months from the project's start to the period's end, with their state.
+fn month_grid(
+    project: &Project,
+    period: Period,
+    history: &history::History,
+    files: &[FileRecord],
+    findings: &[Finding],
+) -> Vec<OrgMonths> {
+    let not_attested: BTreeSet<&str> =
+        findings.iter().filter(|f| f.code == Code::NotAttested).filter_map(|f| f.place.file.as_deref()).collect();
+    let lines: BTreeMap<(usize, Month), &history::Line> = history.lines.iter().map(|l| ((l.org, l.month), l)).collect();
+    project
+        .orgs()
+        .enumerate()
+        .map(|(i, org)| {
+            let cells = project
+                .start_month()
+                .through(period.to)
+                .map(|m| {
+                    let (state, file) = match (lines.get(&(i, m)), history.counted.get(&(i, m))) {
+                        (Some(l), _) => {
+                            let state = match (l.kind, l.held) {
+                                (LineKind::Period, _) => MonthState::Counted,
+                                (LineKind::Late, _) => MonthState::Late,
+                                (LineKind::Correction, false) => MonthState::Corrected,
+                                (LineKind::Correction, true) => MonthState::CorrectionHeld,
+                            };
+                            (state, Some(l.path.clone()).filter(|p| !p.is_empty()))
+                        }
+                        (None, Some(c)) => {
+                            let state = c.claims.last().map_or(MonthState::Outside, |s| MonthState::Claimed(*s));
+                            (state, Some(c.path.clone()).filter(|p| !p.is_empty()))
+                        }
+                        (None, None) => {
+                            let mine = files.iter().filter(|f| {
+                                f.folder.as_deref() == Some(org.folder())
+                                    && f.month == Some(m)
+                                    && f.status != Status::Ignored
+                            });
+                            let mine: Vec<&FileRecord> = mine.collect();
+                            if let Some(f) = mine.iter().find(|f| not_attested.contains(f.path.as_str())) {
+                                (MonthState::NotAttested, Some(f.path.clone()))
+                            } else if let Some(f) = mine.iter().find(|f| f.status == Status::Rejected) {
+                                (MonthState::Rejected, Some(f.path.clone()))
+                            } else {
+                                (MonthState::Missing, None)
+                            }
+                        }
+                    };
+                    MonthCell { month: m, state, file }
+                })
+                .collect();
+            OrgMonths { folder: org.folder().to_string(), cells }
+        })
+        .collect()
 }
 
 /// Fills in what each used file contributed.
@@ -201,14 +391,25 @@ fn with_contributions(
     files
 }
 
-/// Keeps the findings of the period (see the module documentation) and sorts them.
-fn in_scope(findings: Vec<Finding>, files: &[FileRecord], period: Period) -> Vec<Finding> {
-    let month_of: BTreeMap<&str, Month> = files.iter().filter_map(|f| Some((f.path.as_str(), f.month?))).collect();
+/// Keeps the findings the run shows (see the module documentation) and sorts them.
+fn in_scope(
+    findings: Vec<Finding>,
+    files: &[FileRecord],
+    period: Period,
+    shown: &BTreeSet<(String, Month)>,
+) -> Vec<Finding> {
+    let month_of: BTreeMap<&str, (Option<&str>, Month)> =
+        files.iter().filter_map(|f| Some((f.path.as_str(), (f.folder.as_deref(), f.month?)))).collect();
     let mut kept: Vec<Finding> = findings
         .into_iter()
-        .filter(|f| {
-            f.code == Code::ChangedAfterClaim
-                || f.place.file.as_deref().and_then(|p| month_of.get(p)).is_none_or(|m| period.contains(*m))
+        .filter_map(|f| {
+            let Some(&(folder, m)) = f.place.file.as_deref().and_then(|p| month_of.get(p)) else { return Some(f) };
+            if matches!(f.code, Code::ChangedAfterClaim | Code::LateMonth) || period.contains(m) {
+                return Some(f);
+            }
+            let earlier = folder.is_some_and(|folder| shown.contains(&(folder.to_string(), m)));
+            // A late month waiting for attestation is not part of this claim: a warning.
+            earlier.then(|| if f.code == Code::NotAttested { f.as_warning() } else { f })
         })
         .collect();
     sort_findings(&mut kept);

@@ -2,14 +2,17 @@
 //! `summary.json` show, computed once by [`super::reconcile`]. Renderers only format these.
 //!
 //! Amounts are exact [`Decimal`] kronor, already rounded by the rules (öre); hours are exact
-//! decimals, shown with two decimals by the renderers. "Period" means the claim period
-//! `from`–`to`; "cumulative" means from the project's start to the end of the period.
+//! decimals, shown with two decimals by the renderers. "Period" figures are what this claim
+//! takes: the months of its period `from`–`to`, plus the late months and corrections of earlier
+//! months it carries ([`Adjustment`]). "Cumulative" figures are what the submitted claims
+//! counted plus this claim, so the claims always add up.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::finding::{Code, Finding, Severity};
 use crate::intake::Status;
+use crate::ledger::{ClaimedMonth, LineKind, PersonAmounts};
 use crate::month::Month;
 use crate::project::{FinancierKind, FlatRateModel};
 
@@ -90,10 +93,20 @@ pub struct OrgFigures {
     pub months_reported: Vec<Month>,
 }
 
+/// What a `Personal` line concerns: the claim period, a late month, or a correction of a month
+/// an earlier claim counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Concerns {
+    Period,
+    Late(Month),
+    Correction(Month),
+}
+
 /// One line of the `Personal` sheet: a person, in the period, at one hourly rate.
 ///
 /// When a person's rate is indexed inside the period there is one line per rate, as Min ansökan
-/// computes cost per rate.
+/// computes cost per rate. A late month gets lines of its own, and a correction one line per
+/// person with the difference (hours and costs may be negative).
 #[derive(Debug, Clone)]
 pub struct StaffLine {
     pub folder: String,
@@ -107,8 +120,9 @@ pub struct StaffLine {
     pub start: NaiveDate,
     /// Månadslön, the basis from the person's first month.
     pub monthly_salary: Decimal,
-    /// Timpris: monthly salary × 12 / 1 720 × indexation, exact (shown with two decimals).
-    pub hourly_rate: Decimal,
+    /// Timpris: monthly salary × 12 / 1 720 × indexation, exact (shown with two decimals);
+    /// `None` on a correction line of a person no longer reported.
+    pub hourly_rate: Option<Decimal>,
     /// Whole 12-month indexation steps applied.
     pub index_steps: u32,
     pub first_month: Month,
@@ -121,6 +135,95 @@ pub struct StaffLine {
     pub on_cost: Decimal,
     /// Personalkostnad = lön + lönebikostnad.
     pub staff_cost: Decimal,
+    pub concerns: Concerns,
+    /// The claim in which the person (with this organisation) was first counted: registered in
+    /// Min ansökan then. `None`: new in this claim, to be registered.
+    pub registered_in: Option<u32>,
+}
+
+/// A late month or a correction carried by this claim (`summary.json` `adjustments`, the claim
+/// workbook's `Tidigare månader`).
+#[derive(Debug, Clone)]
+pub struct Adjustment {
+    /// [`LineKind::Late`] or [`LineKind::Correction`].
+    pub kind: LineKind,
+    pub folder: String,
+    pub org_name: String,
+    pub org_nr: String,
+    /// A co-financier's month (its value is `bidrag i annat än pengar`).
+    pub in_kind: bool,
+    pub month: Month,
+    /// The submitted claim whose period holds the month.
+    pub claim: Option<u32>,
+    /// A correction held back: listed, not in this claim's figures.
+    pub held: bool,
+    /// Staff, flat rate and other costs of the month (late) or their difference (correction).
+    pub amounts: Amounts,
+    pub hours: Decimal,
+    /// The workbook counting now (empty when none does) and, for a correction, the one counted
+    /// before.
+    pub path: String,
+    pub sha256: String,
+    pub previous_path: String,
+    pub previous_sha256: String,
+    /// Per person (the claim workbook only shows the personnummer).
+    pub persons: Vec<PersonAmounts>,
+}
+
+impl Adjustment {
+    /// Bidrag i annat än pengar: the whole amount for a co-financier, 0 for a partner.
+    pub fn in_kind_value(&self) -> Decimal {
+        if self.in_kind { self.amounts.total() } else { Decimal::ZERO }
+    }
+}
+
+/// How an organisation's month stands after this run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MonthState {
+    /// Counted in the given earlier claim, unchanged.
+    Claimed(u32),
+    /// A month of this claim's period, counted.
+    Counted,
+    /// A late month, counted in this claim.
+    Late,
+    /// A claimed month whose difference this claim carries.
+    Corrected,
+    /// A claimed month whose difference is held back.
+    CorrectionHeld,
+    /// Before the period and in no claim, counted only in the cumulative figures.
+    Outside,
+    /// The workbook that would count lacks attestation.
+    NotAttested,
+    /// Workbooks came, but none can count (see the receipt).
+    Rejected,
+    /// No workbook.
+    Missing,
+}
+
+/// One organisation's month in the status grid.
+#[derive(Debug, Clone)]
+pub struct MonthCell {
+    pub month: Month,
+    pub state: MonthState,
+    /// The workbook that counts (or, when none does, the one rejected).
+    pub file: Option<String>,
+}
+
+/// An organisation's months from the project's start to the period's end.
+#[derive(Debug, Clone)]
+pub struct OrgMonths {
+    pub folder: String,
+    pub cells: Vec<MonthCell>,
+}
+
+/// A submitted claim, as the ledger has it.
+#[derive(Debug, Clone, Copy)]
+pub struct EarlierClaim {
+    pub seq: u32,
+    pub from: Month,
+    pub to: Month,
+    pub eligible: Decimal,
+    pub support: Decimal,
 }
 
 /// An activity (or work package) with its budget follow-up.
@@ -172,7 +275,7 @@ pub struct Totals {
 }
 
 /// Support figures across claims.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SupportFigures {
     pub approved: Decimal,
     /// Claimed in submitted claims (the ledger).
@@ -183,6 +286,14 @@ pub struct SupportFigures {
     pub remaining: Decimal,
     /// Whether the cap cut this period's support.
     pub capped: bool,
+    /// The submitted claims before this one.
+    pub earlier: Vec<EarlierClaim>,
+    /// This claim's eligible costs: its own period's months, late months, corrections taken,
+    /// and corrections held back (not in the claim).
+    pub eligible_period: Decimal,
+    pub eligible_late: Decimal,
+    pub eligible_corrections: Decimal,
+    pub eligible_held: Decimal,
 }
 
 /// An indicator against its target.
@@ -327,6 +438,14 @@ pub struct Figures {
     pub costs_budget: BudgetLine,
     /// The run's findings counted by severity and code (errors first, then code order).
     pub finding_counts: Vec<FindingCount>,
+    /// The number this claim gets when it is submitted.
+    pub claim_seq: u32,
+    /// Late months and corrections this claim carries (held corrections included, marked).
+    pub adjustments: Vec<Adjustment>,
+    /// What this claim counts per organisation and month, as `submit` records it in the ledger.
+    pub lines: Vec<ClaimedMonth>,
+    /// Every organisation's months from the project's start to the period's end.
+    pub months: Vec<OrgMonths>,
 }
 
 impl Figures {

@@ -339,13 +339,10 @@ pub fn figures() -> (tempfile::TempDir, Project, Figures) {
     let project = Project::load(dir.path()).unwrap();
     let (from, to) = period();
     let opts = Options {
-        inbox: None,
         from: Some(from),
         to: Some(to),
-        today: chrono::NaiveDate::from_ymd_opt(2024, 4, 15).unwrap(),
-        claim: true,
         limits: Limits::default(),
-        progress: false,
+        ..Options::claim(chrono::NaiveDate::from_ymd_opt(2024, 4, 15).unwrap())
     };
     let ledger = Ledger::load(dir.path()).unwrap();
     let eval = pipeline::evaluate(&project, &opts, &ledger).unwrap();

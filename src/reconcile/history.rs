@@ -1,0 +1,491 @@
+//! The claim against the project's history: which months this claim takes, whole or as a
+//! difference, and what the submitted claims already counted (`spec/rules.md`, "Claims over the
+//! project's life").
+//!
+//! Every run costs every counting workbook from the project's start ([`super::staff`]). Here the
+//! result, month by month ([`Current`]), meets what the ledger's claims counted ([`Counted`]):
+//!
+//! - a month of the run's period that no claim counted is taken whole (`period`);
+//! - a month of a submitted claim's period that no claim counted, now with a counting workbook
+//!   (it came, or was attested or fixed, after that claim), is taken whole too (`late`, finding
+//!   `LATE_MONTH`);
+//! - a month a claim counted whose workbook or amounts now differ (edited, a higher version,
+//!   removed, or changed by another month through the annual cap or the salary basis) is taken
+//!   as the difference, positive or negative, per category, activity and person
+//!   (`correction`, finding `CHANGED_AFTER_CLAIM`). Held back on request, it is listed and
+//!   reported but not taken, and stays pending for a later claim.
+//!
+//! The flat rate belongs to the claim: it is computed on the period's months together (as
+//! before) and on each late month and each correction by itself, each rounded down to öre
+//! ([`crate::money::floor2`]); the period's flat rate is spread over its months by staff costs
+//! so the ledger can say what each month counted. The cumulative flat rate is therefore the sum
+//! of the claims' flat rates.
+//!
+//! Months of a *legacy* claim (recorded before the ledger kept amounts) count with the workbooks
+//! used then (intake pins them) and what they count now is taken as what was claimed; they
+//! cannot be corrected (`LEGACY_LEDGER`). A month before the run's period that no claim covers
+//! (a run given a later `--from`) is not part of the claim but counts in the cumulative figures,
+//! so that a look at a later period still shows the project so far.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::UsedWorkbook;
+use super::model::Period;
+use super::staff::{PersonMonthCost, split_amount};
+use crate::finding::{Code, Finding, Place};
+use crate::ledger::{ActivityAmounts, Claim, Content, LineKind, PersonAmounts};
+use crate::money::{Hours, floor2, percent, sv_kr};
+use crate::month::Month;
+use crate::project::{FlatRateModel, Org, Project};
+
+/// An organisation (index in [`Project::orgs`]) and a month.
+pub type Key = (usize, Month);
+
+/// What one organisation's month holds now: its counting workbook and what it costs (no flat
+/// rate: that is the claim's).
+#[derive(Debug, Clone)]
+pub struct Current {
+    pub path: String,
+    pub sha256: String,
+    pub content: Content,
+}
+
+/// What submitted claims counted for one organisation and month, before this claim.
+#[derive(Debug, Clone, Default)]
+pub struct Counted {
+    /// The sum of the month's lines over the claims, flat rate included.
+    pub content: Content,
+    /// The workbook the last of those claims counted (empty when none did any more).
+    pub path: String,
+    pub sha256: String,
+    /// The claims that counted the month, in order; empty for a month before the run's period
+    /// that no claim covers (counted only in the cumulative figures).
+    pub claims: Vec<u32>,
+    /// Counted by a legacy claim: pinned to its workbook, not correctable.
+    pub legacy: bool,
+}
+
+/// One line of this claim: a month taken whole, or a month's difference.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub org: usize,
+    pub month: Month,
+    pub kind: LineKind,
+    /// The workbook that counts now (empty when none does: the correction takes the month out).
+    pub path: String,
+    pub sha256: String,
+    /// For a correction: the workbook the submitted claims counted.
+    pub previous_path: String,
+    pub previous_sha256: String,
+    /// The month's content (period, late) or its difference (correction), flat rate included.
+    pub content: Content,
+    /// A correction held back by the economist: listed and reported, not taken.
+    pub held: bool,
+    /// For a late month or a correction: the submitted claim whose period holds the month.
+    pub amends: Option<u32>,
+}
+
+impl Line {
+    /// Whether the claim takes the line (every line but a held correction).
+    pub fn taken(&self) -> bool {
+        !self.held
+    }
+}
+
+/// The claim's lines and what came before it.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    pub counted: BTreeMap<Key, Counted>,
+    /// In organisation, month and kind order.
+    pub lines: Vec<Line>,
+    /// (organisation, personnummer) → the claim that first counted the person there: registered
+    /// in Min ansökan then.
+    pub registered: BTreeMap<(usize, String), u32>,
+    pub findings: Vec<Finding>,
+}
+
+/// The flat rate on staff costs for an organisation's model, rounded down to öre.
+pub fn flat_rate(org: Org, staff: Decimal) -> Decimal {
+    match org.flat_rate().model {
+        FlatRateModel::None => Decimal::ZERO,
+        _ => floor2(staff * percent(org.flat_rate().rate)),
+    }
+}
+
+/// Every counting workbook's month as costed now: hours, staff and other costs, per activity
+/// (code order) and per person (personnummer order).
+pub fn current_months(used: &[UsedWorkbook], person_months: &[PersonMonthCost]) -> BTreeMap<Key, Current> {
+    #[derive(Default)]
+    struct Acc {
+        hours: Option<Hours>,
+        activities: BTreeMap<String, (Hours, Decimal, Decimal)>,
+        persons: BTreeMap<String, (PersonAmounts, Hours)>,
+    }
+    let mut acc: BTreeMap<Key, (Current, Acc)> = used
+        .iter()
+        .map(|u| {
+            let current =
+                Current { path: u.rel.to_string(), sha256: u.sha256.to_string(), content: Content::default() };
+            ((u.org, u.report.month), (current, Acc::default()))
+        })
+        .collect();
+    for pm in person_months {
+        let Some((cur, a)) = acc.get_mut(&(pm.org, pm.month)) else { continue };
+        cur.content.staff += pm.staff_cost;
+        a.hours = Some(a.hours.unwrap_or(Hours::ZERO) + pm.hours);
+        for part in &pm.parts {
+            let e = a.activities.entry(part.code.clone()).or_insert((Hours::ZERO, Decimal::ZERO, Decimal::ZERO));
+            e.0 = e.0 + part.hours;
+            e.1 += part.cost;
+        }
+        let (p, hours) = a.persons.entry(pm.pnr.as_str().to_string()).or_insert_with(|| {
+            let p = PersonAmounts {
+                pnr: pm.pnr.as_str().to_string(),
+                name: pm.name.clone(),
+                role: pm.role.clone(),
+                start: Some(pm.start),
+                monthly_salary: pm.salary,
+                ..PersonAmounts::default()
+            };
+            (p, Hours::ZERO)
+        });
+        *hours = *hours + pm.hours;
+        p.salary_cost += pm.salary_cost;
+        p.on_cost += pm.on_cost;
+        p.staff_cost += pm.staff_cost;
+    }
+    for u in used {
+        let Some((cur, a)) = acc.get_mut(&(u.org, u.report.month)) else { continue };
+        for c in &u.report.other_costs {
+            cur.content.other += c.amount;
+            a.activities.entry(c.activity.clone()).or_insert((Hours::ZERO, Decimal::ZERO, Decimal::ZERO)).2 += c.amount;
+        }
+    }
+    acc.into_iter()
+        .map(|(key, (mut cur, a))| {
+            cur.content.hours = a.hours.map_or(Decimal::ZERO, Hours::value);
+            cur.content.activities = a
+                .activities
+                .into_iter()
+                .map(|(code, (hours, staff, other))| ActivityAmounts { code, hours: hours.value(), staff, other })
+                .collect();
+            cur.content.persons =
+                a.persons.into_values().map(|(p, hours)| PersonAmounts { hours: hours.value(), ..p }).collect();
+            (key, cur)
+        })
+        .collect()
+}
+
+/// Builds the claim for `period` on top of the submitted `claims` (those that ended before it).
+/// `hold` holds corrections back.
+pub fn build(
+    project: &Project,
+    period: Period,
+    claims: &[Claim],
+    current: &BTreeMap<Key, Current>,
+    hold: bool,
+) -> History {
+    let orgs: Vec<Org> = project.orgs().collect();
+    let mut findings = Vec::new();
+    let mut counted = counted_by_claims(&orgs, claims, current, &mut findings);
+    let mut registered: BTreeMap<(usize, String), u32> = BTreeMap::new();
+    for claim in claims {
+        let months: Vec<(usize, &Content)> = match &claim.months {
+            Some(lines) => lines
+                .iter()
+                .filter_map(|l| Some((orgs.iter().position(|o| o.folder() == l.folder)?, &l.content)))
+                .collect(),
+            None => counted
+                .iter()
+                .filter(|(_, c)| c.legacy && c.claims.first() == Some(&claim.seq))
+                .map(|((org, _), c)| (*org, &c.content))
+                .collect(),
+        };
+        for (org, content) in months {
+            for p in &content.persons {
+                registered.entry((org, p.pnr.clone())).or_insert(claim.seq);
+            }
+        }
+    }
+    let covering = |m: Month| claims.iter().find(|c| c.covers(m)).map(|c| c.seq);
+
+    // Months before the period that no claim covers count in the cumulative figures only.
+    let outside: Vec<Key> = current
+        .keys()
+        .filter(|(_, m)| *m < period.from && covering(*m).is_none())
+        .filter(|k| !counted.contains_key(k))
+        .copied()
+        .collect();
+    for (org, months) in by_org(&outside) {
+        let contents: Vec<Content> = months.iter().map(|m| current[&(org, *m)].content.clone()).collect();
+        for (m, content) in months.iter().zip(with_flat_rate(orgs[org], contents)) {
+            let cur = &current[&(org, *m)];
+            let entry = Counted { content, path: cur.path.clone(), sha256: cur.sha256.clone(), ..Counted::default() };
+            counted.insert((org, *m), entry);
+        }
+    }
+
+    let mut lines = Vec::new();
+    // The period's months, together for the flat rate.
+    let period_keys: Vec<Key> =
+        current.keys().filter(|(_, m)| period.contains(*m)).filter(|k| !counted.contains_key(k)).copied().collect();
+    for (org, months) in by_org(&period_keys) {
+        let contents: Vec<Content> = months.iter().map(|m| current[&(org, *m)].content.clone()).collect();
+        for (m, content) in months.iter().zip(with_flat_rate(orgs[org], contents)) {
+            let cur = &current[&(org, *m)];
+            lines.push(line(org, *m, LineKind::Period, cur, None, content, None));
+        }
+    }
+    // Late months: in a submitted claim's period, counted by none.
+    for (&(org, m), cur) in current.iter().filter(|((_, m), _)| *m < period.from) {
+        let Some(seq) = covering(m).filter(|_| !counted.contains_key(&(org, m))) else { continue };
+        let mut content = cur.content.clone();
+        content.flat_rate = flat_rate(orgs[org], content.staff);
+        findings.push(late_finding(&orgs[org], m, seq, cur, &content));
+        lines.push(line(org, m, LineKind::Late, cur, None, content, Some(seq)));
+    }
+    // Corrections: a counted month that differs now.
+    for (&(org, m), c) in counted.iter().filter(|(_, c)| !c.claims.is_empty() && !c.legacy) {
+        let now = current.get(&(org, m));
+        let before = Content { flat_rate: Decimal::ZERO, ..c.content.clone() };
+        let mut delta = now.map_or_else(Content::default, |cur| cur.content.clone()).minus(&before);
+        let sha_now = now.map_or("", |cur| cur.sha256.as_str());
+        if sha_now == c.sha256 && delta.is_zero() {
+            continue;
+        }
+        delta.flat_rate = flat_rate(orgs[org], delta.staff);
+        let seq = covering(m).or(c.claims.first().copied());
+        findings.push(correction_finding(&orgs[org], m, seq, c, now, &delta, hold));
+        let empty = Current { path: String::new(), sha256: String::new(), content: Content::default() };
+        let mut l = line(org, m, LineKind::Correction, now.unwrap_or(&empty), Some(c), delta, seq);
+        l.held = hold;
+        lines.push(l);
+    }
+    lines.sort_by_key(|l| (l.org, l.month, l.kind));
+    if claims.last().is_some_and(Claim::is_legacy) {
+        let legacy: Vec<String> = claims.iter().filter(|c| c.is_legacy()).map(|c| c.seq.to_string()).collect();
+        findings.push(Finding::new(
+            Code::LegacyLedger,
+            Place::default(),
+            format!(
+                "Ansökan {} registrerades av en äldre version av redovisa som bara sparade arbetsböckernas kontrollsummor, \
+                 inte beloppen. Rättelser av de månaderna kan därför inte räknas ut: de räknas med arbetsböckerna som användes \
+                 då, och en ändrad arbetsbok för en sådan månad får rättas för hand i Min ansökan. Sena månader tas med som \
+                 vanligt. När nästa ansökan registreras sparas beloppen, och den här varningen försvinner.",
+                legacy.join(", ")
+            ),
+        ));
+    }
+    History { counted, lines, registered, findings }
+}
+
+/// What the claims counted per organisation and month (legacy claims reconstructed from the
+/// pinned workbooks as they count now).
+fn counted_by_claims(
+    orgs: &[Org],
+    claims: &[Claim],
+    current: &BTreeMap<Key, Current>,
+    findings: &mut Vec<Finding>,
+) -> BTreeMap<Key, Counted> {
+    let org_of = |folder: &str| orgs.iter().position(|o| o.folder() == folder);
+    let unknown = |folder: &str, seq: u32| {
+        Finding::new(
+            Code::ChangedAfterClaim,
+            Place { partner: Some(folder.to_string()), ..Place::default() },
+            format!(
+                "Ansökan {seq} räknade mappen «{folder}», som inte längre finns i projektfilen. Dess belopp ingår inte i de \
+                 ackumulerade beloppen. Lägg tillbaka parten i project.toml (samma mappnamn), eller stäm av med \
+                 Tillväxtverket hur de redan begärda beloppen ska hanteras."
+            ),
+        )
+    };
+    let mut counted: BTreeMap<Key, Counted> = BTreeMap::new();
+    for claim in claims {
+        match &claim.months {
+            Some(months) => {
+                for l in months {
+                    let Some(org) = org_of(&l.folder) else {
+                        findings.push(unknown(&l.folder, claim.seq));
+                        continue;
+                    };
+                    let c = counted.entry((org, l.month)).or_default();
+                    c.content = c.content.plus(&l.content);
+                    c.path.clone_from(&l.path);
+                    c.sha256.clone_from(&l.sha256);
+                    if !c.claims.contains(&claim.seq) {
+                        c.claims.push(claim.seq);
+                    }
+                }
+            }
+            None => {
+                let mut keys = Vec::new();
+                for w in &claim.workbooks {
+                    let Some(org) = org_of(&w.folder) else {
+                        findings.push(unknown(&w.folder, claim.seq));
+                        continue;
+                    };
+                    keys.push((org, w.month));
+                    let content = match current.get(&(org, w.month)) {
+                        Some(cur) if cur.sha256 == w.sha256 => cur.content.clone(),
+                        _ => {
+                            findings.push(Finding::new(
+                                Code::ChangedAfterClaim,
+                                Place { partner: Some(w.folder.clone()), ..Place::default() },
+                                format!(
+                                    "Arbetsboken {} som användes för {} i ansökan {} räknas inte längre (den är borttagen \
+                                     eller kan inte läsas). Ansökan registrerades av en äldre version av redovisa som inte \
+                                     sparade beloppen, så det som begärdes för månaden kan inte räknas ut och saknas i de \
+                                     ackumulerade beloppen. Lägg tillbaka arbetsboken.",
+                                    w.path, w.month, claim.seq
+                                ),
+                            ));
+                            Content::default()
+                        }
+                    };
+                    counted.insert(
+                        (org, w.month),
+                        Counted {
+                            content,
+                            path: w.path.clone(),
+                            sha256: w.sha256.clone(),
+                            claims: vec![claim.seq],
+                            legacy: true,
+                        },
+                    );
+                }
+                for (org, months) in by_org(&keys) {
+                    let contents: Vec<Content> = months.iter().map(|m| counted[&(org, *m)].content.clone()).collect();
+                    for (m, content) in months.iter().zip(with_flat_rate(orgs[org], contents)) {
+                        if let Some(c) = counted.get_mut(&(org, *m)) {
+                            c.content = content;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    counted
+}
+
+/// Keys grouped by organisation, months in order.
+fn by_org(keys: &[Key]) -> BTreeMap<usize, Vec<Month>> {
+    let mut out: BTreeMap<usize, Vec<Month>> = BTreeMap::new();
+    for (org, m) in keys {
+        out.entry(*org).or_default().push(*m);
+    }
+    for months in out.values_mut() {
+        months.sort();
+        months.dedup();
+    }
+    out
+}
+
+/// The flat rate on a group of months together, spread over them by staff costs.
+fn with_flat_rate(org: Org, mut contents: Vec<Content>) -> Vec<Content> {
+    let total = flat_rate(org, contents.iter().map(|c| c.staff).sum());
+    let weights: Vec<(usize, Decimal)> = contents.iter().map(|c| c.staff).enumerate().collect();
+    for (i, part) in split_amount(total, &weights) {
+        contents[i].flat_rate = part;
+    }
+    contents
+}
+
+fn line(
+    org: usize,
+    month: Month,
+    kind: LineKind,
+    now: &Current,
+    before: Option<&Counted>,
+    content: Content,
+    amends: Option<u32>,
+) -> Line {
+    Line {
+        org,
+        month,
+        kind,
+        path: now.path.clone(),
+        sha256: now.sha256.clone(),
+        previous_path: before.map_or_else(String::new, |c| c.path.clone()),
+        previous_sha256: before.map_or_else(String::new, |c| c.sha256.clone()),
+        content,
+        held: false,
+        amends,
+    }
+}
+
+/// The first 12 hex digits of a SHA-256, enough to tell files apart in a message.
+fn short(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}
+
+fn late_finding(org: &Org, month: Month, seq: u32, cur: &Current, content: &Content) -> Finding {
+    Finding::new(
+        Code::LateMonth,
+        Place::file(&cur.path).with_partner(org.folder()),
+        format!(
+            "{month} hör till perioden för ansökan {seq}, men arbetsboken kom (eller blev godkänd) efter att den skickades \
+             in. Månaden tas med i den här ansökan under Tidigare månader: stödgrundande {}. Inget att åtgärda.",
+            sv_kr(content.total())
+        ),
+    )
+}
+
+fn signed_kr(d: Decimal) -> String {
+    if d > Decimal::ZERO { format!("+{}", sv_kr(d)) } else { sv_kr(d) }
+}
+
+fn correction_finding(
+    org: &Org,
+    month: Month,
+    seq: Option<u32>,
+    before: &Counted,
+    now: Option<&Current>,
+    delta: &Content,
+    hold: bool,
+) -> Finding {
+    let claim = seq.map_or_else(|| "en inskickad ansökan".to_string(), |s| format!("ansökan {s}"));
+    let what = match now {
+        None => format!(
+            "{month} ingick i {claim} med arbetsboken {} (SHA-256 {}…), men ingen arbetsbok räknas längre för månaden \
+             (den är borttagen, avvisad eller ersatt av en version som inte räknas).",
+            before.path,
+            short(&before.sha256)
+        ),
+        Some(cur) if cur.sha256 == before.sha256 => format!(
+            "{month} ingick i {claim}. Arbetsboken {} är oförändrad, men månadens belopp ändras av en annan månad \
+             (till exempel en sen månad som påverkar årstaket för timmar eller lönegrunden).",
+            cur.path
+        ),
+        Some(cur) => format!(
+            "{month} ingick i {claim} med arbetsboken {} (SHA-256 {}…); nu räknas {} (SHA-256 {}…).",
+            before.path,
+            short(&before.sha256),
+            cur.path,
+            short(&cur.sha256)
+        ),
+    };
+    let amounts = format!(
+        "Skillnaden är {} stödgrundande (personal {}, schablon/indirekta {}, övriga {}, {} timmar).",
+        signed_kr(delta.total()),
+        signed_kr(delta.staff),
+        signed_kr(delta.flat_rate),
+        signed_kr(delta.other),
+        crate::money::sv_hours(delta.hours)
+    );
+    let todo = if hold {
+        "Rättelsen hålls inne (--hold-corrections): den tas inte med i den här ansökan utan väntar till en senare."
+    } else if now.is_none() {
+        "Den tas med som rättelse i den här ansökan. Lägg tillbaka arbetsboken om den försvann av misstag, eller håll \
+         inne rättelsen med --hold-corrections."
+    } else {
+        "Den tas med som rättelse i den här ansökan (Tidigare månader). Håll inne den med --hold-corrections om den \
+         ska vänta."
+    };
+    let place = match now {
+        Some(cur) => Place::file(&cur.path).with_partner(org.folder()),
+        None => Place { partner: Some(org.folder().to_string()), ..Place::default() },
+    };
+    Finding::new(Code::ChangedAfterClaim, place, format!("{what} {amounts} {todo}"))
+}
