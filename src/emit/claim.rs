@@ -2,8 +2,10 @@
 //! project economist types them into Tillväxtverket's *Min ansökan*, with everything needed to
 //! check them.
 //!
-//! Nine sheets in a fixed order ([`SHEETS`]): a summary with charts, staff lines, partners, the
-//! activity plan, in-kind contributions, financing, indicators, findings and source files. Every
+//! Ten sheets in a fixed order ([`SHEETS`]): a summary with charts and the support across
+//! claims, staff lines (each marked with what it concerns and whether the person is registered
+//! in Min ansökan), partners, earlier months (late months and corrections this claim carries),
+//! the activity plan, in-kind contributions, financing, indicators, findings and source files. Every
 //! figure comes from [`Figures`]; this module only lays them out. Amounts, hours and percentages
 //! are number cells (the `f64` is taken from the exact decimal at the moment of writing), dates
 //! are date cells, and text that came from partners is always written as a string, never as a
@@ -23,14 +25,16 @@ use layout::{Cell, Col, Formats, Sheet, TableRef, Titles, Total, col, excel_date
 
 use super::EmitError;
 use crate::finding::Severity;
+use crate::ledger::LineKind;
 use crate::project::FinancierKind;
-use crate::reconcile::model::{ActivityFigures, Figures, OrgFigures, StaffLine, StaffTotals};
+use crate::reconcile::model::{ActivityFigures, Adjustment, Concerns, Figures, OrgFigures, StaffLine, StaffTotals};
 
 /// Sheet names, in workbook order.
-pub const SHEETS: [&str; 9] = [
+pub const SHEETS: [&str; 10] = [
     "Sammanställning",
     "Personal",
     "Projektparter",
+    "Tidigare månader",
     "Aktiviteter",
     "Bidrag i annat än pengar",
     "Finansiering",
@@ -52,6 +56,7 @@ fn build(f: &Figures) -> Result<Vec<u8>, XlsxError> {
     let chart_row = summary_sheet(wb.add_worksheet(), f, &fm, &titles)?;
     staff_sheet(wb.add_worksheet(), f, &fm, &titles)?;
     let orgs = partners_sheet(wb.add_worksheet(), f, &fm, &titles)?;
+    earlier_months_sheet(wb.add_worksheet(), f, &fm, &titles)?;
     let wps = activities_sheet(wb.add_worksheet(), f, &fm, &titles)?;
     in_kind_sheet(wb.add_worksheet(), f, &fm, &titles)?;
     financing_sheet(wb.add_worksheet(), f, &fm, &titles)?;
@@ -206,6 +211,48 @@ fn summary_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles)
         }
         row += 1;
     }
+    row += 1;
+    s.heading(fm, row, "Ansökningar under projektets tid")?;
+    row += 1;
+    let claim_cols = [
+        col("Ansökan", 46.0).total(Total::Label("Summa, med den här ansökan")),
+        col("Period", 18.0),
+        col("Stödgrundande", 18.0).total(Total::Sum(sup.eligible_all_claims)),
+        col("Stöd", 18.0).total(Total::Sum(sup.claimed_total)),
+    ];
+    let mut claim_rows: Vec<Vec<Cell>> = sup
+        .earlier
+        .iter()
+        .map(|c| {
+            vec![
+                text(format!("Ansökan {} (inskickad)", c.seq)),
+                text(format!("{} – {}", c.from, c.to)),
+                Cell::Money(c.eligible),
+                Cell::Money(c.support),
+            ]
+        })
+        .collect();
+    let this = f.claim_seq;
+    for (label, eligible) in [
+        (format!("Ansökan {this}: periodens månader"), sup.eligible_period),
+        (format!("Ansökan {this}: sena månader (bladet Tidigare månader)"), sup.eligible_late),
+        (format!("Ansökan {this}: rättelser (bladet Tidigare månader)"), sup.eligible_corrections),
+    ] {
+        claim_rows.push(vec![text(label), text(period_text(f)), Cell::Money(eligible), Cell::Empty]);
+    }
+    claim_rows.push(vec![
+        text(format!("Ansökan {this}: stöd som begärs")),
+        text(period_text(f)),
+        Cell::Empty,
+        Cell::Money(t.support),
+    ]);
+    let (next, _) = s.table(fm, "Ansokningar", row, &claim_cols, &claim_rows, true, "")?;
+    row = next;
+    if !sup.eligible_held.is_zero() {
+        s.ws.write_string_with_format(row, 0, "Rättelser som hålls inne (ingår inte ovan)", &fm.text)?;
+        write_cell(s.ws, fm, row, 2, &Cell::Money(sup.eligible_held))?;
+        row += 1;
+    }
     s.finish(0, None)?;
     Ok(row + 1)
 }
@@ -266,7 +313,9 @@ fn person_columns(lead: Vec<Col>, pnr: bool, cost: &'static str, t: &StaffTotals
     cols.push(col("Namn", 22.0));
     if pnr {
         cols.push(col("Personnummer", 14.5));
+        cols.push(col("Min ansökan", 17.0));
     }
+    cols.push(col("Avser", 17.0));
     cols.extend([
         col("Roll", 18.0),
         col("Startdatum", 11.0),
@@ -289,7 +338,16 @@ fn staff_cells(l: &StaffLine, lead: Vec<Cell>, pnr: bool) -> Vec<Cell> {
     cells.push(text(&l.name));
     if pnr {
         cells.push(text(&l.personnummer));
+        cells.push(text(match l.registered_in {
+            Some(seq) => format!("Registrerad i ansökan {seq}"),
+            None => "Ny – registreras".to_string(),
+        }));
     }
+    cells.push(text(match l.concerns {
+        Concerns::Period => "Perioden".to_string(),
+        Concerns::Late(m) => format!("Sen månad {m}"),
+        Concerns::Correction(m) => format!("Rättelse {m}"),
+    }));
     cells.extend([
         text(&l.role),
         Cell::Date(l.start),
@@ -387,9 +445,72 @@ fn partners_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles
     Ok(TableRef { sheet: SHEETS[2], ..table })
 }
 
+/// `Tidigare månader`: the late months and corrections this claim carries, per organisation and
+/// month, and the corrections held back. Per person they are on `Personal` (column `Avser`).
+fn earlier_months_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
+    let mut s = Sheet::new(ws, SHEETS[3], titles)?;
+    s.heading(fm, 0, "Sena månader och rättelser av tidigare ansökningar (ingår i den här ansökan)")?;
+    let t = &f.adjustment_totals;
+    let cols = |taken: bool| {
+        let sum = |d: Decimal| if taken { Total::Sum(d) } else { Total::None };
+        vec![
+            col("Projektpart", 26.0).total(if taken { Total::Label("Summa") } else { Total::None }),
+            col("Organisationsnummer", 21.0),
+            col("Månad", 9.0),
+            col("Slag", 11.0),
+            col("Ändrar ansökan", 10.0),
+            col("Timmar", 10.0).total(if taken { Total::SumHours(t.hours) } else { Total::None }),
+            col("Personal", 16.0).total(sum(t.staff)),
+            col("Schablon", 16.0).total(sum(t.flat_rate)),
+            col("Övriga", 16.0).total(sum(t.other)),
+            col("I annat än pengar", 16.0).total(sum(t.in_kind)),
+            col("Stödgrundande", 16.0).total(sum(t.eligible)),
+            col("Arbetsbok nu", 30.0).wrap(),
+            col("Arbetsbok tidigare", 30.0).wrap(),
+            col("SHA-256 nu", 46.0).small(),
+            col("SHA-256 tidigare", 46.0).small(),
+        ]
+    };
+    let row = |a: &Adjustment| -> Vec<Cell> {
+        let money = |d: Decimal| if a.in_kind { Cell::Empty } else { Cell::Money(d) };
+        vec![
+            text(&a.org_name),
+            text(&a.org_nr),
+            Cell::Month(Some(a.month)),
+            text(if a.kind == LineKind::Late { "Sen månad" } else { "Rättelse" }),
+            Cell::Count(a.claim.map(u64::from)),
+            Cell::Hours(a.hours),
+            money(a.amounts.staff),
+            money(a.amounts.flat_rate),
+            money(a.amounts.other),
+            Cell::Money(a.in_kind_value()),
+            Cell::Money(a.amounts.total()),
+            text(&a.path),
+            text(&a.previous_path),
+            text(&a.sha256),
+            text(&a.previous_sha256),
+        ]
+    };
+    let taken: Vec<Vec<Cell>> = f.adjustments.iter().filter(|a| !a.held).map(row).collect();
+    let (next, _) = s.table(
+        fm,
+        "TidigareManader",
+        1,
+        &cols(true),
+        &taken,
+        true,
+        "Inga sena månader eller rättelser i den här ansökan",
+    )?;
+    let top = next + 1;
+    s.heading(fm, top, "Rättelser som hålls inne (ingår inte i den här ansökan)")?;
+    let held: Vec<Vec<Cell>> = f.adjustments.iter().filter(|a| a.held).map(row).collect();
+    s.table(fm, "RattelserInne", top + 1, &cols(false), &held, false, "Inga rättelser hålls inne")?;
+    s.finish(1, None)
+}
+
 /// `Aktiviteter`: work packages, then activities, against the plan's budgets.
 fn activities_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<TableRef, XlsxError> {
-    let mut s = Sheet::new(ws, SHEETS[3], titles)?;
+    let mut s = Sheet::new(ws, SHEETS[4], titles)?;
     let p = &f.plan_totals;
     s.heading(fm, 0, "Arbetspaket")?;
     let wp_cols = [
@@ -424,7 +545,7 @@ fn activities_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titl
     let rows: Vec<Vec<Cell>> = f.activities.iter().map(activity_row).collect();
     s.table(fm, "Aktiviteter", top + 1, &act_cols, &rows, true, "")?;
     s.finish(2, None)?;
-    Ok(TableRef { sheet: SHEETS[3], ..wps })
+    Ok(TableRef { sheet: SHEETS[4], ..wps })
 }
 
 /// `Bidrag i annat än pengar`: per co-financier, then per person with the cost computation.
@@ -446,7 +567,7 @@ fn activity_row(a: &ActivityFigures) -> Vec<Cell> {
 }
 
 fn in_kind_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
-    let mut s = Sheet::new(ws, SHEETS[4], titles)?;
+    let mut s = Sheet::new(ws, SHEETS[5], titles)?;
     let (t, c, b, p) = (&f.totals, &f.cumulative, &f.budget.in_kind, &f.in_kind_staff_totals);
     s.heading(fm, 0, "Per medfinansiär")?;
     let org_cols = [
@@ -492,7 +613,7 @@ fn in_kind_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles)
 
 /// `Finansiering`: the financing plan against the period and the project so far.
 fn financing_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
-    let mut s = Sheet::new(ws, SHEETS[5], titles)?;
+    let mut s = Sheet::new(ws, SHEETS[6], titles)?;
     let cols = [
         col("Finansiering", 52.0).wrap(),
         col("Finansiär", 30.0),
@@ -530,7 +651,7 @@ fn indicator_kind(kind: &str) -> String {
 
 /// `Indikatorer`: each indicator against its target, with the gender split where counted.
 fn indicators_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
-    let mut s = Sheet::new(ws, SHEETS[6], titles)?;
+    let mut s = Sheet::new(ws, SHEETS[7], titles)?;
     let cols = [
         col("Indikator", 50.0).wrap(),
         col("Kod", 8.0),
@@ -570,7 +691,7 @@ fn indicators_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titl
 
 /// `Avvikelser`: every finding of the run with its place.
 fn findings_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
-    let mut s = Sheet::new(ws, SHEETS[7], titles)?;
+    let mut s = Sheet::new(ws, SHEETS[8], titles)?;
     let cols = [
         col("Allvarlighet", 10.0),
         col("Kod", 27.0),
@@ -605,7 +726,7 @@ fn findings_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles
 
 /// `Källfiler`: every file seen in the inbox and what became of it.
 fn files_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
-    let mut s = Sheet::new(ws, SHEETS[8], titles)?;
+    let mut s = Sheet::new(ws, SHEETS[9], titles)?;
     let cols = [
         col("Fil", 40.0).wrap(),
         col("Projektpart", 22.0),

@@ -28,6 +28,7 @@ pub fn render(figures: &Figures, folder: &str) -> String {
     header(&mut out, figures, org, folder);
     to_do(&mut out, &findings);
     files_section(&mut out, &files);
+    months_section(&mut out, figures, folder);
     findings_section(&mut out, &findings);
     if let Some(org) = org {
         totals_section(&mut out, figures, org);
@@ -119,6 +120,19 @@ fn files_section(out: &mut String, files: &[&FileRecord]) {
         if !f.sha256.is_empty() {
             let _ = writeln!(out, "  SHA-256 {}", f.sha256);
         }
+    }
+    out.push('\n');
+}
+
+/// Every month from the project's start to the period's end: which claim took it or will take it.
+fn months_section(out: &mut String, f: &Figures, folder: &str) {
+    let Some(months) = f.months.iter().find(|m| m.folder == folder) else { return };
+    let title = format!("Månader {} – {}", f.project_start.format("%Y-%m"), f.period.to);
+    let _ = writeln!(out, "{title}");
+    underline(out, &title, '-');
+    for cell in &months.cells {
+        let file = cell.file.as_deref().map_or_else(String::new, |p| format!(" ({p})"));
+        let _ = writeln!(out, "  {}  {}{file}", cell.month, cell.state.describe(f.claim_seq));
     }
     out.push('\n');
 }

@@ -1,14 +1,19 @@
 //! `summary.json`: the machine-readable result, with exactly the keys and meanings of
 //! `spec/outputs.md`. Amounts are strings with two decimals, hours strings with up to two.
 //! Keys added beyond the spec: `partners[].folder`, `files[].folder`, `files[].note`,
-//! `totals.support_uncapped`, `support` (approved, claimed before, claimed total, remaining),
-//! `indicators[].code`, `indicators[].unit`.
+//! `totals.support_uncapped`, `support` (approved, claimed before, claimed total, remaining, the
+//! earlier claims and this claim's eligible costs by kind), `claim` (this claim's number),
+//! `adjustments[].held`, `.hours`, `.persons`, `indicators[].code`, `indicators[].unit`.
+//!
+//! `partners[]`, `in_kind[]` and `totals` are what this claim takes: its period's months plus
+//! the late months and corrections listed in `adjustments` (held corrections excepted).
 
 use serde::Serialize;
 
 use crate::finding::Finding;
+use crate::ledger::LineKind;
 use crate::money::{amount_str, hours_str};
-use crate::reconcile::model::Figures;
+use crate::reconcile::model::{Adjustment, Figures};
 
 #[derive(Serialize)]
 struct Summary<'a> {
@@ -19,6 +24,8 @@ struct Summary<'a> {
     activities: Vec<Activity<'a>>,
     totals: Totals,
     support: Support,
+    claim: u32,
+    adjustments: Vec<AdjustmentOut<'a>>,
     indicators: Vec<Indicator<'a>>,
     findings: Vec<FindingOut<'a>>,
     files: Vec<File<'a>>,
@@ -90,6 +97,55 @@ struct Support {
     claimed_total: String,
     remaining: String,
     capped: bool,
+    claims: Vec<ClaimOut>,
+    eligible_period: String,
+    eligible_late: String,
+    eligible_corrections: String,
+    eligible_held: String,
+}
+
+#[derive(Serialize)]
+struct ClaimOut {
+    seq: u32,
+    from: String,
+    to: String,
+    eligible: String,
+    support: String,
+}
+
+#[derive(Serialize)]
+struct AdjustmentOut<'a> {
+    kind: &'a str,
+    partner: &'a str,
+    org_nr: &'a str,
+    folder: &'a str,
+    month: String,
+    claim: Option<u32>,
+    held: bool,
+    hours: String,
+    staff_costs: String,
+    flat_rate: String,
+    other_costs: String,
+    in_kind: String,
+    eligible: String,
+    files: Vec<AdjustmentFile<'a>>,
+    persons: Vec<AdjustmentPerson<'a>>,
+}
+
+#[derive(Serialize)]
+struct AdjustmentFile<'a> {
+    path: &'a str,
+    sha256: &'a str,
+    /// `counted` (the workbook that counts now) or `claimed` (the one an earlier claim counted).
+    role: &'a str,
+}
+
+/// A person's share of an adjustment, without the personnummer.
+#[derive(Serialize)]
+struct AdjustmentPerson<'a> {
+    name: &'a str,
+    hours: String,
+    staff_costs: String,
 }
 
 #[derive(Serialize)]
@@ -129,6 +185,45 @@ struct File<'a> {
     sha256: &'a str,
     status: String,
     note: &'a str,
+}
+
+fn adjustment(a: &Adjustment) -> AdjustmentOut<'_> {
+    let in_kind = |d| if a.in_kind { amount_str(rust_decimal::Decimal::ZERO) } else { amount_str(d) };
+    let mut files = Vec::new();
+    if !a.path.is_empty() {
+        files.push(AdjustmentFile { path: &a.path, sha256: &a.sha256, role: "counted" });
+    }
+    if !a.previous_path.is_empty() {
+        files.push(AdjustmentFile { path: &a.previous_path, sha256: &a.previous_sha256, role: "claimed" });
+    }
+    AdjustmentOut {
+        kind: match a.kind {
+            LineKind::Late => "late",
+            LineKind::Correction | LineKind::Period => "correction",
+        },
+        partner: &a.org_name,
+        org_nr: &a.org_nr,
+        folder: &a.folder,
+        month: a.month.to_string(),
+        claim: a.claim,
+        held: a.held,
+        hours: hours_str(a.hours),
+        staff_costs: in_kind(a.amounts.staff),
+        flat_rate: in_kind(a.amounts.flat_rate),
+        other_costs: in_kind(a.amounts.other),
+        in_kind: amount_str(a.in_kind_value()),
+        eligible: amount_str(a.amounts.total()),
+        files,
+        persons: a
+            .persons
+            .iter()
+            .map(|p| AdjustmentPerson {
+                name: &p.name,
+                hours: hours_str(p.hours),
+                staff_costs: amount_str(p.staff_cost),
+            })
+            .collect(),
+    }
 }
 
 /// Renders `summary.json` (pretty-printed, trailing newline).
@@ -192,7 +287,25 @@ pub fn render(f: &Figures) -> Vec<u8> {
             claimed_total: amount_str(f.support.claimed_total),
             remaining: amount_str(f.support.remaining),
             capped: f.support.capped,
+            claims: f
+                .support
+                .earlier
+                .iter()
+                .map(|c| ClaimOut {
+                    seq: c.seq,
+                    from: c.from.to_string(),
+                    to: c.to.to_string(),
+                    eligible: amount_str(c.eligible),
+                    support: amount_str(c.support),
+                })
+                .collect(),
+            eligible_period: amount_str(f.support.eligible_period),
+            eligible_late: amount_str(f.support.eligible_late),
+            eligible_corrections: amount_str(f.support.eligible_corrections),
+            eligible_held: amount_str(f.support.eligible_held),
         },
+        claim: f.claim_seq,
+        adjustments: f.adjustments.iter().map(adjustment).collect(),
         indicators: f
             .indicators
             .iter()

@@ -110,6 +110,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
             (LineKind::Correction, false) => support.eligible_corrections += eligible,
         }
     }
+    support.eligible_all_claims = support.earlier.iter().map(|c| c.eligible).sum::<Decimal>() + totals.eligible;
     let indicators = figures::indicators(project, &inputs);
     let financing = figures::financing(project, &agg.orgs, &totals, &cumulative, &support);
 
@@ -166,6 +167,15 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         BudgetLine::new(cumulative.costs, agg.orgs.iter().filter(|o| !o.in_kind).map(|o| o.budget_total.budget).sum());
     let finding_counts = figures::finding_counts(&findings);
     let (adjustments, lines) = claim_lines(project, &history);
+    let adjustment_totals =
+        adjustments.iter().filter(|a| !a.held).fold(AdjustmentTotals::default(), |t, a| AdjustmentTotals {
+            hours: t.hours + a.hours,
+            staff: t.staff + if a.in_kind { Decimal::ZERO } else { a.amounts.staff },
+            flat_rate: t.flat_rate + if a.in_kind { Decimal::ZERO } else { a.amounts.flat_rate },
+            other: t.other + if a.in_kind { Decimal::ZERO } else { a.amounts.other },
+            in_kind: t.in_kind + a.in_kind_value(),
+            eligible: t.eligible + a.amounts.total(),
+        });
     Figures {
         project_id: project.info.id.clone(),
         project_name: project.info.name.clone(),
@@ -199,6 +209,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         finding_counts,
         claim_seq: input.claims.last().map_or(1, |c| c.seq + 1),
         adjustments,
+        adjustment_totals,
         lines,
         months,
     }

@@ -200,6 +200,39 @@ pub enum MonthState {
     Missing,
 }
 
+impl MonthState {
+    /// Swedish, for receipts and status pages: what became of the month. `this` is this claim's
+    /// number.
+    pub fn describe(self, this: u32) -> String {
+        match self {
+            MonthState::Claimed(seq) => format!("ingår i ansökan {seq}"),
+            MonthState::Counted => format!("räknas i denna ansökan (nr {this})"),
+            MonthState::Late => format!("sen månad – tas med i denna ansökan (nr {this})"),
+            MonthState::Corrected => format!("rättad – skillnaden tas med i denna ansökan (nr {this})"),
+            MonthState::CorrectionHeld => "rättad – skillnaden hålls inne till en senare ansökan".to_string(),
+            MonthState::Outside => "före perioden och i ingen ansökan".to_string(),
+            MonthState::NotAttested => "saknar attest – tas med i en ansökan när den är attesterad".to_string(),
+            MonthState::Rejected => "avvisad – tas med i en ansökan när den är rättad".to_string(),
+            MonthState::Missing => "saknas – tas med i en ansökan när den kommer".to_string(),
+        }
+    }
+
+    /// Short Swedish label (one or two words).
+    pub fn label(self) -> &'static str {
+        match self {
+            MonthState::Claimed(_) => "inskickad",
+            MonthState::Counted => "räknas",
+            MonthState::Late => "sen",
+            MonthState::Corrected => "rättad",
+            MonthState::CorrectionHeld => "rättelse inne",
+            MonthState::Outside => "utanför",
+            MonthState::NotAttested => "ej attesterad",
+            MonthState::Rejected => "avvisad",
+            MonthState::Missing => "saknas",
+        }
+    }
+}
+
 /// One organisation's month in the status grid.
 #[derive(Debug, Clone)]
 pub struct MonthCell {
@@ -294,6 +327,19 @@ pub struct SupportFigures {
     pub eligible_late: Decimal,
     pub eligible_corrections: Decimal,
     pub eligible_held: Decimal,
+    /// Eligible costs of the earlier claims and this one together.
+    pub eligible_all_claims: Decimal,
+}
+
+/// Sums over the late months and corrections a claim takes (held corrections not included).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AdjustmentTotals {
+    pub hours: Decimal,
+    pub staff: Decimal,
+    pub flat_rate: Decimal,
+    pub other: Decimal,
+    pub in_kind: Decimal,
+    pub eligible: Decimal,
 }
 
 /// An indicator against its target.
@@ -442,6 +488,8 @@ pub struct Figures {
     pub claim_seq: u32,
     /// Late months and corrections this claim carries (held corrections included, marked).
     pub adjustments: Vec<Adjustment>,
+    /// Sums of the adjustments taken.
+    pub adjustment_totals: AdjustmentTotals,
     /// What this claim counts per organisation and month, as `submit` records it in the ledger.
     pub lines: Vec<ClaimedMonth>,
     /// Every organisation's months from the project's start to the period's end.
