@@ -13,7 +13,7 @@ test:
 # Formatting and lints, as CI checks them.
 lint:
     cargo fmt --all -- --check
-    cargo clippy --all-targets -- -D warnings
+    cargo clippy --workspace --all-targets -- -D warnings
 
 # Benchmarks: generate the workloads, measure redovisa against the read-only floor and the peers
 # (BENCHMARKS.md); e.g. `just bench --runs 11` or `just bench --no-peers`. `cargo bench` runs the

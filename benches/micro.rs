@@ -19,13 +19,13 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use redovisa::demo::{self, DemoOptions};
 use redovisa::emit::{charts, claim, receipt, report, summary};
 use redovisa::ledger::Ledger;
 use redovisa::month::Month;
 use redovisa::pipeline::{self, Options};
 use redovisa::project::Project;
 use redovisa::read::{self, Limits};
+use redovisa_demo::{self as demo, DemoOptions};
 
 /// The cases to run: those whose name contains the command line's filter, or all.
 static FILTER: OnceLock<Option<String>> = OnceLock::new();

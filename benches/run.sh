@@ -64,7 +64,7 @@ REDOVISA=$BENCH/bin/redovisa
 
 # The generator's fingerprint: its sources, the seed project, and the options of each workload.
 fingerprint() {
-  cat src/demo.rs src/demo/*.rs fixtures/hallbar-samhallsomstallning/project.toml | sha256sum | cut -c1-16
+  cat crates/redovisa-demo/src/*.rs fixtures/hallbar-samhallsomstallning/project.toml | sha256sum | cut -c1-16
 }
 FP=$(fingerprint)
 

@@ -11,11 +11,11 @@
 //! ```
 //!
 //! [`project`] holds the approved project every stage consults; [`finding`] the findings they
-//! all produce. The binary (`src/main.rs`) is a thin command-line layer over this library.
+//! all produce. The binary (`crates/redovisa-cli`) is a thin command-line layer over this
+//! library; the demo generator (`crates/redovisa-demo`) is a crate of its own.
 
 pub mod check;
 pub mod contract;
-pub mod demo;
 pub mod emit;
 pub mod finding;
 pub mod ids;

@@ -808,7 +808,7 @@ fn libreoffice_converts_it_to_a_pdf_with_pages() {
 /// against the model, and byte-identical on a second render.
 #[test]
 fn demo_project_claim_matches_the_model() {
-    use redovisa::demo::{self, DemoOptions};
+    use redovisa_demo::{self as demo, DemoOptions};
     let dir = tempfile::tempdir().unwrap();
     let to = redovisa::month::Month::new(2024, 6).unwrap();
     demo::write(dir.path(), &DemoOptions { to, ..DemoOptions::default() }).unwrap();
@@ -830,7 +830,7 @@ fn demo_project_claim_matches_the_model() {
 /// back figure for figure; `CLAIM_PDF_DIR` keeps a copy for looking at.
 #[test]
 fn the_demo_projects_whole_claim_reads_back() {
-    use redovisa::demo::{self, DemoOptions};
+    use redovisa_demo::{self as demo, DemoOptions};
     let dir = tempfile::tempdir().unwrap();
     demo::write(dir.path(), &DemoOptions::default()).unwrap();
     let project = redovisa::project::Project::load(dir.path()).unwrap();

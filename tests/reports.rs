@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::NaiveDate;
-use redovisa::demo::{self, DemoOptions};
 use redovisa::emit::EmitError;
 use redovisa::emit::report::{self, Texts};
 use redovisa::ids::luhn_digit;
@@ -27,6 +26,7 @@ use redovisa::pipeline::{self, Options};
 use redovisa::project::Project;
 use redovisa::read::Limits;
 use redovisa::reconcile::model::Figures;
+use redovisa_demo::{self as demo, DemoOptions};
 use rust_xlsxwriter::Workbook;
 
 const FIXTURE: &str = "fixtures/hallbar-samhallsomstallning";

@@ -3,6 +3,8 @@
 //! parts, a round trip (template → cells typed into it → the crate's reader → the same values to
 //! the öre), a template filled in the way people really type, the previous month's `Personal`
 //! prefill, co-financiers, the project's own texts, errors, and byte-identical output.
+//! The `redovisa template` command itself is run as a binary in
+//! `crates/redovisa-cli/tests/template_command.rs`.
 
 mod support;
 
@@ -736,26 +738,4 @@ fn the_same_inputs_give_the_same_bytes() {
     );
     assert!(core.contains("2025-03-01T00:00:00Z</dcterms:modified>"), "{core}");
     assert!(render(&project, "kramfors", Month::new(2025, 4).unwrap()) != a);
-}
-
-#[test]
-fn the_command_writes_the_template() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("mall.xlsx");
-    assert_cmd::Command::cargo_bin("redovisa")
-        .unwrap()
-        .args(["template", seed_dir().to_str().unwrap(), "--partner", "kramfors", "--month", "2025-03", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
-    assert!(std::fs::read(&out).unwrap() == render(&project(), "kramfors", march()));
-    let failed = assert_cmd::Command::cargo_bin("redovisa")
-        .unwrap()
-        .args(["template", project_dir().to_str().unwrap(), "--partner", "okänd", "--month", "2025-03", "-o"])
-        .arg(dir.path().join("x.xlsx"))
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
-    assert!(stderr.contains("«okänd»"), "{stderr}");
-    assert!(!dir.path().join("x.xlsx").exists());
 }

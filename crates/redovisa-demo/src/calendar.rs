@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
-use crate::month::Month;
+use redovisa::month::Month;
 
 /// Easter Sunday (anonymous Gregorian algorithm).
 fn easter(year: i32) -> NaiveDate {

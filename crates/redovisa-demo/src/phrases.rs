@@ -7,7 +7,7 @@
 
 use rand::Rng;
 
-use crate::ids::{OrgNr, luhn_digit};
+use redovisa::ids::{OrgNr, luhn_digit};
 
 /// Women's first names common among Swedes of working age.
 pub const WOMEN: &[&str] = &[

@@ -11,10 +11,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::DemoOptions;
-use crate::ids::{OrgNr, Personnummer};
-use crate::month::Month;
-use crate::project::Project;
-use crate::read::{Gender, Reporting, When};
+use redovisa::ids::{OrgNr, Personnummer};
+use redovisa::month::Month;
+use redovisa::project::Project;
+use redovisa::read::{Gender, Reporting, When};
 
 /// The whole demo inbox as data.
 #[derive(Debug, Clone)]
@@ -133,7 +133,7 @@ pub struct AbsenceEntry {
     pub person: usize,
     pub month: Month,
     pub hours: Decimal,
-    /// One of [`crate::contract::ORSAK`].
+    /// One of [`redovisa::contract::ORSAK`].
     pub reason: &'static str,
 }
 

@@ -10,7 +10,8 @@ use clap::{Parser, Subcommand};
 use redovisa::month::Month;
 use redovisa::pipeline::{self, Options};
 use redovisa::project::Project;
-use redovisa::{check, demo, submit, template, watch};
+use redovisa::{check, submit, template, watch};
+use redovisa_demo as demo;
 
 #[derive(Parser)]
 #[command(

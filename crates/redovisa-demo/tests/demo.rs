@@ -10,8 +10,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use redovisa::demo::plan::GenderForm;
-use redovisa::demo::{self, DemoOptions, FileStyle, Plan};
 use redovisa::finding::Severity;
 use redovisa::ids::OrgNr;
 use redovisa::ledger::Ledger;
@@ -20,6 +18,8 @@ use redovisa::pipeline::{self, Options};
 use redovisa::project::{Org, Project};
 use redovisa::read::{self, Gender, Limits, Reporting};
 use redovisa::reconcile::model::Figures;
+use redovisa_demo::plan::GenderForm;
+use redovisa_demo::{self as demo, DemoOptions, FileStyle, Plan};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 fn m(s: &str) -> Month {
@@ -476,8 +476,8 @@ fn claim_through_october_2026_matches_the_plan() {
 /// The plan to the project's end stays within every budget and lands at 85–97 % of the partners'.
 #[test]
 fn plan_to_the_project_end_stays_within_budget() {
-    let dir = Path::new("fixtures/hallbar-samhallsomstallning");
-    let project = Project::load(dir).unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/hallbar-samhallsomstallning");
+    let project = Project::load(&dir).unwrap();
     let to = project.end_month();
     let plan = demo::plan(&project, &DemoOptions { to, ..DemoOptions::default() });
     let e = expected(&project, &plan, to);

@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use assert_cmd::cargo::CommandCargoExt;
-use redovisa::demo::{self, DemoOptions};
+use redovisa_demo::{self as demo, DemoOptions};
 
 fn bin() -> Command {
     Command::cargo_bin("redovisa").unwrap()

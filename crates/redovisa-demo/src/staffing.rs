@@ -15,8 +15,8 @@ use super::plan::{
     ActivityCell, DateCell, FileNaming, FileStyle, GenderForm, HoursStyle, IndicatorHabit, OrgNrForm, PeriodCell,
     PnrForm, SalaryCell, ShareCell, SheetNaming,
 };
-use crate::project::{Org, Project};
-use crate::read::Reporting;
+use redovisa::project::{Org, Project};
+use redovisa::read::Reporting;
 
 /// How a time reporter's hours come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -427,8 +427,8 @@ pub fn seed_template(key: &str) -> Option<OrgTemplate> {
 /// sized from the organisation's own budget to about 88 % over the activities' months.
 pub fn generic(project: &Project, org: Org) -> OrgTemplate {
     let (budget, flat) = match org {
-        Org::Partner(p) => (p.budget.total(), crate::money::percent(p.flat_rate.rate)),
-        Org::Cofinancier(c) => (c.in_kind_budget, crate::money::percent(c.flat_rate.rate)),
+        Org::Partner(p) => (p.budget.total(), redovisa::money::percent(p.flat_rate.rate)),
+        Org::Cofinancier(c) => (c.in_kind_budget, redovisa::money::percent(c.flat_rate.rate)),
     };
     let mix: Vec<(&'static str, u32)> = Vec::new();
     let months = project.start_month().through(project.end_month()).count().max(1);

@@ -19,10 +19,10 @@ use super::calendar::workdays;
 use super::phrases::{self, DEVIATIONS, PoolOrg, SICK_LEAVE, VACANCY};
 use super::plan::*;
 use super::staffing::{OrgTemplate, Pattern, RoleSpec, generic, seed_template};
-use crate::ids::{OrgNr, Personnummer, luhn_digit};
-use crate::month::Month;
-use crate::project::{Measure, Org, Project};
-use crate::read::{Gender, Reporting, When};
+use redovisa::ids::{OrgNr, Personnummer, luhn_digit};
+use redovisa::month::Month;
+use redovisa::project::{Measure, Org, Project};
+use redovisa::read::{Gender, Reporting, When};
 
 /// Participants in one copy's events come from a pool of this many organisations.
 pub const POOL_SIZE: usize = 700;

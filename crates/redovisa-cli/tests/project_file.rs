@@ -7,7 +7,8 @@ use assert_cmd::Command;
 use redovisa::project::Project;
 use rust_decimal::dec;
 
-const SEED: &str = "fixtures/hallbar-samhallsomstallning";
+/// The seed project, in the workspace root's `fixtures/`.
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/hallbar-samhallsomstallning");
 
 fn redovisa() -> Command {
     Command::cargo_bin("redovisa").unwrap()

@@ -676,7 +676,7 @@ fn vm_hwm(status: &str) -> Option<u64> {
 
 fn project_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hallbar-samhallsomstallning/project.toml");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/hallbar-samhallsomstallning/project.toml");
     std::fs::copy(fixture, dir.path().join("project.toml")).unwrap();
     let inbox = dir.path().join("inkorg");
     for folder in ["harnosand", "kramfors", "solleftea", "sundsvall"] {
@@ -817,7 +817,7 @@ fn reading_every_hostile_file_in_one_process_peaks_under_1_gib() {
 /// A project folder with Härnösand's inbox holding `files` (name, bytes).
 fn inbox_with(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hallbar-samhallsomstallning/project.toml");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/hallbar-samhallsomstallning/project.toml");
     std::fs::copy(fixture, dir.path().join("project.toml")).unwrap();
     std::fs::create_dir_all(dir.path().join("inkorg/harnosand")).unwrap();
     for (name, bytes) in files {

@@ -1,6 +1,6 @@
 //! One planned workbook → xlsx bytes, written the way its organisation fills in workbooks.
 //!
-//! The contract's sheet and column names come from [`crate::contract`], so the demo can never
+//! The contract's sheet and column names come from [`redovisa::contract`], so the demo can never
 //! drift from what the reader expects. The [`FileStyle`] decides everything a person might do
 //! differently: a title above the header row, an extra column, another column order, the case
 //! of sheet names, dates as cells or text, hours as numbers, durations or text, and so on. Every
@@ -19,10 +19,10 @@ use super::plan::{
     ActivityCell, DateCell, FileStyle, GenderForm, HoursCell, OrgNrForm, OrgPlan, PeriodCell, PnrForm, SalaryCell,
     ShareCell, SheetNaming, WorkbookPlan,
 };
-use crate::contract::{Column, Label, Sheet};
-use crate::ids::OrgNr;
-use crate::month::Month;
-use crate::read::{Gender, When};
+use redovisa::contract::{Column, Label, Sheet};
+use redovisa::ids::OrgNr;
+use redovisa::month::Month;
+use redovisa::read::{Gender, When};
 
 /// A cell to write.
 #[derive(Debug, Clone)]
@@ -129,7 +129,7 @@ fn month_cell(style: &FileStyle, m: Month) -> Cell {
 
 /// `1 234,5` with a plain space, as people type it.
 fn sv_plain(d: Decimal, decimals: u32) -> String {
-    let s = crate::money::sv_number(d, decimals).replace('\u{a0}', " ");
+    let s = redovisa::money::sv_number(d, decimals).replace('\u{a0}', " ");
     match s.split_once(',') {
         Some((int, frac)) if frac.chars().all(|c| c == '0') => int.to_string(),
         Some((int, frac)) => format!("{int},{}", frac.trim_end_matches('0')),
