@@ -14,7 +14,8 @@ use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
 use chrono::NaiveDate;
 use redovisa::emit::{claim, summary};
 use redovisa::money::{amount_str, round2};
-use redovisa::reconcile::model::{Figures, StaffLine};
+use redovisa::ledger::LineKind;
+use redovisa::reconcile::model::{Adjustment, Concerns, Figures, StaffLine};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::Value;
@@ -124,6 +125,8 @@ const PERSONAL: &[&str] = &[
     "Projektpart",
     "Namn",
     "Personnummer",
+    "Min ansökan",
+    "Avser",
     "Roll",
     "Startdatum",
     "Månadslön",
@@ -199,6 +202,7 @@ const BIDRAG_PERSONER: &[&str] = &[
     "Medfinansiär",
     "Offentlig eller privat",
     "Namn",
+    "Avser",
     "Roll",
     "Startdatum",
     "Månadslön",
@@ -224,8 +228,20 @@ fn check_staff_line(s: &Sheet, r: u32, first: u32, l: &StaffLine, with_pnr: bool
     c += 1;
     if with_pnr {
         assert_eq!(s.text(r, c), l.personnummer);
-        c += 1;
+        let registered = match l.registered_in {
+            Some(seq) => format!("Registrerad i ansökan {seq}"),
+            None => "Ny – registreras".to_string(),
+        };
+        assert_eq!(s.text(r, c + 1), registered);
+        c += 2;
     }
+    let concerns = match l.concerns {
+        Concerns::Period => "Perioden".to_string(),
+        Concerns::Late(m) => format!("Sen månad {m}"),
+        Concerns::Correction(m) => format!("Rättelse {m}"),
+    };
+    assert_eq!(s.text(r, c), concerns);
+    c += 1;
     assert_eq!(s.text(r, c), l.role);
     assert_eq!(s.date(r, c + 1), l.start);
     s.money(r, c + 2, l.monthly_salary);
@@ -245,6 +261,7 @@ fn check_workbook(f: &Figures, bytes: &[u8]) {
     summary_sheet(f, &Sheet::read(&mut book, "Sammanställning"));
     staff_sheet(f, &Sheet::read(&mut book, "Personal"));
     partners_sheet(f, &Sheet::read(&mut book, "Projektparter"));
+    earlier_months_sheet(f, &Sheet::read(&mut book, "Tidigare månader"));
     activities_sheet(f, &Sheet::read(&mut book, "Aktiviteter"));
     in_kind_sheet(f, &Sheet::read(&mut book, "Bidrag i annat än pengar"));
     financing_sheet(f, &Sheet::read(&mut book, "Finansiering"));
@@ -299,6 +316,76 @@ fn summary_sheet(f: &Figures, s: &Sheet) {
     s.money(s.find("Återstår av beviljat stöd", 0), 1, f.support.remaining);
     let capped = s.text(s.find("Taket för beviljat stöd begränsar perioden", 0), 1);
     assert_eq!(capped, if f.support.capped { "Ja" } else { "Nej" });
+    // The claims over the project's life: earlier ones, this one by kind, their sum.
+    let h = s.find("Ansökan", 0);
+    assert_eq!(s.header(h), headers(&["Ansökan", "Period", "Stödgrundande", "Stöd"]));
+    let sup = &f.support;
+    for (i, c) in sup.earlier.iter().enumerate() {
+        let r = h + 1 + i as u32;
+        assert_eq!(s.text(r, 0), format!("Ansökan {} (inskickad)", c.seq));
+        s.money(r, 2, c.eligible);
+        s.money(r, 3, c.support);
+    }
+    let r = h + 1 + sup.earlier.len() as u32;
+    let n = f.claim_seq;
+    assert_eq!(s.text(r, 0), format!("Ansökan {n}: periodens månader"));
+    s.money(r, 2, sup.eligible_period);
+    s.money(r + 1, 2, sup.eligible_late);
+    s.money(r + 2, 2, sup.eligible_corrections);
+    assert_eq!(s.text(r + 3, 0), format!("Ansökan {n}: stöd som begärs"));
+    s.money(r + 3, 3, t.support);
+    assert_eq!(s.text(r + 4, 0), "Summa, med den här ansökan");
+    s.money(r + 4, 2, sup.eligible_all_claims);
+    s.money(r + 4, 3, sup.claimed_total);
+    assert_eq!(sup.eligible_period + sup.eligible_late + sup.eligible_corrections, t.eligible);
+}
+
+const TIDIGARE: &[&str] = &[
+    "Projektpart",
+    "Organisationsnummer",
+    "Månad",
+    "Slag",
+    "Ändrar ansökan",
+    "Timmar",
+    "Personal",
+    "Schablon",
+    "Övriga",
+    "I annat än pengar",
+    "Stödgrundande",
+    "Arbetsbok nu",
+    "Arbetsbok tidigare",
+    "SHA-256 nu",
+    "SHA-256 tidigare",
+];
+
+fn earlier_months_sheet(f: &Figures, s: &Sheet) {
+    assert_eq!(s.header(1), headers(TIDIGARE));
+    let taken: Vec<&Adjustment> = f.adjustments.iter().filter(|a| !a.held).collect();
+    if taken.is_empty() {
+        assert_eq!(s.text(2, 0), "Inga sena månader eller rättelser i den här ansökan");
+        return;
+    }
+    for (i, a) in taken.iter().enumerate() {
+        let r = 2 + i as u32;
+        assert_eq!(s.text(r, 0), a.org_name);
+        assert_eq!(s.text(r, 1), a.org_nr);
+        assert_eq!(s.date(r, 2), a.month.first_day());
+        assert_eq!(s.text(r, 3), if a.kind == LineKind::Late { "Sen månad" } else { "Rättelse" });
+        s.hours(r, 5, a.hours);
+        if !a.in_kind {
+            s.money(r, 6, a.amounts.staff);
+            s.money(r, 7, a.amounts.flat_rate);
+            s.money(r, 8, a.amounts.other);
+        }
+        s.money(r, 9, a.in_kind_value());
+        s.money(r, 10, a.amounts.total());
+        assert_eq!(s.text(r, 11), a.path);
+        assert_eq!(s.text(r, 12), a.previous_path);
+    }
+    let r = 2 + taken.len() as u32;
+    assert_eq!(s.text(r, 0), "Summa");
+    s.money(r, 10, f.adjustment_totals.eligible);
+    assert_eq!(f.adjustment_totals.eligible, f.support.eligible_late + f.support.eligible_corrections);
 }
 
 fn staff_sheet(f: &Figures, s: &Sheet) {
@@ -313,10 +400,10 @@ fn staff_sheet(f: &Figures, s: &Sheet) {
     let r = 1 + lines.len() as u32;
     assert_eq!(s.text(r, 0), "Summa");
     let t = &f.staff_totals;
-    s.hours(r, 7, t.hours);
-    s.money(r, 8, t.salary_cost);
-    s.money(r, 10, t.on_cost);
-    s.money(r, 11, t.staff_cost);
+    s.hours(r, 9, t.hours);
+    s.money(r, 10, t.salary_cost);
+    s.money(r, 12, t.on_cost);
+    s.money(r, 13, t.staff_cost);
     // The totals row is the sum of the lines, and it is the period's staff costs.
     assert_eq!(lines.iter().map(|l| l.staff_cost).sum::<Decimal>(), t.staff_cost);
     assert_eq!(lines.iter().map(|l| l.salary_cost + l.on_cost).sum::<Decimal>(), t.staff_cost);
@@ -449,10 +536,10 @@ fn in_kind_sheet(f: &Figures, s: &Sheet) {
     }
     let r = h + 1 + lines.len() as u32;
     let t = &f.in_kind_staff_totals;
-    s.hours(r, 7, t.hours);
-    s.money(r, 8, t.salary_cost);
-    s.money(r, 10, t.on_cost);
-    s.money(r, 11, t.staff_cost);
+    s.hours(r, 8, t.hours);
+    s.money(r, 9, t.salary_cost);
+    s.money(r, 11, t.on_cost);
+    s.money(r, 12, t.staff_cost);
     assert_eq!(t.staff_cost, f.totals.in_kind, "no flat rate on in kind in this project");
 }
 
@@ -583,7 +670,7 @@ fn partner_text_is_written_as_text() {
     let names: Vec<String> = (1..6).map(|r| personal.text(r, 1)).collect();
     assert!(names.contains(&emit_inbox::HOSTILE_NAME.to_string()), "{names:?}");
     assert!(names.contains(&emit_inbox::MINUS_NAME.to_string()), "{names:?}");
-    let roles: Vec<String> = (1..6).map(|r| personal.text(r, 3)).collect();
+    let roles: Vec<String> = (1..6).map(|r| personal.text(r, 5)).collect();
     assert!(roles.contains(&emit_inbox::HOSTILE_ROLE.to_string()), "{roles:?}");
     assert!(roles.contains(&emit_inbox::AT_ROLE.to_string()), "{roles:?}");
     let files = Sheet::read(&mut book, "Källfiler");
@@ -627,13 +714,13 @@ fn tables_filters_frozen_headers_print_setup_and_properties() {
     let bytes = claim::render(&f).unwrap();
     let parts = parts(&bytes);
     let tables: Vec<&(String, String)> = parts.iter().filter(|(p, _)| p.starts_with("xl/tables/table")).collect();
-    assert_eq!(tables.len(), 12, "one table per list: {:?}", tables.iter().map(|t| &t.0).collect::<Vec<_>>());
+    assert_eq!(tables.len(), 15, "one table per list: {:?}", tables.iter().map(|t| &t.0).collect::<Vec<_>>());
     for (part, xml) in &tables {
         assert!(xml.contains("<autoFilter"), "{part} has no filter");
     }
     let sheets: Vec<&(String, String)> =
         parts.iter().filter(|(p, _)| p.starts_with("xl/worksheets/sheet") && p.ends_with(".xml")).collect();
-    assert_eq!(sheets.len(), 9);
+    assert_eq!(sheets.len(), 10);
     for (part, xml) in &sheets {
         assert!(xml.contains("orientation=\"landscape\""), "{part}");
         assert!(xml.contains("fitToWidth=\"1\"") || xml.contains("fitToPage=\"1\""), "{part}");

@@ -1,25 +1,47 @@
-//! The claim ledger in use: submit, then change or remove a submitted month's workbook, then run;
-//! support already claimed counts toward the cap; damage is an error, never a reset.
+//! The claim ledger over a project's life (`spec/rules.md`, "Claims over the project's life"):
+//! what a claim records; late months and corrections carried into the next claim, held back on
+//! request; removed months given back; cumulative figures as the sum of the claims; support
+//! across claims and its cap; persons registered once; legacy ledgers; damage is an error.
+//!
+//! Every expected figure is computed by hand in the comments. The person throughout is Anna
+//! (Kramfors: on-costs 40,15 %, flat rate 25 %), Månadslön 45 000, Startdatum 2024-01-15:
+//! - 2025-01 is 11 whole months after the start, k = 0: rate 45 000 × 12 / 1 720 = 313,953488…
+//!   - 8 h: lön round2(2 511,627906…) = 2 511,63, lönebikostnad round2(2 511,63 × 0,4015 =
+//!     1 008,419445) = 1 008,42, staff 3 520,05, flat floor2(880,0125) = 880,01, eligible 4 400,06;
+//!   - 16 h: lön round2(5 023,255813…) = 5 023,26, lönebikostnad round2(2 016,83889) = 2 016,84,
+//!     staff 7 040,10, flat on its own floor2(1 760,025) = 1 760,02.
+//! - 2025-02 and 2025-03 are 12 and 13 whole months after, k = 1: rate × 1,024 = 321,488372…
+//!   - 8 h: lön round2(2 571,906976…) = 2 571,91, lönebikostnad round2(1 032,621865) = 1 032,62,
+//!     staff 3 604,53, flat floor2(901,1325) = 901,13, eligible 4 505,66.
+//!
+//! Support is 39,92 % rounded down to öre: 4 400,06 → 1 756,50 (1 756,503952).
 
 mod support;
 
 use redovisa::finding::{Code, Severity};
 use redovisa::intake::Status;
-use redovisa::ledger::{Claim, Ledger};
+use redovisa::ledger::{Claim, LEDGER_FILE, Ledger, LineKind};
 use redovisa::pipeline::{self, Options, RunError};
 use redovisa::project::Project;
-use redovisa::reconcile::model::Figures;
+use redovisa::reconcile::model::{Concerns, Figures, MonthState, OrgFigures};
 use redovisa::submit::{self, SubmitError};
 use rust_decimal::{Decimal, dec};
 use support::*;
 
 /// Kramfors' workbook for `month` with Anna's hours on 1.1 on the 3rd.
 fn kramfors(month: &str, version: u32, hours: f64) -> Vec<u8> {
+    kramfors_with(month, version, &[(anna(), hours)])
+}
+
+/// Kramfors' workbook for `month` with these people's hours on 1.1 on the 3rd.
+fn kramfors_with(month: &str, version: u32, people: &[(Person, f64)]) -> Vec<u8> {
     let (y, m) = (month[..4].parse().unwrap(), month[5..].parse().unwrap());
+    let persons: Vec<Person> = people.iter().map(|(p, _)| p.clone()).collect();
+    let rows = people.iter().map(|(p, h)| time_row(&p.name, date(y, m, 3), "1.1", n(*h))).collect();
     Book::new()
         .with(info_sheet(&KRAMFORS, month, version, true))
-        .with(personal_sheet(&[anna()]))
-        .with(time_sheet(vec![time_row("Anna Andersson", date(y, m, 3), "1.1", n(hours))]))
+        .with(personal_sheet(&persons))
+        .with(time_sheet(rows))
         .xlsx(Strings::Shared)
 }
 
@@ -32,53 +54,287 @@ fn evaluate(p: &Project, o: &Options) -> Result<Figures, RunError> {
     pipeline::evaluate(p, o, &ledger).map(|e| e.figures)
 }
 
-fn kramfors_of(f: &Figures) -> &redovisa::reconcile::model::OrgFigures {
+fn kramfors_of(f: &Figures) -> &OrgFigures {
     f.orgs.iter().find(|o| o.folder == "kramfors").unwrap()
 }
 
-#[test]
-fn a_changed_submitted_month_is_flagged_and_the_claimed_workbook_still_counts() {
-    let (_dir, p) = inbox_project();
-    put_in_inbox(&p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
-    let claim = submit::submit(&p, &opts(Some("2024-01"), Some("2025-01")), false).unwrap();
-    assert_eq!((claim.seq, claim.workbooks.len()), (1, 1));
-    // 8 h in 2025-01 (k = 0 for Startdatum 2024-01-15): lön round2(8 × 313.953488…) = 2 511.63,
-    // on-costs round2(2 511.63 × 0.4015) = 1 008.42, staff 3 520.05, schablon trunc2(× 0.25) = 880.01,
-    // eligible 4 400.06, stöd trunc2(4 400.06 × 0.3992) = 1 756.50.
-    assert_eq!(claim.support, dec!(1756.50));
+fn month_state(f: &Figures, month: &str) -> MonthState {
+    let months = f.months.iter().find(|m| m.folder == "kramfors").unwrap();
+    months.cells.iter().find(|c| c.month.to_string() == month).unwrap().state
+}
 
-    // A "correction" of the submitted January arrives, and February.
-    put_in_inbox(&p, "kramfors/2025-01-v2.xlsx", &kramfors("2025-01", 2, 16.0));
-    put_in_inbox(&p, "kramfors/2025-02.xlsx", &kramfors("2025-02", 1, 8.0));
-    let f = evaluate(&p, &opts(None, None)).unwrap();
-    assert_eq!((f.period.from.to_string(), f.period.to.to_string()), ("2025-02".into(), "2025-02".into()));
-    let changed: Vec<_> = f.findings.iter().filter(|x| x.code == Code::ChangedAfterClaim).collect();
-    assert_eq!(changed.len(), 1);
-    assert_eq!(changed[0].severity, Severity::Error);
-    assert_eq!(changed[0].place.file.as_deref(), Some("kramfors/2025-01-v2.xlsx"));
-    let status = |rel: &str| f.files.iter().find(|x| x.path == rel).unwrap().status;
-    assert_eq!(status("kramfors/2025-01-v2.xlsx"), Status::Rejected);
-    assert_eq!(status("kramfors/2025-01.xlsx"), Status::Used);
-    // Cumulative staff = January as claimed (3 520.05) + February (8 h, now k = 1: lön
-    // round2(8 × 321.488372…) = 2 571.91, on-costs 1 032.62, staff 3 604.53) = 7 124.58.
-    assert_eq!(kramfors_of(&f).cumulative.staff, dec!(7124.58));
-    assert_eq!(f.support.claimed_before, dec!(1756.50));
-    assert_eq!(f.support.claimed_total, dec!(1756.50) + f.totals.support);
-    assert!(f.has_errors());
+fn status(f: &Figures, rel: &str) -> (Status, String) {
+    let x = f.files.iter().find(|x| x.path == rel).unwrap();
+    (x.status, x.note.clone())
+}
+
+/// Claim 1 over 2024-01 – `to` with January's 8 hours, submitted.
+fn first_claim(p: &Project, to: &str) -> Claim {
+    put_in_inbox(p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
+    let claim = submit::submit(p, &opts(Some("2024-01"), Some(to)), false).unwrap();
+    assert_eq!((claim.seq, claim.eligible, claim.support), (1, dec!(4400.06), dec!(1756.50)));
+    claim
 }
 
 #[test]
-fn a_removed_submitted_workbook_is_flagged() {
+fn the_ledger_records_what_the_claim_counted() {
+    let (_dir, p) = inbox_project();
+    let claim = first_claim(&p, "2025-02");
+    assert_eq!(claim.support_uncapped, Some(dec!(1756.50)));
+    let lines = claim.months.as_ref().expect("amounts are recorded");
+    assert_eq!(lines.len(), 1, "one organisation-month counted");
+    let l = &lines[0];
+    assert_eq!((l.folder.as_str(), l.month.to_string().as_str(), l.kind), ("kramfors", "2025-01", LineKind::Period));
+    assert_eq!(l.path, "kramfors/2025-01.xlsx");
+    assert_eq!((l.content.hours, l.content.staff, l.content.flat_rate), (dec!(8), dec!(3520.05), dec!(880.01)));
+    assert_eq!((l.content.other, l.in_kind, l.eligible), (dec!(0), dec!(0), dec!(4400.06)));
+    assert_eq!(l.content.activities.len(), 1);
+    assert_eq!((l.content.activities[0].code.as_str(), l.content.activities[0].staff), ("1.1", dec!(3520.05)));
+    let anna = &l.content.persons[0];
+    assert_eq!(anna.pnr, pnr("19800314", "123"), "the personnummer stays in the ledger");
+    assert_eq!((anna.hours, anna.salary_cost, anna.on_cost, anna.staff_cost), (dec!(8), dec!(2511.63), dec!(1008.42), dec!(3520.05)));
+    assert_eq!(anna.monthly_salary, dec!(45000));
+    // What is written is what is read back.
+    assert_eq!(Ledger::load(&p.dir).unwrap().claims, vec![claim]);
+}
+
+#[test]
+fn a_late_month_is_claimed_in_the_next_claim() {
+    // Claim 1 (2024-01 – 2025-02) was submitted while February was missing.
+    let (_dir, p) = inbox_project();
+    first_claim(&p, "2025-02");
+    put_in_inbox(&p, "kramfors/2025-02.xlsx", &kramfors("2025-02", 1, 8.0));
+    put_in_inbox(&p, "kramfors/2025-03.xlsx", &kramfors("2025-03", 1, 8.0));
+    let f = evaluate(&p, &opts(None, None)).unwrap();
+    assert_eq!((f.period.from.to_string(), f.period.to.to_string()), ("2025-03".into(), "2025-03".into()));
+    assert_eq!(f.claim_seq, 2);
+    // February comes whole, as a late month of claim 1: staff 3 604,53, flat 901,13.
+    assert_eq!(f.adjustments.len(), 1);
+    let a = &f.adjustments[0];
+    assert_eq!((a.kind, a.month.to_string().as_str(), a.claim, a.held), (LineKind::Late, "2025-02", Some(1), false));
+    assert_eq!((a.amounts.staff, a.amounts.flat_rate, a.amounts.other, a.hours), (dec!(3604.53), dec!(901.13), dec!(0), dec!(8)));
+    assert_eq!((a.path.as_str(), a.previous_path.as_str()), ("kramfors/2025-02.xlsx", ""));
+    // The claim: March 4 505,66 + February 4 505,66 = 9 011,32; support floor2(9 011,32 × 0,3992
+    // = 3 597,318944) = 3 597,31.
+    assert_eq!((f.totals.staff, f.totals.flat_rate, f.totals.eligible), (dec!(7209.06), dec!(1802.26), dec!(9011.32)));
+    assert_eq!(f.totals.support, dec!(3597.31));
+    assert_eq!((f.support.eligible_period, f.support.eligible_late, f.support.eligible_corrections), (dec!(4505.66), dec!(4505.66), dec!(0)));
+    // Cumulative = claim 1 + this claim: staff 3 520,05 + 7 209,06, flat 880,01 + 1 802,26.
+    let k = kramfors_of(&f);
+    assert_eq!((k.cumulative.staff, k.cumulative.flat_rate), (dec!(10729.11), dec!(2682.27)));
+    assert_eq!((k.hours_period, k.hours_cumulative), (dec!(16), dec!(24)));
+    assert_eq!(f.cumulative.eligible, dec!(13411.38));
+    assert_eq!(f.support.claimed_total, dec!(1756.50) + dec!(3597.31));
+    // Said where the partner and the economist look.
+    let late: Vec<_> = f.findings.iter().filter(|x| x.code == Code::LateMonth).collect();
+    assert_eq!(late.len(), 1);
+    assert_eq!((late[0].severity, late[0].place.file.as_deref()), (Severity::Warning, Some("kramfors/2025-02.xlsx")));
+    assert!(late[0].message.contains("ansökan 1") && late[0].message.contains("Tidigare månader"), "{}", late[0].message);
+    let (st, note) = status(&f, "kramfors/2025-02.xlsx");
+    assert_eq!(st, Status::Used);
+    assert!(note.starts_with("sen månad"), "{note}");
+    assert_eq!(month_state(&f, "2025-01"), MonthState::Claimed(1));
+    assert_eq!(month_state(&f, "2025-02"), MonthState::Late);
+    assert_eq!(month_state(&f, "2025-03"), MonthState::Counted);
+    // The Personal sheet's lines say what they concern.
+    let concerns: Vec<Concerns> = f.staff.iter().filter(|l| l.folder == "kramfors").map(|l| l.concerns).collect();
+    assert_eq!(concerns, vec![Concerns::Period, Concerns::Late("2025-02".parse().unwrap())]);
+
+    // Once claim 2 is submitted, February is never claimed again.
+    let claim2 = submit::submit(&p, &opts(Some("2025-03"), Some("2025-03")), false).unwrap();
+    let kinds: Vec<(String, LineKind)> =
+        claim2.months.unwrap().iter().map(|l| (l.month.to_string(), l.kind)).collect();
+    assert_eq!(kinds, vec![("2025-02".into(), LineKind::Late), ("2025-03".into(), LineKind::Period)]);
+    let f = evaluate(&p, &opts(None, Some("2025-04"))).unwrap();
+    assert!(f.adjustments.is_empty(), "{:?}", f.adjustments);
+    assert_eq!(month_state(&f, "2025-02"), MonthState::Claimed(2));
+    assert_eq!(kramfors_of(&f).cumulative.staff, dec!(10729.11));
+}
+
+#[test]
+fn a_month_that_becomes_attested_later_is_late_too() {
     let (_dir, p) = inbox_project();
     put_in_inbox(&p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
-    submit::submit(&p, &opts(Some("2024-01"), Some("2025-01")), false).unwrap();
+    let unattested = Book::new()
+        .with(info_sheet(&KRAMFORS, "2025-02", 1, false))
+        .with(personal_sheet(&[anna()]))
+        .with(time_sheet(vec![time_row("Anna Andersson", date(2025, 2, 3), "1.1", n(8.0))]))
+        .xlsx(Strings::Shared);
+    put_in_inbox(&p, "kramfors/2025-02.xlsx", &unattested);
+    submit::submit(&p, &opts(Some("2024-01"), Some("2025-02")), true).unwrap();
+    put_in_inbox(&p, "kramfors/2025-03.xlsx", &kramfors("2025-03", 1, 8.0));
+    // Still unattested: not in this claim, a warning (not an error: it does not block the claim).
+    let f = evaluate(&p, &opts(None, None)).unwrap();
+    assert!(f.adjustments.is_empty());
+    let na: Vec<_> = f.findings.iter().filter(|x| x.code == Code::NotAttested).collect();
+    assert_eq!(na.len(), 1);
+    assert_eq!(na[0].severity, Severity::Warning);
+    assert_eq!(month_state(&f, "2025-02"), MonthState::NotAttested);
+    assert!(!f.has_errors());
+    // Attested (a new version): late, claimed now.
+    put_in_inbox(&p, "kramfors/2025-02-attesterad.xlsx", &kramfors("2025-02", 2, 8.0));
+    let f = evaluate(&p, &opts(None, None)).unwrap();
+    assert_eq!(f.adjustments.len(), 1);
+    assert_eq!((f.adjustments[0].kind, f.adjustments[0].amounts.total()), (LineKind::Late, dec!(4505.66)));
+}
+
+#[test]
+fn a_corrected_month_carries_the_difference_and_can_be_held_back() {
+    let (_dir, p) = inbox_project();
+    first_claim(&p, "2025-01");
+    // January is corrected to 16 hours (a higher version), and February arrives.
+    put_in_inbox(&p, "kramfors/2025-01-v2.xlsx", &kramfors("2025-01", 2, 16.0));
+    put_in_inbox(&p, "kramfors/2025-02.xlsx", &kramfors("2025-02", 1, 8.0));
+    let f = evaluate(&p, &opts(None, None)).unwrap();
+    assert_eq!(f.period.from.to_string(), "2025-02");
+    // Difference: staff 7 040,10 − 3 520,05 = 3 520,05; flat rate now floor2(7 040,10 × 0,25) =
+    // 1 760,02 less the 880,01 claimed = 880,01; eligible 4 400,06; 8 hours.
+    assert_eq!(f.adjustments.len(), 1);
+    let a = &f.adjustments[0];
+    assert_eq!((a.kind, a.claim, a.held), (LineKind::Correction, Some(1), false));
+    assert_eq!((a.amounts.staff, a.amounts.flat_rate, a.amounts.total(), a.hours), (dec!(3520.05), dec!(880.01), dec!(4400.06), dec!(8)));
+    assert_eq!((a.path.as_str(), a.previous_path.as_str()), ("kramfors/2025-01-v2.xlsx", "kramfors/2025-01.xlsx"));
+    assert_ne!(a.sha256, a.previous_sha256);
+    assert_eq!(a.persons.len(), 1);
+    assert_eq!((a.persons[0].hours, a.persons[0].salary_cost, a.persons[0].staff_cost), (dec!(8), dec!(2511.63), dec!(3520.05)));
+    // The claim: February 4 505,66 + the correction 4 400,06 = 8 905,72; support floor2(8 905,72
+    // × 0,3992 = 3 555,163424) = 3 555,16.
+    assert_eq!((f.totals.eligible, f.totals.support), (dec!(8905.72), dec!(3555.16)));
+    // Cumulative staff 3 520,05 + 3 604,53 + 3 520,05 = 10 644,63: January at 16 h and February.
+    assert_eq!(kramfors_of(&f).cumulative.staff, dec!(10644.63));
+    assert_eq!(kramfors_of(&f).cumulative.flat_rate, dec!(880.01) + dec!(901.13) + dec!(880.01));
+    let changed: Vec<_> = f.findings.iter().filter(|x| x.code == Code::ChangedAfterClaim).collect();
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0].severity, Severity::Warning, "a correction is carried, not an error");
+    assert_eq!(changed[0].place.file.as_deref(), Some("kramfors/2025-01-v2.xlsx"));
+    assert!(changed[0].message.contains("+4\u{a0}400,06\u{a0}kr"), "the message states the amount: {}", changed[0].message);
+    assert_eq!(status(&f, "kramfors/2025-01.xlsx").0, Status::Superseded);
+    assert_eq!(status(&f, "kramfors/2025-01-v2.xlsx").0, Status::Used);
+    assert_eq!(month_state(&f, "2025-01"), MonthState::Corrected);
+    let line = f.staff.iter().find(|l| l.concerns == Concerns::Correction("2025-01".parse().unwrap())).unwrap();
+    assert_eq!((line.hours, line.staff_cost, line.registered_in), (dec!(8), dec!(3520.05), Some(1)));
+    assert!(!f.has_errors());
+
+    // Held back: listed and reported, not in the claim; February alone, floor2(4 505,66 × 0,3992
+    // = 1 798,659472) = 1 798,65.
+    let held = evaluate(&p, &Options { hold_corrections: true, ..opts(None, None) }).unwrap();
+    assert_eq!(held.adjustments.len(), 1);
+    assert!(held.adjustments[0].held);
+    assert_eq!((held.totals.eligible, held.totals.support), (dec!(4505.66), dec!(1798.65)));
+    assert_eq!(held.support.eligible_held, dec!(4400.06));
+    assert_eq!(kramfors_of(&held).cumulative.staff, dec!(3520.05) + dec!(3604.53));
+    assert_eq!(month_state(&held, "2025-01"), MonthState::CorrectionHeld);
+    let message = &held.findings.iter().find(|x| x.code == Code::ChangedAfterClaim).unwrap().message;
+    assert!(message.contains("hålls inne"), "{message}");
+    // A claim submitted with the correction held keeps it pending for the next one.
+    let claim2 =
+        submit::submit(&p, &Options { hold_corrections: true, ..opts(Some("2025-02"), Some("2025-02")) }, false)
+            .unwrap();
+    assert!(claim2.held_corrections);
+    assert_eq!(claim2.months.as_ref().unwrap().len(), 1, "February only");
+    let f = evaluate(&p, &opts(None, Some("2025-03"))).unwrap();
+    assert_eq!(f.adjustments.len(), 1);
+    assert_eq!((f.adjustments[0].kind, f.adjustments[0].amounts.total()), (LineKind::Correction, dec!(4400.06)));
+}
+
+#[test]
+fn a_removed_month_is_given_back_never_dropped() {
+    let (_dir, p) = inbox_project();
+    first_claim(&p, "2025-01");
     std::fs::remove_file(p.inbox().join("kramfors/2025-01.xlsx")).unwrap();
     put_in_inbox(&p, "kramfors/2025-02.xlsx", &kramfors("2025-02", 1, 8.0));
     let f = evaluate(&p, &opts(None, None)).unwrap();
+    // January given back: staff −3 520,05 and its flat rate −880,01, eligible −4 400,06.
+    assert_eq!(f.adjustments.len(), 1);
+    let a = &f.adjustments[0];
+    assert_eq!((a.kind, a.amounts.staff, a.amounts.flat_rate, a.hours), (LineKind::Correction, dec!(-3520.05), dec!(-880.01), dec!(-8)));
+    assert_eq!((a.path.as_str(), a.previous_path.as_str()), ("", "kramfors/2025-01.xlsx"));
+    // The claim: 4 505,66 − 4 400,06 = 105,60; support floor2(105,60 × 0,3992 = 42,15552) = 42,15.
+    assert_eq!((f.totals.eligible, f.totals.support), (dec!(105.60), dec!(42.15)));
+    // Support over both claims 1 756,50 + 42,15 = 1 798,65, what February alone gives.
+    assert_eq!(f.support.claimed_total, dec!(1798.65));
+    assert_eq!(kramfors_of(&f).cumulative.staff, dec!(3604.53));
     let changed: Vec<_> = f.findings.iter().filter(|x| x.code == Code::ChangedAfterClaim).collect();
-    assert_eq!(changed.len(), 1, "{changed:?}");
-    assert_eq!(changed[0].place.partner.as_deref(), Some("kramfors"));
-    assert!(changed[0].message.contains("2025-01"));
+    assert_eq!(changed.len(), 1);
+    assert_eq!((changed[0].place.partner.as_deref(), changed[0].place.file.as_deref()), (Some("kramfors"), None));
+    assert!(changed[0].message.contains("2025-01") && changed[0].message.contains("−4\u{a0}400,06\u{a0}kr"), "{}", changed[0].message);
+
+    // A claim of nothing but the removal gives back the support claimed, never more: −4 400,06 ×
+    // 0,3992 is −1 756,50…, rounded down −1 756,51, but only 1 756,50 was received.
+    std::fs::remove_file(p.inbox().join("kramfors/2025-02.xlsx")).unwrap();
+    let f = evaluate(&p, &opts(None, Some("2025-02"))).unwrap();
+    assert_eq!(f.totals.eligible, dec!(-4400.06));
+    assert_eq!((f.totals.support, f.support.claimed_total), (dec!(-1756.50), dec!(0)));
+}
+
+#[test]
+fn a_month_changed_by_another_month_is_corrected_with_the_same_workbook() {
+    // Anna at 100 % employment has 1 720 h a year. Claim 1 took 2025-02 with 1 720 h (the whole
+    // year's cap); a late January with 8 h then comes first in the year, so February keeps
+    // 1 712 h: February's workbook is unchanged but its amounts are not.
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/2025-02.xlsx", &kramfors("2025-02", 1, 1720.0));
+    submit::submit(&p, &opts(Some("2024-01"), Some("2025-02")), true).unwrap();
+    put_in_inbox(&p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
+    put_in_inbox(&p, "kramfors/2025-03.xlsx", &kramfors("2025-03", 1, 0.0));
+    let f = evaluate(&p, &opts(None, None)).unwrap();
+    let kinds: Vec<(String, LineKind)> = f.adjustments.iter().map(|a| (a.month.to_string(), a.kind)).collect();
+    assert_eq!(kinds, vec![("2025-01".into(), LineKind::Late), ("2025-02".into(), LineKind::Correction)]);
+    let feb = &f.adjustments[1];
+    // −8 h at k = 1: lön of 1 720 h round2(552 960) = 552 960,00 and of 1 712 h round2(550 388,09…)
+    // = 550 388,09, difference −2 571,91; on-costs round2(222 013,44) = 222 013,44 and
+    // round2(220 980,82…) = 220 980,82, difference −1 032,62: staff −3 604,53.
+    assert_eq!((feb.hours, feb.amounts.staff), (dec!(-8), dec!(-3604.53)));
+    assert_eq!(feb.sha256, feb.previous_sha256, "the same workbook");
+    let message = &f.findings.iter().find(|x| x.code == Code::ChangedAfterClaim).unwrap().message;
+    assert!(message.contains("oförändrad"), "{message}");
+}
+
+#[test]
+fn persons_are_registered_once() {
+    let (_dir, p) = inbox_project();
+    first_claim(&p, "2025-01");
+    let bertil = Person { reporting: "Tidrapport", share: empty(), main_activity: empty(), ..bertil() };
+    put_in_inbox(&p, "kramfors/2025-02.xlsx", &kramfors_with("2025-02", 1, &[(anna(), 8.0), (bertil, 10.0)]));
+    let f = evaluate(&p, &opts(None, None)).unwrap();
+    let registered: Vec<(&str, Option<u32>)> =
+        f.staff.iter().map(|l| (l.name.as_str(), l.registered_in)).collect();
+    assert_eq!(registered, vec![("Anna Andersson", Some(1)), ("Bertil Berg", None)]);
+}
+
+#[test]
+fn a_legacy_ledger_loads_pins_its_months_and_says_why() {
+    // A ledger line as the first version wrote it: hashes only.
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
+    let sha = redovisa::pipeline::sha256_file(&p.inbox().join("kramfors/2025-01.xlsx")).unwrap();
+    let line = format!(
+        "{{\"seq\":1,\"from\":\"2024-01\",\"to\":\"2025-02\",\"support\":\"1756.50\",\"eligible\":\"4400.06\",\
+         \"recorded_on\":\"2025-03-10\",\"workbooks\":[{{\"folder\":\"kramfors\",\"month\":\"2025-01\",\
+         \"path\":\"kramfors/2025-01.xlsx\",\"sha256\":\"{sha}\"}}],\"prev\":\"\"}}\n"
+    );
+    std::fs::write(p.dir.join(LEDGER_FILE), line).unwrap();
+    assert!(Ledger::load(&p.dir).unwrap().claims[0].is_legacy());
+    put_in_inbox(&p, "kramfors/2025-01-v2.xlsx", &kramfors("2025-01", 2, 16.0));
+    put_in_inbox(&p, "kramfors/2025-02.xlsx", &kramfors("2025-02", 1, 8.0));
+    put_in_inbox(&p, "kramfors/2025-03.xlsx", &kramfors("2025-03", 1, 8.0));
+    let f = evaluate(&p, &opts(None, None)).unwrap();
+    // January stays with the workbook used then; the change cannot be computed, and says so.
+    assert_eq!(status(&f, "kramfors/2025-01.xlsx").0, Status::Used);
+    assert_eq!(status(&f, "kramfors/2025-01-v2.xlsx").0, Status::Rejected);
+    let changed = f.findings.iter().find(|x| x.code == Code::ChangedAfterClaim).unwrap();
+    assert_eq!(changed.severity, Severity::Warning);
+    assert!(changed.message.contains("äldre version"), "{}", changed.message);
+    let legacy = f.findings.iter().find(|x| x.code == Code::LegacyLedger).unwrap();
+    assert!(legacy.message.contains("Ansökan 1") && legacy.message.contains("Rättelser"), "{}", legacy.message);
+    // February is late all the same; cumulative = January (8 h) + February + March.
+    assert_eq!(f.adjustments.len(), 1);
+    assert_eq!((f.adjustments[0].kind, f.adjustments[0].month.to_string()), (LineKind::Late, "2025-02".into()));
+    assert_eq!(kramfors_of(&f).cumulative.staff, dec!(3520.05) + dec!(3604.53) + dec!(3604.53));
+    // Once a claim with amounts follows, the general warning is gone.
+    submit::submit(&p, &opts(Some("2025-03"), Some("2025-03")), false).unwrap();
+    let f = evaluate(&p, &opts(None, Some("2025-04"))).unwrap();
+    assert!(!f.findings.iter().any(|x| x.code == Code::LegacyLedger));
 }
 
 #[test]
@@ -137,7 +393,7 @@ fn a_damaged_ledger_stops_the_run() {
     let (_dir, p) = inbox_project();
     put_in_inbox(&p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
     submit::submit(&p, &opts(Some("2024-01"), Some("2025-01")), false).unwrap();
-    let path = p.dir.join(redovisa::ledger::LEDGER_FILE);
+    let path = p.dir.join(LEDGER_FILE);
     let text = std::fs::read_to_string(&path).unwrap();
     // A line cut short (a copy interrupted, a disk full) is detected at once.
     std::fs::write(&path, &text[..text.len() - 10]).unwrap();

@@ -34,6 +34,15 @@ fn wait_for(path: &Path, limit: Duration, ok: impl Fn(&str) -> bool) -> String {
     }
 }
 
+/// Sets the flag when dropped, also while a failed assertion unwinds.
+struct StopOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
 #[test]
 fn receipts_follow_the_inbox() {
     let (dir, project) = temp_project(|t| t);
@@ -48,12 +57,14 @@ fn receipts_follow_the_inbox() {
     std::thread::scope(|s| {
         let watcher =
             s.spawn(|| redovisa::watch::watch_until(&project, &opts, Some(&out), &stop, Duration::from_millis(300)));
-        wait_for(&status, Duration::from_secs(20), |t| t.contains("2025-01  används: kramfors/2025-01.xlsx"));
+        // A failed wait stops the watcher too, so the test fails instead of hanging.
+        let _stop = StopOnDrop(&stop);
+        wait_for(&status, Duration::from_secs(20), |t| t.contains("2025-01  räknas i denna ansökan (nr 1): kramfors/2025-01.xlsx"));
         let first_receipt = wait_for(&receipt, Duration::from_secs(5), |t| t.contains("2025-01.xlsx"));
 
         // A new month arrives: the receipt and the status follow within seconds.
         std::fs::write(inbox.join("kramfors/2025-02.xlsx"), kramfors("2025-02")).unwrap();
-        wait_for(&status, Duration::from_secs(10), |t| t.contains("2025-02  används: kramfors/2025-02.xlsx"));
+        wait_for(&status, Duration::from_secs(10), |t| t.contains("2025-02  räknas i denna ansökan (nr 1): kramfors/2025-02.xlsx"));
         wait_for(&receipt, Duration::from_secs(10), |t| t != first_receipt && t.contains("2025-02.xlsx"));
 
         // An Office lock file is ignored; a broken workbook is reported and the watch goes on.
@@ -61,7 +72,7 @@ fn receipts_follow_the_inbox() {
         std::fs::write(inbox.join("kramfors/2025-03.xlsx"), b"PK\x03\x04 inte en hel arbetsbok").unwrap();
         wait_for(&receipt, Duration::from_secs(10), |t| t.contains("2025-03.xlsx") && t.contains("FILE_UNREADABLE"));
         std::fs::write(inbox.join("kramfors/2025-03.xlsx"), kramfors("2025-03")).unwrap();
-        wait_for(&status, Duration::from_secs(10), |t| t.contains("2025-03  används: kramfors/2025-03.xlsx"));
+        wait_for(&status, Duration::from_secs(10), |t| t.contains("2025-03  räknas i denna ansökan (nr 1): kramfors/2025-03.xlsx"));
 
         stop.store(true, Ordering::Relaxed);
         watcher.join().unwrap().unwrap();

@@ -416,8 +416,9 @@ pub fn support(approved: Decimal, claims: &[Claim], rate: Decimal, eligible: Dec
     let claimed = if uncapped >= Decimal::ZERO {
         uncapped.min((approved - claimed_before).max(Decimal::ZERO))
     } else {
+        // Never more back than was claimed: the support over all claims stays at or above 0.
         let entitled = approved.min(share_before + uncapped);
-        uncapped.max((entitled - claimed_before).min(Decimal::ZERO))
+        uncapped.max((entitled - claimed_before).min(Decimal::ZERO)).max(-claimed_before)
     };
     let capped = claimed < uncapped;
     let claimed_total = claimed_before + claimed;

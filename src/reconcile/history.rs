@@ -16,10 +16,11 @@
 //!   reported but not taken, and stays pending for a later claim.
 //!
 //! The flat rate belongs to the claim: it is computed on the period's months together (as
-//! before) and on each late month and each correction by itself, each rounded down to öre
-//! ([`crate::money::floor2`]); the period's flat rate is spread over its months by staff costs
-//! so the ledger can say what each month counted. The cumulative flat rate is therefore the sum
-//! of the claims' flat rates.
+//! before) and on each late month by itself, rounded down to öre ([`crate::money::floor2`]); the
+//! period's flat rate is spread over its months by staff costs so the ledger can say what each
+//! month counted. A correction sets the month's flat rate to the rate on the month's own staff
+//! costs now, less what was claimed as flat rate for it (a month taken out gives back exactly
+//! its flat rate). The cumulative flat rate is therefore the sum of the claims' flat rates.
 //!
 //! Months of a *legacy* claim (recorded before the ledger kept amounts) count with the workbooks
 //! used then (intake pins them) and what they count now is taken as what was claimed; they
@@ -255,7 +256,10 @@ pub fn build(
         if sha_now == c.sha256 && delta.is_zero() {
             continue;
         }
-        delta.flat_rate = flat_rate(orgs[org], delta.staff);
+        // The month's flat rate becomes the rate on its own staff costs now: the correction
+        // takes back what was claimed as flat rate for it and claims that instead.
+        let staff_now = now.map_or(Decimal::ZERO, |cur| cur.content.staff);
+        delta.flat_rate = flat_rate(orgs[org], staff_now) - c.content.flat_rate;
         let seq = covering(m).or(c.claims.first().copied());
         findings.push(correction_finding(&orgs[org], m, seq, c, now, &delta, hold));
         let empty = Current { path: String::new(), sha256: String::new(), content: Content::default() };
