@@ -150,12 +150,23 @@ fn live(project: &Project, steps: &[Step]) -> Result<(), TestCaseError> {
     for (o, one) in now.orgs.iter().zip(&once.orgs) {
         let (staff, flat, other, hours) = claimed.get(&o.folder).copied().unwrap_or_default();
         // Cumulative is the sum of the claims, exactly.
-        prop_assert_eq!((o.cumulative.staff, o.cumulative.flat_rate, o.cumulative.other), (staff, flat, other), "{}", o.folder);
+        prop_assert_eq!(
+            (o.cumulative.staff, o.cumulative.flat_rate, o.cumulative.other),
+            (staff, flat, other),
+            "{}",
+            o.folder
+        );
         prop_assert_eq!(o.hours_cumulative, hours, "{}", o.folder);
         // And equals one pass over the final inbox, the flat rate within its roundings.
         prop_assert_eq!((staff, other, hours), (one.period.staff, one.period.other, one.hours_period), "{}", o.folder);
         let off = (one.period.flat_rate - flat).abs();
-        prop_assert!(off <= Decimal::new(i64::from(lines), 2), "{}: flat rate {} against {}", o.folder, flat, one.period.flat_rate);
+        prop_assert!(
+            off <= Decimal::new(i64::from(lines), 2),
+            "{}: flat rate {} against {}",
+            o.folder,
+            flat,
+            one.period.flat_rate
+        );
     }
     let eligible: Decimal = ledger.claims.iter().map(|c| c.eligible).sum::<Decimal>() + now.totals.eligible;
     prop_assert_eq!(now.cumulative.eligible, eligible);

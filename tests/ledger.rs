@@ -92,7 +92,10 @@ fn the_ledger_records_what_the_claim_counted() {
     assert_eq!((l.content.activities[0].code.as_str(), l.content.activities[0].staff), ("1.1", dec!(3520.05)));
     let anna = &l.content.persons[0];
     assert_eq!(anna.pnr, pnr("19800314", "123"), "the personnummer stays in the ledger");
-    assert_eq!((anna.hours, anna.salary_cost, anna.on_cost, anna.staff_cost), (dec!(8), dec!(2511.63), dec!(1008.42), dec!(3520.05)));
+    assert_eq!(
+        (anna.hours, anna.salary_cost, anna.on_cost, anna.staff_cost),
+        (dec!(8), dec!(2511.63), dec!(1008.42), dec!(3520.05))
+    );
     assert_eq!(anna.monthly_salary, dec!(45000));
     // What is written is what is read back.
     assert_eq!(Ledger::load(&p.dir).unwrap().claims, vec![claim]);
@@ -112,13 +115,19 @@ fn a_late_month_is_claimed_in_the_next_claim() {
     assert_eq!(f.adjustments.len(), 1);
     let a = &f.adjustments[0];
     assert_eq!((a.kind, a.month.to_string().as_str(), a.claim, a.held), (LineKind::Late, "2025-02", Some(1), false));
-    assert_eq!((a.amounts.staff, a.amounts.flat_rate, a.amounts.other, a.hours), (dec!(3604.53), dec!(901.13), dec!(0), dec!(8)));
+    assert_eq!(
+        (a.amounts.staff, a.amounts.flat_rate, a.amounts.other, a.hours),
+        (dec!(3604.53), dec!(901.13), dec!(0), dec!(8))
+    );
     assert_eq!((a.path.as_str(), a.previous_path.as_str()), ("kramfors/2025-02.xlsx", ""));
     // The claim: March 4 505,66 + February 4 505,66 = 9 011,32; support floor2(9 011,32 × 0,3992
     // = 3 597,318944) = 3 597,31.
     assert_eq!((f.totals.staff, f.totals.flat_rate, f.totals.eligible), (dec!(7209.06), dec!(1802.26), dec!(9011.32)));
     assert_eq!(f.totals.support, dec!(3597.31));
-    assert_eq!((f.support.eligible_period, f.support.eligible_late, f.support.eligible_corrections), (dec!(4505.66), dec!(4505.66), dec!(0)));
+    assert_eq!(
+        (f.support.eligible_period, f.support.eligible_late, f.support.eligible_corrections),
+        (dec!(4505.66), dec!(4505.66), dec!(0))
+    );
     // Cumulative = claim 1 + this claim: staff 3 520,05 + 7 209,06, flat 880,01 + 1 802,26.
     let k = kramfors_of(&f);
     assert_eq!((k.cumulative.staff, k.cumulative.flat_rate), (dec!(10729.11), dec!(2682.27)));
@@ -129,7 +138,11 @@ fn a_late_month_is_claimed_in_the_next_claim() {
     let late: Vec<_> = f.findings.iter().filter(|x| x.code == Code::LateMonth).collect();
     assert_eq!(late.len(), 1);
     assert_eq!((late[0].severity, late[0].place.file.as_deref()), (Severity::Warning, Some("kramfors/2025-02.xlsx")));
-    assert!(late[0].message.contains("ansökan 1") && late[0].message.contains("Tidigare månader"), "{}", late[0].message);
+    assert!(
+        late[0].message.contains("ansökan 1") && late[0].message.contains("Tidigare månader"),
+        "{}",
+        late[0].message
+    );
     let (st, note) = status(&f, "kramfors/2025-02.xlsx");
     assert_eq!(st, Status::Used);
     assert!(note.starts_with("sen månad"), "{note}");
@@ -142,8 +155,7 @@ fn a_late_month_is_claimed_in_the_next_claim() {
 
     // Once claim 2 is submitted, February is never claimed again.
     let claim2 = submit::submit(&p, &opts(Some("2025-03"), Some("2025-03")), false).unwrap();
-    let kinds: Vec<(String, LineKind)> =
-        claim2.months.unwrap().iter().map(|l| (l.month.to_string(), l.kind)).collect();
+    let kinds: Vec<(String, LineKind)> = claim2.months.unwrap().iter().map(|l| (l.month.to_string(), l.kind)).collect();
     assert_eq!(kinds, vec![("2025-02".into(), LineKind::Late), ("2025-03".into(), LineKind::Period)]);
     let f = evaluate(&p, &opts(None, Some("2025-04"))).unwrap();
     assert!(f.adjustments.is_empty(), "{:?}", f.adjustments);
@@ -192,11 +204,17 @@ fn a_corrected_month_carries_the_difference_and_can_be_held_back() {
     assert_eq!(f.adjustments.len(), 1);
     let a = &f.adjustments[0];
     assert_eq!((a.kind, a.claim, a.held), (LineKind::Correction, Some(1), false));
-    assert_eq!((a.amounts.staff, a.amounts.flat_rate, a.amounts.total(), a.hours), (dec!(3520.05), dec!(880.01), dec!(4400.06), dec!(8)));
+    assert_eq!(
+        (a.amounts.staff, a.amounts.flat_rate, a.amounts.total(), a.hours),
+        (dec!(3520.05), dec!(880.01), dec!(4400.06), dec!(8))
+    );
     assert_eq!((a.path.as_str(), a.previous_path.as_str()), ("kramfors/2025-01-v2.xlsx", "kramfors/2025-01.xlsx"));
     assert_ne!(a.sha256, a.previous_sha256);
     assert_eq!(a.persons.len(), 1);
-    assert_eq!((a.persons[0].hours, a.persons[0].salary_cost, a.persons[0].staff_cost), (dec!(8), dec!(2511.63), dec!(3520.05)));
+    assert_eq!(
+        (a.persons[0].hours, a.persons[0].salary_cost, a.persons[0].staff_cost),
+        (dec!(8), dec!(2511.63), dec!(3520.05))
+    );
     // The claim: February 4 505,66 + the correction 4 400,06 = 8 905,72; support floor2(8 905,72
     // × 0,3992 = 3 555,163424) = 3 555,16.
     assert_eq!((f.totals.eligible, f.totals.support), (dec!(8905.72), dec!(3555.16)));
@@ -207,7 +225,11 @@ fn a_corrected_month_carries_the_difference_and_can_be_held_back() {
     assert_eq!(changed.len(), 1);
     assert_eq!(changed[0].severity, Severity::Warning, "a correction is carried, not an error");
     assert_eq!(changed[0].place.file.as_deref(), Some("kramfors/2025-01-v2.xlsx"));
-    assert!(changed[0].message.contains("+4\u{a0}400,06\u{a0}kr"), "the message states the amount: {}", changed[0].message);
+    assert!(
+        changed[0].message.contains("+4\u{a0}400,06\u{a0}kr"),
+        "the message states the amount: {}",
+        changed[0].message
+    );
     assert_eq!(status(&f, "kramfors/2025-01.xlsx").0, Status::Superseded);
     assert_eq!(status(&f, "kramfors/2025-01-v2.xlsx").0, Status::Used);
     assert_eq!(month_state(&f, "2025-01"), MonthState::Corrected);
@@ -247,7 +269,10 @@ fn a_removed_month_is_given_back_never_dropped() {
     // January given back: staff −3 520,05 and its flat rate −880,01, eligible −4 400,06.
     assert_eq!(f.adjustments.len(), 1);
     let a = &f.adjustments[0];
-    assert_eq!((a.kind, a.amounts.staff, a.amounts.flat_rate, a.hours), (LineKind::Correction, dec!(-3520.05), dec!(-880.01), dec!(-8)));
+    assert_eq!(
+        (a.kind, a.amounts.staff, a.amounts.flat_rate, a.hours),
+        (LineKind::Correction, dec!(-3520.05), dec!(-880.01), dec!(-8))
+    );
     assert_eq!((a.path.as_str(), a.previous_path.as_str()), ("", "kramfors/2025-01.xlsx"));
     // The claim: 4 505,66 − 4 400,06 = 105,60; support floor2(105,60 × 0,3992 = 42,15552) = 42,15.
     assert_eq!((f.totals.eligible, f.totals.support), (dec!(105.60), dec!(42.15)));
@@ -257,7 +282,11 @@ fn a_removed_month_is_given_back_never_dropped() {
     let changed: Vec<_> = f.findings.iter().filter(|x| x.code == Code::ChangedAfterClaim).collect();
     assert_eq!(changed.len(), 1);
     assert_eq!((changed[0].place.partner.as_deref(), changed[0].place.file.as_deref()), (Some("kramfors"), None));
-    assert!(changed[0].message.contains("2025-01") && changed[0].message.contains("−4\u{a0}400,06\u{a0}kr"), "{}", changed[0].message);
+    assert!(
+        changed[0].message.contains("2025-01") && changed[0].message.contains("−4\u{a0}400,06\u{a0}kr"),
+        "{}",
+        changed[0].message
+    );
 
     // A claim of nothing but the removal gives back the support claimed, never more: −4 400,06 ×
     // 0,3992 is −1 756,50…, rounded down −1 756,51, but only 1 756,50 was received.
@@ -297,8 +326,7 @@ fn persons_are_registered_once() {
     let bertil = Person { reporting: "Tidrapport", share: empty(), main_activity: empty(), ..bertil() };
     put_in_inbox(&p, "kramfors/2025-02.xlsx", &kramfors_with("2025-02", 1, &[(anna(), 8.0), (bertil, 10.0)]));
     let f = evaluate(&p, &opts(None, None)).unwrap();
-    let registered: Vec<(&str, Option<u32>)> =
-        f.staff.iter().map(|l| (l.name.as_str(), l.registered_in)).collect();
+    let registered: Vec<(&str, Option<u32>)> = f.staff.iter().map(|l| (l.name.as_str(), l.registered_in)).collect();
     assert_eq!(registered, vec![("Anna Andersson", Some(1)), ("Bertil Berg", None)]);
 }
 

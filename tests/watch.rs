@@ -59,12 +59,16 @@ fn receipts_follow_the_inbox() {
             s.spawn(|| redovisa::watch::watch_until(&project, &opts, Some(&out), &stop, Duration::from_millis(300)));
         // A failed wait stops the watcher too, so the test fails instead of hanging.
         let _stop = StopOnDrop(&stop);
-        wait_for(&status, Duration::from_secs(20), |t| t.contains("2025-01  räknas i denna ansökan (nr 1): kramfors/2025-01.xlsx"));
+        wait_for(&status, Duration::from_secs(20), |t| {
+            t.contains("2025-01  räknas i denna ansökan (nr 1): kramfors/2025-01.xlsx")
+        });
         let first_receipt = wait_for(&receipt, Duration::from_secs(5), |t| t.contains("2025-01.xlsx"));
 
         // A new month arrives: the receipt and the status follow within seconds.
         std::fs::write(inbox.join("kramfors/2025-02.xlsx"), kramfors("2025-02")).unwrap();
-        wait_for(&status, Duration::from_secs(10), |t| t.contains("2025-02  räknas i denna ansökan (nr 1): kramfors/2025-02.xlsx"));
+        wait_for(&status, Duration::from_secs(10), |t| {
+            t.contains("2025-02  räknas i denna ansökan (nr 1): kramfors/2025-02.xlsx")
+        });
         wait_for(&receipt, Duration::from_secs(10), |t| t != first_receipt && t.contains("2025-02.xlsx"));
 
         // An Office lock file is ignored; a broken workbook is reported and the watch goes on.
@@ -72,7 +76,9 @@ fn receipts_follow_the_inbox() {
         std::fs::write(inbox.join("kramfors/2025-03.xlsx"), b"PK\x03\x04 inte en hel arbetsbok").unwrap();
         wait_for(&receipt, Duration::from_secs(10), |t| t.contains("2025-03.xlsx") && t.contains("FILE_UNREADABLE"));
         std::fs::write(inbox.join("kramfors/2025-03.xlsx"), kramfors("2025-03")).unwrap();
-        wait_for(&status, Duration::from_secs(10), |t| t.contains("2025-03  räknas i denna ansökan (nr 1): kramfors/2025-03.xlsx"));
+        wait_for(&status, Duration::from_secs(10), |t| {
+            t.contains("2025-03  räknas i denna ansökan (nr 1): kramfors/2025-03.xlsx")
+        });
 
         stop.store(true, Ordering::Relaxed);
         watcher.join().unwrap().unwrap();
