@@ -326,6 +326,12 @@ fn month_grid(
     let not_attested: BTreeSet<&str> =
         findings.iter().filter(|f| f.code == Code::NotAttested).filter_map(|f| f.place.file.as_deref()).collect();
     let lines: BTreeMap<(usize, Month), &history::Line> = history.lines.iter().map(|l| ((l.org, l.month), l)).collect();
+    let mut by_month: BTreeMap<(&str, Month), Vec<&FileRecord>> = BTreeMap::new();
+    for f in files.iter().filter(|f| f.status != Status::Ignored) {
+        if let (Some(folder), Some(m)) = (f.folder.as_deref(), f.month) {
+            by_month.entry((folder, m)).or_default().push(f);
+        }
+    }
     project
         .orgs()
         .enumerate()
@@ -349,12 +355,7 @@ fn month_grid(
                             (state, Some(c.path.clone()).filter(|p| !p.is_empty()))
                         }
                         (None, None) => {
-                            let mine = files.iter().filter(|f| {
-                                f.folder.as_deref() == Some(org.folder())
-                                    && f.month == Some(m)
-                                    && f.status != Status::Ignored
-                            });
-                            let mine: Vec<&FileRecord> = mine.collect();
+                            let mine = by_month.get(&(org.folder(), m)).map_or(&[][..], Vec::as_slice);
                             if let Some(f) = mine.iter().find(|f| not_attested.contains(f.path.as_str())) {
                                 (MonthState::NotAttested, Some(f.path.clone()))
                             } else if let Some(f) = mine.iter().find(|f| f.status == Status::Rejected) {
