@@ -96,6 +96,7 @@ pub fn check_file(project: &Project, path: &Path) -> CheckReport {
                 narratives_from: month,
                 files: vec![record],
                 findings: Vec::new(),
+                today: month.last_day(),
             };
             let figures = reconcile::reconcile(project, input);
             findings

@@ -112,6 +112,14 @@ codes! {
     FileChangedDuringRun => "FILE_CHANGED_DURING_RUN", Error;
     /// A file lies outside every partner's folder.
     FileOutsidePartnerFolder => "FILE_OUTSIDE_PARTNER_FOLDER", Warning;
+    /// A payment in `Medfinansiering` from a payer that is not a cash financier in the partner's
+    /// column of the financing plan (or in a co-financier's workbook).
+    UnknownFinancier => "UNKNOWN_FINANCIER", Error;
+    /// A cash financier's paid-in share of its decided amount lags the share of the partner's
+    /// budget claimed by more than the project's `cofinancing_lag` percentage points.
+    CofinancingLagging => "COFINANCING_LAGGING", Warning;
+    /// The claim period is not a period of the project's reporting plan.
+    PeriodNotInPlan => "PERIOD_NOT_IN_PLAN", Warning;
 }
 
 impl fmt::Display for Code {

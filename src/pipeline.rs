@@ -344,6 +344,7 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
         narratives_from: if opts.final_report { project.start_month() } else { period.from },
         files,
         findings,
+        today: opts.today,
     };
     Ok(reconcile::reconcile(project, input))
 }
@@ -369,9 +370,8 @@ fn resolve_period(
     statuses: &[(Status, String)],
 ) -> Result<Period, RunError> {
     let this_month = Month::new(opts.today.year(), opts.today.month()).unwrap_or(project.end_month());
-    let to = match opts.to {
-        Some(m) => m,
-        None => examined
+    let last_whole = || {
+        examined
             .iter()
             .zip(statuses)
             .filter(|(_, (s, _))| *s == Status::Used)
@@ -383,12 +383,28 @@ fn resolve_period(
                     "inkorgen har ingen godkänd arbetsbok för en avslutad månad; ange perioden med --from och --to"
                         .into(),
                 )
-            })?,
+            })
     };
-    let from = match (opts.from, ledger.last()) {
-        (Some(m), _) => m,
-        (None, Some(last)) if opts.final_report && last.to >= to => last.from,
-        (None, last) => last.map_or(project.start_month(), |c| c.to.next()),
+    let (from, to) = match (opts.from, opts.to, ledger.last()) {
+        (Some(from), Some(to), _) => (from, to),
+        (None, to, Some(last)) if opts.final_report => {
+            let to = match to {
+                Some(m) => m,
+                None => last_whole()?,
+            };
+            (if last.to >= to { last.from } else { last.to.next() }, to)
+        }
+        (from, to, last) => {
+            let from = from.unwrap_or_else(|| last.map_or(project.start_month(), |c| c.to.next()));
+            // With a reporting plan, a claim that starts where a planned one does ends where it
+            // does (the final report keeps the last whole month).
+            let to = match (to, project.planned_from(from)) {
+                (Some(m), _) => m,
+                (None, Some(planned)) if !opts.final_report => planned.to,
+                (None, _) => last_whole()?,
+            };
+            (from, to)
+        }
     };
     if from > to {
         return Err(RunError::Period(format!(
