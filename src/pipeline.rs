@@ -456,3 +456,47 @@ pub fn final_report(
     let written = emit::write_final(project, &figures, &out)?;
     Ok((figures, written))
 }
+
+/// The reporting plan on the terminal: which planned claim this run is and how many days are
+/// left to its due date, or that the period is off the plan. `None` without a plan.
+pub fn plan_message(figures: &Figures) -> Option<String> {
+    let r = &figures.reporting;
+    let days = |n: i64| match n {
+        0 => "sista dagen är i dag".to_string(),
+        1 => "1 dag kvar".to_string(),
+        n if n > 1 => format!("{n} dagar kvar"),
+        -1 => "försenad med 1 dag".to_string(),
+        n => format!("försenad med {} dagar", -n),
+    };
+    let planned = |i: usize| r.claims.get(i);
+    match r.this_claim.and_then(planned) {
+        Some(c) => Some(format!(
+            "Rapporteringsplanen: ansökan {} av {} gäller {} – {} och ska vara inne senast {} ({}).",
+            c.number,
+            r.claims.len(),
+            c.from,
+            c.to,
+            c.due,
+            days(c.days_left)
+        )),
+        None if r.is_empty() => None,
+        None => Some(match r.next.and_then(planned) {
+            Some(c) => format!(
+                "Rapporteringsplanen: perioden {} – {} följer inte planen. Nästa planerade ansökan ({} av {}) gäller \
+                 {} – {} och ska vara inne senast {} ({}).",
+                figures.period.from,
+                figures.period.to,
+                c.number,
+                r.claims.len(),
+                c.from,
+                c.to,
+                c.due,
+                days(c.days_left)
+            ),
+            None => format!(
+                "Rapporteringsplanen: perioden {} – {} följer inte planen, och alla planerade ansökningar är inskickade.",
+                figures.period.from, figures.period.to
+            ),
+        }),
+    }
+}

@@ -144,6 +144,8 @@ pub struct EconomyTexts {
     pub capped: String,
     pub financing_intro: String,
     pub final_financing_intro: String,
+    pub cofinancing_intro: String,
+    pub final_cofinancing_intro: String,
     pub charts_heading: String,
     pub chart_cumulative: String,
     pub chart_orgs: String,
