@@ -397,10 +397,10 @@ fn resolve_period(
         (from, to, last) => {
             let from = from.unwrap_or_else(|| last.map_or(project.start_month(), |c| c.to.next()));
             // With a reporting plan, a claim that starts where a planned one does ends where it
-            // does (the final report keeps the last whole month).
+            // does (the final report and status runs keep the last whole month).
             let to = match (to, project.planned_from(from)) {
                 (Some(m), _) => m,
-                (None, Some(planned)) if !opts.final_report => planned.to,
+                (None, Some(planned)) if opts.claim && !opts.final_report => planned.to,
                 (None, _) => last_whole()?,
             };
             (from, to)
