@@ -740,7 +740,10 @@ impl Project {
                 );
             }
             if c.due < c.to.last_day() {
-                err(format!("{key}.due"), format!("sista dag {} ligger före periodens slut {}", c.due, c.to.last_day()));
+                err(
+                    format!("{key}.due"),
+                    format!("sista dag {} ligger före periodens slut {}", c.due, c.to.last_day()),
+                );
             }
             if let Some(prev) = i.checked_sub(1).and_then(|j| self.reporting.get(j))
                 && c.from <= prev.to

@@ -596,7 +596,12 @@ fn a_payment_from_a_payer_outside_the_financing_plan() {
     assert!(report.payments.is_empty(), "the rejected row is not counted");
     // The plan's name, written in lower case, is the plan's line.
     let mut b = book();
-    b.replace(table("Medfinansiering", "A1", &headers(ContractSheet::Medfinansiering), pay("region västernorrland (1:1)")));
+    b.replace(table(
+        "Medfinansiering",
+        "A1",
+        &headers(ContractSheet::Medfinansiering),
+        pay("region västernorrland (1:1)"),
+    ));
     let (wb, findings) = check(&b.xlsx(Strings::Inline));
     assert!(findings.is_empty(), "{}", describe(&findings));
     let report = redovisa::reconcile::month_report(&project(), wb.as_ref().unwrap()).0.unwrap();

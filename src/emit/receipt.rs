@@ -204,7 +204,8 @@ fn cofinancing_section(out: &mut String, f: &Figures, o: &OrgFigures) {
     let title = "Inbetald medfinansiering (bladet Medfinansiering)";
     let _ = writeln!(out, "\n{title}");
     underline(out, title, '-');
-    let _ = writeln!(out, "  {:<34}{:>18}{:>18}{:>18}{:>10}", "Finansiär", "Beslutat", "Perioden", "Ackumulerat", "Andel");
+    let _ =
+        writeln!(out, "  {:<34}{:>18}{:>18}{:>18}{:>10}", "Finansiär", "Beslutat", "Perioden", "Ackumulerat", "Andel");
     for l in &lines {
         let share = l.share_decided.map_or_else(|| "–".to_string(), |s| sv_percent(s, 1));
         let _ = writeln!(

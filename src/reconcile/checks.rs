@@ -150,7 +150,8 @@ pub fn financier_line(project: &Project, partner: usize, p: &PaymentRow) -> Opti
     by_nr.or_else(|| {
         let key = normalise(&p.financier);
         lines.iter().position(|l| {
-            normalise(&l.line.financier) == key && (p.org_nr.is_none() || l.org_nr.is_none() || l.org_nr == p.org_nr.as_ref())
+            normalise(&l.line.financier) == key
+                && (p.org_nr.is_none() || l.org_nr.is_none() || l.org_nr == p.org_nr.as_ref())
         })
     })
 }

@@ -262,7 +262,9 @@ fn plan_finding(project: &Project, period: Period) -> Finding {
         .iter()
         .find(|p| p.to >= period.from)
         .or(project.reporting.last())
-        .map_or_else(String::new, |p| format!(" Närmaste planerade period är {} – {} (senast {}).", p.from, p.to, p.due));
+        .map_or_else(String::new, |p| {
+            format!(" Närmaste planerade period är {} – {} (senast {}).", p.from, p.to, p.due)
+        });
     Finding::new(
         Code::PeriodNotInPlan,
         Place::default(),

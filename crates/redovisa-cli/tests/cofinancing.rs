@@ -370,7 +370,11 @@ fn payments_of_several_partners_reach_summary_claim_workbook_and_receipts() {
     let receipt = |folder: &str| {
         // No-break spaces as spaces, runs of spaces (column padding) as one.
         let t = std::fs::read_to_string(out.join("kvitto").join(format!("{folder}.txt"))).unwrap();
-        t.replace('\u{a0}', " ").lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join("\n")
+        t.replace('\u{a0}', " ")
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     let h = receipt("harnosand");
     assert!(h.contains("Inbetald medfinansiering"), "{h}");
@@ -442,7 +446,18 @@ fn each_bad_payment_cell_gives_its_finding_at_its_cell() {
     p.put("kramfors", "2024-03", 1, 10_000.0, &[]);
     let out = p.out("fel");
     let status = run(
-        &["run", &p.arg(), "--from", "2024-03", "--to", "2024-03", "--today", "2024-05-20", "--out", out.to_str().unwrap()],
+        &[
+            "run",
+            &p.arg(),
+            "--from",
+            "2024-03",
+            "--to",
+            "2024-03",
+            "--today",
+            "2024-05-20",
+            "--out",
+            out.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(status.status.code(), Some(1), "{}", String::from_utf8_lossy(&status.stderr));
@@ -477,7 +492,10 @@ fn the_plan_drives_the_default_period_and_late_and_corrected_payments_reach_the_
     let d1 = p.arg();
     ok(&["submit", &d1, "--from", "2024-01", "--to", "2024-04", "--today", "2024-05-20"], None);
     let ledger = std::fs::read_to_string(p.path().join("ledger.jsonl")).unwrap();
-    assert!(ledger.contains(r#""payments":[{"financier":"Region Västernorrland (1:1)","kind":"public","amount":"#), "{ledger}");
+    assert!(
+        ledger.contains(r#""payments":[{"financier":"Region Västernorrland (1:1)","kind":"public","amount":"#),
+        "{ledger}"
+    );
 
     // March arrives late with 7 000,00 from Kramfors; Härnösand corrects February's Region
     // payment from 1 500,25 to 1 000,25 (version 2); May brings 2 500 from Härnösand itself.

@@ -77,7 +77,7 @@ fn stream(seed: u64, n: u64) -> ChaCha8Rng {
 fn payments(project: &Project, org: Org, month: Month) -> Vec<PaymentEntry> {
     let Org::Partner(partner) = org else { return Vec::new() };
     let (start, end) = (project.start_month(), project.end_month());
-    let quarter_end = month.month() % 3 == 0 || month == end;
+    let quarter_end = month.month().is_multiple_of(3) || month == end;
     if !quarter_end || month < start || month > end {
         return Vec::new();
     }
@@ -105,7 +105,11 @@ fn payments(project: &Project, org: Org, month: Month) -> Vec<PaymentEntry> {
                     },
                     amount,
                     voucher: format!("MF{}{:02}-{}", month.year(), month.month(), i + 1),
-                    comment: if own { "Egen medfinansiering, omföring".into() } else { "Inbetalning enligt avtal".into() },
+                    comment: if own {
+                        "Egen medfinansiering, omföring".into()
+                    } else {
+                        "Inbetalning enligt avtal".into()
+                    },
                 }
             })
         })
@@ -120,7 +124,7 @@ fn months_between(a: Month, b: Month) -> u32 {
 /// Months from the project's start through the last quarter's end before `month`.
 fn last_quarter_end(start: Month, month: Month) -> i64 {
     let mut m = month.prev();
-    while m >= start && m.month() % 3 != 0 {
+    while m >= start && !m.month().is_multiple_of(3) {
         m = m.prev();
     }
     if m < start { 0 } else { i64::from(months_between(start, m)) + 1 }

@@ -211,13 +211,26 @@ pub(super) fn economy(cx: &Ctx, doc: &mut Doc, charts: &Charts) -> Result<(), Em
                         share(l.share_decided),
                     ])
                 } else {
-                    Row::body(vec![name(l), l.partner.clone(), kr(l.decided), kr(l.paid_cumulative), share(l.share_decided)])
+                    Row::body(vec![
+                        name(l),
+                        l.partner.clone(),
+                        kr(l.decided),
+                        kr(l.paid_cumulative),
+                        share(l.share_decided),
+                    ])
                 }
             })
             .collect();
         for t in cf.by_kind.iter().chain(cf.total.as_ref()) {
             rows.push(Row::total(if progress {
-                vec![t.label.clone(), String::new(), kr(t.decided), kr(t.paid_period), kr(t.paid_cumulative), share(t.share_decided)]
+                vec![
+                    t.label.clone(),
+                    String::new(),
+                    kr(t.decided),
+                    kr(t.paid_period),
+                    kr(t.paid_cumulative),
+                    share(t.share_decided),
+                ]
             } else {
                 vec![t.label.clone(), String::new(), kr(t.decided), kr(t.paid_cumulative), share(t.share_decided)]
             }));
