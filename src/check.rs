@@ -160,6 +160,9 @@ pub fn render(r: &CheckReport) -> String {
             plain(&sv_kr(a.period))
         );
     }
+    for l in fig.cofinancing.lines.iter().filter(|l| !l.paid_period.is_zero()) {
+        let _ = writeln!(s, "  Inbetald medfinansiering från {}: {}", l.financier, plain(&sv_kr(l.paid_period)));
+    }
     if let Some(c) = fig.files.first().and_then(|f| f.contribution) {
         let _ = writeln!(s, "  Deltagare: {} rader, lägesbeskrivningar: {}", c.participants, c.narratives);
     }

@@ -529,6 +529,12 @@ impl Project {
         let _ = writeln!(s, "{:<32}{}", "Totala kostnader", kr(self.budget_costs() + self.budget_in_kind()));
         let _ = writeln!(s, "{:<32}{}", "Medfinansiering", kr(self.budget_cash() + self.budget_in_kind()));
         let _ = writeln!(s, "{:<32}{}", "Stöd", kr(self.partners.iter().map(|p| p.support).sum()));
+        if !self.reporting.is_empty() {
+            let _ = writeln!(s, "\nRapporteringsplan (ansökningar om utbetalning)");
+            for (i, c) in self.reporting.iter().enumerate() {
+                let _ = writeln!(s, "  {:>2}. {} – {}  senast {}", i + 1, c.from, c.to, c.due);
+            }
+        }
         let notes: Vec<String> = self
             .orgs()
             .filter_map(|o| {

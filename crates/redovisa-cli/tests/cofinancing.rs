@@ -584,3 +584,33 @@ fn a_broken_plan_stops_the_run() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("reporting[2].from"), "{stderr}");
 }
+
+#[test]
+fn the_template_has_the_medfinansiering_sheet_with_a_typ_dropdown() {
+    let p = Project::new(PROJECT);
+    let file = p.path().join("mall.xlsx");
+    ok(&["template", &p.arg(), "--partner", "kramfors", "--month", "2024-03", "-o", file.to_str().unwrap()], None);
+    let rows = sheet(&file, "Medfinansiering");
+    let headers: Vec<String> = rows[0].iter().map(text).collect();
+    assert_eq!(
+        headers[..7],
+        ["Datum", "Finansiär", "Organisationsnummer", "Typ", "Belopp", "Verifikation", "Kommentar"].map(String::from)
+    );
+    // The dropdown of Typ: an inline list validation on the sheet that has it.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
+    let mut found = false;
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        if part.name().unwrap().starts_with("xl/worksheets/sheet") {
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut part, &mut xml).unwrap();
+            found |= xml.contains("&quot;Offentlig kontant,Privat kontant&quot;")
+                || xml.contains("\"Offentlig kontant,Privat kontant\"");
+        }
+    }
+    assert!(found, "no Typ dropdown");
+    // The template's own workbook reads back without a finding (an empty Medfinansiering).
+    let check = run(&["check", file.to_str().unwrap(), "--project", &p.arg()], None);
+    let out = String::from_utf8_lossy(&check.stdout);
+    assert!(!out.contains("Medfinansiering"), "{out}");
+}
