@@ -206,6 +206,10 @@ pub struct FileView {
     pub path: String,
     /// `månad 2025-01, version 2` or empty.
     pub what: String,
+    /// `2025-01` or empty.
+    pub month: String,
+    /// `2` or empty.
+    pub version: String,
     pub status: &'static str,
     pub class: &'static str,
     /// Why, when not simply used; `räknas i beloppen` when used.
@@ -246,6 +250,8 @@ fn file_view(f: &FileRecord, on: NaiveDate) -> FileView {
     FileView {
         path: mask(&f.path, on),
         what,
+        month: f.month.map(|m| m.to_string()).unwrap_or_default(),
+        version: f.version.map(|v| v.to_string()).unwrap_or_default(),
         status: f.status.swedish(),
         class,
         why: mask(&why, on),
@@ -267,6 +273,13 @@ pub struct KeyFigure {
 pub struct LegendEntry {
     pub state: StateView,
     pub text: String,
+}
+
+/// How many months are in one state.
+#[derive(Debug, Clone, Serialize)]
+pub struct StateCount {
+    pub state: StateView,
+    pub count: usize,
 }
 
 /// A month column of the grid.
@@ -306,7 +319,11 @@ pub struct CellView {
 pub struct RowView {
     pub folder: String,
     pub name: String,
+    /// `projektpart`, `medfinansiär (offentlig)`.
     pub role: String,
+    /// All the organisation's findings, of any month or none.
+    pub errors: usize,
+    pub warnings: usize,
     /// `None` where the organisation has no such month.
     pub cells: Vec<Option<CellView>>,
 }
@@ -386,6 +403,8 @@ pub struct StatusPage {
     pub files: usize,
     pub key_figures: Vec<KeyFigure>,
     pub legend: Vec<LegendEntry>,
+    /// How many organisation-months of the period are in each state (states that occur).
+    pub period_counts: Vec<StateCount>,
     pub years: Vec<YearGrid>,
     pub orgs: Vec<OrgSummary>,
     pub codes: Vec<CodeGroup>,
@@ -401,6 +420,17 @@ fn role(o: &OrgFigures) -> String {
     } else {
         "projektpart".to_string()
     }
+}
+
+fn short_role(o: &OrgFigures) -> String {
+    if o.in_kind { format!("medfinansiär ({})", o.kind.swedish()) } else { "projektpart".to_string() }
+}
+
+/// The numbers of errors and warnings of an organisation.
+fn org_counts(f: &Figures, folder: &str) -> (usize, usize) {
+    let own = f.findings.iter().filter(|x| x.place.partner.as_deref() == Some(folder));
+    let (errors, all) = own.fold((0, 0), |(e, a), x| (e + usize::from(x.is_error()), a + 1));
+    (errors, all - errors)
 }
 
 /// Which grid cell a finding belongs to: the organisation and month of its file.
@@ -460,7 +490,15 @@ impl StatusPage {
                         Some(cell_view(f, org, cell, &cell_findings, texts, on))
                     })
                     .collect();
-                grid.rows.push(RowView { folder: org.folder.clone(), name: mask(&org.name, on), role: role(org), cells });
+                let (errors, warnings) = org_counts(f, &org.folder);
+                grid.rows.push(RowView {
+                    folder: org.folder.clone(),
+                    name: mask(&org.name, on),
+                    role: short_role(org),
+                    errors,
+                    warnings,
+                    cells,
+                });
             }
         }
 
@@ -468,15 +506,13 @@ impl StatusPage {
             .orgs
             .iter()
             .map(|o| {
-                let own: Vec<&Finding> =
-                    f.findings.iter().filter(|x| x.place.partner.as_deref() == Some(o.folder.as_str())).collect();
-                let errors = own.iter().filter(|x| x.is_error()).count();
+                let (errors, warnings) = org_counts(f, &o.folder);
                 OrgSummary {
                     folder: o.folder.clone(),
                     name: mask(&o.name, on),
                     role: role(o),
                     errors,
-                    warnings: own.len() - errors,
+                    warnings,
                     period: sv_kr(o.period.total()),
                     cumulative: sv_kr(o.cumulative.total()),
                     budget: sv_kr(o.budget_total.budget),
@@ -503,6 +539,7 @@ impl StatusPage {
             files: f.files.len(),
             key_figures: key_figures(f),
             legend: legend(f.claim_seq),
+            period_counts: period_counts(f),
             years,
             orgs,
             codes: code_groups(f, texts, on),
@@ -589,6 +626,14 @@ fn key_figures(f: &Figures) -> Vec<KeyFigure> {
         });
     }
     out
+}
+
+fn period_counts(f: &Figures) -> Vec<StateCount> {
+    let mut counts: BTreeMap<MonthState, usize> = BTreeMap::new();
+    for cell in f.months.iter().flat_map(|om| &om.cells).filter(|c| f.period.contains(c.month)) {
+        *counts.entry(cell.state).or_default() += 1;
+    }
+    counts.into_iter().map(|(state, count)| StateCount { state: state_view(state), count }).collect()
 }
 
 fn legend(seq: u32) -> Vec<LegendEntry> {
@@ -799,5 +844,39 @@ fn receipt_totals(o: &OrgFigures) -> ReceiptTotals {
         budget: sv_kr(o.budget_total.budget),
         used: share(o.budget_total.used),
         reported: if months.is_empty() { "inga".to_string() } else { months.join(", ") },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partner_text_is_escaped_and_masked() {
+        // 19800101-1231: Luhn over 8,0,0,1,0,1,1,2,3 (weights 2,1,…) sums to 19, check digit 1.
+        let page = render_status_error("fel i <b>\"projekt.toml\"</b> för 19800101-1231 & co").unwrap_or_default();
+        assert!(page.contains("fel i &lt;b&gt;&quot;projekt.toml&quot;&lt;&#x2f;b&gt; för [personnummer] &amp; co"), "{page}");
+        assert!(!page.contains("<b>") && !page.contains("1231"));
+    }
+
+    #[test]
+    fn every_month_state_has_a_symbol_and_a_word() {
+        let states = [
+            MonthState::Claimed(1),
+            MonthState::Counted,
+            MonthState::Late,
+            MonthState::Corrected,
+            MonthState::CorrectionHeld,
+            MonthState::Outside,
+            MonthState::NotAttested,
+            MonthState::Rejected,
+            MonthState::Missing,
+        ];
+        for s in states {
+            let v = state_view(s);
+            assert!(!v.symbol.is_empty() && !v.label.is_empty() && !v.class.is_empty(), "{s:?}");
+        }
+        let classes: std::collections::BTreeSet<&str> = states.iter().map(|s| state_view(*s).class).collect();
+        assert_eq!(classes.len(), states.len(), "each state has its own colour class");
     }
 }
