@@ -21,11 +21,12 @@ fn kramfors(month: &str) -> Vec<u8> {
         .xlsx(Strings::Shared)
 }
 
-/// Waits until `path` exists and satisfies `ok`, up to `limit`.
+/// Waits until `path` exists and satisfies `ok`, up to `limit`. In a page, `/` is escaped as
+/// `&#x2f;`; it is read back as `/`.
 fn wait_for(path: &Path, limit: Duration, ok: impl Fn(&str) -> bool) -> String {
     let start = Instant::now();
     loop {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let text = std::fs::read_to_string(path).unwrap_or_default().replace("&#x2f;", "/");
         if ok(&text) {
             return text;
         }

@@ -165,7 +165,7 @@ fn status_page_and_receipts_open_in_a_browser() {
             names.push(org["name"].as_str().unwrap().to_string());
         }
     }
-    assert_eq!(names.len(), 10, "seven partners and three co-financiers");
+    assert_eq!(names.len(), 11, "seven partners and four co-financiers");
     for name in &names {
         assert!(dom.contains(name.as_str()), "status.html names {name}");
     }
@@ -202,10 +202,13 @@ fn status_page_and_receipts_open_in_a_browser() {
         assert!(dom.contains(month), "the receipt shows {month}");
     }
     let text = std::fs::read_to_string(out.join("kvitto/kramfors.txt")).unwrap();
-    // Same content as the text receipt: every file line of the text is on the page.
-    for line in text.lines().filter(|l| l.starts_with("kramfors/")) {
+    // Same content as the text receipt: every file line of the text is on the page (the DOM
+    // serialises text with only &, < and > escaped).
+    let files = text.lines().filter(|l| l.starts_with("kramfors/")).collect::<Vec<_>>();
+    assert!(files.len() >= 7, "six months, a superseded version and the broken file: {files:?}");
+    for line in files {
         let escaped = line.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-        assert!(html.contains(&escaped), "the page lists {line}");
+        assert!(dom.contains(&escaped), "the page lists {line}");
     }
     assert_screenshot_not_blank(&chromium, &receipt);
 
