@@ -26,7 +26,7 @@ use crate::finding::{Finding, Severity};
 use crate::intake::Status;
 use crate::money::{sv_hours, sv_kr, sv_percent};
 use crate::month::{Month, SWEDISH_MONTHS};
-use crate::reconcile::model::{FileRecord, Figures, MonthCell, MonthState, OrgFigures};
+use crate::reconcile::model::{Figures, FileRecord, MonthCell, MonthState, OrgFigures};
 
 /// The status page's file name.
 pub const STATUS_FILE: &str = "status.html";
@@ -46,14 +46,12 @@ fn environment() -> Result<Environment<'static>, EmitError> {
     let mut env = Environment::new();
     env.set_auto_escape_callback(|name| if name.ends_with(".css") { AutoEscape::None } else { AutoEscape::Html });
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    for (name, text) in
-        [
+    for (name, text) in [
         ("status.html.j2", STATUS_TEMPLATE),
         ("kvitto.html.j2", RECEIPT_TEMPLATE),
         ("fel.html.j2", ERROR_TEMPLATE),
         ("sidor.css", STYLE),
-    ]
-    {
+    ] {
         env.add_template(name, text).map_err(|e| template_error(name, &e))?;
     }
     Ok(env)
@@ -675,11 +673,8 @@ fn code_groups(f: &Figures, texts: &Texts, on: NaiveDate) -> Vec<CodeGroup> {
         let mut folders: Vec<Option<&str>> = f.orgs.iter().map(|o| Some(o.folder.as_str())).collect();
         folders.push(None);
         for folder in folders {
-            let mine: Vec<FindingView> = xs
-                .iter()
-                .filter(|x| x.place.partner.as_deref() == folder)
-                .map(|x| finding_view(x, None, on))
-                .collect();
+            let mine: Vec<FindingView> =
+                xs.iter().filter(|x| x.place.partner.as_deref() == folder).map(|x| finding_view(x, None, on)).collect();
             if !mine.is_empty() {
                 orgs.push(OrgFindings { name: mask(&name_of(folder), on), findings: mine });
             }
@@ -801,17 +796,8 @@ impl ReceiptPage {
             date: sv_date(f.document_date()),
             errors,
             warnings: findings.len() - errors,
-            files: f
-                .files
-                .iter()
-                .filter(|r| r.folder.as_deref() == Some(folder))
-                .map(|r| file_view(r, on))
-                .collect(),
-            months_title: format!(
-                "Månader {} – {}",
-                Month::of(f.project_start).swedish(),
-                f.period.to.swedish()
-            ),
+            files: f.files.iter().filter(|r| r.folder.as_deref() == Some(folder)).map(|r| file_view(r, on)).collect(),
+            months_title: format!("Månader {} – {}", Month::of(f.project_start).swedish(), f.period.to.swedish()),
             months,
             findings,
             totals: org.map(receipt_totals),
@@ -855,7 +841,10 @@ mod tests {
     fn partner_text_is_escaped_and_masked() {
         // 19800101-1231: Luhn over 8,0,0,1,0,1,1,2,3 (weights 2,1,…) sums to 19, check digit 1.
         let page = render_status_error("fel i <b>\"projekt.toml\"</b> för 19800101-1231 & co").unwrap_or_default();
-        assert!(page.contains("fel i &lt;b&gt;&quot;projekt.toml&quot;&lt;&#x2f;b&gt; för [personnummer] &amp; co"), "{page}");
+        assert!(
+            page.contains("fel i &lt;b&gt;&quot;projekt.toml&quot;&lt;&#x2f;b&gt; för [personnummer] &amp; co"),
+            "{page}"
+        );
         assert!(!page.contains("<b>") && !page.contains("1231"));
     }
 

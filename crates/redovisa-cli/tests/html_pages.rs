@@ -116,7 +116,11 @@ fn assert_self_contained(html: &str, what: &str) {
     }
     for (i, _) in lower.match_indices("url(") {
         let rest = lower[i + 4..].trim_start_matches(['"', '\'', ' ']);
-        assert!(rest.starts_with("data:"), "{what} has url( to something else than data: {}", &rest[..rest.len().min(40)]);
+        assert!(
+            rest.starts_with("data:"),
+            "{what} has url( to something else than data: {}",
+            &rest[..rest.len().min(40)]
+        );
     }
     assert!(lower.contains("content-security-policy"), "{what} forbids requests with a CSP");
 }
@@ -136,8 +140,7 @@ fn project_with_findings() -> tempfile::TempDir {
 }
 
 /// Month names of January–June 2024, written by hand.
-const PERIOD_MONTHS: [&str; 6] =
-    ["januari 2024", "februari 2024", "mars 2024", "april 2024", "maj 2024", "juni 2024"];
+const PERIOD_MONTHS: [&str; 6] = ["januari 2024", "februari 2024", "mars 2024", "april 2024", "maj 2024", "juni 2024"];
 
 #[test]
 fn status_page_and_receipts_open_in_a_browser() {
