@@ -5,8 +5,8 @@
 //! one, a `.csv` whose name carries a personnummer, a file whose name is an HTML tag); the run
 //! writes both pages, and Chromium's DOM must name every organisation, every month of the
 //! period and every finding code of the run; a screenshot must not be blank; nothing in the
-//! page may ask for anything outside the file; the personnummer and the tag never reach the
-//! page as such.
+//! page may ask for anything outside the file (checked in the text and in Chromium's network
+//! log); the personnummer and the tag never reach the page as such.
 //!
 //! Without Chromium the tests say so and pass, unless `REDOVISA_REQUIRE_CHROMIUM` is set (CI
 //! sets it): then they fail.
@@ -80,9 +80,10 @@ fn dump_dom(chromium: &Path, page: &Path) -> String {
     dom
 }
 
-/// Takes a 1 400 × 1 000 screenshot and checks that it is not blank: decoded independently
-/// (the `png` crate), the pixels must vary (many distinct colours, a real spread of lightness).
-fn assert_screenshot_not_blank(chromium: &Path, page: &Path) {
+/// What a 1 400 × 1 000 screenshot of a page holds, decoded independently (the `png` crate):
+/// the variance of the pixels' lightness, the number of distinct colours, and the number of
+/// dark (text) pixels.
+fn screenshot_stats(chromium: &Path, page: &Path) -> (f64, usize, usize) {
     let dir = tempfile::tempdir().unwrap();
     let shot = dir.path().join("sida.png");
     run_chromium(chromium, page, &["--window-size=1400,1000", &format!("--screenshot={}", shot.display())]);
@@ -99,12 +100,37 @@ fn assert_screenshot_not_blank(chromium: &Path, page: &Path) {
     let mean = lightness.iter().sum::<f64>() / lightness.len() as f64;
     let variance = lightness.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / lightness.len() as f64;
     let colours: std::collections::BTreeSet<[u8; 3]> = pixels.iter().map(|p| [p[0], p[1], p[2]]).collect();
-    // A blank (white) page has variance 0 and one colour; text on white alone gives a few
-    // hundred colours from anti-aliasing, the coloured grid many more.
-    assert!(variance > 100.0, "{}: the screenshot looks blank (variance {variance:.1})", page.display());
-    assert!(colours.len() > 50, "{}: the screenshot has only {} colours", page.display(), colours.len());
     let dark = lightness.iter().filter(|l| **l < 100.0).count();
-    assert!(dark > 2_000, "{}: the screenshot has almost no text ({dark} dark pixels)", page.display());
+    (variance, colours.len(), dark)
+}
+
+/// Whether a screenshot looks like a page with content: a blank (white) page has variance 0
+/// and one colour; text on white gives a few hundred colours from anti-aliasing, the coloured
+/// grid many more.
+fn looks_filled((variance, colours, dark): (f64, usize, usize)) -> bool {
+    variance > 100.0 && colours > 50 && dark > 2_000
+}
+
+fn assert_screenshot_not_blank(chromium: &Path, page: &Path) {
+    let stats = screenshot_stats(chromium, page);
+    assert!(
+        looks_filled(stats),
+        "{}: the screenshot looks blank (variance, colours, dark pixels): {stats:?}",
+        page.display()
+    );
+}
+
+#[test]
+fn a_blank_page_is_seen_as_blank() {
+    // The screenshot check itself: an empty page and a page with one word fail it.
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for (name, html) in [("tom.html", "<!DOCTYPE html><title>tom</title>"), ("ord.html", "<!DOCTYPE html><p>hej</p>")] {
+        let page = dir.path().join(name);
+        std::fs::write(&page, html).unwrap();
+        let stats = screenshot_stats(&chromium, &page);
+        assert!(!looks_filled(stats), "{name} passes for a page with content: {stats:?}");
+    }
 }
 
 /// Nothing in the page asks for anything outside the file: no web address, no protocol-relative
@@ -123,6 +149,38 @@ fn assert_self_contained(html: &str, what: &str) {
         );
     }
     assert!(lower.contains("content-security-policy"), "{what} forbids requests with a CSP");
+}
+
+/// The addresses the page itself asked for while Chromium loaded it, from Chromium's network log
+/// (`--log-net-log`): requests whose network isolation key is the file's (the browser's own
+/// background requests have other keys), other than `file:` and `data:`.
+fn requests_from_page(chromium: &Path, page: &Path) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("netlog.json");
+    run_chromium(chromium, page, &[&format!("--log-net-log={}", log.display()), "--dump-dom"]);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let netlog: serde_json::Value = serde_json::from_str(&text).expect("chromium wrote a whole network log");
+    let mut urls: Vec<String> = netlog["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["params"]["network_isolation_key"].as_str().is_some_and(|k| k.contains("file://")))
+        .filter_map(|e| e["params"]["url"].as_str())
+        .filter(|u| !u.starts_with("file:") && !u.starts_with("data:"))
+        .map(str::to_string)
+        .collect();
+    urls.dedup();
+    urls
+}
+
+#[test]
+fn the_network_log_sees_a_request_from_a_page() {
+    // The detector itself: a page with an image on the web is caught.
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("natet.html");
+    std::fs::write(&page, "<!DOCTYPE html><p>hej</p><img src=\"http://example.invalid/bild.png\">").unwrap();
+    assert_eq!(requests_from_page(&chromium, &page), vec!["http://example.invalid/bild.png".to_string()]);
 }
 
 /// The demo project (2024-01 – 2024-06), plus broken files.
@@ -192,6 +250,7 @@ fn status_page_and_receipts_open_in_a_browser() {
     }
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;.xlsx"), "the file name is shown, escaped");
     assert_screenshot_not_blank(&chromium, &page);
+    assert_eq!(requests_from_page(&chromium, &page), Vec::<String>::new(), "status.html asks for nothing");
 
     // The receipt of the organisation with the broken file: its files and codes, no other's.
     let receipt = out.join("kvitto/kramfors.html");
@@ -214,6 +273,7 @@ fn status_page_and_receipts_open_in_a_browser() {
         assert!(dom.contains(&escaped), "the page lists {line}");
     }
     assert_screenshot_not_blank(&chromium, &receipt);
+    assert_eq!(requests_from_page(&chromium, &receipt), Vec::<String>::new(), "the receipt asks for nothing");
 
     let timra = std::fs::read_to_string(out.join("kvitto/timra.html")).unwrap();
     assert!(!timra.contains("800101-1231") && timra.contains("lon [personnummer].csv"), "masked in the receipt");
