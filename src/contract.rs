@@ -1,4 +1,4 @@
-//! The partner workbook's contract (`spec/partner-workbook.md`) as data: sheets, headers and the
+//! The partner workbook's contract (`docs/partnerhandledning.md`) as data: sheets, headers and the
 //! values a dropdown offers.
 //!
 //! The reader matches against these names, the template writes them, and the demo generator

@@ -144,16 +144,16 @@ pub fn examine_observed(project: &Project, file: InboxFile, limits: &Limits, aft
         findings: Vec::new(),
         changed: false,
     };
-    let place = Place::file(&ex.file.rel);
+    // The partner folder the file lies in, so that its receipt shows the finding.
+    let place = match &ex.file.folder {
+        Some(folder) => Place::file(&ex.file.rel).with_partner(folder),
+        None => Place::file(&ex.file.rel),
+    };
     // A named pipe or device (or a link to one) under a workbook's name would block or never
     // end when read; only regular files are opened.
     if matches!(ex.file.kind, FileKind::Workbook | FileKind::WrongFormat)
         && !std::fs::metadata(&ex.file.path).is_ok_and(|m| m.is_file())
     {
-        let place = match &ex.file.folder {
-            Some(folder) => place.with_partner(folder),
-            None => place,
-        };
         ex.findings.push(Finding::new(
             Code::FileUnreadable,
             place,

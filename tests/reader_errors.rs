@@ -138,7 +138,8 @@ fn file_unreadable() {
 fn missing_sheet_uppgifter() {
     let mut b = book();
     b.remove("Uppgifter");
-    let f = only(&findings_of(&b), Code::MissingSheet, Severity::Error, "");
+    // The place names the missing sheet: there is no cell to point at.
+    let f = only(&findings_of(&b), Code::MissingSheet, Severity::Error, "Uppgifter");
     assert!(f.message.contains("Uppgifter"), "{}", f.message);
 }
 
@@ -149,7 +150,7 @@ fn missing_sheet_personal_when_time_is_reported() {
     let findings = findings_of(&b);
     let sheets: Vec<&Finding> = findings.iter().filter(|f| f.code == Code::MissingSheet).collect();
     assert_eq!(sheets.len(), 1, "{}", describe(&findings));
-    assert_eq!(sheets[0].place.sheet_cell(), "");
+    assert_eq!(sheets[0].place.sheet_cell(), "Personal");
     assert!(sheets[0].message.contains("Personal"));
     assert_swedish_and_actionable(sheets[0]);
     // The time rows name people that are nowhere: each is reported, none is counted.

@@ -2,7 +2,7 @@
 //! hand in its comment, and property tests of the arithmetic invariants.
 //!
 //! The examples feed [`MonthReport`]s straight into `reconcile`, so they test the arithmetic of
-//! `spec/rules.md` without any spreadsheet in between (the reader has its own tests).
+//! `docs/rules.md` without any spreadsheet in between (the reader has its own tests).
 
 use std::path::Path;
 

@@ -264,26 +264,28 @@ fn insert_charts(ws: &mut Worksheet, row: u32, orgs: &TableRef, wps: &TableRef) 
     let orgs_n = orgs.last_row - orgs.first_row + 1;
     let wps_n = wps.last_row - wps.first_row + 1;
     let height = (120 + 30 * orgs_n).max(120 + 60 * wps_n);
-    // Projektparter, cumulative table: name in A, "Summa ack." in I, budget in J.
+    // Projektparter, cumulative table: each organisation's cumulative sum against its budget.
     let mut by_org = bar_chart("Ackumulerad kostnad mot godkänd budget per organisation", height);
-    for (name, col) in [("Ackumulerat", 8u16), ("Godkänd budget", 9u16)] {
+    let org_names = orgs.column("Projektpart")?;
+    for (name, header) in [("Ackumulerat", "Summa ack."), ("Godkänd budget", "Godkänd budget")] {
+        let col = orgs.column(header)?;
         by_org
             .add_series()
             .set_name(name)
-            .set_categories((orgs.sheet, orgs.first_row, 0, orgs.last_row, 0))
+            .set_categories((orgs.sheet, orgs.first_row, org_names, orgs.last_row, org_names))
             .set_values((orgs.sheet, orgs.first_row, col, orgs.last_row, col));
     }
     ws.insert_chart(row, 0, &by_org)?;
-    // Aktiviteter, work packages: name in B, period F, cumulative H, budget I.
+    // Aktiviteter, work packages: the period, cumulative and budget per work package.
     let mut by_wp = bar_chart("Kostnad per arbetspaket mot budget", height);
-    for (name, col) in [("Perioden", 5u16), ("Ackumulerat", 7u16), ("Budget", 8u16)] {
-        by_wp.add_series().set_name(name).set_categories((wps.sheet, wps.first_row, 1, wps.last_row, 1)).set_values((
-            wps.sheet,
-            wps.first_row,
-            col,
-            wps.last_row,
-            col,
-        ));
+    let wp_names = wps.column("Namn")?;
+    for (name, header) in [("Perioden", "Kostnad perioden"), ("Ackumulerat", "Kostnad ack."), ("Budget", "Budget")] {
+        let col = wps.column(header)?;
+        by_wp
+            .add_series()
+            .set_name(name)
+            .set_categories((wps.sheet, wps.first_row, wp_names, wps.last_row, wp_names))
+            .set_values((wps.sheet, wps.first_row, col, wps.last_row, col));
     }
     // Placed by pixels from column A, not at a column: the columns are narrower than the first
     // chart, which the second would otherwise cover.

@@ -247,7 +247,7 @@ fn period_text(f: &Figures) -> String {
 /// Replaces every run of digits (with an optional dash or plus) that reads as a valid
 /// personnummer with a placeholder. Organisationsnummer are never valid personnummer (their
 /// third digit is a month of 20 or more), so they stay.
-fn mask_personnummer(text: &str, on: NaiveDate) -> String {
+pub(crate) fn mask_personnummer(text: &str, on: NaiveDate) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;

@@ -1,5 +1,5 @@
 //! `summary.json`: the machine-readable result, with exactly the keys and meanings of
-//! `spec/outputs.md`. Amounts are strings with two decimals, hours strings with up to two.
+//! `docs/outputs.md`. Amounts are strings with two decimals, hours strings with up to two.
 //! Keys added beyond the spec: `partners[].folder`, `files[].folder`, `files[].note`,
 //! `totals.support_uncapped`, `support` (approved, claimed before, claimed total, remaining, the
 //! earlier claims and this claim's eligible costs by kind), `claim` (this claim's number),

@@ -1,6 +1,6 @@
 //! Read: one partner workbook (`.xlsx` bytes) → typed rows, each carrying its place, plus findings.
 //!
-//! The stage is project-agnostic: it knows the contract of `spec/partner-workbook.md` and nothing
+//! The stage is project-agnostic: it knows the contract of `docs/partnerhandledning.md` and nothing
 //! of budgets or activity plans. [`read_workbook`] first lets [`guard`] vet the zip container,
 //! then streams each contract sheet through calamine into a [`grid::Grid`], finds its header row,
 //! and converts cells at the one border ([`value`]) into the validated row types below. A cell

@@ -55,7 +55,7 @@ fn read_checked(bytes: &[u8], file: &str, limits: &Limits) -> Result<ReadOutcome
         None => {
             r.findings.push(Finding::new(
                 Code::MissingSheet,
-                Place::file(file),
+                Place::file(file).in_sheet("Uppgifter"),
                 "Bladet «Uppgifter» saknas, så det går inte att se vem arbetsboken kommer från eller vilken månad den gäller. \
                  Använd mallen (redovisa template) och fyll i Uppgifter.",
             ));
@@ -71,7 +71,7 @@ fn read_checked(bytes: &[u8], file: &str, limits: &Limits) -> Result<ReadOutcome
     if needs_personal && !grids.contains_key(&Sheet::Personal) {
         r.findings.push(Finding::new(
             Code::MissingSheet,
-            Place::file(file),
+            Place::file(file).in_sheet("Personal"),
             "Bladet «Personal» saknas men Tidrapport eller Frånvaro har rader. Lägg till Personal med varje person \
              som redovisar tid (namn, personnummer, startdatum, månadslön, redovisning).",
         ));

@@ -1,4 +1,4 @@
-//! The checks of `spec/rules.md`, each a small named function, registered in one of two lists.
+//! The checks of `docs/rules.md`, each a small named function, registered in one of two lists.
 //!
 //! - [`ROW_CHECKS`] run on one read workbook against the approved project. Each returns
 //!   findings; an error finding names the row it condemns, and that row is left out of the

@@ -1,5 +1,5 @@
 //! The claim against the project's history: which months this claim takes, whole or as a
-//! difference, and what the submitted claims already counted (`spec/rules.md`, "Claims over the
+//! difference, and what the submitted claims already counted (`docs/rules.md`, "Claims over the
 //! project's life").
 //!
 //! Every run costs every counting workbook from the project's start ([`super::staff`]). Here the

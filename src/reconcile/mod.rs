@@ -1,6 +1,6 @@
 //! Reconcile: the approved project and the accepted rows → every figure of the run, plus findings.
 //!
-//! This is the only place figures are computed (`spec/rules.md`). It runs in two steps:
+//! This is the only place figures are computed (`docs/rules.md`). It runs in two steps:
 //!
 //! 1. [`month_report`], per workbook and inside the parallel read: the row checks of
 //!    [`checks::ROW_CHECKS`] leave out condemned rows, and what remains is kept compactly.

@@ -1,5 +1,5 @@
 //! `redovisa`: the command-line layer. Parses arguments, calls the library, prints in Swedish,
-//! and maps outcomes to the exit status of `spec/outputs.md` (0 done, 1 done with error
+//! and maps outcomes to the exit status of `docs/outputs.md` (0 done, 1 done with error
 //! findings, 2 could not run).
 
 use std::path::{Path, PathBuf};

@@ -202,7 +202,7 @@ pub enum HoursCell {
 }
 
 /// The way an organisation fills in its workbooks. Every variant reads back without a finding
-/// under the tolerance of `spec/partner-workbook.md`.
+/// under the tolerance of `docs/partnerhandledning.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileStyle {
     pub naming: FileNaming,

@@ -3,7 +3,7 @@
 //! the synthetic programme workload.
 //!
 //! The expected figures are computed here from [`demo::Plan`] alone, by the rules of
-//! `spec/rules.md` written out again (exact hours, `round2` of salary and on-costs, `trunc2` of
+//! `docs/rules.md` written out again (exact hours, `round2` of salary and on-costs, `trunc2` of
 //! the flat rate, the split over activities), never with the pipeline's own functions.
 
 use std::collections::{BTreeMap, BTreeSet};
