@@ -26,7 +26,7 @@ use crate::finding::{Finding, Severity};
 use crate::intake::Status;
 use crate::money::{sv_hours, sv_kr, sv_percent};
 use crate::month::{Month, SWEDISH_MONTHS};
-use crate::reconcile::model::{Figures, FileRecord, MonthCell, MonthState, OrgFigures};
+use crate::reconcile::model::{Figures, FileRecord, MonthCell, MonthState, OrgFigures, PlanState};
 
 /// The status page's file name.
 pub const STATUS_FILE: &str = "status.html";
@@ -368,8 +368,9 @@ pub struct CodeGroup {
     pub orgs: Vec<OrgFindings>,
 }
 
-/// The reporting plan: claim periods and when each is due. Not wired yet: the lead fills it
-/// from the model's reporting plan; the page shows nothing while it is `None`.
+/// The reporting plan: claim periods, when each is due and where the project stands. Built
+/// without the clock (the page is the same whatever day it is opened or written): a planned
+/// claim is submitted, this claim, the next one, or later.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanView {
     pub periods: Vec<PlanPeriodView>,
@@ -382,8 +383,35 @@ pub struct PlanPeriodView {
     pub label: String,
     /// `15 april 2025`.
     pub due: String,
-    /// Swedish: submitted, this claim, coming.
+    /// Swedish: submitted, this claim, next, later.
     pub state: String,
+    /// `skickad`, `denna`, `nasta`, `senare` (a style class).
+    pub class: &'static str,
+}
+
+/// The plan as the page shows it, or `None` when the project has no plan.
+fn plan_view(f: &Figures) -> Option<PlanView> {
+    let r = &f.reporting;
+    if r.claims.is_empty() {
+        return None;
+    }
+    let periods = r
+        .claims
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let label =
+                if c.from == c.to { c.from.swedish() } else { format!("{} – {}", c.from.swedish(), c.to.swedish()) };
+            let (state, class) = match c.state {
+                PlanState::Submitted(seq) => (format!("inskickad (ansökan {seq})"), "skickad"),
+                PlanState::ThisClaim => (format!("denna ansökan (nr {})", f.claim_seq), "denna"),
+                _ if r.next == Some(i) => ("nästa ansökan".to_string(), "nasta"),
+                _ => ("senare".to_string(), "senare"),
+            };
+            PlanPeriodView { label: format!("{}. {label}", c.number), due: sv_date(c.due), state, class }
+        })
+        .collect();
+    Some(PlanView { periods })
 }
 
 /// Everything `status.html` shows, formatted.
@@ -542,7 +570,7 @@ impl StatusPage {
             orgs,
             codes: code_groups(f, texts, on),
             general,
-            plan: None,
+            plan: plan_view(f),
         }
     }
 }

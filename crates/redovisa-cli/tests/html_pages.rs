@@ -58,6 +58,13 @@ fn run_chromium(chromium: &Path, page: &Path, extra: &[&str]) -> String {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // Read stdout while Chromium runs: a DOM larger than the pipe's buffer would otherwise block
+    // it on writing while we wait for it to exit.
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut bytes).map(|_| bytes)
+    });
     let start = Instant::now();
     loop {
         if child.try_wait().unwrap().is_some() {
@@ -69,8 +76,8 @@ fn run_chromium(chromium: &Path, page: &Path, extra: &[&str]) -> String {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let out = reader.join().unwrap().unwrap();
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The page's DOM after Chromium has parsed it.
@@ -240,6 +247,13 @@ fn status_page_and_receipts_open_in_a_browser() {
     for code in &codes {
         assert!(dom.contains(code), "status.html shows the code {code}");
     }
+    // The seed project's reporting plan (an assumed one: a claim every four months, due a month
+    // after the period). This run's 2024-01 – 2024-06 is not a planned period, and nothing is
+    // submitted: the first planned claim is the next one, due 31 May 2024.
+    assert!(dom.contains("Rapporteringsplan"), "status.html shows the plan");
+    assert!(dom.contains("1. januari 2024 – april 2024"), "the first planned period");
+    assert!(dom.contains("31 maj 2024") && dom.contains("nästa ansökan"), "its due date and state");
+    assert!(dom.contains("10. januari 2027 – april 2027") && dom.contains("30 april 2027"), "the last one");
     // Status words, not colour alone: the period's counted months say so in text.
     assert!(dom.contains("✓</span> räknas"), "a counted month says so in words");
     // The personnummer in a file name is masked; the tag in a file name is text, not an element.
