@@ -145,6 +145,13 @@ pub fn examine_observed(project: &Project, file: InboxFile, limits: &Limits, aft
         changed: false,
     };
     let place = Place::file(&ex.file.rel);
+    // Gone since the listing (a lock file closed, a save replaced it): listed as gone, not read.
+    if matches!(ex.file.kind, FileKind::Workbook | FileKind::WrongFormat)
+        && std::fs::symlink_metadata(&ex.file.path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    {
+        ex.file.kind = FileKind::Ignored(intake::GONE);
+        return ex;
+    }
     // A named pipe or device (or a link to one) under a workbook's name would block or never
     // end when read; only regular files are opened.
     if matches!(ex.file.kind, FileKind::Workbook | FileKind::WrongFormat)
