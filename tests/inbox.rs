@@ -270,6 +270,39 @@ fn files_that_vanish_during_the_walk_are_listed_as_gone() {
     assert_eq!(staff(&f, "kramfors"), rust_decimal::dec!(3604.53));
 }
 
+/// Issue 14: the reconcile step of one workbook ran outside the reader's isolation, so a bug met
+/// on one workbook (a panic) took the whole run down. Here it panics on version 2: that workbook
+/// is left out with a finding, and version 1 counts as if version 2 had never been there.
+#[test]
+fn a_bug_in_reconciling_one_workbook_costs_that_workbook_only() {
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
+    put_in_inbox(&p, "kramfors/mars-v2.xlsx", &kramfors(2, true, 9.0));
+    let limits = redovisa::read::Limits::default();
+    let buggy = |project: &Project, wb: &redovisa::read::Workbook| {
+        if wb.info.version == 2 {
+            panic!("a bug met on this workbook");
+        }
+        redovisa::reconcile::month_report(project, wb)
+    };
+    let examined: Vec<_> = redovisa::intake::scan(&p, &p.inbox())
+        .unwrap()
+        .into_iter()
+        .map(|f| pipeline::examine_with(&p, f, &limits, &|_| {}, &buggy))
+        .collect();
+    let opts = Options {
+        from: Some("2025-03".parse().unwrap()),
+        to: Some("2025-03".parse().unwrap()),
+        ..Options::claim(today())
+    };
+    let f = pipeline::assess(&p, &opts, &Ledger::load(&p.dir).unwrap(), &examined).unwrap();
+    assert_eq!(status(&f, "kramfors/mars-v2.xlsx").0, Status::Rejected);
+    assert_eq!(codes(&f, "kramfors/mars-v2.xlsx"), vec![(Code::FileUnreadable, Severity::Error)]);
+    assert_eq!(status(&f, "kramfors/mars.xlsx").0, Status::Used);
+    // Version 1's 8 h: 2 571.91 + 1 032.62 = 3 604.53 (as above).
+    assert_eq!(staff(&f, "kramfors"), rust_decimal::dec!(3604.53));
+}
+
 /// Writes the same inbox files in the given order.
 fn fill_inbox(p: &Project, order: &[usize]) {
     let orgs = [KRAMFORS, HARNOSAND, REGION];

@@ -107,3 +107,53 @@ fn files_appearing_and_vanishing_during_the_walk_never_stop_the_run() {
         assert!(!summary.contains("FILE_UNREADABLE"), "a vanished file was read");
     }
 }
+
+/// The permission bits of every file under `dir` (relative path → mode & 0o777).
+#[cfg(unix)]
+fn modes(dir: &Path) -> Vec<(String, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+                out.push((p.strip_prefix(dir).unwrap().display().to_string(), mode));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Issue 14: every output was mode 0600 (the temporary file's mode survived the rename), so
+/// colleagues and the auditor could not open them in a shared project folder. Under umask 022
+/// an output is 0644, under 027 it is 0640: what a normally created file gets.
+#[cfg(unix)]
+#[test]
+fn outputs_get_the_permissions_of_a_normally_created_file() {
+    let dir = tempfile::tempdir().unwrap();
+    demo::write(dir.path(), &DemoOptions { to: "2024-03".parse().unwrap(), seed: 3, copies: 1 }).unwrap();
+    for (umask, expected) in [("022", 0o644), ("027", 0o640)] {
+        let out = dir.path().join(format!("ut-{umask}"));
+        // The umask is set in a shell that then becomes the binary: the test process's own umask
+        // is left alone.
+        let status = Command::new("sh")
+            .args(["-c", &format!("umask {umask} && exec \"$0\" \"$@\""), env!("CARGO_BIN_EXE_redovisa")])
+            .args(["run", &dir.path().display().to_string(), "--from", "2024-01", "--to", "2024-03"])
+            .arg("--out")
+            .arg(&out)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(0));
+        let found = modes(&out);
+        assert!(found.len() >= 5, "{found:?}");
+        for (file, mode) in &found {
+            assert_eq!(*mode, expected, "{file} is {mode:o} under umask {umask}");
+        }
+    }
+}
