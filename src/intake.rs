@@ -85,7 +85,8 @@ impl fmt::Display for Status {
 }
 
 /// Why a file is listed but not read: it vanished between the listing and a look at it.
-pub const GONE: &str = "försvann medan inkorgen lästes (stängdes eller sparades just då); läses nästa gång om den finns kvar";
+pub const GONE: &str =
+    "försvann medan inkorgen lästes (stängdes eller sparades just då); läses nästa gång om den finns kvar";
 
 /// Walks the inbox. Unreadable subfolders are an error (the inbox cannot be trusted); symlinked
 /// folders are not followed. The inbox is a shared folder that changes under the walk: an entry

@@ -262,7 +262,11 @@ pub fn examine_with(
 /// Runs the reconcile step on one workbook in the same isolation as reading it
 /// ([`read::read_workbook`]): a panic — a bug in redovisa met on this workbook — is caught, and
 /// the workbook is left out with a finding instead of taking the run down.
-fn isolated(project: &Project, wb: &read::Workbook, month_report: &MonthReportFn) -> (Option<MonthReport>, Vec<Finding>) {
+fn isolated(
+    project: &Project,
+    wb: &read::Workbook,
+    month_report: &MonthReportFn,
+) -> (Option<MonthReport>, Vec<Finding>) {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| month_report(project, wb))) {
         Ok(outcome) => outcome,
         Err(_) => (

@@ -40,9 +40,8 @@ use crate::ids::Personnummer;
 pub const PLACEHOLDER: &str = "[personnummer borttaget]";
 
 /// Characters that may stand between the groups of a personnummer as people type it.
-pub const SEPARATORS: [char; 10] = [
-    '-', '+', '\u{2010}', '\u{2011}', '\u{2013}', '\u{2212}', ' ', '\u{a0}', '\u{202f}', '\u{2009}',
-];
+pub const SEPARATORS: [char; 10] =
+    ['-', '+', '\u{2010}', '\u{2011}', '\u{2013}', '\u{2212}', ' ', '\u{a0}', '\u{202f}', '\u{2009}'];
 
 /// Longest separator between two groups (`850709 - 9805`).
 const MAX_SEPARATOR: usize = 3;

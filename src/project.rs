@@ -31,19 +31,18 @@ fn de_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
         Float(f64),
         Text(String),
     }
-    let d: Decimal = match NumLike::deserialize(d)? {
-        NumLike::Int(i) => Decimal::from(i),
-        NumLike::Float(f) if !f.is_finite() => {
-            return Err(serde::de::Error::custom(format!("«{f}» är inget tal")));
-        }
-        NumLike::Float(f) => f
-            .to_string()
-            .parse()
-            .map_err(|_| serde::de::Error::custom(format!("talet {f} är orimligt stort; ange ett belopp i kronor")))?,
-        NumLike::Text(s) => {
-            crate::money::parse_sv_number(&s).ok_or_else(|| serde::de::Error::custom(format!("«{s}» är inget tal")))?
-        }
-    };
+    let d: Decimal =
+        match NumLike::deserialize(d)? {
+            NumLike::Int(i) => Decimal::from(i),
+            NumLike::Float(f) if !f.is_finite() => {
+                return Err(serde::de::Error::custom(format!("«{f}» är inget tal")));
+            }
+            NumLike::Float(f) => f.to_string().parse().map_err(|_| {
+                serde::de::Error::custom(format!("talet {f} är orimligt stort; ange ett belopp i kronor"))
+            })?,
+            NumLike::Text(s) => crate::money::parse_sv_number(&s)
+                .ok_or_else(|| serde::de::Error::custom(format!("«{s}» är inget tal")))?,
+        };
     // Every number of the project file is bounded here, at the border, so that no sum or
     // product of them can overflow exact decimal arithmetic later (two support values of 7·10²⁸
     // used to overflow an addition in `validate`). The error names the key: the TOML error

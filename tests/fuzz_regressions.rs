@@ -33,10 +33,14 @@ fn every_fuzz_finding_is_read_or_refused_never_a_crash() {
         let first = read_workbook(&bytes, &name, &Limits::default());
         assert!(start.elapsed() < Duration::from_secs(10), "{name}: {:?}", start.elapsed());
         let again = read_workbook(&bytes, &name, &Limits::default());
-        let codes = |o: &redovisa::read::ReadOutcome| o.findings.iter().map(|f| (f.code, f.message.clone())).collect::<Vec<_>>();
+        let codes = |o: &redovisa::read::ReadOutcome| {
+            o.findings.iter().map(|f| (f.code, f.message.clone())).collect::<Vec<_>>()
+        };
         assert_eq!(codes(&first), codes(&again), "{name}: the same bytes read the same way");
         match &first.workbook {
-            None => assert!(first.findings.iter().any(|f| f.code == Code::FileUnreadable), "{name}: {:?}", first.findings),
+            None => {
+                assert!(first.findings.iter().any(|f| f.code == Code::FileUnreadable), "{name}: {:?}", first.findings)
+            }
             Some(wb) => assert_eq!(wb.file, name),
         }
         // With overflow checks (a debug build) calamine's overflow is a caught panic; the file is

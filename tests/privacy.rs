@@ -57,7 +57,8 @@ fn personnummer() -> impl Strategy<Value = (String, bool)> {
 fn spelling() -> impl Strategy<Value = String> {
     (personnummer(), any::<bool>(), prop::collection::vec((any::<bool>(), 0..SEPARATORS.len()), 4)).prop_map(
         |((twelve, hundred), ten, splits)| {
-            let (digits, cuts): (&str, &[usize]) = if ten { (&twelve[2..], &[2, 4, 6]) } else { (&twelve, &[2, 4, 6, 8]) };
+            let (digits, cuts): (&str, &[usize]) =
+                if ten { (&twelve[2..], &[2, 4, 6]) } else { (&twelve, &[2, 4, 6, 8]) };
             let mut out = String::new();
             for (i, c) in digits.chars().enumerate() {
                 if let Some(k) = cuts.iter().position(|p| *p == i) {
@@ -83,7 +84,7 @@ fn ordinary() -> impl Strategy<Value = String> {
             let digits = kr.to_string();
             let mut grouped = String::new();
             for (i, c) in digits.chars().enumerate() {
-                if i > 0 && (digits.len() - i) % 3 == 0 {
+                if i > 0 && (digits.len() - i).is_multiple_of(3) {
                     grouped.push(' ');
                 }
                 grouped.push(c);

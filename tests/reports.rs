@@ -43,7 +43,7 @@ fn sv_number(d: Decimal, decimals: u32) -> String {
     let digits = whole.abs().trunc().to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('\u{a0}');
         }
         grouped.push(c);

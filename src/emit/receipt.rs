@@ -13,8 +13,8 @@ use std::fmt::Write;
 
 use crate::finding::{Finding, Severity};
 use crate::intake::Status;
-use crate::privacy::mask_personnummer;
 use crate::money::{sv_kr, sv_number, sv_percent};
+use crate::privacy::mask_personnummer;
 use crate::reconcile::model::{Amounts, Figures, FileRecord, OrgFigures};
 
 /// Renders `kvitto/<folder>.txt`.

@@ -276,7 +276,9 @@ pub fn when(raw: &Raw) -> Conv<When> {
 pub fn hours(raw: &Raw) -> Conv<Hours> {
     let h =
         match raw {
-            Raw::DateTime(dt) if dt.is_duration() || dt.as_f64() < 1.0 => Hours::from_minutes(minutes_of_days(dt.as_f64())?),
+            Raw::DateTime(dt) if dt.is_duration() || dt.as_f64() < 1.0 => {
+                Hours::from_minutes(minutes_of_days(dt.as_f64())?)
+            }
             Raw::DateTime(_) => return Err(
                 "cellen innehåller ett datum, inte ett antal timmar; ändra cellens format till Tal och skriv timmarna"
                     .into(),

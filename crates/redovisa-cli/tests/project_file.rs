@@ -122,7 +122,8 @@ fn an_absurd_number_is_named_not_a_panic() {
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("support = 7e28") && text.contains("orimligt stort"), "{text}");
     assert!(!text.contains("panicked"), "{text}");
-    for absurd in ["approved_support = 1e15", "approved_support = \"1 000 000 000 000 000\"", "approved_support = nan"] {
+    for absurd in ["approved_support = 1e15", "approved_support = \"1 000 000 000 000 000\"", "approved_support = nan"]
+    {
         let (code, text) = validate_broken(|t| t.replacen("approved_support = 12752293", absurd, 1));
         assert_eq!(code, 2, "{absurd}: {text}");
         assert!(text.contains("approved_support"), "{absurd}: {text}");

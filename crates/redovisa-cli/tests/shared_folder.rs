@@ -31,7 +31,7 @@ fn churn(dir: PathBuf, other: PathBuf, pool: usize, stop: Arc<AtomicBool>, made:
         if live.len() > pool {
             std::fs::remove_file(live.pop_front().unwrap()).unwrap();
         }
-        if n % 16 == 0 {
+        if n.is_multiple_of(16) {
             let sub = other.join(format!("sparas{n}"));
             std::fs::create_dir(&sub).unwrap();
             std::fs::write(sub.join("~$bok.xlsx"), b"lock").unwrap();
@@ -95,7 +95,8 @@ fn files_appearing_and_vanishing_during_the_walk_never_stop_the_run() {
         assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
         // Outputs for everyone: the claim, the progress report, the status, the summary and a
         // receipt per partner folder.
-        for name in ["ansokan-2024-01_2024-06.xlsx", "lagesrapport-2024-01_2024-06.docx", "manadsstatus.txt", "summary.json"]
+        for name in
+            ["ansokan-2024-01_2024-06.xlsx", "lagesrapport-2024-01_2024-06.docx", "manadsstatus.txt", "summary.json"]
         {
             assert!(out.join(name).is_file(), "{name} missing in {}", out.display());
         }
