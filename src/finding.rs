@@ -54,7 +54,8 @@ macro_rules! codes {
 }
 
 codes! {
-    /// Not a readable xlsx: corrupt, truncated, encrypted, empty, too large.
+    /// Not a readable xlsx: corrupt, truncated, encrypted, empty, too large; or a workbook the
+    /// run could not get through (a bug met reading or reconciling it, caught).
     FileUnreadable => "FILE_UNREADABLE", Error;
     /// `.xls`, `.ods`, `.csv`, `.xlsm`.
     WrongFormat => "WRONG_FORMAT", Error;
