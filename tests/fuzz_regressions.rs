@@ -6,7 +6,8 @@
 //! overflow its cell-reference arithmetic (a `<dimension ref>` whose end is before its start; a
 //! row number or column name beyond `u32`): a panic in a build with overflow checks, which the
 //! reader's isolation turns into `FILE_UNREADABLE`; in a release build the arithmetic wraps
-//! inside calamine (the dimension is only logged, so nothing is misread there). A new crash
+//! inside calamine, the dimension is only logged, and a wrapped cell reference lands outside
+//! Excel's grid (all but one in 4 000 of them), which the reader refuses. A new crash
 //! input goes into the folder as found; a `.xlsx` name for workbook bytes.
 
 use std::path::PathBuf;
