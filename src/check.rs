@@ -9,7 +9,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::finding::{Code, Finding, sort_findings};
+use crate::finding::{Finding, sort_findings};
 use crate::intake::{FileKind, InboxFile, Status};
 use crate::money::{sv_hours, sv_kr};
 use crate::pipeline::examine;
@@ -45,25 +45,10 @@ pub fn check_file(project: &Project, path: &Path) -> CheckReport {
     let mut findings = std::mem::take(&mut ex.findings);
     if let Some(h) = &ex.header {
         if org.is_none() {
-            findings.push(Finding::new(
-                Code::UnknownPartner,
-                crate::finding::Place::file(&name),
-                format!(
-                    "Organisationsnumret {} tillhör ingen part i projektet. Kontrollera numret i bladet Uppgifter.",
-                    h.org_nr
-                ),
-            ));
+            findings.push(crate::intake::unknown_partner(&name, &h.org_nr));
         }
         if !h.attested {
-            findings.push(
-                Finding::new(
-                    Code::NotAttested,
-                    crate::finding::Place::file(&name),
-                    "Arbetsboken saknar attest (Attesterad av och Attestdatum i bladet Uppgifter). Den tas inte med i en ansökan \
-                     förrän den är attesterad.",
-                )
-                .as_warning(),
-            );
+            findings.push(crate::intake::not_attested(&name).as_warning());
         }
     }
     let figures = match (org, ex.report.as_ref(), ex.month) {
@@ -96,6 +81,7 @@ pub fn check_file(project: &Project, path: &Path) -> CheckReport {
                 narratives_from: month,
                 files: vec![record],
                 findings: Vec::new(),
+                today: month.last_day(),
             };
             let figures = reconcile::reconcile(project, input);
             findings
@@ -158,6 +144,9 @@ pub fn render(r: &CheckReport) -> String {
             plain(&sv_hours(a.hours_period)),
             plain(&sv_kr(a.period))
         );
+    }
+    for l in fig.cofinancing.lines.iter().filter(|l| !l.paid_period.is_zero()) {
+        let _ = writeln!(s, "  Inbetald medfinansiering från {}: {}", l.financier, plain(&sv_kr(l.paid_period)));
     }
     if let Some(c) = fig.files.first().and_then(|f| f.contribution) {
         let _ = writeln!(s, "  Deltagare: {} rader, lägesbeskrivningar: {}", c.participants, c.narratives);

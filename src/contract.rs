@@ -1,4 +1,4 @@
-//! The partner workbook's contract (`spec/partner-workbook.md`) as data: sheets, headers and the
+//! The partner workbook's contract (`docs/partnerhandledning.md`) as data: sheets, headers and the
 //! values a dropdown offers.
 //!
 //! The reader matches against these names, the template writes them, and the demo generator
@@ -15,11 +15,13 @@ pub enum Sheet {
     Indikatorer,
     Lagesbeskrivning,
     OvrigaKostnader,
+    /// Co-financing paid in (optional: an absent sheet means no payments that month).
+    Medfinansiering,
 }
 
 impl Sheet {
     /// Every sheet, in the order the template lays them out.
-    pub const ALL: [Sheet; 8] = [
+    pub const ALL: [Sheet; 9] = [
         Sheet::Uppgifter,
         Sheet::Personal,
         Sheet::Tidrapport,
@@ -28,6 +30,7 @@ impl Sheet {
         Sheet::Indikatorer,
         Sheet::Lagesbeskrivning,
         Sheet::OvrigaKostnader,
+        Sheet::Medfinansiering,
     ];
 
     /// The sheet's name in the workbook.
@@ -41,6 +44,7 @@ impl Sheet {
             Sheet::Indikatorer => "Indikatorer",
             Sheet::Lagesbeskrivning => "Lägesbeskrivning",
             Sheet::OvrigaKostnader => "Övriga kostnader",
+            Sheet::Medfinansiering => "Medfinansiering",
         }
     }
 
@@ -67,6 +71,7 @@ impl Sheet {
             Sheet::Indikatorer => &[Indikator, Varde, Kommentar],
             Sheet::Lagesbeskrivning => &[Aktivitet, Genomfort, Resultat, Avvikelser],
             Sheet::OvrigaKostnader => &[Verifikation, Datum, Kostnadsslag, Beskrivning, Aktivitet, Belopp],
+            Sheet::Medfinansiering => &[Datum, Finansiar, Organisationsnummer, Typ, Belopp, Verifikation, Kommentar],
         }
     }
 
@@ -82,6 +87,7 @@ impl Sheet {
             Sheet::Indikatorer => &[Indikator, Varde],
             Sheet::Lagesbeskrivning => &[Aktivitet, Genomfort],
             Sheet::OvrigaKostnader => &[Verifikation, Datum, Kostnadsslag, Aktivitet, Belopp],
+            Sheet::Medfinansiering => &[Datum, Finansiar, Typ, Belopp],
         }
     }
 }
@@ -118,6 +124,8 @@ pub enum Column {
     Kostnadsslag,
     Beskrivning,
     Belopp,
+    Finansiar,
+    Typ,
 }
 
 impl Column {
@@ -154,6 +162,8 @@ impl Column {
             Kostnadsslag => "Kostnadsslag",
             Beskrivning => "Beskrivning",
             Belopp => "Belopp",
+            Finansiar => "Finansiär",
+            Typ => "Typ",
         }
     }
 }
@@ -199,6 +209,9 @@ pub const KON: [&str; 3] = ["Kvinna", "Man", "Ej angivet"];
 pub const ORSAK: [&str; 3] = ["Sjukdom dag 15+", "VAB", "Tjänstledighet"];
 /// `Kostnadsslag` values of other costs.
 pub const KOSTNADSSLAG: [&str; 5] = ["Externa tjänster", "Resor", "Lokaler", "Investeringar", "Övrigt"];
+
+/// `Typ` values of co-financing paid in (`Medfinansiering`): public or private cash.
+pub const TYP: [&str; 2] = ["Offentlig kontant", "Privat kontant"];
 
 /// Normalises a sheet name, header or label for matching: trimmed, lower case, without a
 /// trailing `:`, inner runs of spaces as one.

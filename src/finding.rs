@@ -31,13 +31,14 @@ impl Severity {
 }
 
 macro_rules! codes {
-    ($( $(#[$doc:meta])* $name:ident => $text:literal, $sev:ident; )*) => {
-        /// The kind of a finding; its name is its documentation (see `spec/rules.md`).
+    ($( $(#[doc = $doc:literal])* $name:ident => $text:literal, $sev:ident, $title:literal, $advice:literal; )*) => {
+        /// The kind of a finding; its name is its documentation (`docs/findings.md`, generated
+        /// from this catalogue).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Code { $( $(#[$doc])* $name, )* }
+        pub enum Code { $( $(#[doc = $doc])* $name, )* }
 
         impl Code {
-            /// Every code, in the order of `spec/rules.md`.
+            /// Every code, in the order of the catalogue (`docs/findings.md`).
             pub const ALL: &'static [Code] = &[$(Code::$name,)*];
 
             /// The code as written in outputs, e.g. `BAD_VALUE`.
@@ -49,70 +50,154 @@ macro_rules! codes {
             pub fn default_severity(self) -> Severity {
                 match self { $(Code::$name => Severity::$sev,)* }
             }
+
+            /// What the code means, for developers and the documentation (English).
+            pub fn meaning(self) -> String {
+                match self { $(Code::$name => [$($doc),*].iter().map(|l: &&str| l.trim()).collect::<Vec<_>>().join(" "),)* }
+            }
+
+            /// The code's short Swedish title, as the reports' table of open findings shows it.
+            pub fn title(self) -> &'static str {
+                match self { $(Code::$name => $title,)* }
+            }
+
+            /// What to do about it, in Swedish, for the partner or the economist.
+            pub fn advice(self) -> &'static str {
+                match self { $(Code::$name => $advice,)* }
+            }
         }
     };
 }
 
 codes! {
-    /// Not a readable xlsx: corrupt, truncated, encrypted, empty, too large; or a workbook the
-    /// run could not get through (a bug met reading or reconciling it, caught).
-    FileUnreadable => "FILE_UNREADABLE", Error;
+    /// Not a readable xlsx: corrupt, truncated, encrypted, empty, too large.
+    FileUnreadable => "FILE_UNREADABLE", Error,
+        "Filen kan inte läsas",
+        "Öppna filen i Excel, spara den som Excel-arbetsbok (.xlsx) och lägg den i inkorgen igen. Är den lösenordsskyddad: ta bort skyddet först.";
     /// `.xls`, `.ods`, `.csv`, `.xlsm`.
-    WrongFormat => "WRONG_FORMAT", Error;
+    WrongFormat => "WRONG_FORMAT", Error,
+        "Filen är inte i formatet .xlsx",
+        "Öppna filen och spara den som Excel-arbetsbok (.xlsx) utan makron; lägg den nya filen i inkorgen.";
     /// A required sheet is absent.
-    MissingSheet => "MISSING_SHEET", Error;
+    MissingSheet => "MISSING_SHEET", Error,
+        "Ett obligatoriskt blad saknas",
+        "Utgå från månadsmallen (redovisa template) och behåll bladens namn; flytta in uppgifterna i det blad som saknas.";
     /// A required header is absent.
-    MissingColumn => "MISSING_COLUMN", Error;
+    MissingColumn => "MISSING_COLUMN", Error,
+        "En obligatorisk kolumn saknas",
+        "Lägg tillbaka kolumnrubriken som den står i mallen; ordningen spelar ingen roll men namnet gör det.";
     /// The organisationsnummer belongs to no partner of the project.
-    UnknownPartner => "UNKNOWN_PARTNER", Error;
+    UnknownPartner => "UNKNOWN_PARTNER", Error,
+        "Organisationsnumret hör inte till projektet",
+        "Skriv projektpartens organisationsnummer i Uppgifter, eller kontakta projektekonomen om parten ska läggas till i projektet.";
     /// The workbook lies in another partner's folder.
-    WrongFolder => "WRONG_FOLDER", Error;
+    WrongFolder => "WRONG_FOLDER", Error,
+        "Arbetsboken ligger i en annan parts mapp",
+        "Lägg arbetsboken i den egna partens mapp, eller rätta organisationsnumret i Uppgifter.";
     /// Two different workbooks with the same partner, month and version.
-    DuplicateSubmission => "DUPLICATE_SUBMISSION", Error;
+    DuplicateSubmission => "DUPLICATE_SUBMISSION", Error,
+        "Två olika arbetsböcker med samma månad och version",
+        "Ta bort den ena filen, eller ge den som ska gälla ett högre versionsnummer i Uppgifter.";
     /// No `Attesterad av` / `Attestdatum`: an error in a claim, a warning otherwise.
-    NotAttested => "NOT_ATTESTED", Error;
+    NotAttested => "NOT_ATTESTED", Error,
+        "Arbetsboken är inte attesterad",
+        "Låt behörig person fylla i Attesterad av och Attestdatum i Uppgifter och spara filen igen.";
     /// A cell that cannot be read as what its column holds.
-    BadValue => "BAD_VALUE", Error;
+    BadValue => "BAD_VALUE", Error,
+        "En cell kan inte läsas som det kolumnen ska innehålla",
+        "Rätta cellen så att den innehåller det kolumnen ska ha (ett tal, ett datum, en av listans koder); meddelandet säger vad som lästes.";
     /// An organisationsnummer that fails format or Luhn.
-    InvalidOrgnr => "INVALID_ORGNR", Error;
+    InvalidOrgnr => "INVALID_ORGNR", Error,
+        "Ogiltigt organisationsnummer",
+        "Kontrollera organisationsnumret (tio siffror, NNNNNN-NNNN) mot registreringsbeviset och rätta cellen.";
     /// A personnummer that fails format, date or Luhn.
-    InvalidPersonnummer => "INVALID_PERSONNUMMER", Error;
+    InvalidPersonnummer => "INVALID_PERSONNUMMER", Error,
+        "Ogiltigt personnummer",
+        "Kontrollera personnumret (ÅÅÅÅMMDD-NNNN) och rätta cellen; samordningsnummer går också bra.";
     /// Time for a name not in `Personal`.
-    UnknownPerson => "UNKNOWN_PERSON", Error;
+    UnknownPerson => "UNKNOWN_PERSON", Error,
+        "Tid för en person som saknas på bladet Personal",
+        "Lägg till personen på bladet Personal, eller stava namnet i Tidrapport exakt som på Personal.";
     /// An activity code not in the approved plan.
-    UnknownActivity => "UNKNOWN_ACTIVITY", Error;
+    UnknownActivity => "UNKNOWN_ACTIVITY", Error,
+        "Aktivitetskod som inte finns i aktivitetsplanen",
+        "Välj en aktivitetskod ur listan i mallen (den beviljade aktivitetsplanen).";
     /// A dated row outside the workbook's month.
-    RowOutsidePeriod => "ROW_OUTSIDE_PERIOD", Error;
+    RowOutsidePeriod => "ROW_OUTSIDE_PERIOD", Error,
+        "Rad daterad utanför arbetsbokens månad",
+        "Flytta raden till arbetsboken för den månad datumet hör till, eller rätta datumet.";
     /// A month outside the project, or outside the person's Startdatum–Slutdatum.
-    OutsideProjectPeriod => "OUTSIDE_PROJECT_PERIOD", Error;
+    OutsideProjectPeriod => "OUTSIDE_PROJECT_PERIOD", Error,
+        "Tid utanför projektets eller personens period",
+        "Rätta datumet eller personens Startdatum/Slutdatum; tid utanför projektets eller anställningens period kan inte redovisas.";
     /// Time on an activity outside that activity's dates.
-    ActivityOutsideDates => "ACTIVITY_OUTSIDE_DATES", Warning;
+    ActivityOutsideDates => "ACTIVITY_OUTSIDE_DATES", Warning,
+        "Tid på en aktivitet utanför aktivitetens datum",
+        "Kontrollera att tiden hör till aktiviteten; om aktivitetsplanen har ändrats, be projektekonomen uppdatera projektfilen.";
     /// Hours that push a person's calendar year past 1 720 × Sysselsättningsgrad.
-    HoursOverAnnualCap => "HOURS_OVER_ANNUAL_CAP", Error;
+    HoursOverAnnualCap => "HOURS_OVER_ANNUAL_CAP", Error,
+        "Fler timmar än årstaket tillåter",
+        "Kontrollera timmarna och Sysselsättningsgrad; timmar över 1 720 × sysselsättningsgraden per kalenderår kan inte redovisas.";
     /// More hours in a month than its weekdays × 8 × Sysselsättningsgrad.
-    HoursOverMonth => "HOURS_OVER_MONTH", Warning;
+    HoursOverMonth => "HOURS_OVER_MONTH", Warning,
+        "Ovanligt många timmar på en månad",
+        "Kontrollera att timmarna stämmer med månadens arbetsdagar och personens sysselsättningsgrad.";
     /// A person's Månadslön or Startdatum differs from an earlier month.
-    SalaryBasisChanged => "SALARY_BASIS_CHANGED", Warning;
+    SalaryBasisChanged => "SALARY_BASIS_CHANGED", Warning,
+        "Månadslön eller startdatum har ändrats",
+        "Behåll månadslönen och startdatumet från personens första redovisade månad; timpriset räknas på den (lönen räknas upp årsvis).";
     /// Other costs from a partner on the 40 % model.
-    OtherCostsWithFlatRate => "OTHER_COSTS_WITH_FLAT_RATE", Error;
+    OtherCostsWithFlatRate => "OTHER_COSTS_WITH_FLAT_RATE", Error,
+        "Övriga kostnader från en part med 40-procentsschablon",
+        "Ta bort raderna i Övriga kostnader: med 40-procentsschablonen ersätts alla andra kostnader än personal av schablonen.";
     /// No accepted workbook from a partner for a month in the period.
-    MissingSubmission => "MISSING_SUBMISSION", Warning;
+    MissingSubmission => "MISSING_SUBMISSION", Warning,
+        "Månadsredovisning saknas",
+        "Lägg månadens arbetsbok i partens mapp i inkorgen; den räknas då i denna eller nästa ansökan.";
     /// Cumulative cost passes an approved budget.
-    OverBudget => "OVER_BUDGET", Warning;
+    OverBudget => "OVER_BUDGET", Warning,
+        "Kostnaderna överstiger budgeten",
+        "Se över prognosen med projektägaren; kostnader över budgeten kan kräva en ändringsansökan hos Tillväxtverket.";
     /// The support claimed so far reaches the approved amount.
-    SupportCapReached => "SUPPORT_CAP_REACHED", Warning;
+    SupportCapReached => "SUPPORT_CAP_REACHED", Warning,
+        "Det beviljade stödet är uppnått",
+        "Inget mer stöd kan sökas utöver det beviljade; kontakta handläggaren om projektet behöver ändras.";
     /// The workbook or the amounts of a month in a submitted claim changed (edited, a higher
     /// version, removed): the difference is carried into the next claim as a correction.
-    ChangedAfterClaim => "CHANGED_AFTER_CLAIM", Warning;
+    ChangedAfterClaim => "CHANGED_AFTER_CLAIM", Warning,
+        "Underlag har ändrats efter inskickad ansökan (rättelse)",
+        "Kontrollera att ändringen är avsiktlig; skillnaden tas med som rättelse i nästa ansökan (eller hålls inne med --hold-corrections).";
     /// A month of a submitted claim's period that no claim counted now counts: it is taken in
     /// this claim.
-    LateMonth => "LATE_MONTH", Warning;
+    LateMonth => "LATE_MONTH", Warning,
+        "Månad som kom efter inskickad ansökan (sen månad)",
+        "Ingen åtgärd behövs: månaden tas med i denna ansökan under Tidigare månader.";
     /// The ledger holds claims recorded before it kept amounts: their months cannot be corrected.
-    LegacyLedger => "LEGACY_LEDGER", Warning;
+    LegacyLedger => "LEGACY_LEDGER", Warning,
+        "Äldre ansökningslogg utan belopp",
+        "Ingen åtgärd behövs; rättelser av de månaderna får göras för hand tills nästa ansökan har skickats in med denna version.";
     /// The file changed on disk while the run read it; it is left for the next run.
-    FileChangedDuringRun => "FILE_CHANGED_DURING_RUN", Error;
+    FileChangedDuringRun => "FILE_CHANGED_DURING_RUN", Error,
+        "Filen ändrades under körningen",
+        "Vänta tills filen är färdigsparad och kör igen; filen tas med i nästa körning.";
     /// A file lies outside every partner's folder.
-    FileOutsidePartnerFolder => "FILE_OUTSIDE_PARTNER_FOLDER", Warning;
+    FileOutsidePartnerFolder => "FILE_OUTSIDE_PARTNER_FOLDER", Warning,
+        "Filen ligger utanför parternas mappar",
+        "Flytta filen till rätt parts mapp i inkorgen.";
+    /// A payment in `Medfinansiering` from a payer that is not a cash financier in the partner's
+    /// column of the financing plan (or in a co-financier's workbook).
+    UnknownFinancier => "UNKNOWN_FINANCIER", Error,
+        "Inbetalning från en finansiär som inte finns i partens finansieringsplan",
+        "Skriv finansiärens namn som i finansieringsplanen och kontrollera organisationsnumret. En ny finansiär kräver ett ändringsbeslut; medfinansiärer som bidrar med tid redovisar inga inbetalningar.";
+    /// A cash financier's paid-in share of its decided amount lags the share of the partner's
+    /// budget claimed by more than the project's `cofinancing_lag` percentage points.
+    CofinancingLagging => "COFINANCING_LAGGING", Warning,
+        "Inbetald medfinansiering släpar efter de begärda kostnaderna",
+        "Stäm av med finansiären att medfinansieringen betalas in, och se till att projektparten för in inbetalningarna i bladet Medfinansiering.";
+    /// The claim period is not a period of the project's reporting plan.
+    PeriodNotInPlan => "PERIOD_NOT_IN_PLAN", Warning,
+        "Ansökningsperioden följer inte rapporteringsplanen",
+        "Ansök enligt planen i beslutet, eller stäm av en ändrad plan med Tillväxtverket och uppdatera reporting i project.toml.";
 }
 
 impl fmt::Display for Code {
@@ -125,6 +210,46 @@ impl Serialize for Code {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
+}
+
+/// `docs/findings.md`: the catalogue as a Markdown page, one section per code (a test keeps the
+/// tracked file equal to this).
+pub fn catalogue_markdown() -> String {
+    let mut out = String::from(
+        "# Findings\n\n\
+         <!-- Generated from the catalogue in src/finding.rs by `REDOVISA_BLESS=1 cargo test --release \
+         --test docs`; do not edit by hand. -->\n\n\
+         Every problem a run sees is a finding: a code, a severity, a place (partner folder, file, \
+         sheet, cell) and a Swedish message that says what was read and what to do. An **error** \
+         (*fel*) leaves the row or the file out of the figures until it is fixed; a **warning** \
+         (*varning*) is counted but deserves a look. `NOT_ATTESTED` is an error for a month of the \
+         claim and a warning for a month outside it. Findings appear in `summary.json`, the \
+         claim workbook's `Avvikelser` sheet, each partner's receipt and the progress report's \
+         table of open findings (by title, without personal data).\n\n\
+         | code | severity | title (Swedish) |\n|---|---|---|\n",
+    );
+    for code in Code::ALL {
+        out.push_str(&format!(
+            "| [`{code}`](#{}) | {} | {} |\n",
+            code.as_str().to_lowercase(),
+            code.default_severity().swedish(),
+            code.title()
+        ));
+    }
+    for code in Code::ALL {
+        out.push_str(&format!(
+            "\n## {code}\n\n- Severity: {} ({})\n- Title: {}\n- Meaning: {}\n- What to do: {}\n",
+            code.default_severity().swedish(),
+            match code.default_severity() {
+                Severity::Error => "left out of the figures until fixed",
+                Severity::Warning => "counted, shown for a look",
+            },
+            code.title(),
+            code.meaning(),
+            code.advice()
+        ));
+    }
+    out
 }
 
 /// Where a finding is: partner folder, file (relative to the inbox), sheet and cell.
@@ -149,6 +274,12 @@ impl Place {
     /// A place naming a cell of a file.
     pub fn cell(file: &str, sheet: &str, cell: String) -> Place {
         Place { file: Some(file.to_string()), sheet: Some(sheet.to_string()), cell: Some(cell), partner: None }
+    }
+
+    /// The same place narrowed to a sheet.
+    pub fn in_sheet(mut self, sheet: &str) -> Place {
+        self.sheet = Some(sheet.to_string());
+        self
     }
 
     /// The same place with the partner folder filled in.
@@ -197,6 +328,12 @@ impl Finding {
     /// A finding with the code's default severity.
     pub fn new(code: Code, place: Place, message: impl Into<String>) -> Finding {
         Finding { code, severity: code.default_severity(), place, message: message.into() }
+    }
+
+    /// The same finding with the partner folder filled in.
+    pub fn with_partner(mut self, partner: &str) -> Finding {
+        self.place = self.place.with_partner(partner);
+        self
     }
 
     /// The same finding as a warning.

@@ -5,7 +5,7 @@
 //! (`WRONG_FORMAT`, "spara som .xlsx"), files to ignore (Office lock files `~$*`, hidden and
 //! temporary files) and files outside every partner's folder. Listing order never matters: the
 //! result is sorted by path. After the workbooks are read, [`select`] applies "Which workbooks
-//! count" of `spec/rules.md`: the organisationsnummer decides the partner (`WRONG_FOLDER`,
+//! count" of `docs/rules.md`: the organisationsnummer decides the partner (`WRONG_FOLDER`,
 //! `UNKNOWN_PARTNER`), the highest `Version` counts, equal versions with different content are
 //! `DUPLICATE_SUBMISSION`, byte-identical copies count once, and in a claim a workbook without
 //! attestation is left out (`NOT_ATTESTED`). Months of a legacy claim (recorded before the ledger
@@ -238,21 +238,14 @@ pub fn select(
             continue;
         };
         let Some(org) = project.org_by_nr(&h.org_nr) else {
-            findings.push(Finding::new(
-                Code::UnknownPartner,
-                place,
-                format!(
-                    "Organisationsnumret {} tillhör ingen part i projektet. Kontrollera numret i bladet Uppgifter.",
-                    h.org_nr
-                ),
-            ));
+            findings.push(unknown_partner(&c.rel, &h.org_nr).with_partner(c.folder.as_deref().unwrap_or("")));
             reject(&mut choices, i, format!("okänt organisationsnummer {}", h.org_nr));
             continue;
         };
         if c.folder.as_deref() != Some(org.folder()) {
             findings.push(Finding::new(
                 Code::WrongFolder,
-                place,
+                place.clone().in_sheet(INFO_SHEET),
                 format!(
                     "Arbetsboken är från {} ({}) men ligger i mappen «{}». En part kan inte redovisa för en annan: \
                      flytta filen till mappen «{}».",
@@ -316,10 +309,7 @@ pub fn select(
         if let Some(&winner) = distinct.values().next() {
             let attested = header(winner).is_some_and(|h| h.attested);
             if !attested {
-                let place = Place::file(&candidates[winner].rel).with_partner(&folder);
-                let message = "Arbetsboken saknar attest (Attesterad av och Attestdatum i bladet Uppgifter). \
-                               Den visas i månadsstatus men tas inte med i en ansökan förrän den är attesterad.";
-                let finding = Finding::new(Code::NotAttested, place, message);
+                let finding = not_attested(&candidates[winner].rel).with_partner(&folder);
                 if claim {
                     findings.push(finding);
                     reject(&mut choices, winner, "saknar attest".into());
@@ -371,4 +361,26 @@ fn pin(
             };
         }
     }
+}
+
+/// The sheet that says whose workbook it is and for which month.
+const INFO_SHEET: &str = "Uppgifter";
+
+/// `UNKNOWN_PARTNER`: the workbook's organisationsnummer belongs to no partner (intake and `check`).
+pub fn unknown_partner(file: &str, org_nr: &crate::ids::OrgNr) -> Finding {
+    Finding::new(
+        Code::UnknownPartner,
+        Place::file(file).in_sheet(INFO_SHEET),
+        format!("Organisationsnumret {org_nr} tillhör ingen part i projektet. Kontrollera numret i bladet Uppgifter."),
+    )
+}
+
+/// `NOT_ATTESTED`: nobody has attested the workbook (intake and `check`; a warning outside a claim).
+pub fn not_attested(file: &str) -> Finding {
+    Finding::new(
+        Code::NotAttested,
+        Place::file(file).in_sheet(INFO_SHEET),
+        "Arbetsboken saknar attest (Attesterad av och Attestdatum i bladet Uppgifter). Den visas i månadsstatus men \
+         tas inte med i en ansökan förrän den är attesterad.",
+    )
 }

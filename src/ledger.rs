@@ -88,6 +88,17 @@ pub struct PersonAmounts {
     pub staff_cost: Decimal,
 }
 
+/// Co-financing paid in to a partner in a month (or a difference), per financier of the
+/// financing plan and kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentAmounts {
+    /// The financier as the partner's column of the financing plan names it.
+    pub financier: String,
+    pub kind: crate::project::FinancierKind,
+    pub amount: Decimal,
+}
+
 /// What a month holds, or a difference between what it holds at two times: hours and costs by
 /// category, per activity (in code order) and per person (by personnummer). The flat rate is
 /// set by the claim, not by the month ([`crate::reconcile`]).
@@ -104,6 +115,10 @@ pub struct Content {
     pub activities: Vec<ActivityAmounts>,
     #[serde(default)]
     pub persons: Vec<PersonAmounts>,
+    /// Co-financing paid in (by financier and kind); absent in ledgers written before payments
+    /// were recorded, and left out when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payments: Vec<PaymentAmounts>,
 }
 
 impl Content {
@@ -148,6 +163,16 @@ impl Content {
             e.on_cost += sign * p.on_cost;
             e.staff_cost += sign * p.staff_cost;
         }
+        let mut payments: BTreeMap<(&str, crate::project::FinancierKind), Decimal> =
+            self.payments.iter().map(|p| ((p.financier.as_str(), p.kind), p.amount)).collect();
+        for p in &other.payments {
+            *payments.entry((p.financier.as_str(), p.kind)).or_default() += sign * p.amount;
+        }
+        let payments = payments
+            .into_iter()
+            .filter(|(_, a)| !a.is_zero())
+            .map(|((financier, kind), amount)| PaymentAmounts { financier: financier.to_string(), kind, amount })
+            .collect();
         let activities =
             activities.into_values().filter(|a| !(a.hours.is_zero() && a.staff.is_zero() && a.other.is_zero()));
         let persons = persons.into_values().filter(|p| {
@@ -160,6 +185,7 @@ impl Content {
             other: self.other + sign * other.other,
             activities: activities.collect(),
             persons: persons.collect(),
+            payments,
         }
     }
 
@@ -171,6 +197,12 @@ impl Content {
             && self.other.is_zero()
             && self.activities.is_empty()
             && self.persons.is_empty()
+            && self.payments.is_empty()
+    }
+
+    /// Paid in from `financier` (any kind).
+    pub fn paid(&self, financier: &str) -> Decimal {
+        self.payments.iter().filter(|p| p.financier == financier).map(|p| p.amount).sum()
     }
 }
 

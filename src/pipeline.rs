@@ -160,7 +160,11 @@ pub fn examine_with(
         findings: Vec::new(),
         changed: false,
     };
-    let place = Place::file(&ex.file.rel);
+    // The partner folder the file lies in, so that its receipt shows the finding.
+    let place = match &ex.file.folder {
+        Some(folder) => Place::file(&ex.file.rel).with_partner(folder),
+        None => Place::file(&ex.file.rel),
+    };
     // Gone since the listing (a lock file closed, a save replaced it): listed as gone, not read.
     if matches!(ex.file.kind, FileKind::Workbook | FileKind::WrongFormat)
         && std::fs::symlink_metadata(&ex.file.path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
@@ -173,10 +177,6 @@ pub fn examine_with(
     if matches!(ex.file.kind, FileKind::Workbook | FileKind::WrongFormat)
         && !std::fs::metadata(&ex.file.path).is_ok_and(|m| m.is_file())
     {
-        let place = match &ex.file.folder {
-            Some(folder) => place.with_partner(folder),
-            None => place,
-        };
         ex.findings.push(Finding::new(
             Code::FileUnreadable,
             place,
@@ -390,6 +390,7 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
         narratives_from: if opts.final_report { project.start_month() } else { period.from },
         files,
         findings,
+        today: opts.today,
     };
     Ok(reconcile::reconcile(project, input))
 }
@@ -415,9 +416,8 @@ fn resolve_period(
     statuses: &[(Status, String)],
 ) -> Result<Period, RunError> {
     let this_month = Month::new(opts.today.year(), opts.today.month()).unwrap_or(project.end_month());
-    let to = match opts.to {
-        Some(m) => m,
-        None => examined
+    let last_whole = || {
+        examined
             .iter()
             .zip(statuses)
             .filter(|(_, (s, _))| *s == Status::Used)
@@ -429,12 +429,28 @@ fn resolve_period(
                     "inkorgen har ingen godkänd arbetsbok för en avslutad månad; ange perioden med --from och --to"
                         .into(),
                 )
-            })?,
+            })
     };
-    let from = match (opts.from, ledger.last()) {
-        (Some(m), _) => m,
-        (None, Some(last)) if opts.final_report && last.to >= to => last.from,
-        (None, last) => last.map_or(project.start_month(), |c| c.to.next()),
+    let (from, to) = match (opts.from, opts.to, ledger.last()) {
+        (Some(from), Some(to), _) => (from, to),
+        (None, to, Some(last)) if opts.final_report => {
+            let to = match to {
+                Some(m) => m,
+                None => last_whole()?,
+            };
+            (if last.to >= to { last.from } else { last.to.next() }, to)
+        }
+        (from, to, last) => {
+            let from = from.unwrap_or_else(|| last.map_or(project.start_month(), |c| c.to.next()));
+            // With a reporting plan, a claim that starts where a planned one does ends where it
+            // does (the final report and status runs keep the last whole month).
+            let to = match (to, project.planned_from(from)) {
+                (Some(m), _) => m,
+                (None, Some(planned)) if opts.claim && !opts.final_report => planned.to,
+                (None, _) => last_whole()?,
+            };
+            (from, to)
+        }
     };
     if from > to {
         return Err(RunError::Period(format!(
@@ -485,4 +501,48 @@ pub fn final_report(
     let out = out.map_or_else(|| project.output().join("slutrapport"), Path::to_path_buf);
     let written = emit::write_final(project, &figures, &out)?;
     Ok((figures, written))
+}
+
+/// The reporting plan on the terminal: which planned claim this run is and how many days are
+/// left to its due date, or that the period is off the plan. `None` without a plan.
+pub fn plan_message(figures: &Figures) -> Option<String> {
+    let r = &figures.reporting;
+    let days = |n: i64| match n {
+        0 => "sista dagen är i dag".to_string(),
+        1 => "1 dag kvar".to_string(),
+        n if n > 1 => format!("{n} dagar kvar"),
+        -1 => "försenad med 1 dag".to_string(),
+        n => format!("försenad med {} dagar", -n),
+    };
+    let planned = |i: usize| r.claims.get(i);
+    match r.this_claim.and_then(planned) {
+        Some(c) => Some(format!(
+            "Rapporteringsplanen: ansökan {} av {} gäller {} – {} och ska vara inne senast {} ({}).",
+            c.number,
+            r.claims.len(),
+            c.from,
+            c.to,
+            c.due,
+            days(c.days_left)
+        )),
+        None if r.is_empty() => None,
+        None => Some(match r.next.and_then(planned) {
+            Some(c) => format!(
+                "Rapporteringsplanen: perioden {} – {} följer inte planen. Nästa planerade ansökan ({} av {}) gäller \
+                 {} – {} och ska vara inne senast {} ({}).",
+                figures.period.from,
+                figures.period.to,
+                c.number,
+                r.claims.len(),
+                c.from,
+                c.to,
+                c.due,
+                days(c.days_left)
+            ),
+            None => format!(
+                "Rapporteringsplanen: perioden {} – {} följer inte planen, och alla planerade ansökningar är inskickade.",
+                figures.period.from, figures.period.to
+            ),
+        }),
+    }
 }

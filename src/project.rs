@@ -119,6 +119,14 @@ pub struct ProjectInfo {
     /// Output folder, relative to the project folder.
     #[serde(default = "default_output")]
     pub output: String,
+    /// How many percentage points a cash financier's paid-in share may lag the share of the
+    /// partner's budget already claimed before `COFINANCING_LAGGING` warns (10).
+    #[serde(deserialize_with = "de_decimal", default = "default_cofinancing_lag")]
+    pub cofinancing_lag: Decimal,
+}
+
+fn default_cofinancing_lag() -> Decimal {
+    Decimal::TEN
 }
 
 fn default_indexation() -> Decimal {
@@ -192,6 +200,21 @@ pub struct CashLine {
     /// `public` (default) or `private`.
     #[serde(default)]
     pub kind: FinancierKind,
+    /// The financier's organisationsnummer, to recognise its payments in `Medfinansiering`
+    /// (optional: a partner's own money takes the partner's number; otherwise the name matches).
+    #[serde(default)]
+    pub org_nr: Option<OrgNr>,
+}
+
+/// One claim of the decision's reporting plan (`[[reporting]]`): the period it covers and the
+/// day Tillväxtverket must have it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlannedClaim {
+    pub from: Month,
+    pub to: Month,
+    #[serde(deserialize_with = "de_date")]
+    pub due: NaiveDate,
 }
 
 /// Public or private money.
@@ -353,6 +376,8 @@ struct ProjectFile {
     #[serde(default, rename = "indicator")]
     indicators: Vec<Indicator>,
     totals: StatedTotals,
+    #[serde(default, rename = "reporting")]
+    reporting: Vec<PlannedClaim>,
     #[serde(default, deserialize_with = "de_opt_decimal")]
     #[allow(dead_code)]
     version: Option<Decimal>,
@@ -413,6 +438,21 @@ pub struct Project {
     pub work_packages: Vec<WorkPackage>,
     pub indicators: Vec<Indicator>,
     pub totals: StatedTotals,
+    /// The decision's reporting plan, in order (empty: no plan, the default periods apply).
+    pub reporting: Vec<PlannedClaim>,
+}
+
+/// A cash financier of the financing plan, in one partner's column.
+#[derive(Debug, Clone, Copy)]
+pub struct CashFinancier<'a> {
+    /// Index of the partner in [`Project::partners`] (and [`Project::orgs`]).
+    pub partner: usize,
+    pub line: &'a CashLine,
+    /// The financier's organisationsnummer when known (its own, or the partner's for the
+    /// partner's own money).
+    pub org_nr: Option<&'a OrgNr>,
+    /// Money from someone other than the project's partners: booked separately.
+    pub external: bool,
 }
 
 /// A problem with the project file: an error stops every command, a warning is shown.
@@ -513,6 +553,12 @@ impl Project {
         let _ = writeln!(s, "{:<32}{}", "Totala kostnader", kr(self.budget_costs() + self.budget_in_kind()));
         let _ = writeln!(s, "{:<32}{}", "Medfinansiering", kr(self.budget_cash() + self.budget_in_kind()));
         let _ = writeln!(s, "{:<32}{}", "Stöd", kr(self.partners.iter().map(|p| p.support).sum()));
+        if !self.reporting.is_empty() {
+            let _ = writeln!(s, "\nRapporteringsplan (ansökningar om utbetalning)");
+            for (i, c) in self.reporting.iter().enumerate() {
+                let _ = writeln!(s, "  {:>2}. {} – {}  senast {}", i + 1, c.from, c.to, c.due);
+            }
+        }
         let notes: Vec<String> = self
             .orgs()
             .filter_map(|o| {
@@ -544,6 +590,7 @@ impl Project {
             work_packages: file.work_packages,
             indicators: file.indicators,
             totals: file.totals,
+            reporting: file.reporting,
         })
     }
 
@@ -613,6 +660,26 @@ impl Project {
     /// Total cash co-financing (kontant medfinansiering).
     pub fn budget_cash(&self) -> Decimal {
         self.partners.iter().flat_map(|p| &p.cash).map(|c| c.amount).sum()
+    }
+
+    /// The cash financiers of partner `idx`'s column of the financing plan.
+    pub fn cash_financiers(&self, idx: usize) -> Vec<CashFinancier<'_>> {
+        let Some(p) = self.partners.get(idx) else { return Vec::new() };
+        let name_key = |s: &str| crate::contract::normalise(s);
+        p.cash
+            .iter()
+            .map(|line| {
+                let by_name = self.partners.iter().find(|q| name_key(&q.name) == name_key(&line.financier));
+                let org_nr = line.org_nr.as_ref().or(by_name.map(|q| &q.org_nr));
+                let partner_nr = org_nr.is_some_and(|n| self.partners.iter().any(|q| &q.org_nr == n));
+                CashFinancier { partner: idx, line, org_nr, external: !(partner_nr || by_name.is_some()) }
+            })
+            .collect()
+    }
+
+    /// The planned claim whose period starts with `from`.
+    pub fn planned_from(&self, from: Month) -> Option<&PlannedClaim> {
+        self.reporting.iter().find(|c| c.from == from)
     }
 
     /// All checks of the project file: every sum against its parts, identifiers, dates.
@@ -694,6 +761,47 @@ impl Project {
                 );
             }
         }
+        if info.cofinancing_lag < Decimal::ZERO || info.cofinancing_lag > Decimal::ONE_HUNDRED {
+            err(
+                "project.cofinancing_lag".into(),
+                format!("{} procentenheter ska vara mellan 0 och 100", info.cofinancing_lag),
+            );
+        }
+        for (i, c) in self.reporting.iter().enumerate() {
+            let key = format!("reporting[{}]", i + 1);
+            if c.to < c.from {
+                err(format!("{key}.to"), format!("perioden {} – {} slutar innan den börjar", c.from, c.to));
+            }
+            if c.from < self.start_month() || c.to > self.end_month() {
+                err(
+                    format!("{key}.from"),
+                    format!(
+                        "perioden {} – {} ligger utanför projektets tid {} – {}",
+                        c.from,
+                        c.to,
+                        self.start_month(),
+                        self.end_month()
+                    ),
+                );
+            }
+            if c.due < c.to.last_day() {
+                err(
+                    format!("{key}.due"),
+                    format!("sista dag {} ligger före periodens slut {}", c.due, c.to.last_day()),
+                );
+            }
+            if let Some(prev) = i.checked_sub(1).and_then(|j| self.reporting.get(j))
+                && c.from <= prev.to
+            {
+                err(
+                    format!("{key}.from"),
+                    format!(
+                        "perioden {} – {} ska börja efter föregående period {} – {} (i ordning, utan överlapp)",
+                        c.from, c.to, prev.from, prev.to
+                    ),
+                );
+            }
+        }
         let mut codes = BTreeSet::new();
         for (w, wp) in self.work_packages.iter().enumerate() {
             let key = format!("work_package[{}]", w + 1);
@@ -723,7 +831,44 @@ impl Project {
             }
         }
         self.check_sums(&mut issues);
+        self.check_plan(&mut issues);
         issues
+    }
+
+    /// Warnings on a reporting plan that is valid but unusual: gaps between its periods, months
+    /// of the project it leaves out, a last claim due after the project's last day.
+    fn check_plan(&self, issues: &mut Vec<Issue>) {
+        let Some(last) = self.reporting.last() else { return };
+        let mut warn = |key: String, message: String| issues.push(Issue { error: false, key, message });
+        for (i, pair) in self.reporting.windows(2).enumerate() {
+            if pair[0].to < pair[1].from && pair[0].to.next() != pair[1].from {
+                warn(
+                    format!("reporting[{}].from", i + 2),
+                    format!("månaderna {} – {} ingår i ingen planerad ansökan", pair[0].to.next(), pair[1].from.prev()),
+                );
+            }
+        }
+        if self.reporting[0].from != self.start_month() || last.to != self.end_month() {
+            warn(
+                "reporting".into(),
+                format!(
+                    "planen täcker {} – {}, projektet {} – {}",
+                    self.reporting[0].from,
+                    last.to,
+                    self.start_month(),
+                    self.end_month()
+                ),
+            );
+        }
+        if last.due > self.info.end {
+            warn(
+                format!("reporting[{}].due", self.reporting.len()),
+                format!(
+                    "sista ansökan ska enligt handboken vara inne senast projektets sista dag {}, planen säger {}",
+                    self.info.end, last.due
+                ),
+            );
+        }
     }
 
     /// The sum-against-parts checks, separate so the reader sees each rule once.

@@ -28,7 +28,7 @@ use rust_xlsxwriter::{
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::contract::{self, Column, KON, KOSTNADSSLAG, Label, ORSAK, REDOVISNING, Sheet, normalise};
+use crate::contract::{self, Column, KON, KOSTNADSSLAG, Label, ORSAK, REDOVISNING, Sheet, TYP, normalise};
 use crate::intake::{self, Candidate, FileKind, Header, Status};
 use crate::ledger::Ledger;
 use crate::money::{percent, sv_percent};
@@ -316,8 +316,9 @@ impl Input {
             Kon => Input::Choice(&KON),
             Orsak => Input::Choice(&ORSAK),
             Kostnadsslag => Input::Choice(&KOSTNADSSLAG),
+            Typ => Input::Choice(&TYP),
             Genomfort | Resultat | Avvikelser | Beskrivning | Kommentar => Input::LongText,
-            Namn | Roll | Traff | Organisation => Input::Text,
+            Namn | Roll | Traff | Organisation | Finansiar => Input::Text,
         }
     }
 

@@ -3,8 +3,8 @@
 //! The inbox is watched with `notify`. Events are debounced (a save over the network fires many);
 //! then the inbox is rescanned, only new or changed files (by size and modification time) are
 //! read again, and every figure is re-assessed in status mode (attestation reported, not
-//! required). The receipts of the partners whose files changed and the monthly status
-//! (`manadsstatus.txt`) are rewritten, atomically and only when their text changed. Lock files
+//! required). The receipts (text and page) of the partners whose files changed and the monthly
+//! status (`manadsstatus.txt` and `status.html`) are rewritten, atomically and only when their text changed. Lock files
 //! and temporary files are ignored by intake; a file still being written is either unreadable or
 //! changes during the read, is reported as such, and is read again on its next event. A workbook
 //! that cannot be read never stops the watch.
@@ -18,7 +18,8 @@ use std::time::{Duration, SystemTime};
 use notify::{RecursiveMode, Watcher};
 
 use crate::emit::atomic::write_atomic;
-use crate::emit::{receipt, status};
+use crate::emit::report::Texts;
+use crate::emit::{html, receipt, status};
 use crate::intake;
 use crate::ledger::Ledger;
 use crate::pipeline::{self, Examined, Options};
@@ -98,16 +99,29 @@ fn refresh(
                     if write_if_changed(&path, &receipt::render(&figures, &org.folder))? {
                         written.push(path);
                     }
+                    let path = out.join("kvitto").join(format!("{}.html", org.folder));
+                    if write_if_changed(&path, &html::render_receipt(&figures, &org.folder)?)? {
+                        written.push(path);
+                    }
                 }
             }
             let path = out.join(status::FILE);
             if write_if_changed(&path, &status::render(&figures))? {
                 written.push(path);
             }
+            let page = html::render_status(&figures, &Texts::load(&project.dir)?)?;
+            let path = out.join(html::STATUS_FILE);
+            if write_if_changed(&path, &page)? {
+                written.push(path);
+            }
         }
         Err(e) => {
             let path = out.join(status::FILE);
             if write_if_changed(&path, &format!("Månadsstatus kan inte tas fram: {e}\n"))? {
+                written.push(path);
+            }
+            let path = out.join(html::STATUS_FILE);
+            if write_if_changed(&path, &html::render_status_error(&format!("{e}"))?)? {
                 written.push(path);
             }
         }

@@ -1,7 +1,7 @@
 //! Random project lives: workbooks dropped in random order, late, corrected, superseded,
 //! removed, unattested then attested, claims submitted at random points (some holding their
 //! corrections back). Whatever happens, the claims add up to one pass over the final inbox
-//! (`spec/rules.md`, "Claims over the project's life"):
+//! (`docs/rules.md`, "Claims over the project's life"):
 //!
 //! - staff costs, other costs and hours of all submitted claims plus the current one equal, per
 //!   organisation and to the öre, a single claim over the whole project on the final inbox;

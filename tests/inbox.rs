@@ -1,6 +1,6 @@
 //! The shared inbox in real use: which files are read, which workbook counts for each partner
 //! and month, and that listing order and thread count never change the result
-//! (`spec/rules.md`, "Which workbooks count").
+//! (`docs/rules.md`, "Which workbooks count").
 
 mod support;
 

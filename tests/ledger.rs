@@ -1,4 +1,4 @@
-//! The claim ledger over a project's life (`spec/rules.md`, "Claims over the project's life"):
+//! The claim ledger over a project's life (`docs/rules.md`, "Claims over the project's life"):
 //! what a claim records; late months and corrections carried into the next claim, held back on
 //! request; removed months given back; cumulative figures as the sum of the claims; support
 //! across claims and its cap; persons registered once; legacy ledgers; damage is an error.

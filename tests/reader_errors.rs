@@ -88,7 +88,7 @@ fn only(findings: &[Finding], code: Code, severity: Severity, place: &str) -> Fi
 }
 
 /// Every code this catalogue has a case for.
-const CATALOGUED: [Code; 12] = [
+const CATALOGUED: [Code; 13] = [
     Code::FileUnreadable,
     Code::MissingSheet,
     Code::MissingColumn,
@@ -101,6 +101,7 @@ const CATALOGUED: [Code; 12] = [
     Code::OutsideProjectPeriod,
     Code::ActivityOutsideDates,
     Code::OtherCostsWithFlatRate,
+    Code::UnknownFinancier,
 ];
 
 #[test]
@@ -137,7 +138,8 @@ fn file_unreadable() {
 fn missing_sheet_uppgifter() {
     let mut b = book();
     b.remove("Uppgifter");
-    let f = only(&findings_of(&b), Code::MissingSheet, Severity::Error, "");
+    // The place names the missing sheet: there is no cell to point at.
+    let f = only(&findings_of(&b), Code::MissingSheet, Severity::Error, "Uppgifter");
     assert!(f.message.contains("Uppgifter"), "{}", f.message);
 }
 
@@ -148,7 +150,7 @@ fn missing_sheet_personal_when_time_is_reported() {
     let findings = findings_of(&b);
     let sheets: Vec<&Finding> = findings.iter().filter(|f| f.code == Code::MissingSheet).collect();
     assert_eq!(sheets.len(), 1, "{}", describe(&findings));
-    assert_eq!(sheets[0].place.sheet_cell(), "");
+    assert_eq!(sheets[0].place.sheet_cell(), "Personal");
     assert!(sheets[0].message.contains("Personal"));
     assert_swedish_and_actionable(sheets[0]);
     // The time rows name people that are nowhere: each is reported, none is counted.
@@ -614,6 +616,38 @@ fn other_costs_from_a_partner_on_the_flat_rate_model() {
         let report = redovisa::reconcile::month_report(&project(), wb.as_ref().unwrap()).0.unwrap();
         assert!(report.other_costs.is_empty(), "the rejected row is not counted");
     }
+}
+
+#[test]
+fn a_payment_from_a_payer_outside_the_financing_plan() {
+    // Kramfors' column of the plan holds Kramfors kommun and Region Västernorrland (1:1).
+    let pay = |who: &str| vec![vec![date(2025, 3, 10), t(who), empty(), t("Offentlig kontant"), t("1 000"), t("MF1")]];
+    let mut b = book();
+    b.replace(table("Medfinansiering", "A1", &headers(ContractSheet::Medfinansiering), pay("Okänd Stiftelse")));
+    let (wb, findings) = check(&b.xlsx(Strings::Inline));
+    let f = only(&findings, Code::UnknownFinancier, Severity::Error, "Medfinansiering!B2");
+    assert!(f.message.contains("Region Västernorrland (1:1)"), "{}", f.message);
+    let report = redovisa::reconcile::month_report(&project(), wb.as_ref().unwrap()).0.unwrap();
+    assert!(report.payments.is_empty(), "the rejected row is not counted");
+    // The plan's name, written in lower case, is the plan's line.
+    let mut b = book();
+    b.replace(table(
+        "Medfinansiering",
+        "A1",
+        &headers(ContractSheet::Medfinansiering),
+        pay("region västernorrland (1:1)"),
+    ));
+    let (wb, findings) = check(&b.xlsx(Strings::Inline));
+    assert!(findings.is_empty(), "{}", describe(&findings));
+    let report = redovisa::reconcile::month_report(&project(), wb.as_ref().unwrap()).0.unwrap();
+    assert_eq!(report.payments.len(), 1);
+    assert_eq!(report.payments[0].financier, "Region Västernorrland (1:1)");
+    // A co-financier giving time receives no money.
+    let mut b = book();
+    b.sheet("Uppgifter").set("A1", "Projektpart").set("B1", REGION.name).set("B2", REGION.org_nr);
+    b.replace(table("Medfinansiering", "A1", &headers(ContractSheet::Medfinansiering), pay("Kramfors kommun")));
+    let (_, findings) = check(&b.xlsx(Strings::Inline));
+    only(&findings, Code::UnknownFinancier, Severity::Error, "Medfinansiering!B2");
 }
 
 #[test]

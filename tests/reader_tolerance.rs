@@ -1,4 +1,4 @@
-//! The tolerance list of `spec/partner-workbook.md`, item by item: each is a workbook that uses
+//! The tolerance list of `docs/partnerhandledning.md`, item by item: each is a workbook that uses
 //! it, written once with a shared-string table (as Excel writes) and once with inline strings
 //! (as many other tools write), read with the crate's reader and row checks, with the values
 //! asserted exactly (`Decimal`, `Hours`, dates) and the places in the sheet's own coordinates.

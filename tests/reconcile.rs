@@ -2,7 +2,7 @@
 //! hand in its comment, and property tests of the arithmetic invariants.
 //!
 //! The examples feed [`MonthReport`]s straight into `reconcile`, so they test the arithmetic of
-//! `spec/rules.md` without any spreadsheet in between (the reader has its own tests).
+//! `docs/rules.md` without any spreadsheet in between (the reader has its own tests).
 
 use std::path::Path;
 
@@ -97,6 +97,7 @@ fn report(month: &str, persons: &[P]) -> MonthReport {
         participants: Vec::new(),
         indicator_values: Vec::new(),
         narratives: Vec::new(),
+        payments: Vec::new(),
     }
 }
 
@@ -134,6 +135,7 @@ fn run(project: &Project, reports: &[(usize, MonthReport)], from: &str, to: &str
         narratives_from: m(from),
         files: Vec::new(),
         findings: Vec::new(),
+        today: m(to).last_day(),
     };
     reconcile::reconcile(project, input)
 }

@@ -264,26 +264,28 @@ fn insert_charts(ws: &mut Worksheet, row: u32, orgs: &TableRef, wps: &TableRef) 
     let orgs_n = orgs.last_row - orgs.first_row + 1;
     let wps_n = wps.last_row - wps.first_row + 1;
     let height = (120 + 30 * orgs_n).max(120 + 60 * wps_n);
-    // Projektparter, cumulative table: name in A, "Summa ack." in I, budget in J.
+    // Projektparter, cumulative table: each organisation's cumulative sum against its budget.
     let mut by_org = bar_chart("Ackumulerad kostnad mot godkänd budget per organisation", height);
-    for (name, col) in [("Ackumulerat", 8u16), ("Godkänd budget", 9u16)] {
+    let org_names = orgs.column("Projektpart")?;
+    for (name, header) in [("Ackumulerat", "Summa ack."), ("Godkänd budget", "Godkänd budget")] {
+        let col = orgs.column(header)?;
         by_org
             .add_series()
             .set_name(name)
-            .set_categories((orgs.sheet, orgs.first_row, 0, orgs.last_row, 0))
+            .set_categories((orgs.sheet, orgs.first_row, org_names, orgs.last_row, org_names))
             .set_values((orgs.sheet, orgs.first_row, col, orgs.last_row, col));
     }
     ws.insert_chart(row, 0, &by_org)?;
-    // Aktiviteter, work packages: name in B, period F, cumulative H, budget I.
+    // Aktiviteter, work packages: the period, cumulative and budget per work package.
     let mut by_wp = bar_chart("Kostnad per arbetspaket mot budget", height);
-    for (name, col) in [("Perioden", 5u16), ("Ackumulerat", 7u16), ("Budget", 8u16)] {
-        by_wp.add_series().set_name(name).set_categories((wps.sheet, wps.first_row, 1, wps.last_row, 1)).set_values((
-            wps.sheet,
-            wps.first_row,
-            col,
-            wps.last_row,
-            col,
-        ));
+    let wp_names = wps.column("Namn")?;
+    for (name, header) in [("Perioden", "Kostnad perioden"), ("Ackumulerat", "Kostnad ack."), ("Budget", "Budget")] {
+        let col = wps.column(header)?;
+        by_wp
+            .add_series()
+            .set_name(name)
+            .set_categories((wps.sheet, wps.first_row, wp_names, wps.last_row, wp_names))
+            .set_values((wps.sheet, wps.first_row, col, wps.last_row, col));
     }
     // Placed by pixels from column A, not at a column: the columns are narrower than the first
     // chart, which the second would otherwise cover.
@@ -627,7 +629,7 @@ fn financing_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Title
         .iter()
         .map(|l| vec![text(&l.label), text(&l.financier), Cell::Money(l.plan), opt(l.period), opt(l.cumulative)])
         .collect();
-    s.table(fm, "Finansiering", 0, &cols, &rows, false, "Ingen finansieringsplan")?;
+    let (next, _) = s.table(fm, "Finansiering", 0, &cols, &rows, false, "Ingen finansieringsplan")?;
     // The plan's sum lines stand out.
     for (i, l) in f.financing.iter().enumerate().filter(|(_, l)| l.label.starts_with("Summa")) {
         let r = 1 + i as u32;
@@ -638,7 +640,140 @@ fn financing_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Title
             }
         }
     }
+    let next = cofinancing_tables(&mut s, f, fm, next + 1)?;
+    payments_table(&mut s, f, fm, next + 1)?;
     s.finish(1, Some(0))
+}
+
+fn booked(external: bool) -> &'static str {
+    if external { "Extern: bokförs separat" } else { "Projektpartens egna medel" }
+}
+
+/// Inbetald medfinansiering per financier and partner, then per financier and per kind.
+fn cofinancing_tables(s: &mut Sheet, f: &Figures, fm: &Formats, top: u32) -> Result<u32, XlsxError> {
+    let c = &f.cofinancing;
+    let total = c.total.as_ref();
+    let sum = |get: fn(&crate::reconcile::model::CofinancingTotal) -> rust_decimal::Decimal| {
+        Total::Sum(total.map_or(Decimal::ZERO, get))
+    };
+    s.heading(fm, top, "Inbetald kontant medfinansiering per finansiär och projektpart (bladet Medfinansiering)")?;
+    let cols = [
+        col("Finansiär", 30.0).total(Total::Label("Summa")),
+        col("Organisationsnummer", 16.0),
+        col("Typ", 11.0),
+        col("Projektpart", 24.0),
+        col("Bokförs", 24.0),
+        col("Beslutat", 16.0).total(sum(|t| t.decided)),
+        col("Inbetalt perioden", 16.0).total(sum(|t| t.paid_period)),
+        col("Inbetalt ack.", 16.0).total(sum(|t| t.paid_cumulative)),
+        col("Andel av beslutat", 12.0).total(Total::Share {
+            num: "Inbetalt ack.",
+            den: "Beslutat",
+            value: total.and_then(|t| t.share_decided),
+        }),
+        col("Andel av budget begärd", 12.0),
+        col("Släpar efter", 10.0),
+    ];
+    let rows: Vec<Vec<Cell>> = c
+        .lines
+        .iter()
+        .map(|l| {
+            vec![
+                text(&l.financier),
+                text(&l.org_nr),
+                text(kind_text(l.kind)),
+                text(&l.partner),
+                text(booked(l.external)),
+                Cell::Money(l.decided),
+                Cell::Money(l.paid_period),
+                Cell::Money(l.paid_cumulative),
+                Cell::Share(l.share_decided),
+                Cell::Share(l.share_claimed),
+                text(yes_no(l.lagging)),
+            ]
+        })
+        .collect();
+    let (next, _) = s.table(fm, "Inbetalt", top + 1, &cols, &rows, true, "Ingen kontant medfinansiering i planen")?;
+    let top = next + 1;
+    s.heading(fm, top, "Per finansiär och typ")?;
+    let cols = [
+        col("Finansiär eller typ", 36.0),
+        col("Organisationsnummer", 16.0),
+        col("Typ", 11.0),
+        col("Bokförs", 24.0),
+        col("Beslutat", 16.0),
+        col("Inbetalt perioden", 16.0),
+        col("Inbetalt ack.", 16.0),
+        col("Andel av beslutat", 12.0),
+    ];
+    let rows: Vec<Vec<Cell>> = c
+        .by_financier
+        .iter()
+        .map(|t| (t, true))
+        .chain(c.by_kind.iter().chain(total).map(|t| (t, false)))
+        .map(|(t, financier)| {
+            vec![
+                text(&t.label),
+                text(&t.org_nr),
+                t.kind.map_or(Cell::Empty, |k| text(kind_text(k))),
+                if financier { text(booked(t.external)) } else { Cell::Empty },
+                Cell::Money(t.decided),
+                Cell::Money(t.paid_period),
+                Cell::Money(t.paid_cumulative),
+                Cell::Share(t.share_decided),
+            ]
+        })
+        .collect();
+    let (next, _) = s.table(fm, "InbetaltSummor", top + 1, &cols, &rows, false, "Ingen kontant medfinansiering")?;
+    Ok(next)
+}
+
+/// One line per payment of the months this claim takes.
+fn payments_table(s: &mut Sheet, f: &Figures, fm: &Formats, top: u32) -> Result<u32, XlsxError> {
+    s.heading(fm, top, "Transaktionslista: inbetalningar i månaderna som ansökan tar med")?;
+    let paid: Decimal = f.cofinancing.payments.iter().map(|p| p.amount).sum();
+    let cols = [
+        col("Datum", 12.0).total(Total::Label("Summa")),
+        col("Finansiär", 30.0),
+        col("Organisationsnummer", 16.0),
+        col("Typ", 11.0),
+        col("Projektpart", 24.0),
+        col("Bokförs", 24.0),
+        col("Verifikation", 14.0),
+        col("Belopp", 16.0).total(Total::Sum(paid)),
+        col("Månad", 10.0),
+        col("Avser", 14.0),
+        col("Kommentar", 30.0).wrap(),
+        col("Fil", 34.0).wrap(),
+    ];
+    let rows: Vec<Vec<Cell>> = f
+        .cofinancing
+        .payments
+        .iter()
+        .map(|p| {
+            let concerns = match p.concerns {
+                LineKind::Period => "Perioden",
+                LineKind::Late => "Sen månad",
+                LineKind::Correction => "Rättad månad",
+            };
+            vec![
+                Cell::Date(p.date),
+                text(&p.financier),
+                text(&p.org_nr),
+                text(kind_text(p.kind)),
+                text(&p.partner),
+                text(booked(p.external)),
+                text(&p.voucher),
+                Cell::Money(p.amount),
+                Cell::Month(Some(p.month)),
+                text(concerns),
+                text(&p.comment),
+                text(&p.file),
+            ]
+        })
+        .collect();
+    let (next, _) = s.table(fm, "Transaktioner", top + 1, &cols, &rows, true, "Inga inbetalningar i ansökan")?;
+    Ok(next)
 }
 
 fn indicator_kind(kind: &str) -> String {

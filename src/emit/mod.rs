@@ -1,5 +1,5 @@
-//! Emit: the reconciled figures → the claim workbook, the Word reports, the receipts and
-//! `summary.json`.
+//! Emit: the reconciled figures → the claim workbook, the Word reports, the receipts (text and
+//! page), the monthly status (text and `status.html`) and `summary.json`.
 //!
 //! Renderers are thin: each turns a [`Figures`] into bytes and computes nothing (a number they
 //! need comes from the model). [`write_run`] writes a run's outputs into its folder, each file
@@ -8,6 +8,7 @@
 pub mod atomic;
 pub mod charts;
 pub mod claim;
+pub mod html;
 pub mod receipt;
 pub mod report;
 pub mod status;
@@ -52,7 +53,7 @@ fn write(path: PathBuf, bytes: &[u8]) -> Result<PathBuf, EmitError> {
 }
 
 /// Writes a run's outputs into `out`: claim workbook, progress report, a receipt per partner
-/// folder, the monthly status, and `summary.json` last. Returns the paths written.
+/// folder (text and page), the monthly status (text and page), and `summary.json` last. Returns the paths written.
 pub fn write_run(project: &Project, figures: &Figures, out: &Path) -> Result<Vec<PathBuf>, EmitError> {
     atomic::remove_stale_temporaries(out);
     atomic::remove_stale_temporaries(&out.join("kvitto"));
@@ -64,8 +65,11 @@ pub fn write_run(project: &Project, figures: &Figures, out: &Path) -> Result<Vec
     for org in &figures.orgs {
         let text = receipt::render(figures, &org.folder);
         files.push((out.join("kvitto").join(format!("{}.txt", org.folder)), text.into_bytes()));
+        let page = html::render_receipt(figures, &org.folder)?;
+        files.push((out.join("kvitto").join(format!("{}.html", org.folder)), page.into_bytes()));
     }
     files.push((out.join(status::FILE), status::render(figures).into_bytes()));
+    files.push((out.join(html::STATUS_FILE), html::render_status(figures, &texts)?.into_bytes()));
     files.push((out.join("summary.json"), summary::render(figures)));
     atomic::write_all_atomic(&files).map_err(|(path, e)| EmitError::Io(path, e))?;
     Ok(files.into_iter().map(|(path, _)| path).collect())

@@ -31,6 +31,7 @@ pub fn render(figures: &Figures, folder: &str) -> String {
     findings_section(&mut out, &findings);
     if let Some(org) = org {
         totals_section(&mut out, figures, org);
+        cofinancing_section(&mut out, figures, org);
     }
     mask_personnummer(&out, figures.period.to.last_day())
 }
@@ -190,6 +191,52 @@ fn totals_section(out: &mut String, f: &Figures, o: &OrgFigures) {
     let months: Vec<String> = o.months_reported.iter().map(ToString::to_string).collect();
     let reported = if months.is_empty() { "inga".to_string() } else { months.join(", ") };
     let _ = writeln!(out, "  Månader i perioden {} med godkänd arbetsbok: {reported}", period_text(f));
+}
+
+/// The partner's co-financing paid in (its column of the financing plan) and its payments in
+/// the months this claim takes.
+fn cofinancing_section(out: &mut String, f: &Figures, o: &OrgFigures) {
+    let lines: Vec<_> = f.cofinancing.of_partner(&o.folder).collect();
+    if lines.is_empty() {
+        return;
+    }
+    let title = "Inbetald medfinansiering (bladet Medfinansiering)";
+    let _ = writeln!(out, "\n{title}");
+    underline(out, title, '-');
+    let _ =
+        writeln!(out, "  {:<34}{:>18}{:>18}{:>18}{:>10}", "Finansiär", "Beslutat", "Perioden", "Ackumulerat", "Andel");
+    for l in &lines {
+        let share = l.share_decided.map_or_else(|| "–".to_string(), |s| sv_percent(s, 1));
+        let _ = writeln!(
+            out,
+            "  {:<34}{:>18}{:>18}{:>18}{:>10}",
+            l.financier,
+            sv_kr(l.decided),
+            sv_kr(l.paid_period),
+            sv_kr(l.paid_cumulative),
+            share
+        );
+        if l.external {
+            let _ = writeln!(out, "    {} är extern finansiär: pengarna bokförs separat.", l.financier);
+        }
+        if l.lagging {
+            let _ = writeln!(
+                out,
+                "    Inbetalt släpar efter: {} av budgeten är begärd (COFINANCING_LAGGING).",
+                l.share_claimed.map_or_else(|| "–".to_string(), |s| sv_percent(s, 1))
+            );
+        }
+    }
+    let payments: Vec<_> = f.cofinancing.payments.iter().filter(|p| p.folder == o.folder).collect();
+    if payments.is_empty() {
+        let _ = writeln!(out, "  Inga inbetalningar i månaderna som ansökan tar med.");
+        return;
+    }
+    let _ = writeln!(out, "  Inbetalningar i månaderna som ansökan tar med:");
+    for p in payments {
+        let voucher = if p.voucher.is_empty() { String::new() } else { format!(", verifikation {}", p.voucher) };
+        let _ = writeln!(out, "    {}  {:<32}{:>18}{voucher}", p.date, p.financier, sv_kr(p.amount));
+    }
 }
 
 fn period_text(f: &Figures) -> String {

@@ -1,9 +1,10 @@
 //! `summary.json`: the machine-readable result, with exactly the keys and meanings of
-//! `spec/outputs.md`. Amounts are strings with two decimals, hours strings with up to two.
+//! `docs/outputs.md`. Amounts are strings with two decimals, hours strings with up to two.
 //! Keys added beyond the spec: `partners[].folder`, `files[].folder`, `files[].note`,
 //! `totals.support_uncapped`, `support` (approved, claimed before, claimed total, remaining, the
 //! earlier claims and this claim's eligible costs by kind), `claim` (this claim's number),
-//! `adjustments[].held`, `.hours`, `.persons`, `indicators[].code`, `indicators[].unit`.
+//! `adjustments[].held`, `.hours`, `.persons`, `indicators[].code`, `indicators[].unit`, `financing`
+//! (co-financing paid in per cash financier and partner; see `docs/outputs.md`).
 //!
 //! `partners[]`, `in_kind[]` and `totals` are what this claim takes: its period's months plus
 //! the late months and corrections listed in `adjustments` (held corrections excepted).
@@ -26,9 +27,26 @@ struct Summary<'a> {
     support: Support,
     claim: u32,
     adjustments: Vec<AdjustmentOut<'a>>,
+    financing: Vec<FinancingOut<'a>>,
     indicators: Vec<Indicator<'a>>,
     findings: Vec<FindingOut<'a>>,
     files: Vec<File<'a>>,
+}
+
+/// Co-financing paid in: one object per cash financier of the plan and partner.
+#[derive(Serialize)]
+struct FinancingOut<'a> {
+    financier: &'a str,
+    org_nr: &'a str,
+    kind: &'a str,
+    /// The partner's name (its folder in `folder`).
+    partner: &'a str,
+    folder: &'a str,
+    /// Money from someone other than the partners: booked separately.
+    external: bool,
+    decided: String,
+    paid_in_period: String,
+    paid_in_cumulative: String,
 }
 
 #[derive(Serialize)]
@@ -306,6 +324,22 @@ pub fn render(f: &Figures) -> Vec<u8> {
         },
         claim: f.claim_seq,
         adjustments: f.adjustments.iter().map(adjustment).collect(),
+        financing: f
+            .cofinancing
+            .lines
+            .iter()
+            .map(|l| FinancingOut {
+                financier: &l.financier,
+                org_nr: &l.org_nr,
+                kind: l.kind.as_str(),
+                partner: &l.partner,
+                folder: &l.folder,
+                external: l.external,
+                decided: amount_str(l.decided),
+                paid_in_period: amount_str(l.paid_period),
+                paid_in_cumulative: amount_str(l.paid_cumulative),
+            })
+            .collect(),
         indicators: f
             .indicators
             .iter()

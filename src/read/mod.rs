@@ -1,6 +1,6 @@
 //! Read: one partner workbook (`.xlsx` bytes) → typed rows, each carrying its place, plus findings.
 //!
-//! The stage is project-agnostic: it knows the contract of `spec/partner-workbook.md` and nothing
+//! The stage is project-agnostic: it knows the contract of `docs/partnerhandledning.md` and nothing
 //! of budgets or activity plans. [`read_workbook`] first lets [`guard`] vet the zip container,
 //! then streams each contract sheet through calamine into a [`grid::Grid`], finds its header row,
 //! and converts cells at the one border ([`value`]) into the validated row types below. A cell
@@ -169,6 +169,25 @@ pub struct OtherCostRow {
     pub amount: Decimal,
 }
 
+/// Public or private cash (`Typ` of `Medfinansiering`).
+pub use crate::project::FinancierKind;
+
+/// A row of `Medfinansiering`: co-financing paid in to the partner.
+#[derive(Debug, Clone)]
+pub struct PaymentRow {
+    pub loc: Loc,
+    pub date: NaiveDate,
+    /// Finansiär as written.
+    pub financier: String,
+    /// Organisationsnummer, when given.
+    pub org_nr: Option<OrgNr>,
+    pub kind: FinancierKind,
+    /// Never negative (a negative amount is a finding and the row is left out).
+    pub amount: Decimal,
+    pub voucher: String,
+    pub comment: String,
+}
+
 /// A workbook as read: the typed rows that passed the contract, and where everything was.
 #[derive(Debug, Clone, Default)]
 pub struct Workbook {
@@ -182,6 +201,8 @@ pub struct Workbook {
     pub indicators: Vec<IndicatorRow>,
     pub narratives: Vec<NarrativeRow>,
     pub other_costs: Vec<OtherCostRow>,
+    /// `Medfinansiering` (empty when the sheet is absent).
+    pub payments: Vec<PaymentRow>,
     /// Names (normalised) whose `Personal` row had an error: their time is not costed, and not
     /// reported a second time as `UNKNOWN_PERSON`.
     pub broken_staff: BTreeSet<String>,

@@ -1,7 +1,7 @@
 //! Raw cell values as found, and the one border where they become trusted types.
 //!
 //! [`Raw`] is what calamine gives for a cell plus the one formatting fact we need (a percent
-//! format). Every tolerance rule of `spec/partner-workbook.md` lives in the conversion functions
+//! format). Every tolerance rule of `docs/partnerhandledning.md` lives in the conversion functions
 //! below: Swedish number text, percentages in each form, dates as cells, serials or text, months,
 //! time-formatted hours, Excel error cells. Each returns the Swedish reason on failure, for the
 //! caller to turn into a `BAD_VALUE` finding at the cell.

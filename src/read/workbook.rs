@@ -9,7 +9,7 @@ use super::grid::{Book, Budget, Grid, GridRow};
 use super::guard::{self, Limits};
 use super::value::{self, Conv, Raw};
 use super::*;
-use crate::contract::{self, Column, KON, KOSTNADSSLAG, Label, ORSAK, REDOVISNING, Sheet, normalise};
+use crate::contract::{self, Column, KON, KOSTNADSSLAG, Label, ORSAK, REDOVISNING, Sheet, TYP, normalise};
 use crate::finding::{Code, Finding, Place, cell_ref};
 
 /// Rows searched for a table's header row.
@@ -58,7 +58,7 @@ fn read_checked(bytes: &[u8], file: &str, limits: &Limits) -> Result<ReadOutcome
         None => {
             r.findings.push(Finding::new(
                 Code::MissingSheet,
-                Place::file(file),
+                Place::file(file).in_sheet("Uppgifter"),
                 "Bladet «Uppgifter» saknas, så det går inte att se vem arbetsboken kommer från eller vilken månad den gäller. \
                  Använd mallen (redovisa template) och fyll i Uppgifter.",
             ));
@@ -74,7 +74,7 @@ fn read_checked(bytes: &[u8], file: &str, limits: &Limits) -> Result<ReadOutcome
     if needs_personal && !grids.contains_key(&Sheet::Personal) {
         r.findings.push(Finding::new(
             Code::MissingSheet,
-            Place::file(file),
+            Place::file(file).in_sheet("Personal"),
             "Bladet «Personal» saknas men Tidrapport eller Frånvaro har rader. Lägg till Personal med varje person \
              som redovisar tid (namn, personnummer, startdatum, månadslön, redovisning).",
         ));
@@ -263,6 +263,7 @@ impl Reader {
                 Sheet::Indikatorer => self.indicator(&v),
                 Sheet::Lagesbeskrivning => self.narrative(&v),
                 Sheet::OvrigaKostnader => self.other_cost(&v),
+                Sheet::Medfinansiering => self.payment(&v),
                 Sheet::Uppgifter => {}
             }
         }
@@ -550,6 +551,47 @@ impl Reader {
                 activity: activity_code(&activity),
                 amount,
             });
+        }
+    }
+
+    fn payment(&mut self, v: &RowView) {
+        let date = self.need(v, Column::Datum, value::date);
+        let financier = self.need(v, Column::Finansiar, value::text);
+        let org_nr = match self.opt(v, Column::Organisationsnummer, value::text) {
+            Ok(Some(t)) => match OrgNr::parse(&t) {
+                Some(o) => Ok(Some(o)),
+                None => {
+                    self.bad(
+                        Code::InvalidOrgnr,
+                        v.loc(),
+                        Column::Organisationsnummer,
+                        format!(
+                            "«{t}» är inget giltigt organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra). Rätta det, \
+                             eller lämna cellen tom."
+                        ),
+                    );
+                    Err(())
+                }
+            },
+            Ok(None) => Ok(None),
+            Err(()) => Err(()),
+        };
+        let kind = self.need(v, Column::Typ, |r| {
+            let t = value::text(r)?;
+            match contract::canonical(&TYP, &t) {
+                Some("Privat kontant") => Ok(FinancierKind::Private),
+                Some(_) => Ok(FinancierKind::Public),
+                None => Err(format!("«{t}» ska vara «Offentlig kontant» eller «Privat kontant»")),
+            }
+        });
+        // A negative amount is refused by `value::amount` (a finding at the cell).
+        let amount = self.need(v, Column::Belopp, value::amount);
+        let voucher = self.text(v, Column::Verifikation);
+        let comment = self.text(v, Column::Kommentar);
+        if let (Some(date), Some(financier), Ok(org_nr), Some(kind), Some(amount), Some(voucher), Some(comment)) =
+            (date, financier, org_nr, kind, amount, voucher, comment)
+        {
+            self.wb.payments.push(PaymentRow { loc: v.loc(), date, financier, org_nr, kind, amount, voucher, comment });
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The checks of `spec/rules.md`, each a small named function, registered in one of two lists.
+//! The checks of `docs/rules.md`, each a small named function, registered in one of two lists.
 //!
 //! - [`ROW_CHECKS`] run on one read workbook against the approved project. Each returns
 //!   findings; an error finding names the row it condemns, and that row is left out of the
@@ -23,7 +23,7 @@ use crate::finding::{Code, Finding, Place};
 use crate::money::{Hours, sv_hours, sv_kr_whole, sv_percent};
 use crate::month::Month;
 use crate::project::{FlatRateModel, Measure, Org, Project};
-use crate::read::{Loc, PersonRow, Reporting, When, Workbook, name_key};
+use crate::read::{Loc, PaymentRow, PersonRow, Reporting, When, Workbook, name_key};
 
 /// What a row check sees: the project, the organisation the workbook is from (if known), the
 /// workbook and its month, and its staff by normalised name.
@@ -64,6 +64,7 @@ pub const ROW_CHECKS: &[(Code, RowCheck)] = &[
     (Code::BadValue, fixed_share_without_activity),
     (Code::BadValue, unknown_indicator),
     (Code::BadValue, absence_for_time_reporter),
+    (Code::UnknownFinancier, unknown_financier),
 ];
 
 /// Time or absence for a name that is not in `Personal`.
@@ -134,6 +135,91 @@ fn row_outside_period(ctx: &WorkbookCtx) -> Vec<RowFinding> {
     }
     for c in ctx.wb.other_costs.iter().filter(|c| Month::of(c.date) != m) {
         out.push(ctx.error(Code::RowOutsidePeriod, c.loc, Column::Datum, msg(format!("Bokföringsdatumet {}", c.date))));
+    }
+    for p in ctx.wb.payments.iter().filter(|p| Month::of(p.date) != m) {
+        out.push(ctx.error(Code::RowOutsidePeriod, p.loc, Column::Datum, msg(format!("Inbetalningsdagen {}", p.date))));
+    }
+    out
+}
+
+/// The financing-plan line (index in the partner's `cash`) a payment is from: the
+/// organisationsnummer decides when both sides have one, otherwise the name (tolerantly).
+pub fn financier_line(project: &Project, partner: usize, p: &PaymentRow) -> Option<usize> {
+    let lines = project.cash_financiers(partner);
+    let by_nr = p.org_nr.as_ref().and_then(|nr| lines.iter().position(|l| l.org_nr == Some(nr)));
+    by_nr.or_else(|| {
+        let key = normalise(&p.financier);
+        lines.iter().position(|l| {
+            normalise(&l.line.financier) == key
+                && (p.org_nr.is_none() || l.org_nr.is_none() || l.org_nr == p.org_nr.as_ref())
+        })
+    })
+}
+
+/// A payment from a payer not in the partner's column of the financing plan; a `Typ` that
+/// differs from the plan's (counted as the plan says).
+fn unknown_financier(ctx: &WorkbookCtx) -> Vec<RowFinding> {
+    let mut out = Vec::new();
+    let Some(org) = ctx.org else { return out };
+    let Org::Partner(partner) = org else {
+        for p in &ctx.wb.payments {
+            out.push(ctx.error(
+                Code::UnknownFinancier,
+                p.loc,
+                Column::Finansiar,
+                format!(
+                    "{} bidrar med tid, inte med pengar till projektet: inbetald medfinansiering redovisas av den \
+                     projektpart som tar emot pengarna. Ta bort raden här.",
+                    org.name()
+                ),
+            ));
+        }
+        return out;
+    };
+    let idx = ctx.project.partners.iter().position(|q| q.folder == partner.folder).unwrap_or(usize::MAX);
+    let known: Vec<String> = partner.cash.iter().map(|c| format!("«{}»", c.financier)).collect();
+    for p in &ctx.wb.payments {
+        match financier_line(ctx.project, idx, p) {
+            None => {
+                let col = if p.org_nr.is_some()
+                    && partner.cash.iter().any(|c| normalise(&c.financier) == normalise(&p.financier))
+                {
+                    Column::Organisationsnummer
+                } else {
+                    Column::Finansiar
+                };
+                out.push(ctx.error(
+                    Code::UnknownFinancier,
+                    p.loc,
+                    col,
+                    format!(
+                        "«{}»{} är ingen kontant medfinansiär i {}s kolumn i finansieringsplanen. Skriv finansiärens namn \
+                         som i planen ({}), eller kontrollera organisationsnumret; en ny finansiär behöver ett \
+                         ändringsbeslut innan den kan redovisas.",
+                        p.financier,
+                        p.org_nr.as_ref().map_or_else(String::new, |n| format!(" ({n})")),
+                        partner.name,
+                        if known.is_empty() { "planen har inga".to_string() } else { known.join(", ") }
+                    ),
+                ));
+            }
+            Some(i) => {
+                let planned = partner.cash[i].kind;
+                if planned != p.kind {
+                    out.push(ctx.warning(
+                        Code::BadValue,
+                        p.loc,
+                        Column::Typ,
+                        format!(
+                            "Typ: {} är {} medfinansiering i finansieringsplanen. Beloppet räknas som {}; rätta Typ.",
+                            partner.cash[i].financier,
+                            planned.swedish(),
+                            planned.swedish()
+                        ),
+                    ));
+                }
+            }
+        }
     }
     out
 }

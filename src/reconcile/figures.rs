@@ -634,3 +634,148 @@ pub fn finding_counts(findings: &[Finding]) -> Vec<FindingCount> {
     }
     counts.into_iter().map(|((severity, code), count)| FindingCount { severity, code, count }).collect()
 }
+
+/// Co-financing paid in per financier and partner, against the financing plan: paid in as this
+/// claim takes it (its lines) and as the claims together count it; the lag against the share of
+/// the partner's budget claimed (`COFINANCING_LAGGING`); the transactions of the months taken.
+pub fn cofinancing(project: &Project, inp: &Inputs, orgs: &[OrgFigures]) -> (Cofinancing, Vec<Finding>) {
+    let h = inp.history;
+    let threshold = percent(project.info.cofinancing_lag);
+    let mut out = Cofinancing { lag_threshold: threshold, ..Cofinancing::default() };
+    let mut findings = Vec::new();
+    let paid = |c: &Content, financier: &str, kind: FinancierKind| -> Decimal {
+        c.payments.iter().filter(|p| p.financier == financier && p.kind == kind).map(|p| p.amount).sum()
+    };
+    let share = |num: Decimal, den: Decimal| (!den.is_zero()).then(|| num / den);
+    for (idx, partner) in project.partners.iter().enumerate() {
+        let Some(o) = orgs.get(idx) else { continue };
+        let share_claimed = o.budget_total.used;
+        for cf in project.cash_financiers(idx) {
+            let (name, kind) = (cf.line.financier.as_str(), cf.line.kind);
+            let before: Decimal =
+                h.counted.range((idx, Month::MIN)..=(idx, Month::MAX)).map(|(_, c)| paid(&c.content, name, kind)).sum();
+            let period: Decimal =
+                h.lines.iter().filter(|l| l.org == idx && l.taken()).map(|l| paid(&l.content, name, kind)).sum();
+            let cumulative = before + period;
+            let share_decided = share(cumulative, cf.line.amount);
+            let lagging = match (share_claimed, share_decided) {
+                (Some(claimed), Some(decided)) => claimed - decided > threshold,
+                _ => false,
+            };
+            if lagging {
+                findings.push(
+                    Finding::new(
+                        Code::CofinancingLagging,
+                        Place { partner: Some(partner.folder.clone()), ..Place::default() },
+                        format!(
+                            "{name} har betalat in {} av beslutade {} till {} ({} av beslutat belopp), medan {} av \
+                             partens budget är begärd med den här ansökan ({}). Skillnaden är större än projektets gräns \
+                             på {} procentenheter. Stäm av med {name} att medfinansieringen betalas in, och be {} föra in \
+                             betalningarna i bladet Medfinansiering.",
+                            sv_kr(cumulative),
+                            sv_kr(cf.line.amount),
+                            partner.name,
+                            crate::money::sv_percent(share_decided.unwrap_or_default(), 1),
+                            crate::money::sv_percent(share_claimed.unwrap_or_default(), 1),
+                            sv_kr(o.cumulative.total()),
+                            project.info.cofinancing_lag.normalize(),
+                            partner.name
+                        ),
+                    )
+                    .as_warning(),
+                );
+            }
+            out.lines.push(CofinancingLine {
+                financier: name.to_string(),
+                org_nr: cf.org_nr.map_or_else(String::new, ToString::to_string),
+                kind,
+                folder: partner.folder.clone(),
+                partner: partner.name.clone(),
+                external: cf.external,
+                decided: cf.line.amount,
+                paid_period: period,
+                paid_cumulative: cumulative,
+                share_decided,
+                share_claimed,
+                lagging,
+            });
+        }
+    }
+    let sum = |label: String, lines: &[&CofinancingLine]| {
+        let decided: Decimal = lines.iter().map(|l| l.decided).sum();
+        let cumulative: Decimal = lines.iter().map(|l| l.paid_cumulative).sum();
+        CofinancingTotal {
+            label,
+            org_nr: String::new(),
+            kind: None,
+            external: false,
+            decided,
+            paid_period: lines.iter().map(|l| l.paid_period).sum(),
+            paid_cumulative: cumulative,
+            share_decided: share(cumulative, decided),
+        }
+    };
+    let mut names: Vec<(&str, FinancierKind)> = Vec::new();
+    for l in &out.lines {
+        if !names.contains(&(l.financier.as_str(), l.kind)) {
+            names.push((l.financier.as_str(), l.kind));
+        }
+    }
+    for (name, kind) in names {
+        let mine: Vec<&CofinancingLine> = out.lines.iter().filter(|l| l.financier == name && l.kind == kind).collect();
+        let first = mine[0];
+        out.by_financier.push(CofinancingTotal {
+            org_nr: first.org_nr.clone(),
+            kind: Some(kind),
+            external: first.external,
+            ..sum(name.to_string(), &mine)
+        });
+    }
+    for kind in [FinancierKind::Public, FinancierKind::Private] {
+        let mine: Vec<&CofinancingLine> = out.lines.iter().filter(|l| l.kind == kind).collect();
+        if !mine.is_empty() {
+            let label = match kind {
+                FinancierKind::Public => "Offentlig kontant medfinansiering",
+                FinancierKind::Private => "Privat kontant medfinansiering",
+            };
+            out.by_kind.push(CofinancingTotal { kind: Some(kind), ..sum(label.to_string(), &mine) });
+        }
+    }
+    if !out.lines.is_empty() {
+        let all: Vec<&CofinancingLine> = out.lines.iter().collect();
+        out.total = Some(sum("Summa kontant medfinansiering".to_string(), &all));
+    }
+    // Transactions: the payments of every month this claim takes, as the workbook now holds them.
+    let taken: BTreeMap<Key, LineKind> =
+        h.lines.iter().filter(|l| l.taken()).map(|l| ((l.org, l.month), l.kind)).collect();
+    let mut used: Vec<&Used> = inp.used.iter().collect();
+    used.sort_by_key(|u| (u.org, u.report.month));
+    for u in used {
+        let Some(&concerns) = taken.get(&(u.org, u.report.month)) else { continue };
+        for p in &u.report.payments {
+            let Some(l) = out.lines.iter().find(|l| {
+                project.partners.get(u.org).is_some_and(|q| q.folder == l.folder)
+                    && l.financier == p.financier
+                    && l.kind == p.kind
+            }) else {
+                continue;
+            };
+            out.payments.push(PaymentLine {
+                folder: l.folder.clone(),
+                partner: l.partner.clone(),
+                financier: l.financier.clone(),
+                org_nr: l.org_nr.clone(),
+                kind: l.kind,
+                external: l.external,
+                month: u.report.month,
+                concerns,
+                date: p.date,
+                amount: p.amount,
+                voucher: p.voucher.clone(),
+                comment: p.comment.clone(),
+                file: p.place.file.clone().unwrap_or_default(),
+            });
+        }
+    }
+    (out, findings)
+}

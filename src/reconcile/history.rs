@@ -1,5 +1,5 @@
 //! The claim against the project's history: which months this claim takes, whole or as a
-//! difference, and what the submitted claims already counted (`spec/rules.md`, "Claims over the
+//! difference, and what the submitted claims already counted (`docs/rules.md`, "Claims over the
 //! project's life").
 //!
 //! Every run costs every counting workbook from the project's start ([`super::staff`]). Here the
@@ -36,7 +36,7 @@ use super::UsedWorkbook;
 use super::model::Period;
 use super::staff::{PersonMonthCost, split_amount};
 use crate::finding::{Code, Finding, Place};
-use crate::ledger::{ActivityAmounts, Claim, Content, LineKind, PersonAmounts};
+use crate::ledger::{ActivityAmounts, Claim, Content, LineKind, PaymentAmounts, PersonAmounts};
 use crate::money::{Hours, floor2, percent, sv_kr};
 use crate::month::Month;
 use crate::project::{FlatRateModel, Org, Project};
@@ -163,6 +163,14 @@ pub fn current_months(used: &[UsedWorkbook], person_months: &[PersonMonthCost]) 
             cur.content.other += c.amount;
             a.activities.entry(c.activity.clone()).or_insert((Hours::ZERO, Decimal::ZERO, Decimal::ZERO)).2 += c.amount;
         }
+        let paid: Vec<PaymentAmounts> = u
+            .report
+            .payments
+            .iter()
+            .map(|p| PaymentAmounts { financier: p.financier.clone(), kind: p.kind, amount: p.amount })
+            .collect();
+        // Summed per financier and kind, in that order, as the ledger keeps them.
+        cur.content.payments = Content::default().plus(&Content { payments: paid, ..Content::default() }).payments;
     }
     acc.into_iter()
         .map(|(key, (mut cur, a))| {

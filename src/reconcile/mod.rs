@@ -1,6 +1,6 @@
 //! Reconcile: the approved project and the accepted rows → every figure of the run, plus findings.
 //!
-//! This is the only place figures are computed (`spec/rules.md`). It runs in two steps:
+//! This is the only place figures are computed (`docs/rules.md`). It runs in two steps:
 //!
 //! 1. [`month_report`], per workbook and inside the parallel read: the row checks of
 //!    [`checks::ROW_CHECKS`] leave out condemned rows, and what remains is kept compactly.
@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::finding::{Code, Finding, sort_findings};
+use crate::finding::{Code, Finding, Place, sort_findings};
 use crate::intake::Status;
 use crate::ledger::{Claim, ClaimedMonth, LineKind};
 use crate::money::{Hours, sv_kr};
@@ -67,6 +67,8 @@ pub struct Input<'a> {
     pub files: Vec<FileRecord>,
     /// Findings of intake and read, places with partner folders filled in.
     pub findings: Vec<Finding>,
+    /// Today, for the days left to a planned claim's due date (never in a claim's outputs).
+    pub today: NaiveDate,
 }
 
 /// Computes the figures of the period.
@@ -113,6 +115,12 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     support.eligible_all_claims = support.earlier.iter().map(|c| c.eligible).sum::<Decimal>() + totals.eligible;
     let indicators = figures::indicators(project, &inputs);
     let financing = figures::financing(project, &agg.orgs, &totals, &cumulative, &support);
+    let (cofinancing, lag_findings) = figures::cofinancing(project, &inputs, &agg.orgs);
+    findings.extend(lag_findings);
+    let reporting = reporting_status(project, period, input.claims, input.today);
+    if input.claim && !reporting.is_empty() && reporting.this_claim.is_none() {
+        findings.push(plan_finding(project, period));
+    }
 
     let folders: Vec<String> = project.orgs().map(|o| o.folder().to_string()).collect();
     let used_months: BTreeSet<(String, Month)> =
@@ -194,6 +202,8 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         support,
         indicators,
         financing,
+        cofinancing,
+        reporting,
         monthly: agg.monthly,
         narratives,
         findings,
@@ -213,6 +223,58 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         lines,
         months,
     }
+}
+
+/// The reporting plan against the submitted claims and this run's period.
+fn reporting_status(project: &Project, period: Period, claims: &[Claim], today: NaiveDate) -> ReportingStatus {
+    let mut status = ReportingStatus { today: Some(today), ..ReportingStatus::default() };
+    for (i, p) in project.reporting.iter().enumerate() {
+        let submitted = claims.iter().find(|c| c.from <= p.to && p.to <= c.to).map(|c| c.seq);
+        let this = period.from == p.from && period.to == p.to;
+        let state = match (submitted, this) {
+            (_, true) => PlanState::ThisClaim,
+            (Some(seq), false) => PlanState::Submitted(seq),
+            (None, false) if p.due < today => PlanState::Overdue,
+            (None, false) => PlanState::Upcoming,
+        };
+        if this {
+            status.this_claim = Some(i);
+        }
+        if status.next.is_none() && !matches!(state, PlanState::Submitted(_)) {
+            status.next = Some(i);
+        }
+        status.claims.push(PlannedClaimStatus {
+            number: i as u32 + 1,
+            from: p.from,
+            to: p.to,
+            due: p.due,
+            state,
+            days_left: (p.due - today).num_days(),
+        });
+    }
+    status
+}
+
+/// `PERIOD_NOT_IN_PLAN`: the claim period is none of the plan's.
+fn plan_finding(project: &Project, period: Period) -> Finding {
+    let near = project
+        .reporting
+        .iter()
+        .find(|p| p.to >= period.from)
+        .or(project.reporting.last())
+        .map_or_else(String::new, |p| {
+            format!(" Närmaste planerade period är {} – {} (senast {}).", p.from, p.to, p.due)
+        });
+    Finding::new(
+        Code::PeriodNotInPlan,
+        Place::default(),
+        format!(
+            "Perioden {} – {} är ingen av perioderna i projektets rapporteringsplan (reporting i project.toml).{near} \
+             Ansök enligt planen i beslutet, eller stäm av en ändrad plan med Tillväxtverket och uppdatera project.toml.",
+            period.from, period.to
+        ),
+    )
+    .as_warning()
 }
 
 /// The claim's late months and corrections as [`Adjustment`]s, and every line it takes as the

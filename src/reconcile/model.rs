@@ -386,6 +386,135 @@ pub struct FinancingLine {
     pub cumulative: Option<Decimal>,
 }
 
+/// Co-financing paid in from one cash financier of the plan, in one partner's column.
+#[derive(Debug, Clone)]
+pub struct CofinancingLine {
+    pub financier: String,
+    /// Empty when the project file does not give it.
+    pub org_nr: String,
+    pub kind: FinancierKind,
+    /// The partner receiving the money (folder and name).
+    pub folder: String,
+    pub partner: String,
+    /// Money from someone other than the project's partners: booked separately.
+    pub external: bool,
+    /// Beslutat: the amount in the financing plan.
+    pub decided: Decimal,
+    /// Paid in as this claim takes it: the period's months, late months and corrections.
+    pub paid_period: Decimal,
+    /// Paid in as the submitted claims counted plus this claim.
+    pub paid_cumulative: Decimal,
+    /// Paid in (cumulative) ÷ decided; `None` when nothing was decided.
+    pub share_decided: Option<Decimal>,
+    /// The partner's claimed costs (cumulative) ÷ its approved budget; `None` without budget.
+    pub share_claimed: Option<Decimal>,
+    /// `share_claimed − share_decided` passes the project's `cofinancing_lag`.
+    pub lagging: bool,
+}
+
+/// A sum of [`CofinancingLine`]s: per financier (over partners), per kind, or all.
+#[derive(Debug, Clone)]
+pub struct CofinancingTotal {
+    /// The financier, or a Swedish label for a kind or the total.
+    pub label: String,
+    pub org_nr: String,
+    pub kind: Option<FinancierKind>,
+    pub external: bool,
+    pub decided: Decimal,
+    pub paid_period: Decimal,
+    pub paid_cumulative: Decimal,
+    pub share_decided: Option<Decimal>,
+}
+
+/// One payment of a partner's `Medfinansiering` in a month this claim takes: the transaction
+/// list Tillväxtverket may ask to see.
+#[derive(Debug, Clone)]
+pub struct PaymentLine {
+    pub folder: String,
+    pub partner: String,
+    pub financier: String,
+    pub org_nr: String,
+    pub kind: FinancierKind,
+    pub external: bool,
+    /// The workbook's month and how this claim takes it (period, late month, correction).
+    pub month: Month,
+    pub concerns: LineKind,
+    pub date: NaiveDate,
+    pub amount: Decimal,
+    pub voucher: String,
+    pub comment: String,
+    /// The workbook it comes from.
+    pub file: String,
+}
+
+/// Co-financing paid in: per financier and partner, the sums, and the transactions.
+#[derive(Debug, Clone, Default)]
+pub struct Cofinancing {
+    /// In partner order, then the plan's order within the partner's column.
+    pub lines: Vec<CofinancingLine>,
+    /// Per financier over all partners, in order of first appearance.
+    pub by_financier: Vec<CofinancingTotal>,
+    /// Public, then private.
+    pub by_kind: Vec<CofinancingTotal>,
+    pub total: Option<CofinancingTotal>,
+    /// The payments of the months this claim takes, by partner, month and row.
+    pub payments: Vec<PaymentLine>,
+    /// The project's `cofinancing_lag`, as a fraction.
+    pub lag_threshold: Decimal,
+}
+
+impl Cofinancing {
+    /// The lines of one partner (folder).
+    pub fn of_partner<'a>(&'a self, folder: &'a str) -> impl Iterator<Item = &'a CofinancingLine> + 'a {
+        self.lines.iter().filter(move |l| l.folder == folder)
+    }
+}
+
+/// Where a planned claim stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanState {
+    /// A submitted claim (its number) covers the planned period's end.
+    Submitted(u32),
+    /// This run's period is the planned period.
+    ThisClaim,
+    /// Not submitted and its due date has passed.
+    Overdue,
+    /// Not submitted, not yet due.
+    Upcoming,
+}
+
+/// A claim of the reporting plan and where it stands.
+#[derive(Debug, Clone)]
+pub struct PlannedClaimStatus {
+    /// 1-based position in the plan.
+    pub number: u32,
+    pub from: Month,
+    pub to: Month,
+    pub due: NaiveDate,
+    pub state: PlanState,
+    /// Days from today to the due date (negative when passed). Depends on the clock: shown on
+    /// the terminal and the status page, never written into a claim's outputs.
+    pub days_left: i64,
+}
+
+/// The project's reporting plan and where the project stands (empty plan: no plan).
+#[derive(Debug, Clone, Default)]
+pub struct ReportingStatus {
+    pub claims: Vec<PlannedClaimStatus>,
+    /// The plan's claim that is this run's period, if any.
+    pub this_claim: Option<usize>,
+    /// The first planned claim not submitted yet.
+    pub next: Option<usize>,
+    /// The date taken as today.
+    pub today: Option<NaiveDate>,
+}
+
+impl ReportingStatus {
+    pub fn is_empty(&self) -> bool {
+        self.claims.is_empty()
+    }
+}
+
 /// Cumulative cost at the end of one month, for the charts.
 #[derive(Debug, Clone)]
 pub struct MonthPoint {
@@ -460,6 +589,10 @@ pub struct Figures {
     pub support: SupportFigures,
     pub indicators: Vec<IndicatorFigures>,
     pub financing: Vec<FinancingLine>,
+    /// Co-financing paid in (`Medfinansiering`).
+    pub cofinancing: Cofinancing,
+    /// The reporting plan and where the project stands.
+    pub reporting: ReportingStatus,
     /// From the project's start to the period's end.
     pub monthly: Vec<MonthPoint>,
     /// Narratives of the period (the final report: the whole project).

@@ -67,6 +67,22 @@ pub struct NarrativeText {
     pub deviations: String,
 }
 
+/// An accepted payment of `Medfinansiering`, tied to its line of the financing plan.
+#[derive(Debug, Clone)]
+pub struct Payment {
+    /// Index of the line in the partner's `cash`.
+    pub line: usize,
+    /// The financier as the plan names it, and the plan's kind.
+    pub financier: String,
+    pub kind: crate::project::FinancierKind,
+    pub date: NaiveDate,
+    pub amount: Decimal,
+    pub voucher: String,
+    pub comment: String,
+    /// The row's Belopp cell.
+    pub place: Place,
+}
+
 /// What one workbook contributes.
 #[derive(Debug, Clone)]
 pub struct MonthReport {
@@ -77,6 +93,8 @@ pub struct MonthReport {
     /// (index of the project's indicator, value).
     pub indicator_values: Vec<(usize, Decimal)>,
     pub narratives: Vec<NarrativeText>,
+    /// Co-financing paid in, in row order (partners only).
+    pub payments: Vec<Payment>,
 }
 
 /// Runs the row checks on a read workbook and keeps the accepted content. `None` when the
@@ -166,6 +184,30 @@ pub fn month_report(project: &Project, wb: &Workbook) -> (Option<MonthReport>, V
                 deviations: n.deviations.clone(),
             })
             .collect(),
+        payments: match ctx.org {
+            Some(crate::project::Org::Partner(partner)) => {
+                let idx = project.partners.iter().position(|q| q.folder == partner.folder).unwrap_or(usize::MAX);
+                wb.payments
+                    .iter()
+                    .filter(|p| ok(&p.loc))
+                    .filter_map(|p| {
+                        let line = super::checks::financier_line(project, idx, p)?;
+                        let plan = &partner.cash[line];
+                        Some(Payment {
+                            line,
+                            financier: plan.financier.clone(),
+                            kind: plan.kind,
+                            date: p.date,
+                            amount: p.amount,
+                            voucher: p.voucher.clone(),
+                            comment: p.comment.clone(),
+                            place: wb.place(p.loc, Column::Belopp),
+                        })
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        },
     };
     (Some(report), findings)
 }

@@ -1,6 +1,6 @@
 //! A small but complete project for the claim workbook and receipt tests: the seed project file
 //! and an inbox of partner workbooks written with rust_xlsxwriter per
-//! `spec/partner-workbook.md`, with hostile partner text (`=HYPERLINK(…)`, `+46…`, `-12`, `@x`),
+//! `docs/partnerhandledning.md`, with hostile partner text (`=HYPERLINK(…)`, `+46…`, `-12`, `@x`),
 //! an indexation step inside the period, in-kind time (public and private), participants,
 //! narratives, an indicator value, and files that are superseded, rejected and ignored.
 

@@ -720,7 +720,13 @@ pub const REGION: Org = Org { name: "Region Västernorrland", org_nr: "232100-01
 
 /// The seed project folder.
 pub fn project_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hallbar-samhallsomstallning")
+    // The root package's tests and the command line crate's (`crates/redovisa-cli`) share this.
+    let seed = Path::new("fixtures/hallbar-samhallsomstallning");
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|a| a.join(seed))
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| seed.into())
 }
 
 /// The seed project.

@@ -1,5 +1,5 @@
 //! `redovisa`: the command-line layer. Parses arguments, calls the library, prints in Swedish,
-//! and maps outcomes to the exit status of `spec/outputs.md` (0 done, 1 done with error
+//! and maps outcomes to the exit status of `docs/outputs.md` (0 done, 1 done with error
 //! findings, 2 could not run).
 
 use std::path::{Path, PathBuf};
@@ -27,6 +27,7 @@ struct Cli {
 #[derive(clap::Args, Clone)]
 struct PeriodArgs {
     /// First month of the period (default: the month after the last submitted claim, or the project start).
+    /// With a reporting plan in project.toml, a period starting where a planned claim does ends where it does.
     #[arg(long, value_name = "YYYY-MM")]
     from: Option<Month>,
     /// Last month of the period (default: the last whole month with workbooks).
@@ -158,6 +159,18 @@ fn main() -> ExitCode {
     }
 }
 
+/// Today: `--today`, else the environment variable `REDOVISA_TODAY` (YYYY-MM-DD), else the clock.
+fn today(given: Option<chrono::NaiveDate>) -> Result<chrono::NaiveDate, String> {
+    if let Some(d) = given {
+        return Ok(d);
+    }
+    match std::env::var("REDOVISA_TODAY") {
+        Ok(text) if !text.trim().is_empty() => chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("REDOVISA_TODAY=«{text}» är inget datum på formen ÅÅÅÅ-MM-DD")),
+        _ => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
 fn load(dir: &Path) -> Result<Project, String> {
     Project::load(dir).map_err(|e| e.to_string())
 }
@@ -166,7 +179,7 @@ fn options(period: Option<&PeriodArgs>, common: &Common, claim: bool) -> Result<
     if let Some(n) = common.threads {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().map_err(|e| e.to_string())?;
     }
-    let today = common.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let today = today(common.today)?;
     Ok(Options {
         inbox: common.inbox.clone(),
         from: period.and_then(|p| p.from),
@@ -183,6 +196,9 @@ fn finish(figures: &redovisa::reconcile::model::Figures, written: &[PathBuf]) ->
     let errors = figures.findings.iter().filter(|f| f.is_error()).count();
     let warnings = figures.findings.len() - errors;
     eprintln!("Period {} – {}: {} fel, {} varningar.", figures.period.from, figures.period.to, errors, warnings);
+    if let Some(message) = pipeline::plan_message(figures) {
+        eprintln!("{message}");
+    }
     for path in written {
         eprintln!("  skrev {}", path.display());
     }
@@ -252,7 +268,7 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
                 return Ok(ExitCode::SUCCESS);
             }
             let p = load(&dir)?;
-            let today = chrono::Local::now().date_naive();
+            let today = today(None)?;
             let opts = Options {
                 to: Some(to),
                 progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),

@@ -21,7 +21,7 @@ use super::plan::*;
 use super::staffing::{OrgTemplate, Pattern, RoleSpec, generic, seed_template};
 use redovisa::ids::{OrgNr, Personnummer, luhn_digit};
 use redovisa::month::Month;
-use redovisa::project::{Measure, Org, Project};
+use redovisa::project::{FinancierKind, Measure, Org, Project};
 use redovisa::read::{Gender, Reporting, When};
 
 /// Participants in one copy's events come from a pool of this many organisations.
@@ -68,6 +68,66 @@ fn stream(seed: u64, n: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(n);
     rng
+}
+
+/// `Medfinansiering`: a partner's cash co-financing paid in at the end of each quarter, every
+/// financier of its column its decided amount spread evenly over the project's months (whole
+/// kronor; the last quarter takes what remains). Drawn without the random generator, so the
+/// rest of the inbox stays as it was.
+fn payments(project: &Project, org: Org, month: Month) -> Vec<PaymentEntry> {
+    let Org::Partner(partner) = org else { return Vec::new() };
+    let (start, end) = (project.start_month(), project.end_month());
+    let quarter_end = month.month().is_multiple_of(3) || month == end;
+    if !quarter_end || month < start || month > end {
+        return Vec::new();
+    }
+    let months = i64::from(months_between(start, end)) + 1;
+    let through = i64::from(months_between(start, month)) + 1;
+    let before = last_quarter_end(start, month);
+    let day = month.last_day().pred_opt().unwrap_or(month.last_day());
+    let partner_nr = partner.org_nr.clone();
+    partner
+        .cash
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let share = |n: i64| (c.amount * Decimal::from(n) / Decimal::from(months)).round();
+            let amount = if month == end { c.amount - share(before) } else { share(through) - share(before) };
+            (amount > Decimal::ZERO).then(|| {
+                let own = c.financier == partner.name;
+                PaymentEntry {
+                    date: day,
+                    financier: c.financier.clone(),
+                    org_nr: c.org_nr.clone().or_else(|| own.then(|| partner_nr.clone())),
+                    kind: match c.kind {
+                        FinancierKind::Public => redovisa::contract::TYP[0],
+                        FinancierKind::Private => redovisa::contract::TYP[1],
+                    },
+                    amount,
+                    voucher: format!("MF{}{:02}-{}", month.year(), month.month(), i + 1),
+                    comment: if own {
+                        "Egen medfinansiering, omföring".into()
+                    } else {
+                        "Inbetalning enligt avtal".into()
+                    },
+                }
+            })
+        })
+        .collect()
+}
+
+/// Whole months from `a` to `b` (0 when the same).
+fn months_between(a: Month, b: Month) -> u32 {
+    u32::try_from((b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32).unwrap_or(0)
+}
+
+/// Months from the project's start through the last quarter's end before `month`.
+fn last_quarter_end(start: Month, month: Month) -> i64 {
+    let mut m = month.prev();
+    while m >= start && !m.month().is_multiple_of(3) {
+        m = m.prev();
+    }
+    if m < start { 0 } else { i64::from(months_between(start, m)) + 1 }
 }
 
 /// Splits a programme folder `kramfors-02` into its seed folder and copy number.
@@ -570,6 +630,7 @@ impl<R: Rng> OrgDraw<'_, '_, R> {
             participants: Vec::new(),
             indicators,
             narratives,
+            payments: payments(self.ctx.project, org, month),
             attestation: Attestation { by: String::new(), on: month.last_day() },
         }
     }

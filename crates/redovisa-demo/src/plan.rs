@@ -110,7 +110,24 @@ pub struct WorkbookPlan {
     pub participants: Vec<ParticipantEntry>,
     pub indicators: Vec<IndicatorEntry>,
     pub narratives: Vec<NarrativeEntry>,
+    /// `Medfinansiering`: co-financing paid in that month (partners only; the sheet is left
+    /// out when empty).
+    pub payments: Vec<PaymentEntry>,
     pub attestation: Attestation,
+}
+
+/// A row of `Medfinansiering`.
+#[derive(Debug, Clone)]
+pub struct PaymentEntry {
+    pub date: NaiveDate,
+    /// As in the financing plan.
+    pub financier: String,
+    pub org_nr: Option<OrgNr>,
+    /// One of [`redovisa::contract::TYP`].
+    pub kind: &'static str,
+    pub amount: Decimal,
+    pub voucher: String,
+    pub comment: String,
 }
 
 /// A row of `Tidrapport`.
@@ -185,7 +202,7 @@ pub enum HoursCell {
 }
 
 /// The way an organisation fills in its workbooks. Every variant reads back without a finding
-/// under the tolerance of `spec/partner-workbook.md`.
+/// under the tolerance of `docs/partnerhandledning.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileStyle {
     pub naming: FileNaming,

@@ -394,6 +394,26 @@ fn lagesbeskrivning(org: &OrgPlan, wb: &WorkbookPlan) -> Vec<Row> {
         .collect()
 }
 
+fn medfinansiering(org: &OrgPlan, wb: &WorkbookPlan) -> Vec<Row> {
+    let style = &org.style;
+    wb.payments
+        .iter()
+        .map(|p| {
+            let mut row = BTreeMap::new();
+            row.insert(Some(Column::Datum), date_cell(style, p.date));
+            row.insert(Some(Column::Finansiar), Cell::Text(p.financier.clone()));
+            if let Some(nr) = &p.org_nr {
+                row.insert(Some(Column::Organisationsnummer), Cell::Text(org_nr_text(style, nr)));
+            }
+            row.insert(Some(Column::Typ), Cell::Text(p.kind.to_string()));
+            row.insert(Some(Column::Belopp), Cell::Number(f64_of(p.amount)));
+            row.insert(Some(Column::Verifikation), Cell::Text(p.voucher.clone()));
+            row.insert(Some(Column::Kommentar), Cell::Text(p.comment.clone()));
+            row
+        })
+        .collect()
+}
+
 /// Renders one planned workbook. `project` is the project's name, for titles.
 pub fn workbook(org: &OrgPlan, wb: &WorkbookPlan, project: &str) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
@@ -433,6 +453,11 @@ pub fn workbook(org: &OrgPlan, wb: &WorkbookPlan, project: &str) -> Result<Vec<u
     ];
     for (sheet, what, rows) in &sheets {
         table(book.add_worksheet(), &f, style, *sheet, &title(what), rows)?;
+    }
+    // Optional: only a month with payments has the sheet.
+    if !wb.payments.is_empty() {
+        let rows = medfinansiering(org, wb);
+        table(book.add_worksheet(), &f, style, Sheet::Medfinansiering, &title("Inbetald medfinansiering"), &rows)?;
     }
     book.save_to_buffer()
 }

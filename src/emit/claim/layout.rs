@@ -262,6 +262,19 @@ pub(super) struct TableRef {
     pub(super) sheet: &'static str,
     pub(super) first_row: u32,
     pub(super) last_row: u32,
+    /// The column headers, left to right from column A.
+    pub(super) headers: Vec<&'static str>,
+}
+
+impl TableRef {
+    /// The column (0-based) under `header`; charts name their columns, never count them.
+    pub(super) fn column(&self, header: &str) -> Result<u16, XlsxError> {
+        self.headers
+            .iter()
+            .position(|h| *h == header)
+            .and_then(|i| u16::try_from(i).ok())
+            .ok_or_else(|| XlsxError::ParameterError(format!("no column «{header}» in {}", self.sheet)))
+    }
 }
 
 /// A sheet being laid out: keeps the widest width asked for each column.
@@ -387,7 +400,15 @@ impl<'a> Sheet<'a> {
         for (c, column) in cols.iter().enumerate() {
             self.widen(c, column.width);
         }
-        Ok((last + 1, TableRef { sheet: "", first_row: top + 1, last_row: last_data }))
+        Ok((
+            last + 1,
+            TableRef {
+                sheet: "",
+                first_row: top + 1,
+                last_row: last_data,
+                headers: cols.iter().map(|c| c.header).collect(),
+            },
+        ))
     }
 
     /// A bold section title in column A.

@@ -189,6 +189,73 @@ pub(super) fn economy(cx: &Ctx, doc: &mut Doc, charts: &Charts) -> Result<(), Em
     };
     doc.table(&financing_columns, &financing_rows);
 
+    // Co-financing paid in, per financier and partner (`Medfinansiering`).
+    let cf = &f.cofinancing;
+    if !cf.lines.is_empty() {
+        doc.text(&cx.pick(&t.cofinancing_intro, &t.final_cofinancing_intro));
+        let name = |l: &crate::reconcile::model::CofinancingLine| {
+            let external = if l.external { " (extern, bokförs separat)" } else { "" };
+            format!("{}{external}", l.financier)
+        };
+        let mut rows: Vec<Row> = cf
+            .lines
+            .iter()
+            .map(|l| {
+                if progress {
+                    Row::body(vec![
+                        name(l),
+                        l.partner.clone(),
+                        kr(l.decided),
+                        kr(l.paid_period),
+                        kr(l.paid_cumulative),
+                        share(l.share_decided),
+                    ])
+                } else {
+                    Row::body(vec![
+                        name(l),
+                        l.partner.clone(),
+                        kr(l.decided),
+                        kr(l.paid_cumulative),
+                        share(l.share_decided),
+                    ])
+                }
+            })
+            .collect();
+        for t in cf.by_kind.iter().chain(cf.total.as_ref()) {
+            rows.push(Row::total(if progress {
+                vec![
+                    t.label.clone(),
+                    String::new(),
+                    kr(t.decided),
+                    kr(t.paid_period),
+                    kr(t.paid_cumulative),
+                    share(t.share_decided),
+                ]
+            } else {
+                vec![t.label.clone(), String::new(), kr(t.decided), kr(t.paid_cumulative), share(t.share_decided)]
+            }));
+        }
+        let columns = if progress {
+            vec![
+                Column::left("Finansiär", 2_300),
+                Column::left("Projektpart", 1_700),
+                Column::right("Beslutat", 1_450),
+                Column::right("Perioden", 1_350),
+                Column::right("Ackumulerat", 1_450),
+                Column::right("Andel", 820),
+            ]
+        } else {
+            vec![
+                Column::left("Finansiär", 2_800),
+                Column::left("Projektpart", 1_900),
+                Column::right("Beslutat", 1_700),
+                Column::right("Inbetalt", 1_700),
+                Column::right("Andel", 970),
+            ]
+        };
+        doc.table(&columns, &rows);
+    }
+
     doc.heading(2, &format!("5.6 {}", t.charts_heading));
     doc.chart(charts.cumulative, &cx.fill(&t.chart_cumulative));
     doc.chart(charts.orgs, &cx.fill(&t.chart_orgs));

@@ -1,7 +1,7 @@
 //! The progress report (`lagesrapport-<from>_<to>.docx`) and the final report
 //! (`slutrapport.docx`) as Word documents, in Swedish, from the reconciled [`Figures`].
 //!
-//! Both reports have the seven sections of `spec/outputs.md` (`sections`, `economy`) behind a
+//! Both reports have the seven sections of `docs/outputs.md` (`sections`, `economy`) behind a
 //! title page and a table of contents; the final report's figures cover the whole project, and
 //! its tables show outcome against plan rather than period and cumulative. Fixed wording comes from
 //! [`Texts`] (`templates/rapport.toml`, adjustable per project), figures only from the model,

@@ -1,4 +1,4 @@
-//! The seven sections of the reports (`spec/outputs.md`), each a function from the figures and
+//! The seven sections of the reports (`docs/outputs.md`), each a function from the figures and
 //! the texts to headings, paragraphs, tables and charts of a [`Doc`].
 //!
 //! Sections 1–2 describe the project and its organisation, 3 the activities as the partners
@@ -431,7 +431,7 @@ fn deviations(cx: &Ctx, doc: &mut Doc) {
                 Severity::Error => "Fel",
                 Severity::Warning => "Varning",
             };
-            let what = t.code(c.code.as_str());
+            let what = t.code(c.code);
             Row::body(vec![severity.to_string(), c.code.as_str().to_string(), what, c.count.to_string()])
         })
         .collect();

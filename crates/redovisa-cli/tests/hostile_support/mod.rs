@@ -4,7 +4,7 @@
 //! encoders — one that repeats a pattern with back-references (a million sheet rows in a few
 //! hundred kB) and one dynamic-Huffman block that spends two bits per 258 zero bytes (a 4 GB
 //! bomb in 4 MB); minimal xlsx parts to build workbooks from raw XML; and honest workbooks made
-//! with rust_xlsxwriter following `spec/partner-workbook.md`.
+//! with rust_xlsxwriter following `docs/partnerhandledning.md`.
 
 #![allow(dead_code)] // each test binary uses a different part of the toolkit
 
