@@ -20,3 +20,14 @@ lint:
 # micro benchmarks.
 bench *ARGS:
     ./benches/run.sh {{ARGS}}
+
+# Fuzz one target with cargo-fuzz (nightly toolchain, `cargo install cargo-fuzz`): `workbook`
+# (arbitrary bytes through the guarded reader), `sheets` (arbitrary sheet XML in a well-formed
+# xlsx) or `cells` (every cell-value parser); e.g. `just fuzz sheets 1800`. The corpus grows in
+# fuzz/corpus/ (not committed), starting from fuzz/seeds/; crashes land in fuzz/artifacts/ —
+# copy each into tests/fuzz_regressions/ once fixed. Debug assertions are on, so an arithmetic
+# overflow is a crash. Runs in fork mode and goes on after a crash.
+fuzz target="sheets" seconds="600":
+    mkdir -p fuzz/corpus/{{target}}
+    cd fuzz && cargo +nightly fuzz run -O -a {{target}} corpus/{{target}} seeds/{{target}} -- \
+        -max_total_time={{seconds}} -max_len=65536 -timeout=30 -fork=1 -ignore_crashes=1

@@ -84,20 +84,44 @@ impl fmt::Display for Status {
     }
 }
 
+/// Why a file is listed but not read: it vanished between the listing and a look at it.
+pub const GONE: &str =
+    "försvann medan inkorgen lästes (stängdes eller sparades just då); läses nästa gång om den finns kvar";
+
 /// Walks the inbox. Unreadable subfolders are an error (the inbox cannot be trusted); symlinked
-/// folders are not followed.
+/// folders are not followed. The inbox is a shared folder that changes under the walk: an entry
+/// that vanishes between the listing and a look at it (an Office `~$` lock file closing, a
+/// partner's save replacing a file) is listed as ignored with the reason [`GONE`], and a
+/// subfolder that vanishes is skipped; neither stops the run.
 pub fn scan(project: &Project, inbox: &Path) -> std::io::Result<Vec<InboxFile>> {
+    scan_observed(project, inbox, &|_| {})
+}
+
+/// [`scan`] with a callback between listing an entry and looking at it, the moment a file
+/// closing or being saved over would hit. Tests use it to remove the entry there.
+#[doc(hidden)]
+pub fn scan_observed(project: &Project, inbox: &Path, listed: &dyn Fn(&Path)) -> std::io::Result<Vec<InboxFile>> {
     let mut out = Vec::new();
-    walk(project, inbox, inbox, &mut out)?;
+    walk(project, inbox, std::fs::read_dir(inbox)?, &mut out, listed)?;
     out.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(out)
 }
 
-fn walk(project: &Project, root: &Path, dir: &Path, out: &mut Vec<InboxFile>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
+fn vanished(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::NotFound
+}
+
+fn walk(
+    project: &Project,
+    root: &Path,
+    entries: std::fs::ReadDir,
+    out: &mut Vec<InboxFile>,
+    listed: &dyn Fn(&Path),
+) -> std::io::Result<()> {
+    for entry in entries {
         let entry = entry?;
         let path = entry.path();
-        let meta = std::fs::symlink_metadata(&path)?;
+        listed(&path);
         let rel = path
             .strip_prefix(root)
             .unwrap_or(&path)
@@ -106,14 +130,26 @@ fn walk(project: &Project, root: &Path, dir: &Path, out: &mut Vec<InboxFile>) ->
             .collect::<Vec<_>>()
             .join("/");
         let name = entry.file_name().to_string_lossy().into_owned();
+        let top = rel.split('/').next().unwrap_or_default();
+        let folder = (rel.contains('/') && project.org_by_folder(top).is_some()).then(|| top.to_string());
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if vanished(&e) => {
+                out.push(InboxFile { path, rel, folder, size: 0, kind: FileKind::Ignored(GONE) });
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         if meta.is_dir() {
             if !name.starts_with('.') {
-                walk(project, root, &path, out)?;
+                match std::fs::read_dir(&path) {
+                    Ok(entries) => walk(project, root, entries, out, listed)?,
+                    Err(e) if vanished(&e) => {}
+                    Err(e) => return Err(e),
+                }
             }
             continue;
         }
-        let top = rel.split('/').next().unwrap_or_default();
-        let folder = (rel.contains('/') && project.org_by_folder(top).is_some()).then(|| top.to_string());
         let size = if meta.is_symlink() { std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) } else { meta.len() };
         let kind = classify(&name, folder.is_some());
         out.push(InboxFile { path, rel, folder, size, kind });

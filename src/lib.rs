@@ -24,6 +24,7 @@ pub mod ledger;
 pub mod money;
 pub mod month;
 pub mod pipeline;
+pub mod privacy;
 pub mod project;
 pub mod read;
 pub mod reconcile;

@@ -132,6 +132,22 @@ pub fn examine(project: &Project, file: InboxFile, limits: &Limits) -> Examined 
 /// moment a partner saving over the network would hit. Tests use it to rewrite the file there.
 #[doc(hidden)]
 pub fn examine_observed(project: &Project, file: InboxFile, limits: &Limits, after_read: &dyn Fn(&Path)) -> Examined {
+    examine_with(project, file, limits, after_read, &reconcile::month_report)
+}
+
+/// The per-workbook reconcile step, as [`examine_with`] takes it.
+pub type MonthReportFn = dyn Fn(&Project, &read::Workbook) -> (Option<MonthReport>, Vec<Finding>) + Sync;
+
+/// [`examine_observed`] with the reconcile step given: tests pass one that panics, to see that
+/// a bug met on one workbook costs that workbook, not the run.
+#[doc(hidden)]
+pub fn examine_with(
+    project: &Project,
+    file: InboxFile,
+    limits: &Limits,
+    after_read: &dyn Fn(&Path),
+    month_report: &MonthReportFn,
+) -> Examined {
     let mut ex = Examined {
         file,
         sha256: String::new(),
@@ -149,6 +165,13 @@ pub fn examine_observed(project: &Project, file: InboxFile, limits: &Limits, aft
         Some(folder) => Place::file(&ex.file.rel).with_partner(folder),
         None => Place::file(&ex.file.rel),
     };
+    // Gone since the listing (a lock file closed, a save replaced it): listed as gone, not read.
+    if matches!(ex.file.kind, FileKind::Workbook | FileKind::WrongFormat)
+        && std::fs::symlink_metadata(&ex.file.path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    {
+        ex.file.kind = FileKind::Ignored(intake::GONE);
+        return ex;
+    }
     // A named pipe or device (or a link to one) under a workbook's name would block or never
     // end when read; only regular files are opened.
     if matches!(ex.file.kind, FileKind::Workbook | FileKind::WrongFormat)
@@ -213,7 +236,7 @@ pub fn examine_observed(project: &Project, file: InboxFile, limits: &Limits, aft
                 attested: wb.info.attested_by.is_some() && wb.info.attested_on.is_some(),
             });
         }
-        let (report, findings) = reconcile::month_report(project, wb);
+        let (report, findings) = isolated(project, wb, month_report);
         ex.report = report;
         ex.findings.extend(findings);
     }
@@ -234,6 +257,29 @@ pub fn examine_observed(project: &Project, file: InboxFile, limits: &Limits, aft
         }
     }
     ex
+}
+
+/// Runs the reconcile step on one workbook in the same isolation as reading it
+/// ([`read::read_workbook`]): a panic — a bug in redovisa met on this workbook — is caught, and
+/// the workbook is left out with a finding instead of taking the run down.
+fn isolated(
+    project: &Project,
+    wb: &read::Workbook,
+    month_report: &MonthReportFn,
+) -> (Option<MonthReport>, Vec<Finding>) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| month_report(project, wb))) {
+        Ok(outcome) => outcome,
+        Err(_) => (
+            None,
+            vec![Finding::new(
+                Code::FileUnreadable,
+                Place::file(&wb.file),
+                "Arbetsboken kunde inte räknas igenom på grund av ett fel i redovisa (inte i arbetsboken) och räknas inte \
+                 i den här körningen. Övriga arbetsböcker räknas som vanligt. Meddela den som sköter redovisa och skicka \
+                 med arbetsboken, så att felet kan rättas.",
+            )],
+        ),
+    }
 }
 
 /// Reads every inbox file in parallel; results in inbox order.

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer};
 
@@ -31,14 +31,38 @@ fn de_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
         Float(f64),
         Text(String),
     }
-    match NumLike::deserialize(d)? {
-        NumLike::Int(i) => Ok(Decimal::from(i)),
-        NumLike::Float(f) => f.to_string().parse().map_err(serde::de::Error::custom),
-        NumLike::Text(s) => {
-            crate::money::parse_sv_number(&s).ok_or_else(|| serde::de::Error::custom(format!("«{s}» är inget tal")))
-        }
+    let d: Decimal =
+        match NumLike::deserialize(d)? {
+            NumLike::Int(i) => Decimal::from(i),
+            NumLike::Float(f) if !f.is_finite() => {
+                return Err(serde::de::Error::custom(format!("«{f}» är inget tal")));
+            }
+            NumLike::Float(f) => f.to_string().parse().map_err(|_| {
+                serde::de::Error::custom(format!("talet {f} är orimligt stort; ange ett belopp i kronor"))
+            })?,
+            NumLike::Text(s) => crate::money::parse_sv_number(&s)
+                .ok_or_else(|| serde::de::Error::custom(format!("«{s}» är inget tal")))?,
+        };
+    // Every number of the project file is bounded here, at the border, so that no sum or
+    // product of them can overflow exact decimal arithmetic later (two support values of 7·10²⁸
+    // used to overflow an addition in `validate`). The error names the key: the TOML error
+    // shows the line it is on.
+    if d.abs() >= Decimal::from(MAX_NUMBER) {
+        return Err(serde::de::Error::custom(format!(
+            "talet {d} är orimligt stort (högst 999 999 999 999 999); kontrollera värdet"
+        )));
     }
+    Ok(d)
 }
+
+/// Largest magnitude of any number in the project file: 10¹⁵, as for workbook cells.
+const MAX_NUMBER: i64 = 1_000_000_000_000_000;
+
+/// Highest yearly indexation accepted, percent.
+const MAX_INDEXATION: i64 = 100;
+
+/// Longest project accepted, years (a programme period is seven).
+const MAX_PROJECT_YEARS: i32 = 30;
 
 fn de_opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
     de_decimal(d).map(Some)
@@ -665,6 +689,21 @@ impl Project {
         let info = &self.info;
         if info.end <= info.start {
             err("project.end".into(), format!("slutdatum {} ligger inte efter startdatum {}", info.end, info.start));
+        }
+        if info.end.year() - info.start.year() > MAX_PROJECT_YEARS {
+            err(
+                "project.end".into(),
+                format!(
+                    "projektet {} – {} är längre än {MAX_PROJECT_YEARS} år; kontrollera datumen",
+                    info.start, info.end
+                ),
+            );
+        }
+        if info.indexation < Decimal::ZERO || info.indexation > Decimal::from(MAX_INDEXATION) {
+            err(
+                "project.indexation".into(),
+                format!("indexeringen {} % ska vara mellan 0 och {MAX_INDEXATION} % per år", info.indexation),
+            );
         }
         if info.support_rate <= Decimal::ZERO || info.support_rate > Decimal::ONE_HUNDRED {
             err(

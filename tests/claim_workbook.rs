@@ -14,7 +14,7 @@ use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
 use chrono::NaiveDate;
 use redovisa::emit::{claim, summary};
 use redovisa::ledger::LineKind;
-use redovisa::money::{amount_str, round2};
+use redovisa::money::round2;
 use redovisa::reconcile::model::{Adjustment, Concerns, Figures, StaffLine};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -69,7 +69,9 @@ impl Sheet {
     /// An amount: the number written is exactly the model's, and it is the same to the öre.
     fn money(&self, r: u32, c: u32, expected: Decimal) {
         let f = self.number(r, c);
-        assert_eq!(format!("{f:.2}"), amount_str(expected), "{}", self.at(r, c));
+        // To the öre, rounded half away from zero (rust_decimal's rounding, not the crate's).
+        let ore = expected.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        assert_eq!(format!("{f:.2}"), format!("{ore:.2}"), "{}", self.at(r, c));
         assert!((f - expected.to_f64().unwrap()).abs() < 1e-9, "{}: {f} vs {expected}", self.at(r, c));
     }
 

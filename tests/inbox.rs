@@ -216,6 +216,93 @@ fn a_file_changed_during_the_run_is_left_for_the_next_run() {
     assert_eq!(staff(&evaluate(&p, true), "kramfors"), rust_decimal::dec!(4055.10));
 }
 
+/// Issue 14: the walk failed on the first entry that vanished between the listing and `lstat`
+/// (exit 2, no outputs for anyone). Here every lock file, a workbook and a whole subfolder
+/// vanish right after being listed: each file is listed as gone, and the run goes on.
+#[test]
+fn files_that_vanish_during_the_walk_are_listed_as_gone() {
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
+    put_in_inbox(&p, "kramfors/~$mars.xlsx", b"lock");
+    put_in_inbox(&p, "kramfors/mars-kopia.xlsx", &kramfors(1, true, 8.0));
+    put_in_inbox(&p, "kramfors/gammalt/april.xlsx", &kramfors(1, true, 8.0));
+    let vanish = |path: &Path| {
+        let name = path.file_name().unwrap().to_string_lossy();
+        if name.starts_with("~$") || name == "mars-kopia.xlsx" {
+            std::fs::remove_file(path).unwrap();
+        } else if name == "gammalt" {
+            std::fs::remove_dir_all(path).unwrap();
+        }
+    };
+    let files = redovisa::intake::scan_observed(&p, &p.inbox(), &vanish).unwrap();
+    let listed: Vec<(&str, &redovisa::intake::FileKind)> = files.iter().map(|f| (f.rel.as_str(), &f.kind)).collect();
+    use redovisa::intake::{FileKind, GONE};
+    assert_eq!(
+        listed,
+        vec![
+            // Gone before it could be seen to be a folder: listed like a file that went.
+            ("kramfors/gammalt", &FileKind::Ignored(GONE)),
+            ("kramfors/mars-kopia.xlsx", &FileKind::Ignored(GONE)),
+            ("kramfors/mars.xlsx", &FileKind::Workbook),
+            ("kramfors/~$mars.xlsx", &FileKind::Ignored(GONE)),
+        ]
+    );
+    // A workbook listed whole that is gone when it is read is listed as gone too, without a
+    // finding; the rest of the inbox counts: 8 h, lön round2(8 × 321.488372…) = 2 571.91,
+    // on-costs round2(2 571.91 × 0.4015) = 1 032.62, together 3 604.53.
+    let mut files = files;
+    let kept = files.remove(2);
+    std::fs::remove_file(&kept.path).unwrap();
+    put_in_inbox(&p, "kramfors/mars2.xlsx", &kramfors(1, true, 8.0));
+    let again = redovisa::intake::scan(&p, &p.inbox()).unwrap();
+    let limits = redovisa::read::Limits::default();
+    let mut examined = vec![pipeline::examine(&p, kept, &limits)];
+    examined.extend(again.into_iter().map(|f| pipeline::examine(&p, f, &limits)));
+    assert!(examined[0].findings.is_empty(), "{:?}", examined[0].findings);
+    let opts = Options {
+        from: Some("2025-03".parse().unwrap()),
+        to: Some("2025-03".parse().unwrap()),
+        ..Options::claim(today())
+    };
+    let f = pipeline::assess(&p, &opts, &Ledger::load(&p.dir).unwrap(), &examined).unwrap();
+    assert_eq!(status(&f, "kramfors/mars.xlsx"), (Status::Ignored, GONE.to_string()));
+    assert_eq!(status(&f, "kramfors/mars2.xlsx").0, Status::Used);
+    assert_eq!(staff(&f, "kramfors"), rust_decimal::dec!(3604.53));
+}
+
+/// Issue 14: the reconcile step of one workbook ran outside the reader's isolation, so a bug met
+/// on one workbook (a panic) took the whole run down. Here it panics on version 2: that workbook
+/// is left out with a finding, and version 1 counts as if version 2 had never been there.
+#[test]
+fn a_bug_in_reconciling_one_workbook_costs_that_workbook_only() {
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &kramfors(1, true, 8.0));
+    put_in_inbox(&p, "kramfors/mars-v2.xlsx", &kramfors(2, true, 9.0));
+    let limits = redovisa::read::Limits::default();
+    let buggy = |project: &Project, wb: &redovisa::read::Workbook| {
+        if wb.info.version == 2 {
+            panic!("a bug met on this workbook");
+        }
+        redovisa::reconcile::month_report(project, wb)
+    };
+    let examined: Vec<_> = redovisa::intake::scan(&p, &p.inbox())
+        .unwrap()
+        .into_iter()
+        .map(|f| pipeline::examine_with(&p, f, &limits, &|_| {}, &buggy))
+        .collect();
+    let opts = Options {
+        from: Some("2025-03".parse().unwrap()),
+        to: Some("2025-03".parse().unwrap()),
+        ..Options::claim(today())
+    };
+    let f = pipeline::assess(&p, &opts, &Ledger::load(&p.dir).unwrap(), &examined).unwrap();
+    assert_eq!(status(&f, "kramfors/mars-v2.xlsx").0, Status::Rejected);
+    assert_eq!(codes(&f, "kramfors/mars-v2.xlsx"), vec![(Code::FileUnreadable, Severity::Error)]);
+    assert_eq!(status(&f, "kramfors/mars.xlsx").0, Status::Used);
+    // Version 1's 8 h: 2 571.91 + 1 032.62 = 3 604.53 (as above).
+    assert_eq!(staff(&f, "kramfors"), rust_decimal::dec!(3604.53));
+}
+
 /// Writes the same inbox files in the given order.
 fn fill_inbox(p: &Project, order: &[usize]) {
     let orgs = [KRAMFORS, HARNOSAND, REGION];

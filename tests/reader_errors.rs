@@ -329,6 +329,40 @@ const BAD_VALUES: &[BadValue] = &[
         },
     },
     BadValue {
+        // Issue 14: the reference date for 10-digit numbers became NaiveDate::MAX, so every
+        // person got INVALID_PERSONNUMMER as well (one bad cell, one finding per person).
+        why: "a period that is not a month, with 10-digit personnummer in Personal",
+        severity: Severity::Error,
+        place: "Uppgifter!B3",
+        says: "ÅÅÅÅ-MM",
+        apply: |b| {
+            b.sheet("Uppgifter").set("B3", "mars");
+            // Anna and Bertil with 10 digits. Luhn by hand: 8·2=16→7, 0, 0, 3, 1·2=2, 4, 1·2=2,
+            // 2, 3·2=6 sum 26 → 4; 7·2=14→5, 5, 2, 1, 0, 3, 4·2=8, 5, 6·2=12→3 sum 32 → 8.
+            b.sheet("Personal").set("B2", "800314-1234").set("B3", "7511034568");
+        },
+    },
+    BadValue {
+        // Issue 14: 307445734561825861 × 60 overflowed; in release it wrapped to 0,73 h.
+        why: "hours as a time text far beyond any row",
+        severity: Severity::Error,
+        place: "Tidrapport!D14",
+        says: "orimligt",
+        apply: |b| {
+            b.sheet("Tidrapport").set("D14", "307445734561825861:00");
+        },
+    },
+    BadValue {
+        // Issue 14: a NaN duration became 0 h without a finding.
+        why: "a duration cell that is not a number",
+        severity: Severity::Error,
+        place: "Tidrapport!D14",
+        says: "går inte att läsa",
+        apply: |b| {
+            b.sheet("Tidrapport").set("D14", duration(f64::NAN));
+        },
+    },
+    BadValue {
         why: "a period left empty",
         severity: Severity::Error,
         place: "Uppgifter!B3",

@@ -1,14 +1,35 @@
 //! Receipts (`kvitto/<folder>.txt`): each names only its own organisation's files and findings,
 //! carries no personnummer, and shows the figures of the model to the öre (read back from the
-//! text with the Swedish number parser, not by formatting the expected string again).
+//! text with this file's own small parser, not the crate's, nor by formatting the expected
+//! string again).
 
 mod emit_inbox;
 
 use redovisa::emit::receipt;
 use redovisa::ids::Personnummer;
-use redovisa::money::parse_sv_number;
 use redovisa::reconcile::model::Figures;
 use rust_decimal::Decimal;
+
+/// Reads a number as the receipts write it (`1 234 567,89 kr`, no-break spaces, `−` for minus):
+/// independent of `redovisa::money`, so a formatting bug there cannot pass here.
+fn parse_sv_number(s: &str) -> Option<Decimal> {
+    let s = s.trim();
+    let plain: String = s
+        .strip_suffix("kr")
+        .unwrap_or(s)
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .map(|c| match c {
+            '\u{2212}' => '-',
+            ',' => '.',
+            c => c,
+        })
+        .collect();
+    if plain.is_empty() || !plain.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
+        return None;
+    }
+    plain.parse().ok()
+}
 
 /// The amount written after `label` on `line`, up to ` kr` (Swedish form, no-break spaces).
 fn amount_after(line: &str, label: &str) -> Decimal {

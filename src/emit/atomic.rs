@@ -2,7 +2,10 @@
 //!
 //! Every output is written to a temporary file in its final folder, synced, and renamed over
 //! the final name ([`write_atomic`]): a run killed at any moment leaves each previous output
-//! whole. [`RunLock`] takes an advisory lock on the project folder's lock file; the operating
+//! whole. The temporary file is created with the mode a normally created file gets (0666 less
+//! the user's umask, usually 0644 or 0664), not the temporary files' private 0600: the mode
+//! survives the rename, and in a shared project folder colleagues and the auditor must be able
+//! to open the outputs. [`RunLock`] takes an advisory lock on the project folder's lock file; the operating
 //! system releases it when the process ends, however it ends, so a killed run never leaves a
 //! stale lock behind.
 
@@ -10,11 +13,24 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// A temporary file in `dir` that becomes an output by a rename: created with mode 0666, which
+/// the operating system reduces by the umask, exactly as for a file created the ordinary way.
+fn temporary(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".redovisa-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir)
+}
+
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, sync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new().prefix(".redovisa-").suffix(".tmp").tempfile_in(dir)?;
+    let mut tmp = temporary(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -38,7 +54,7 @@ pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), (PathBuf, st
         let fail = |e: std::io::Error| (path.clone(), e);
         let dir = parent(path);
         std::fs::create_dir_all(&dir).map_err(fail)?;
-        let mut tmp = tempfile::Builder::new().prefix(".redovisa-").suffix(".tmp").tempfile_in(&dir).map_err(fail)?;
+        let mut tmp = temporary(&dir).map_err(fail)?;
         tmp.write_all(bytes).map_err(fail)?;
         temps.push((path, dir, tmp));
     }

@@ -39,7 +39,7 @@ const STYLE: &str = include_str!("../../templates/sidor.css");
 /// Removes personnummer from a text shown on a page. The one place the pages mask: the
 /// privacy module replaces the masker behind it.
 pub fn mask(text: &str, on: NaiveDate) -> String {
-    super::receipt::mask_personnummer(text, on)
+    crate::privacy::mask_personnummer(text, on)
 }
 
 fn environment() -> Result<Environment<'static>, EmitError> {
@@ -870,7 +870,9 @@ mod tests {
         // 19800101-1231: Luhn over 8,0,0,1,0,1,1,2,3 (weights 2,1,…) sums to 19, check digit 1.
         let page = render_status_error("fel i <b>\"projekt.toml\"</b> för 19800101-1231 & co").unwrap_or_default();
         assert!(
-            page.contains("fel i &lt;b&gt;&quot;projekt.toml&quot;&lt;&#x2f;b&gt; för [personnummer] &amp; co"),
+            page.contains(
+                "fel i &lt;b&gt;&quot;projekt.toml&quot;&lt;&#x2f;b&gt; för [personnummer borttaget] &amp; co"
+            ),
             "{page}"
         );
         assert!(!page.contains("<b>") && !page.contains("1231"));

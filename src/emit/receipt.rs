@@ -5,17 +5,16 @@
 //! version and what became of it (used, superseded, rejected, ignored) and why; each finding
 //! with its place and what to do; the figures taken from each used file; and the organisation's
 //! totals for the period and from the project's start. It never carries a personnummer: the
-//! model's staff lines are not read here, and any text that looks like a valid personnummer
-//! (partner text inside a message, say) is masked before it is written.
+//! model's staff lines are not read here, and the whole text goes through
+//! [`crate::privacy::mask_personnummer`] before it is written (partner text inside a message,
+//! a file name).
 
 use std::fmt::Write;
 
-use chrono::NaiveDate;
-
 use crate::finding::{Finding, Severity};
-use crate::ids::Personnummer;
 use crate::intake::Status;
 use crate::money::{sv_kr, sv_number, sv_percent};
+use crate::privacy::mask_personnummer;
 use crate::reconcile::model::{Amounts, Figures, FileRecord, OrgFigures};
 
 /// Renders `kvitto/<folder>.txt`.
@@ -242,55 +241,4 @@ fn cofinancing_section(out: &mut String, f: &Figures, o: &OrgFigures) {
 
 fn period_text(f: &Figures) -> String {
     format!("{} – {}", f.period.from, f.period.to)
-}
-
-/// Replaces every run of digits (with an optional dash or plus) that reads as a valid
-/// personnummer with a placeholder. Organisationsnummer are never valid personnummer (their
-/// third digit is a month of 20 or more), so they stay.
-pub(crate) fn mask_personnummer(text: &str, on: NaiveDate) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        // A number starts after a non-alphanumeric character (inside a hexadecimal checksum it
-        // is not a number).
-        if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_alphanumeric()) {
-            let mut j = i;
-            while j < chars.len() && (chars[j].is_ascii_digit() || (matches!(chars[j], '-' | '+') && j > i)) {
-                j += 1;
-            }
-            // Trailing separators are not part of the number.
-            while j > i && !chars[j - 1].is_ascii_digit() {
-                j -= 1;
-            }
-            let candidate: String = chars[i..j].iter().collect();
-            let digits = candidate.chars().filter(char::is_ascii_digit).count();
-            let ends_word = chars.get(j).is_none_or(|c| !c.is_ascii_alphanumeric());
-            if ends_word && (digits == 10 || digits == 12) && Personnummer::parse(&candidate, on).is_some() {
-                out.push_str("[personnummer]");
-            } else {
-                out.push_str(&candidate);
-            }
-            i = j;
-            continue;
-        }
-        out.push(chars[i]);
-        i += 1;
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn masks_personnummer_but_not_organisationsnummer() {
-        let on = NaiveDate::from_ymd_opt(2025, 1, 31).unwrap_or_default();
-        let nine = "800101123";
-        let pnr = format!("19{nine}{}", crate::ids::luhn_digit(nine));
-        let text = format!("Namn {pnr} och {}-{} samt 212000-2403, 2024-01-31", &pnr[2..8], &pnr[8..]);
-        let masked = mask_personnummer(&text, on);
-        assert_eq!(masked, "Namn [personnummer] och [personnummer] samt 212000-2403, 2024-01-31");
-    }
 }

@@ -38,5 +38,6 @@ pub fn render(f: &Figures) -> String {
             let _ = writeln!(s, "  {}  {}{file}", cell.month, cell.state.describe(f.claim_seq));
         }
     }
-    s
+    // File names and notes are the partners' own text.
+    crate::privacy::mask_personnummer(&s, f.document_date())
 }

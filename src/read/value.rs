@@ -97,9 +97,12 @@ pub fn text(raw: &Raw) -> Conv<String> {
 
 /// A decimal number: a number cell, or text such as `1 234,50 kr`.
 pub fn decimal(raw: &Raw) -> Conv<Decimal> {
-    let d = decimal_unbounded(raw)?;
-    // Beyond Excel's 15 digits nothing is a real figure, and sums of such numbers would
-    // overflow exact decimal arithmetic later in the run.
+    bounded(decimal_unbounded(raw)?)
+}
+
+/// Beyond Excel's 15 digits nothing is a real figure, and sums or products of such numbers
+/// would overflow exact decimal arithmetic later in the run.
+fn bounded(d: Decimal) -> Conv<Decimal> {
     if d.abs() >= Decimal::from(MAX_NUMBER) {
         return Err(format!("talet {d} är orimligt stort; kontrollera att det är rätt tal"));
     }
@@ -145,11 +148,11 @@ pub fn amount(raw: &Raw) -> Conv<Decimal> {
 /// works 0.5 % in a project, while 0,5 meaning half is common). Must be above 0 and at most 100 %.
 pub fn share(raw: &Raw) -> Conv<Decimal> {
     let fraction = match raw {
-        Raw::Number { value, percent: true } => decimal_of_float(*value)?,
+        Raw::Number { percent: true, .. } => decimal(raw)?,
         Raw::Text(s) if s.trim_end().ends_with('%') => {
             let n = s.trim_end().trim_end_matches('%');
-            parse_sv_number(n).ok_or_else(|| format!("«{s}» är ingen procentsats; skriv till exempel 50 %"))?
-                / Decimal::ONE_HUNDRED
+            let p = parse_sv_number(n).ok_or_else(|| format!("«{s}» är ingen procentsats; skriv till exempel 50 %"))?;
+            bounded(p)? / Decimal::ONE_HUNDRED
         }
         _ => {
             let n = decimal(raw)?;
@@ -169,7 +172,15 @@ pub fn share(raw: &Raw) -> Conv<Decimal> {
 /// column is far more likely a mistake than a date.
 const SERIAL_RANGE: std::ops::RangeInclusive<f64> = 36526.0..=73050.0;
 
+/// The last serial Excel can show as a date (9999-12-31); calamine silently clamps anything
+/// beyond it (and NaN or a negative serial to its epoch), so those are refused here.
+const MAX_SERIAL: f64 = 2_958_465.0;
+
 fn date_of_serial(dt: &ExcelDateTime) -> Option<NaiveDate> {
+    let v = dt.as_f64();
+    if !(v.is_finite() && (0.0..MAX_SERIAL + 1.0).contains(&v)) {
+        return None;
+    }
     let (y, m, d, ..) = dt.to_ymd_hms_milli();
     NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
 }
@@ -266,7 +277,7 @@ pub fn hours(raw: &Raw) -> Conv<Hours> {
     let h =
         match raw {
             Raw::DateTime(dt) if dt.is_duration() || dt.as_f64() < 1.0 => {
-                Hours::from_minutes((dt.as_f64() * 1440.0).round() as i64)
+                Hours::from_minutes(minutes_of_days(dt.as_f64())?)
             }
             Raw::DateTime(_) => return Err(
                 "cellen innehåller ett datum, inte ett antal timmar; ändra cellens format till Tal och skriv timmarna"
@@ -280,9 +291,28 @@ pub fn hours(raw: &Raw) -> Conv<Hours> {
         return Err("antalet timmar är negativt; ange 0 eller fler timmar".into());
     }
     if h.value() > Decimal::from(MAX_ROW_HOURS) {
-        return Err(format!("{} timmar är orimligt många för en rad; kontrollera talet", h.value().normalize()));
+        return Err(too_many_hours(h.value()));
     }
     Ok(h)
+}
+
+/// A duration in days (a time cell's value) as whole minutes, refusing what is not finite or
+/// is far beyond any row's hours (the float-to-integer cast would otherwise saturate or make
+/// NaN zero hours).
+fn minutes_of_days(days: f64) -> Conv<i64> {
+    let minutes = (days * 1440.0).round();
+    let limit = (MAX_ROW_HOURS * 60) as f64;
+    if !minutes.is_finite() {
+        return Err("tiden i cellen går inte att läsa; skriv timmarna som tal, till exempel 7,5".into());
+    }
+    if minutes.abs() > limit {
+        return Err("tiden i cellen motsvarar orimligt många timmar för en rad; kontrollera värdet".into());
+    }
+    Ok(minutes as i64)
+}
+
+fn too_many_hours(h: Decimal) -> String {
+    format!("{} timmar är orimligt många för en rad; kontrollera talet", h.normalize())
 }
 
 /// Why a text is not a number of hours, and how to write one.
@@ -299,9 +329,14 @@ fn hours_text(s: &str) -> Conv<Hours> {
         if !(0..60).contains(&m) || h < 0 {
             return Err(not_hours(s));
         }
+        if h > MAX_ROW_HOURS {
+            return Err(too_many_hours(Decimal::from(h)));
+        }
+        // Both bounded above: h ≤ 10 000, m < 60.
         return Ok(Hours::from_minutes(h * 60 + m));
     }
-    parse_sv_number(t).map(Hours::from_decimal).ok_or_else(|| not_hours(s))
+    let d = parse_sv_number(t).ok_or_else(|| not_hours(s))?;
+    bounded(d).map(Hours::from_decimal)
 }
 
 /// A whole number ≥ 1 (the workbook version).
@@ -384,5 +419,33 @@ mod tests {
         assert!(hours(&time(45672.0, ExcelDateTimeType::DateTime)).is_err());
         assert!(hours(&num(-2.0)).is_err());
         assert!(hours(&txt("7:75")).is_err());
+    }
+
+    /// Issue 14: absurd cells are refused at the cell, never wrapped, saturated or made zero.
+    #[test]
+    fn absurd_cells_are_refused() {
+        // 307445734561825861 × 60 overflows i64: a panic in debug, 0,73 h in release.
+        assert!(hours(&txt("307445734561825861:00")).is_err());
+        assert!(hours(&txt("10001:00")).is_err());
+        assert_eq!(hours(&txt("10000:00")).unwrap(), Hours::from_decimal(dec!(10000)));
+        assert!(hours(&txt("99999999999999999999 h")).is_err());
+        let delta = |v: f64| Raw::DateTime(ExcelDateTime::new(v, ExcelDateTimeType::TimeDelta, false));
+        // NaN made 0 hours and infinity saturated: both are unreadable cells.
+        assert!(hours(&delta(f64::NAN)).is_err());
+        assert!(hours(&delta(f64::INFINITY)).is_err());
+        assert!(hours(&delta(1e300)).is_err());
+        assert!(hours(&delta(-1e300)).is_err());
+        // 416,6 days is 10 000 hours, the most a row may hold; a minute more is refused.
+        assert_eq!(hours(&delta(10_000.0 / 24.0)).unwrap(), Hours::from_decimal(dec!(10000)));
+        assert!(hours(&delta(10_000.0 / 24.0 + 1.0 / 1440.0)).is_err());
+        // A percent cell of 5·10²⁸ overflowed when the refusal was being worded.
+        assert!(share(&Raw::Number { value: 5e28, percent: true }).is_err());
+        assert!(share(&txt("70000000000000000000000000000 %")).is_err());
+        // calamine clamps a serial beyond 9999-12-31 (and NaN) instead of refusing it.
+        let day = |v: f64| Raw::DateTime(ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false));
+        assert!(date(&day(1e300)).is_err());
+        assert!(date(&day(f64::INFINITY)).is_err());
+        assert!(date(&day(f64::NAN)).is_err());
+        assert_eq!(date(&day(2_958_465.0)).unwrap(), NaiveDate::from_ymd_opt(9999, 12, 31).unwrap());
     }
 }

@@ -16,6 +16,9 @@ use crate::finding::{Code, Finding, Place, cell_ref};
 const HEADER_ROWS: u32 = 20;
 /// Rows of `Uppgifter` searched for labels.
 const LABEL_ROWS: u32 = 30;
+/// The reference date for personnummer when the workbook's month is unknown: the last day of
+/// the years dates are accepted in (2000–2099).
+const NO_MONTH_REFERENCE: NaiveDate = NaiveDate::from_ymd_opt(2099, 12, 31).expect("a valid date");
 
 /// Reads one workbook from its bytes. `file` names it in findings (path relative to the inbox).
 ///
@@ -310,7 +313,12 @@ impl Reader {
 
     fn person(&mut self, v: &RowView) {
         let name = self.need(v, Column::Namn, value::text);
-        let reference = self.wb.info.month.map_or(NaiveDate::MAX, |m| m.last_day());
+        // A 10-digit personnummer's century is the one that makes the person younger than 100
+        // on the workbook's month. Without a readable month (a bad Period or Version cell, one
+        // finding already) the workbook is not counted, but its numbers are still checked: the
+        // last day of the years this tool accepts stands in, so a bad Period cell does not also
+        // make every person's number invalid.
+        let reference = self.wb.info.month.map_or(NO_MONTH_REFERENCE, |m| m.last_day());
         let pnr = self.need(v, Column::Personnummer, value::text).and_then(|t| {
             let p = Personnummer::parse(&t, reference);
             if p.is_none() {

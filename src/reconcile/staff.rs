@@ -141,7 +141,18 @@ pub fn cost_org(
             let (hours, cap_finding) = annual_cap(project, p, month, reported, year);
             findings.extend(cap_finding);
             let k = index_steps(basis.start, month);
-            let factor = indexation(project.indexation_factor(), k);
+            let Some(factor) = indexation(project.indexation_factor(), k) else {
+                findings.push(Finding::new(
+                    Code::BadValue,
+                    p.place.clone(),
+                    format!(
+                        "Timpriset för {} kan inte räknas upp {k} gånger med {} % per år (talet blir orimligt stort). \
+                         Kontrollera Startdatum i Personal och indexation i project.toml.",
+                        p.name, project.info.indexation
+                    ),
+                ));
+                continue;
+            };
             let per_year = Decimal::from(project.info.hours_per_year);
             // lön = hours × salary × 12 × factor / 1 720 with one division at the end.
             let salary_cost = round2(hours.times(basis.salary * Decimal::from(12) * factor, per_year));
@@ -220,10 +231,16 @@ pub fn index_steps(start: NaiveDate, month: Month) -> u32 {
     (whole_months_between(start, month.first_day()).max(0) / 12) as u32
 }
 
-/// `factor^k`, exact.
-pub fn indexation(factor: Decimal, k: u32) -> Decimal {
-    (0..k).fold(Decimal::ONE, |acc, _| acc * factor)
+/// `factor^k`, exact; `None` when it would overflow (or exceed [`MAX_INDEXATION_FACTOR`]).
+pub fn indexation(factor: Decimal, k: u32) -> Option<Decimal> {
+    (0..k)
+        .try_fold(Decimal::ONE, |acc, _| acc.checked_mul(factor))
+        .filter(|f| f.abs() <= Decimal::from(MAX_INDEXATION_FACTOR))
 }
+
+/// The largest indexation factor costed: a salary (below 10¹⁵ kr) times it, times twelve,
+/// times a month's hours, stays far inside exact decimal arithmetic.
+pub const MAX_INDEXATION_FACTOR: i64 = 1_000;
 
 /// The annual cap: hours that push the person's calendar year past `1 720 × Sysselsättningsgrad`
 /// are left out (only the excess), with an error finding. `year` is the hours already costed
@@ -300,4 +317,22 @@ pub fn split_amount<K: Clone>(amount: Decimal, weights: &[(K, Decimal)]) -> Vec<
             (k.clone(), part)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    #[test]
+    fn the_indexation_power_is_checked() {
+        // 1,024² = 1,048576 and 1,024³ = 1,073741824, by hand.
+        assert_eq!(indexation(dec!(1.024), 0), Some(Decimal::ONE));
+        assert_eq!(indexation(dec!(1.024), 2), Some(dec!(1.048576)));
+        assert_eq!(indexation(dec!(1.024), 3), Some(dec!(1.073741824)));
+        // 2¹⁰ = 1 024 is past the largest factor costed; 10¹² squared overflowed before.
+        assert_eq!(indexation(dec!(2), 9), Some(dec!(512)));
+        assert_eq!(indexation(dec!(2), 10), None);
+        assert_eq!(indexation(dec!(1000000000000), 3), None);
+    }
 }

@@ -776,10 +776,13 @@ fn check_summary(summary: &serde_json::Value) {
 }
 
 /// Child mode of the memory test: evaluate the inbox named by the environment in this process,
-/// then report this process's peak resident memory.
+/// then report this process's peak resident memory. Ignored in a normal run (the parent runs it
+/// with `--ignored`); run on its own it fails, as a test that cannot fail proves nothing.
 #[test]
+#[ignore = "the child process of reading_every_hostile_file_in_one_process_peaks_under_1_gib"]
 fn memory_child() {
-    let Ok(dir) = std::env::var("REDOVISA_HOSTILE_DIR") else { return };
+    let dir = std::env::var("REDOVISA_HOSTILE_DIR")
+        .expect("memory_child runs only as the child of the memory test (REDOVISA_HOSTILE_DIR unset)");
     let summary = evaluate_in_process(Path::new(&dir));
     check_summary(&summary);
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
@@ -791,12 +794,15 @@ fn reading_every_hostile_file_in_one_process_peaks_under_1_gib() {
     // Measured as the peak resident memory (VmHWM) of a fresh process that reads the whole
     // inbox: this test binary re-run in child mode, which needs no libc and no /usr/bin/time.
     if std::fs::read_to_string("/proc/self/status").ok().and_then(|s| vm_hwm(&s)).is_none() {
+        if cfg!(target_os = "linux") {
+            panic!("Linux has /proc/self/status with VmHWM; the bound must be measured");
+        }
         eprintln!("no /proc/self/status VmHWM on this system; memory bound not measured");
         return;
     }
     let dir = project_dir();
     let output = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "memory_child", "--nocapture", "--test-threads", "1"])
+        .args(["--exact", "memory_child", "--ignored", "--nocapture", "--test-threads", "1"])
         .env("REDOVISA_HOSTILE_DIR", dir.path())
         .output()
         .unwrap();

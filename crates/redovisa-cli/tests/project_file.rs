@@ -111,3 +111,37 @@ fn a_missing_project_folder_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("project.toml"));
 }
+
+/// Issue 14: two support values of 7·10²⁸ overflowed an addition in `validate` (a panic, exit
+/// 101). Every number is bounded where the file is read, and the error shows the key.
+#[test]
+fn an_absurd_number_is_named_not_a_panic() {
+    let (code, text) = validate_broken(|t| {
+        t.replacen("support = 5795365", "support = 7e28", 1).replacen("support = 1135215", "support = 7e28", 1)
+    });
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("support = 7e28") && text.contains("orimligt stort"), "{text}");
+    assert!(!text.contains("panicked"), "{text}");
+    for absurd in ["approved_support = 1e15", "approved_support = \"1 000 000 000 000 000\"", "approved_support = nan"]
+    {
+        let (code, text) = validate_broken(|t| t.replacen("approved_support = 12752293", absurd, 1));
+        assert_eq!(code, 2, "{absurd}: {text}");
+        assert!(text.contains("approved_support"), "{absurd}: {text}");
+    }
+}
+
+/// Issue 14: the indexation power `factor^k` was unchecked; an indexation of 10¹⁴ % overflows it
+/// in the first indexed year. It is bounded (0–100 %) and named.
+#[test]
+fn an_absurd_indexation_is_named() {
+    let (code, text) = validate_broken(|t| t.replacen("indexation = 2.4", "indexation = 100000000000000", 1));
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("project.indexation"), "{text}");
+    let (code, text) = validate_broken(|t| t.replacen("indexation = 2.4", "indexation = -5", 1));
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("project.indexation"), "{text}");
+    // A project of 75 years would index a salary 75 times.
+    let (code, text) = validate_broken(|t| t.replacen("end = 2027-04-30", "end = 2099-04-30", 1));
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("project.end"), "{text}");
+}

@@ -92,43 +92,6 @@ fn quantity(d: Decimal) -> String {
     sv_number(d, d.normalize().scale().min(2))
 }
 
-/// Replaces anything in free text that parses as a personnummer (10 or 12 digits with a valid
-/// date and check digit, with or without `-`/`+`) by `[personnummer borttaget]`.
-pub fn mask_personnummer(text: &str, on: NaiveDate) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_ascii_digit()) {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        // The longest run of digits with at most one `-`/`+` between them.
-        let mut j = i;
-        let mut separators = 0;
-        while j < chars.len() {
-            let c = chars[j];
-            if c.is_ascii_digit() {
-                j += 1;
-            } else if matches!(c, '-' | '+') && separators == 0 && chars.get(j + 1).is_some_and(char::is_ascii_digit) {
-                separators += 1;
-                j += 1;
-            } else {
-                break;
-            }
-        }
-        let token: String = chars[i..j].iter().collect();
-        if crate::ids::Personnummer::parse(&token, on).is_some() {
-            out.push_str("[personnummer borttaget]");
-        } else {
-            out.push_str(&token);
-        }
-        i = j;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,18 +110,5 @@ mod tests {
         assert_eq!(quantity(Decimal::new(5, 1)), "0,5");
         assert_eq!(quantity(Decimal::from(450)), "450");
         assert_eq!(share(None), "–");
-    }
-
-    #[test]
-    fn personnummer_in_free_text_is_masked() {
-        let on = d("2025-03-31");
-        // 19800101-2007 and 800101-2007 are valid; 212000-2403 is an organisationsnummer.
-        let t = "Anställd 19800101-2007 och 8001012007, kommunen 212000-2403, tel 070-1234567, år 2025.";
-        let masked = mask_personnummer(t, on);
-        assert!(!masked.contains("2007"), "{masked}");
-        assert!(masked.contains("212000-2403"));
-        assert!(masked.contains("070-1234567"));
-        assert!(masked.contains("år 2025."));
-        assert_eq!(masked.matches("[personnummer borttaget]").count(), 2);
     }
 }

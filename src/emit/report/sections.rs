@@ -12,11 +12,12 @@ use rayon::prelude::*;
 use super::package::Meta;
 use super::texts::{Texts, fill};
 use super::word::{Column, Doc, Figure, Packed, Row, TEXT_WIDTH, TitlePage};
-use super::{Kind, kr, mask_personnummer, quantity, share, sv_date, sv_month, sv_period};
+use super::{Kind, kr, quantity, share, sv_date, sv_month, sv_period};
 use crate::emit::EmitError;
 use crate::emit::charts::{self, Chart, Sketch};
 use crate::finding::Severity;
 use crate::money::{sv_number, sv_percent};
+use crate::privacy::mask_personnummer;
 use crate::reconcile::model::{Figures, GenderCount, Narrative};
 
 /// What every section needs: the figures, the texts, the report kind, the placeholder values.
