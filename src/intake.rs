@@ -375,6 +375,35 @@ pub fn unknown_partner(file: &str, org_nr: &crate::ids::OrgNr) -> Finding {
     )
 }
 
+/// `FILE_UNREADABLE` for a named pipe, a device or a link to one under a workbook's name.
+pub fn not_a_regular_file(place: Place) -> Finding {
+    Finding::new(
+        Code::FileUnreadable,
+        place,
+        "Filen är ingen vanlig fil (till exempel en länk till en enhet eller en namngiven pipe) och läses inte. \
+         Lägg in arbetsboken som en vanlig fil.",
+    )
+}
+
+/// `WRONG_FORMAT`: `.xls`, `.ods`, `.csv`, `.xlsm` and their like.
+pub fn wrong_format(place: Place) -> Finding {
+    Finding::new(
+        Code::WrongFormat,
+        place,
+        "Filen är inte i formatet .xlsx (Excel-arbetsbok) och läses inte. Öppna den i Excel och spara som .xlsx \
+         (Arkiv → Spara som → Excel-arbetsbok).",
+    )
+}
+
+/// `FILE_OUTSIDE_PARTNER_FOLDER`: a file directly in the inbox or in an unknown folder.
+pub fn outside_partner_folders(place: Place) -> Finding {
+    Finding::new(
+        Code::FileOutsidePartnerFolder,
+        place,
+        "Filen ligger inte i någon parts mapp och läses inte. Flytta den till rätt parts mapp i inkorgen.",
+    )
+}
+
 /// `NOT_ATTESTED`: nobody has attested the workbook (intake and `check`; a warning outside a claim).
 pub fn not_attested(file: &str) -> Finding {
     Finding::new(

@@ -10,13 +10,15 @@
 //! emit       figures → claim workbook, reports, receipts, summary.json (no arithmetic)
 //! ```
 //!
-//! [`project`] holds the approved project every stage consults; [`finding`] the findings they
+//! [`examine`] takes one inbox file through read and the per-workbook checks; [`pipeline`] is
+//! the run as a table of contents over the stages. [`project`] holds the approved project every stage consults; [`finding`] the findings they
 //! all produce. The binary (`crates/redovisa-cli`) is a thin command-line layer over this
 //! library; the demo generator (`crates/redovisa-demo`) is a crate of its own.
 
 pub mod check;
 pub mod contract;
 pub mod emit;
+pub mod examine;
 pub mod finding;
 pub mod ids;
 pub mod intake;

@@ -5,23 +5,20 @@
 //! rayon ([`read_all`]); results keep the inbox's sorted order, so thread count and listing order
 //! never change an output.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::emit::{self, EmitError, atomic::RunLock};
-use crate::finding::{Code, Finding, Place};
-use crate::intake::{self, Candidate, FileKind, Header, InboxFile, Status};
+pub use crate::examine::{Examined, MonthReportFn, examine, examine_observed, examine_with, read_all, sha256_file};
+use crate::finding::Finding;
+use crate::intake::{self, Candidate, FileKind, Status};
 use crate::ledger::{Ledger, LedgerError, legacy_pinned};
 use crate::month::Month;
 use crate::project::Project;
-use crate::read::{self, Limits};
+use crate::read::Limits;
 use crate::reconcile::model::{Figures, FileRecord, Period};
-use crate::reconcile::{self, MonthReport, UsedWorkbook};
+use crate::reconcile::{self, UsedWorkbook};
 
 /// How a run is asked for.
 #[derive(Debug, Clone)]
@@ -74,236 +71,6 @@ pub enum RunError {
     Lock(#[from] emit::atomic::LockError),
     #[error(transparent)]
     Emit(#[from] EmitError),
-}
-
-/// One file of the inbox after reading: what it is, what it says, what it contributes.
-#[derive(Debug, Clone)]
-pub struct Examined {
-    pub file: InboxFile,
-    pub sha256: String,
-    pub header: Option<Header>,
-    pub partner_name: Option<String>,
-    pub version: Option<u32>,
-    pub month: Option<Month>,
-    pub attested_on: Option<NaiveDate>,
-    pub report: Option<MonthReport>,
-    pub findings: Vec<Finding>,
-    /// The file changed on disk while it was read: left for the next run.
-    pub changed: bool,
-}
-
-/// The SHA-256 of a file, streamed (bounded memory whatever its size).
-pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(hex(&hasher.finalize()))
-}
-
-/// Reads a file, failing when it holds more than `max` bytes (it grew after it was listed):
-/// memory stays bounded whatever the file does meanwhile.
-fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max {
-        return Err(std::io::Error::other(format!("filen är större än {} MB", max >> 20)));
-    }
-    Ok(bytes)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Reads one inbox file: snapshot its bytes and hash, read the snapshot, check its rows against
-/// the project, and re-hash the file on disk to see whether it changed meanwhile.
-pub fn examine(project: &Project, file: InboxFile, limits: &Limits) -> Examined {
-    examine_observed(project, file, limits, &|_| {})
-}
-
-/// [`examine`] with a callback between reading the snapshot and re-hashing the file on disk, the
-/// moment a partner saving over the network would hit. Tests use it to rewrite the file there.
-#[doc(hidden)]
-pub fn examine_observed(project: &Project, file: InboxFile, limits: &Limits, after_read: &dyn Fn(&Path)) -> Examined {
-    examine_with(project, file, limits, after_read, &reconcile::month_report)
-}
-
-/// The per-workbook reconcile step, as [`examine_with`] takes it.
-pub type MonthReportFn = dyn Fn(&Project, &read::Workbook) -> (Option<MonthReport>, Vec<Finding>) + Sync;
-
-/// [`examine_observed`] with the reconcile step given: tests pass one that panics, to see that
-/// a bug met on one workbook costs that workbook, not the run.
-#[doc(hidden)]
-pub fn examine_with(
-    project: &Project,
-    file: InboxFile,
-    limits: &Limits,
-    after_read: &dyn Fn(&Path),
-    month_report: &MonthReportFn,
-) -> Examined {
-    let mut ex = Examined {
-        file,
-        sha256: String::new(),
-        header: None,
-        partner_name: None,
-        version: None,
-        month: None,
-        attested_on: None,
-        report: None,
-        findings: Vec::new(),
-        changed: false,
-    };
-    // The partner folder the file lies in, so that its receipt shows the finding.
-    let place = match &ex.file.folder {
-        Some(folder) => Place::file(&ex.file.rel).with_partner(folder),
-        None => Place::file(&ex.file.rel),
-    };
-    // Gone since the listing (a lock file closed, a save replaced it): listed as gone, not read.
-    if matches!(ex.file.kind, FileKind::Workbook | FileKind::WrongFormat)
-        && std::fs::symlink_metadata(&ex.file.path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
-    {
-        ex.file.kind = FileKind::Ignored(intake::GONE);
-        return ex;
-    }
-    // A named pipe or device (or a link to one) under a workbook's name would block or never
-    // end when read; only regular files are opened.
-    if matches!(ex.file.kind, FileKind::Workbook | FileKind::WrongFormat)
-        && !std::fs::metadata(&ex.file.path).is_ok_and(|m| m.is_file())
-    {
-        ex.findings.push(Finding::new(
-            Code::FileUnreadable,
-            place,
-            "Filen är ingen vanlig fil (till exempel en länk till en enhet eller en namngiven pipe) och läses inte. \
-             Lägg in arbetsboken som en vanlig fil.",
-        ));
-        return ex;
-    }
-    match ex.file.kind {
-        FileKind::Workbook => {}
-        FileKind::WrongFormat => {
-            ex.sha256 = sha256_file(&ex.file.path).unwrap_or_default();
-            ex.findings.push(Finding::new(
-                Code::WrongFormat,
-                place,
-                "Filen är inte i formatet .xlsx (Excel-arbetsbok) och läses inte. Öppna den i Excel och spara som .xlsx \
-                 (Arkiv → Spara som → Excel-arbetsbok).",
-            ));
-            return ex;
-        }
-        FileKind::OutsideFolders => {
-            ex.findings.push(Finding::new(
-                Code::FileOutsidePartnerFolder,
-                place,
-                "Filen ligger inte i någon parts mapp och läses inte. Flytta den till rätt parts mapp i inkorgen.",
-            ));
-            return ex;
-        }
-        FileKind::Ignored(_) => return ex,
-    }
-    let outcome = if ex.file.size > limits.max_file_bytes {
-        ex.sha256 = sha256_file(&ex.file.path).unwrap_or_default();
-        read::ReadOutcome::unreadable(
-            &ex.file.rel,
-            "Filen är för stor för en månads redovisning. Ta bort bilder och överflödiga blad.",
-        )
-    } else {
-        match read_bounded(&ex.file.path, limits.max_file_bytes) {
-            Ok(bytes) => {
-                ex.sha256 = hex(&Sha256::digest(&bytes));
-                read::read_workbook(&bytes, &ex.file.rel, limits)
-            }
-            Err(e) => read::ReadOutcome::unreadable(&ex.file.rel, &format!("Filen kan inte läsas från disken ({e}).")),
-        }
-    };
-    ex.findings = outcome.findings;
-    if let Some(wb) = &outcome.workbook {
-        ex.partner_name = wb.info.partner_name.clone();
-        ex.version = Some(wb.info.version);
-        ex.month = wb.info.month;
-        ex.attested_on = wb.info.attested_on;
-        if let (Some(org_nr), Some(month)) = (&wb.info.org_nr, wb.info.month) {
-            ex.header = Some(Header {
-                org_nr: org_nr.clone(),
-                month,
-                version: wb.info.version,
-                attested: wb.info.attested_by.is_some() && wb.info.attested_on.is_some(),
-            });
-        }
-        let (report, findings) = isolated(project, wb, month_report);
-        ex.report = report;
-        ex.findings.extend(findings);
-    }
-    after_read(&ex.file.path);
-    if sha256_file(&ex.file.path).map_or(true, |now| now != ex.sha256) {
-        ex.changed = true;
-        ex.report = None;
-        ex.findings.push(Finding::new(
-            Code::FileChangedDuringRun,
-            Place::file(&ex.file.rel),
-            "Filen ändrades medan den lästes (någon sparade den samtidigt). Den räknas inte i den här körningen \
-             utan läses nästa gång.",
-        ));
-    }
-    for f in &mut ex.findings {
-        if f.place.partner.is_none() {
-            f.place.partner = ex.file.folder.clone();
-        }
-    }
-    ex
-}
-
-/// Runs the reconcile step on one workbook in the same isolation as reading it
-/// ([`read::read_workbook`]): a panic — a bug in redovisa met on this workbook — is caught, and
-/// the workbook is left out with a finding instead of taking the run down.
-fn isolated(
-    project: &Project,
-    wb: &read::Workbook,
-    month_report: &MonthReportFn,
-) -> (Option<MonthReport>, Vec<Finding>) {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| month_report(project, wb))) {
-        Ok(outcome) => outcome,
-        Err(_) => (
-            None,
-            vec![Finding::new(
-                Code::FileUnreadable,
-                Place::file(&wb.file),
-                "Arbetsboken kunde inte räknas igenom på grund av ett fel i redovisa (inte i arbetsboken) och räknas inte \
-                 i den här körningen. Övriga arbetsböcker räknas som vanligt. Meddela den som sköter redovisa och skicka \
-                 med arbetsboken, så att felet kan rättas.",
-            )],
-        ),
-    }
-}
-
-/// Reads every inbox file in parallel; results in inbox order.
-pub fn read_all(project: &Project, files: Vec<InboxFile>, limits: &Limits, progress: bool) -> Vec<Examined> {
-    let bar = if progress && files.len() > 20 {
-        let bar = ProgressBar::with_draw_target(Some(files.len() as u64), ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} arbetsböcker ({eta} kvar)") {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar.set_message("Läser");
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
-    let out = files
-        .into_par_iter()
-        .map(|f| {
-            let e = examine(project, f, limits);
-            bar.inc(1);
-            e
-        })
-        .collect();
-    bar.finish_and_clear();
-    out
 }
 
 /// Figures of a run, before writing.
