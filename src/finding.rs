@@ -88,6 +88,13 @@ codes! {
     ActivityOutsideDates => "ACTIVITY_OUTSIDE_DATES", Warning;
     /// Hours that push a person's calendar year past 1 720 × Sysselsättningsgrad.
     HoursOverAnnualCap => "HOURS_OVER_ANNUAL_CAP", Error;
+    /// One personnummer on two `Personal` rows of a workbook that disagree (Månadslön,
+    /// Startdatum, Redovisning, Andel): the person is left out until fixed. Rows that agree
+    /// count once, with this code as a warning.
+    DuplicatePerson => "DUPLICATE_PERSON", Error;
+    /// One personnummer reported by two organisations in the same month (counted, shown:
+    /// Tillväxtverket checks it too).
+    DoubleReported => "DOUBLE_REPORTED", Warning;
     /// More hours in a month than its weekdays × 8 × Sysselsättningsgrad.
     HoursOverMonth => "HOURS_OVER_MONTH", Warning;
     /// A person's Månadslön or Startdatum differs from an earlier month.
