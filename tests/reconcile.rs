@@ -623,6 +623,67 @@ fn participants_count_over_the_project_and_sole_traders_count() {
     assert_eq!((g.women, g.men, g.not_stated), (2, 1, 1));
 }
 
+#[test]
+fn the_ledger_hours_of_a_claimed_month_without_workbook_count_when_held() {
+    use redovisa::ledger::{ClaimedMonth, Content, LineKind, PersonAmounts};
+    // Claim 1 (2025-01 – 2025-09) recorded 1 600 h of person 18 for Kramfors' 2025-01 (a ledger
+    // line made for the test); that month's workbook is gone, and the run holds corrections
+    // back, so the month stays claimed as it was and its hours count first. Timrå,
+    // 2025-10, 160 h at 100 %: 1 720 − 1 600 = 120 h allowed, 40 left out. Without the hold the
+    // correction takes January out, its hours with it, and all 160 h count.
+    // Timrå 120 h, Startdatum 2025-01-01, Månadslön 40 000: lön = round2(120 × 40 000 × 12 /
+    // 1 720) = round2(33 488,372…) = 33 488,37.
+    let p = project();
+    let t = org(&p, "timra");
+    let reports = [(t, report("2025-10", &[P::time(18, "2025-01-01", dec!(40000), vec![("1.1", dec!(160))])]))];
+    let person = PersonAmounts { pnr: pnr(18).as_str().to_string(), hours: dec!(1600), ..PersonAmounts::default() };
+    let line = ClaimedMonth {
+        folder: "kramfors".into(),
+        month: m("2025-01"),
+        kind: LineKind::Period,
+        path: "kramfors/jan.xlsx".into(),
+        sha256: "x".into(),
+        previous_sha256: String::new(),
+        in_kind: Decimal::ZERO,
+        eligible: Decimal::ZERO,
+        content: Content { hours: dec!(1600), persons: vec![person], ..Content::default() },
+    };
+    let claim = Claim {
+        seq: 1,
+        from: m("2025-01"),
+        to: m("2025-09"),
+        support: Decimal::ZERO,
+        eligible: Decimal::ZERO,
+        support_uncapped: None,
+        recorded_on: d("2025-10-05"),
+        workbooks: Vec::new(),
+        months: Some(vec![line]),
+        held_corrections: false,
+        prev: String::new(),
+    };
+    let claims = [claim];
+    let salary = |hold: bool| {
+        let used = reports
+            .iter()
+            .map(|(o, r)| UsedWorkbook { org: *o, rel: "x.xlsx", sha256: "", report: r, attested_on: None })
+            .collect();
+        let input = Input {
+            period: Period { from: m("2025-10"), to: m("2025-10") },
+            claim: true,
+            used,
+            claims: &claims,
+            hold_corrections: hold,
+            narratives_from: m("2025-10"),
+            files: Vec::new(),
+            findings: Vec::new(),
+        };
+        let f = reconcile::reconcile(&p, input);
+        f.staff.iter().filter(|s| s.folder == "timra").map(|s| (s.hours, s.salary_cost)).collect::<Vec<_>>()
+    };
+    assert_eq!(salary(true), vec![(dec!(120), dec!(33488.37))]);
+    assert_eq!(salary(false).iter().map(|x| x.0).collect::<Vec<_>>(), vec![dec!(160)]);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
