@@ -446,7 +446,14 @@ fn organisationsnummer_with_or_without_dash_and_with_16_prefix() {
             .collect();
         book.replace(table("Deltagare", "A1", &headers(ContractSheet::Deltagare), rows));
         let wb = clean(&book, mode);
-        let nrs: Vec<&str> = wb.participants.iter().map(|p| p.org_nr.as_str()).collect();
+        let nrs: Vec<&str> = wb
+            .participants
+            .iter()
+            .map(|p| match &p.org_nr {
+                redovisa::ids::ParticipantOrg::Org(o) => o.as_str(),
+                redovisa::ids::ParticipantOrg::SoleTrader(_) => "enskild firma",
+            })
+            .collect();
         assert_eq!(nrs, vec!["212000-2429"; 5].into_iter().chain(["556900-1232"]).collect::<Vec<_>>());
     }
 }

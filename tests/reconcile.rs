@@ -391,6 +391,18 @@ fn split_by_hours_by_hand() {
         parts_of(dec!(90), h(6), &[("1.1", dec!(4)), ("1.2", dec!(8))]),
         vec![row("1.1", dec!(30), dec!(2)), row("1.2", dec!(60), dec!(4))]
     );
+    // Minutes: 20 and 40 minutes (fractions over 60), 90,00 kr and 1 h: 1.1 gets round2(90 × 20
+    // / 60) = 30,00 and 20 min, 1.2 the rest, 60,00 and 40 min. Capped to half an hour: 1.1 gets
+    // 0,5 × 20 / 60 = 10 min (1/6 h), 1.2 20 min.
+    let minutes: Vec<(String, Hours)> = vec![("1.1".into(), Hours::from_minutes(20)), ("1.2".into(), Hours::from_minutes(40))];
+    let got: Vec<(Decimal, Hours)> =
+        reconcile::staff::split_by_hours(dec!(90), Hours::from_minutes(60), &minutes).into_iter().map(|p| (p.cost, p.hours)).collect();
+    assert_eq!(got, vec![(dec!(30), Hours::from_minutes(20)), (dec!(60), Hours::from_minutes(40))]);
+    let got: Vec<(Decimal, Decimal)> = reconcile::staff::split_by_hours(dec!(90), Hours::from_minutes(30), &minutes)
+        .into_iter()
+        .map(|p| (p.cost, p.hours.value().round_dp(12)))
+        .collect();
+    assert_eq!(got, vec![(dec!(30), dec!(0.166666666667)), (dec!(60), dec!(0.333333333333))]);
     // split_amount: the same rule for amounts, either sign: 100 over 1:1:1 is 33,33 33,33
     // 33,34; −0,03 over six equal weights is −0,01 three times, then 0.
     let w = |n: usize| (0..n).map(|i| (i, Decimal::ONE)).collect::<Vec<_>>();
