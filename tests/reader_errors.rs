@@ -509,7 +509,11 @@ fn duplicate_person() {
     assert!(f.message.contains("Anna Andersson") && f.message.contains("A. Andersson"), "{}", f.message);
     // Another Månadslön: an error on both rows.
     let mut b = book();
-    b.replace(personal_sheet(&[anna(), bertil(), Person { name: "A. Andersson".into(), salary: n(46000.0), ..anna() }]));
+    b.replace(personal_sheet(&[
+        anna(),
+        bertil(),
+        Person { name: "A. Andersson".into(), salary: n(46000.0), ..anna() },
+    ]));
     let found = findings_of(&b);
     let places: Vec<(Code, Severity, String)> =
         found.iter().map(|f| (f.code, f.severity, f.place.sheet_cell())).collect();

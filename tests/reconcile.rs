@@ -328,14 +328,23 @@ fn salary_basis_change_and_month_limit_are_warned() {
     // lön uses 45 000: round2(200 × 45 000 × 12 / 1 720) = round2(62 790.697…) = 62 790.70.
     assert_eq!(f.staff[0].salary_cost, dec!(62790.70));
     assert_eq!(f.staff[0].monthly_salary, dec!(45000));
-    assert!(f.findings.iter().any(|x| x.code == Code::SalaryBasisChanged && x.severity == Severity::Warning));
+    let changed: Vec<_> = f.findings.iter().filter(|x| x.code == Code::SalaryBasisChanged).collect();
+    assert_eq!(changed.len(), 1, "only the Månadslön changed");
+    assert!(changed[0].message.starts_with("Månadslön") && changed[0].severity == Severity::Warning);
     assert!(f.findings.iter().any(|x| x.code == Code::HoursOverMonth && x.severity == Severity::Warning));
     // Every other organisation sent nothing for 2025-04.
     let missing = f.findings.iter().filter(|x| x.code == Code::MissingSubmission).count();
     assert_eq!(missing, p.orgs().count() - 1);
 }
 
-fn fixed(n: u32, start: &'static str, end: Option<&'static str>, salary: Decimal, share: Decimal, absence: Decimal) -> P {
+fn fixed(
+    n: u32,
+    start: &'static str,
+    end: Option<&'static str>,
+    salary: Decimal,
+    share: Decimal,
+    absence: Decimal,
+) -> P {
     P {
         n,
         start,
@@ -382,7 +391,8 @@ fn split_by_hours_by_hand() {
     );
     // 0,03 over six equal hours: 0,005 each rounds to 0,01, but never past what is left:
     // 0,01, 0,01, 0,01, then 0 for the rest (it was −0,02 on the last).
-    let six = [("1.1", dec!(1)), ("1.2", dec!(1)), ("1.3", dec!(1)), ("1.4", dec!(1)), ("2.1", dec!(1)), ("2.2", dec!(1))];
+    let six =
+        [("1.1", dec!(1)), ("1.2", dec!(1)), ("1.3", dec!(1)), ("1.4", dec!(1)), ("2.1", dec!(1)), ("2.2", dec!(1))];
     let costs: Vec<Decimal> = parts_of(dec!(0.03), h(6), &six).into_iter().map(|r| r.1).collect();
     assert_eq!(costs, vec![dec!(0.01), dec!(0.01), dec!(0.01), dec!(0), dec!(0), dec!(0)]);
     // Capped: 6 h costed of 4 + 8 reported, 90,00: 1.1 gets round2(90 × 4 / 12) = 30,00 and
@@ -394,9 +404,12 @@ fn split_by_hours_by_hand() {
     // Minutes: 20 and 40 minutes (fractions over 60), 90,00 kr and 1 h: 1.1 gets round2(90 × 20
     // / 60) = 30,00 and 20 min, 1.2 the rest, 60,00 and 40 min. Capped to half an hour: 1.1 gets
     // 0,5 × 20 / 60 = 10 min (1/6 h), 1.2 20 min.
-    let minutes: Vec<(String, Hours)> = vec![("1.1".into(), Hours::from_minutes(20)), ("1.2".into(), Hours::from_minutes(40))];
-    let got: Vec<(Decimal, Hours)> =
-        reconcile::staff::split_by_hours(dec!(90), Hours::from_minutes(60), &minutes).into_iter().map(|p| (p.cost, p.hours)).collect();
+    let minutes: Vec<(String, Hours)> =
+        vec![("1.1".into(), Hours::from_minutes(20)), ("1.2".into(), Hours::from_minutes(40))];
+    let got: Vec<(Decimal, Hours)> = reconcile::staff::split_by_hours(dec!(90), Hours::from_minutes(60), &minutes)
+        .into_iter()
+        .map(|p| (p.cost, p.hours))
+        .collect();
     assert_eq!(got, vec![(dec!(30), Hours::from_minutes(20)), (dec!(60), Hours::from_minutes(40))]);
     let got: Vec<(Decimal, Decimal)> = reconcile::staff::split_by_hours(dec!(90), Hours::from_minutes(30), &minutes)
         .into_iter()
@@ -425,11 +438,31 @@ fn time_in_code_order_the_last_code_takes_the_remainder() {
     // cost in code order: 1.1 round2(330 × 880,01 / 1 320,02) = round2(220,0) = 220,00, 2.2 110,00.
     let p = project();
     let k = org(&p, "kramfors");
-    let reports = [(k, report("2025-01", &[P::time(9, "2025-01-01", dec!(45000), vec![("2.2", dec!(1)), ("1.1", dec!(2))])]))];
+    let reports =
+        [(k, report("2025-01", &[P::time(9, "2025-01-01", dec!(45000), vec![("2.2", dec!(1)), ("1.1", dec!(2))])]))];
     let f = run(&p, &reports, "2025-01", "2025-01", Decimal::ZERO);
     assert_eq!(f.staff[0].staff_cost, dec!(1320.02));
     let act = |c: &str| f.activities.iter().find(|a| a.code == c).unwrap().period;
     assert_eq!((act("1.1"), act("2.2")), (dec!(1100.01), dec!(550.01)));
+}
+
+#[test]
+fn a_changed_startdatum_is_warned_and_not_used() {
+    // Kramfors, Månadslön 45 000, Startdatum 2024-01-15 in 2025-01; 2025-02 says 2024-03-01. The
+    // first month's Startdatum stays: 2024-01-15 → 2025-02-01 is 12 whole months, k = 1 (with
+    // 2024-03-01 it would be 11, k = 0). 100 h: lön = round2(100 × 45 000 × 12 × 1,024 / 1 720) =
+    // round2(32 148,837…) = 32 148,84. One SALARY_BASIS_CHANGED, on Startdatum, in February.
+    let p = project();
+    let k = org(&p, "kramfors");
+    let reports = [
+        (k, report("2025-01", &[P::time(19, "2024-01-15", dec!(45000), vec![("1.1", dec!(100))])])),
+        (k, report("2025-02", &[P::time(19, "2024-03-01", dec!(45000), vec![("1.1", dec!(100))])])),
+    ];
+    let f = run(&p, &reports, "2025-02", "2025-02", Decimal::ZERO);
+    assert_eq!((f.staff[0].index_steps, f.staff[0].salary_cost), (1, dec!(32148.84)));
+    let changed: Vec<_> = f.findings.iter().filter(|x| x.code == Code::SalaryBasisChanged).collect();
+    assert_eq!(changed.len(), 1);
+    assert!(changed[0].message.starts_with("Startdatum"), "{}", changed[0].message);
 }
 
 #[test]
@@ -444,7 +477,10 @@ fn indexation_compounds_over_several_steps() {
     let reports = [(k, report("2025-02", &[P::time(10, "2023-01-10", dec!(45000), vec![("1.1", dec!(100))])]))];
     let f = run(&p, &reports, "2025-02", "2025-02", Decimal::ZERO);
     let s = &f.staff[0];
-    assert_eq!((s.index_steps, s.salary_cost, s.on_cost, s.staff_cost), (2, dec!(32920.41), dec!(13217.54), dec!(46137.95)));
+    assert_eq!(
+        (s.index_steps, s.salary_cost, s.on_cost, s.staff_cost),
+        (2, dec!(32920.41), dec!(13217.54), dec!(46137.95))
+    );
 }
 
 #[test]
@@ -455,7 +491,10 @@ fn a_person_starting_and_leaving_mid_month() {
     // round2(12 774,19 × 0,4172) = round2(5 329,392…) = 5 329,39; 18 103,58.
     let p = project();
     let s = org(&p, "solleftea");
-    let reports = [(s, report("2025-03", &[fixed(11, "2025-03-10", Some("2025-03-20"), dec!(36000), Decimal::ONE, Decimal::ZERO)]))];
+    let reports = [(
+        s,
+        report("2025-03", &[fixed(11, "2025-03-10", Some("2025-03-20"), dec!(36000), Decimal::ONE, Decimal::ZERO)]),
+    )];
     let f = run(&p, &reports, "2025-03", "2025-03", Decimal::ZERO);
     let pm = &f.staff[0];
     assert_eq!(pm.hours.round_dp(6), dec!(50.860215));
@@ -491,10 +530,16 @@ fn fixed_share_is_pro_rata_by_the_projects_start_and_end() {
     let s = org(&p, "solleftea");
     let person = || fixed(13, "2023-06-01", None, dec!(40000), dec!(0.5), Decimal::ZERO);
     let f = run(&p, &[(s, report("2024-01", &[person()]))], "2024-01", "2024-01", Decimal::ZERO);
-    assert_eq!((f.staff[0].salary_cost, f.staff[0].on_cost, f.staff[0].staff_cost), (dec!(10967.74), dec!(4575.74), dec!(15543.48)));
+    assert_eq!(
+        (f.staff[0].salary_cost, f.staff[0].on_cost, f.staff[0].staff_cost),
+        (dec!(10967.74), dec!(4575.74), dec!(15543.48))
+    );
     let f = run(&p, &[(s, report("2027-04", &[person()]))], "2027-04", "2027-04", Decimal::ZERO);
     assert_eq!(f.staff[0].index_steps, 3);
-    assert_eq!((f.staff[0].salary_cost, f.staff[0].on_cost, f.staff[0].staff_cost), (dec!(14316.56), dec!(5972.87), dec!(20289.43)));
+    assert_eq!(
+        (f.staff[0].salary_cost, f.staff[0].on_cost, f.staff[0].staff_cost),
+        (dec!(14316.56), dec!(5972.87), dec!(20289.43))
+    );
 }
 
 #[test]
@@ -599,7 +644,8 @@ fn a_year_boundary_inside_a_claim() {
     // 19 117,84, 61 982,96. Staff in the claim: 61 982,96 + 2 × 82 643,95 = 227 270,86.
     let p = project();
     let t = org(&p, "timra");
-    let months: Vec<String> = (1..=12).map(|i| format!("2025-{i:02}")).chain(["2026-01".into(), "2026-02".into()]).collect();
+    let months: Vec<String> =
+        (1..=12).map(|i| format!("2025-{i:02}")).chain(["2026-01".into(), "2026-02".into()]).collect();
     let reports: Vec<(usize, MonthReport)> = months
         .iter()
         .map(|mm| (t, report(mm, &[P::time(16, "2024-06-01", dec!(50000), vec![("3.3", dec!(160))])])))

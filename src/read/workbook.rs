@@ -453,7 +453,8 @@ impl Reader {
         let org_nr = self.need(v, Column::Organisationsnummer, value::text).and_then(|t| {
             let o = ParticipantOrg::parse(&t, reference);
             if o.is_none() {
-                let shown = if t.chars().filter(char::is_ascii_digit).count() == 12 { "[personnummer]".to_string() } else { t };
+                let shown =
+                    if t.chars().filter(char::is_ascii_digit).count() == 12 { "[personnummer]".to_string() } else { t };
                 self.bad(
                     Code::InvalidOrgnr,
                     v.loc(),

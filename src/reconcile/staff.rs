@@ -103,20 +103,24 @@ pub fn cost_all(
     claimed: &ClaimedHours,
 ) -> (Vec<PersonMonthCost>, Vec<BasisChange>, Vec<Finding>) {
     let orgs: Vec<Org> = project.orgs().collect();
-    let mut order: Vec<&OrgReport> = reports.iter().filter(|r| r.org < orgs.len()).collect();
+    let mut order: Vec<&OrgReport> = reports.iter().collect();
     order.sort_by_key(|r| (r.report.month, r.org));
     let grades = month_grades(&order);
+    let no_grades = BTreeMap::new();
     let mut findings = double_reported(&orgs, &order);
     let mut bases: BTreeMap<(usize, Personnummer), Basis> = BTreeMap::new();
     let mut year_hours: BTreeMap<(String, i32), Hours> = claimed.clone();
     let (mut costs, mut changes) = (Vec::new(), Vec::new());
     for r in order {
-        let (org_index, org, report) = (r.org, orgs[r.org], r.report);
+        let Some(&org) = orgs.get(r.org) else { continue };
+        let (org_index, report) = (r.org, r.report);
         let month = report.month;
         for p in &report.persons {
-            let basis = bases
-                .entry((org_index, p.pnr.clone()))
-                .or_insert(Basis { salary: p.salary, start: p.start, first_month: month });
+            let basis = bases.entry((org_index, p.pnr.clone())).or_insert(Basis {
+                salary: p.salary,
+                start: p.start,
+                first_month: month,
+            });
             if p.salary != basis.salary {
                 changes.push(change(
                     p,
@@ -159,11 +163,8 @@ pub fn cost_all(
                 ));
                 continue;
             }
-            let person_grades = grades.get(p.pnr.as_str());
-            let cap = person_grades.map_or_else(
-                || Hours::from_decimal(Decimal::from(project.info.hours_per_year) * p.employment),
-                |g| year_cap(project.info.hours_per_year, g, month.year()),
-            );
+            let person_grades = grades.get(p.pnr.as_str()).unwrap_or(&no_grades);
+            let cap = year_cap(project.info.hours_per_year, person_grades, month.year());
             let year = year_hours.entry((p.pnr.as_str().to_string(), month.year())).or_insert(Hours::ZERO);
             let (hours, cap_finding) = annual_cap(project, p, month, reported, cap, year);
             findings.extend(cap_finding);
@@ -204,7 +205,8 @@ fn month_grades(reports: &[&OrgReport]) -> BTreeMap<String, BTreeMap<Month, Deci
     let mut grades: BTreeMap<String, BTreeMap<Month, Decimal>> = BTreeMap::new();
     for r in reports {
         for p in &r.report.persons {
-            let g = grades.entry(p.pnr.as_str().to_string()).or_default().entry(r.report.month).or_insert(Decimal::ZERO);
+            let g =
+                grades.entry(p.pnr.as_str().to_string()).or_default().entry(r.report.month).or_insert(Decimal::ZERO);
             *g = (*g + p.employment).min(Decimal::ONE);
         }
     }
@@ -227,8 +229,9 @@ fn double_reported(orgs: &[Org], reports: &[&OrgReport]) -> Vec<Finding> {
         if by.len() < 2 {
             continue;
         }
+        let name = |o: &usize| orgs.get(*o).map_or("", |o| o.name());
         for (org, p) in &rows {
-            let others: Vec<&str> = by.iter().filter(|o| *o != org).map(|o| orgs[*o].name()).collect();
+            let others: Vec<&str> = by.iter().filter(|o| *o != org).map(name).collect();
             out.push(
                 Finding::new(
                     Code::DoubleReported,
@@ -238,7 +241,7 @@ fn double_reported(orgs: &[Org], reports: &[&OrgReport]) -> Vec<Finding> {
                          detta: stäm av med de andra organisationerna att timmarna inte räknas två gånger. Årstaket \
                          gäller personen över alla organisationer.",
                         p.name,
-                        orgs[*org].name(),
+                        name(org),
                         others.join(" och ")
                     ),
                 )
@@ -415,8 +418,11 @@ pub fn split_amount<K: Clone>(amount: Decimal, weights: &[(K, Decimal)]) -> Vec<
         .iter()
         .enumerate()
         .map(|(i, (k, w))| {
-            let part =
-                if i + 1 == weights.len() { amount - given } else { within(round2(amount * *w / whole), amount - given) };
+            let part = if i + 1 == weights.len() {
+                amount - given
+            } else {
+                within(round2(amount * *w / whole), amount - given)
+            };
             given += part;
             (k.clone(), part)
         })

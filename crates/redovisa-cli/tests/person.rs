@@ -344,18 +344,25 @@ fn a_sole_trader_is_counted_and_never_printed_and_negative_indicators_are_bad_va
         .find(|i| i["name"] == "Användare av implementerade stödstrukturer")
         .unwrap();
     assert_eq!((users["period"].as_str(), users["cumulative"].as_str()), (Some("2"), Some("2")));
-    assert_eq!((users["women"].as_u64(), users["men"].as_u64(), users["not_stated"].as_u64()), (Some(1), Some(1), Some(1)));
+    assert_eq!(
+        (users["women"].as_u64(), users["men"].as_u64(), users["not_stated"].as_u64()),
+        (Some(1), Some(1), Some(1))
+    );
     let bad = findings(&s, "BAD_VALUE");
     assert_eq!(bad.len(), 1, "{bad:?}");
     assert_eq!((bad[0]["sheet"].as_str(), bad[0]["cell"].as_str()), (Some("Indikatorer"), Some("B2")));
-    let value = |code: &str| {
-        s["indicators"].as_array().unwrap().iter().find(|i| i["code"] == code).unwrap()["period"].clone()
-    };
+    let value =
+        |code: &str| s["indicators"].as_array().unwrap().iter().find(|i| i["code"] == code).unwrap()["period"].clone();
     assert_eq!((value("RCR01").as_str(), value("RCO13").as_str()), (Some("0"), Some("5000")));
 
     // The personnummer is in no output: not in any file of the run's folder, in any form.
     let digits: String = sole.as_str().chars().filter(char::is_ascii_digit).collect();
-    let forms = [sole.as_str().to_string(), digits.clone(), digits[2..].to_string(), format!("{}-{}", &digits[2..8], &digits[8..])];
+    let forms = [
+        sole.as_str().to_string(),
+        digits.clone(),
+        digits[2..].to_string(),
+        format!("{}-{}", &digits[2..8], &digits[8..]),
+    ];
     let mut stack = vec![inbox.out_dir("2025-02", "2025-02")];
     let mut seen = 0;
     while let Some(dir) = stack.pop() {
