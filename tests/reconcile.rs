@@ -502,6 +502,31 @@ fn a_person_starting_and_leaving_mid_month() {
 }
 
 #[test]
+fn a_one_day_person_and_fixed_share_with_time_rows() {
+    // Sollefteå (41,72 %), Fast andel 100 %, Startdatum = Slutdatum = 2025-03-10, Månadslön
+    // 31 000: 1 of 31 days, hours 1 720 / (12 × 31) = 4,623655…; lön = 31 000 × 1 / 31 =
+    // 1 000,00; lönebikostnad 417,20; 1 417,20.
+    let p = project();
+    let s = org(&p, "solleftea");
+    let one_day = fixed(20, "2025-03-10", Some("2025-03-10"), dec!(31000), Decimal::ONE, Decimal::ZERO);
+    let f = run(&p, &[(s, report("2025-03", &[one_day]))], "2025-03", "2025-03", Decimal::ZERO);
+    assert_eq!(
+        (f.staff[0].salary_cost, f.staff[0].on_cost, f.staff[0].staff_cost),
+        (dec!(1000.00), dec!(417.20), dec!(1417.20))
+    );
+    // Fast andel 50 % with time rows (10 h on 1.1, 30 h on 1.2) and Huvudaktivitet 2.2: the
+    // month's 71,666… h follow the time rows, 1 : 3; nothing goes to 2.2. Whole 2025-02, Månadslön
+    // 40 000: 28 344,00 (see above); 1.1 round2(28 344 × 10 / 40) = 7 086,00, 1.2 21 258,00.
+    let mut person = fixed(21, "2024-03-01", None, dec!(40000), dec!(0.5), Decimal::ZERO);
+    person.time = vec![("1.1", dec!(10)), ("1.2", dec!(30))];
+    let f = run(&p, &[(s, report("2025-02", &[person]))], "2025-02", "2025-02", Decimal::ZERO);
+    assert_eq!(f.staff[0].staff_cost, dec!(28344.00));
+    let act = |c: &str| f.activities.iter().find(|a| a.code == c).unwrap().period;
+    assert_eq!(act("2.2"), Decimal::ZERO);
+    assert!(act("1.1") > Decimal::ZERO && act("1.2") > act("1.1"));
+}
+
+#[test]
 fn absence_larger_than_the_fixed_hours_gives_no_hours() {
     // Sollefteå, Fast andel 50 %, whole month 2025-02: 1 720 × 0,5 / 12 = 71,666… h, 80 h of
     // absence: 71,666… − 80 < 0, so 0 hours and no cost (never a negative one).
@@ -568,6 +593,7 @@ fn the_cap_is_hit_with_a_changing_grade() {
     let f = run(&p, &reports, "2025-07", "2025-11", Decimal::ZERO);
     assert_eq!(org_figures(&f, "timra").period.staff, dec!(133166.51));
     assert_eq!(org_figures(&f, "timra").hours_period, dec!(330), "4 × 80 + 10");
+    assert!(!f.findings.iter().any(|x| x.code == Code::DoubleReported), "one organisation only");
     let cap: Vec<_> = f.findings.iter().filter(|x| x.code == Code::HoursOverAnnualCap).collect();
     assert_eq!(cap.len(), 1);
     let text = cap[0].message.replace(['\u{a0}', '\u{202f}'], " ");
@@ -592,6 +618,11 @@ fn the_years_cap_from_the_months_grades() {
     assert_eq!(cap, Hours::from_decimal(dec!(1075)));
     // Only a grade from the year before (December 2024, 50 %): every month of 2025 takes it, 860 h.
     assert_eq!(year_cap(1720, &g(&[("2024-12", dec!(0.5))]), 2025), Hours::from_decimal(dec!(860)));
+    // Across the new year: November 2024 100 %, March 2025 50 %. January 2025 is two months
+    // from both (a tie: the earlier, 100 %), February one from March (50 %), and so on: 1 720 ×
+    // (1 + 11 × 0,5) / 12 = 931,66… h.
+    let cap = year_cap(1720, &g(&[("2024-11", Decimal::ONE), ("2025-03", dec!(0.5))]), 2025);
+    assert_eq!(cap.value().round_dp(4), dec!(931.6667));
     // Only a later one (2026-01, 25 %): 430 h.
     assert_eq!(year_cap(1720, &g(&[("2026-01", dec!(0.25))]), 2025), Hours::from_decimal(dec!(430)));
 }
@@ -620,6 +651,8 @@ fn two_organisations_share_one_cap_and_their_grades_add_up() {
     let double = f.findings.iter().filter(|x| x.code == Code::DoubleReported).collect::<Vec<_>>();
     assert_eq!(double.len(), 20);
     assert!(double.iter().all(|x| x.severity == Severity::Warning));
+    // Each names both organisations (its own and the other).
+    assert!(double.iter().all(|x| x.message.contains("Kramfors") && x.message.contains("Timrå")));
     // Grades of 80 % and 50 % add up to at most 100 %: the same cap.
     let mut reports2 = reports.clone();
     for (o, r) in &mut reports2 {
