@@ -137,7 +137,18 @@ codes! {
     /// Hours that push a person's calendar year past 1 720 × Sysselsättningsgrad.
     HoursOverAnnualCap => "HOURS_OVER_ANNUAL_CAP", Error,
         "Fler timmar än årstaket tillåter",
-        "Kontrollera timmarna och Sysselsättningsgrad; timmar över 1 720 × sysselsättningsgraden per kalenderår kan inte redovisas.";
+        "Kontrollera timmarna och Sysselsättningsgrad; en person kan redovisa högst 1 720 × sysselsättningsgraden timmar per kalenderår, i alla organisationer tillsammans.";
+    /// One personnummer on two `Personal` rows of a workbook that disagree (Månadslön,
+    /// Startdatum, Redovisning, Andel): the person is left out until fixed. Rows that agree
+    /// count once, with this code as a warning.
+    DuplicatePerson => "DUPLICATE_PERSON", Error,
+        "Samma personnummer på två rader i Personal",
+        "Ta bort den extra raden så att varje person står på en rad i Personal; räkna in tiden under det namn som står kvar.";
+    /// One personnummer reported by two organisations in the same month (counted, shown:
+    /// Tillväxtverket checks it too).
+    DoubleReported => "DOUBLE_REPORTED", Warning,
+        "Samma person redovisad av två organisationer samma månad",
+        "Stäm av med den andra organisationen att tiden inte är dubbelredovisad; Tillväxtverket kontrollerar detta i sin tur.";
     /// More hours in a month than its weekdays × 8 × Sysselsättningsgrad.
     HoursOverMonth => "HOURS_OVER_MONTH", Warning,
         "Ovanligt många timmar på en månad",

@@ -92,6 +92,29 @@ impl<'de> Deserialize<'de> for OrgNr {
     }
 }
 
+/// The organisation a `Deltagare` row names: an organisationsnummer, or for a sole trader
+/// (enskild firma) the owner's personnummer, which is the firm's organisationsnummer. A sole
+/// trader is counted like any organisation but is personal data: it is never printed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParticipantOrg {
+    Org(OrgNr),
+    SoleTrader(Personnummer),
+}
+
+impl ParticipantOrg {
+    /// An organisationsnummer, else a valid personnummer (10 digits read on `on`, as
+    /// [`Personnummer::parse`]). The two never overlap: the third digit of an
+    /// organisationsnummer is 2 or more, of a personnummer (a birth month) 0 or 1.
+    pub fn parse(s: &str, on: NaiveDate) -> Option<ParticipantOrg> {
+        OrgNr::parse(s).map(ParticipantOrg::Org).or_else(|| Personnummer::parse(s, on).map(ParticipantOrg::SoleTrader))
+    }
+
+    /// Whether it is a sole trader's personnummer.
+    pub fn is_sole_trader(&self) -> bool {
+        matches!(self, ParticipantOrg::SoleTrader(_))
+    }
+}
+
 /// A personnummer (or samordningsnummer), canonical `YYYYMMDD-NNNN`.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Personnummer(String);

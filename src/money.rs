@@ -337,4 +337,29 @@ mod tests {
         assert!(Hours::from_decimal(dec!(-1)).is_negative());
         assert_eq!((Hours::from_decimal(dec!(2)) - Hours::from_decimal(dec!(3))).at_least_zero(), Hours::ZERO);
     }
+
+    #[test]
+    fn sums_of_different_denominators_stay_exact() {
+        // 1/3 + 1/7 = 10/21 exactly (as decimals, 0,333…3 + 0,142…9 is 10/21 off in the 28th
+        // digit: 21 × the sum is not 10).
+        assert_eq!(Hours::fraction(dec!(1), 3) + Hours::fraction(dec!(1), 7), Hours::fraction(dec!(10), 21));
+        // 1/60 000 + 1/40 000 = 5/120 000 = 1/24 000: over the least common multiple (120 000),
+        // not the product (2,4 × 10⁹, past the exact limit of 10⁹).
+        assert_eq!(
+            Hours::fraction(dec!(1), 60_000) + Hours::fraction(dec!(1), 40_000),
+            Hours::fraction(dec!(1), 24_000)
+        );
+        // Twelve whole months of 100 % fixed share, each 1 720 × days / (12 × days): 1 720 h exactly.
+        let year: Hours = (1..=12u32)
+            .map(|m| {
+                let days = crate::month::Month::new(2025, m).map_or(30, crate::month::Month::days);
+                Hours::fraction(dec!(1720) * Decimal::from(days), 12 * u64::from(days))
+            })
+            .sum();
+        assert_eq!(year, Hours::from_decimal(dec!(1720)));
+        // Denominators whose common multiple passes 10⁹ fall back to decimals: 1/1 000 000 007 +
+        // 1/2 = 0,500000000999…, 0,500000001 to nine decimals.
+        let sum = Hours::fraction(dec!(1), 1_000_000_007) + Hours::fraction(dec!(1), 2);
+        assert_eq!(sum.value().round_dp(9), dec!(0.500000001));
+    }
 }

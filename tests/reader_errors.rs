@@ -97,6 +97,7 @@ const CATALOGUED: [Code; 13] = [
     Code::InvalidPersonnummer,
     Code::UnknownPerson,
     Code::UnknownActivity,
+    Code::DuplicatePerson,
     Code::RowOutsidePeriod,
     Code::OutsideProjectPeriod,
     Code::ActivityOutsideDates,
@@ -523,6 +524,43 @@ fn unknown_activity_in_time_and_as_main_activity() {
     let mut b = book();
     b.sheet("Personal").set("J3", "7.1");
     only(&findings_of(&b), Code::UnknownActivity, Severity::Error, "Personal!J3");
+}
+
+#[test]
+fn unknown_main_activity_of_a_time_reporter_is_a_warning() {
+    // Anna reports time: her Huvudaktivitet is not used, so the unknown code is pointed out and
+    // her time counts.
+    let mut b = book();
+    b.sheet("Personal").set("J2", "7.1");
+    only(&findings_of(&b), Code::UnknownActivity, Severity::Warning, "Personal!J2");
+}
+
+#[test]
+fn duplicate_person() {
+    // Anna's personnummer on a second row, «A. Andersson», with the same Månadslön, Startdatum,
+    // Redovisning and Andel: one person, a warning on the extra row's Personnummer.
+    let mut b = book();
+    b.replace(personal_sheet(&[anna(), bertil(), Person { name: "A. Andersson".into(), ..anna() }]));
+    let f = only(&findings_of(&b), Code::DuplicatePerson, Severity::Warning, "Personal!B4");
+    assert!(f.message.contains("Anna Andersson") && f.message.contains("A. Andersson"), "{}", f.message);
+    // Another Månadslön: an error on both rows.
+    let mut b = book();
+    b.replace(personal_sheet(&[
+        anna(),
+        bertil(),
+        Person { name: "A. Andersson".into(), salary: n(46000.0), ..anna() },
+    ]));
+    let found = findings_of(&b);
+    let places: Vec<(Code, Severity, String)> =
+        found.iter().map(|f| (f.code, f.severity, f.place.sheet_cell())).collect();
+    assert_eq!(
+        places,
+        vec![
+            (Code::DuplicatePerson, Severity::Error, "Personal!B2".to_string()),
+            (Code::DuplicatePerson, Severity::Error, "Personal!B4".to_string())
+        ]
+    );
+    found.iter().for_each(assert_swedish_and_actionable);
 }
 
 #[test]

@@ -7,7 +7,7 @@ mod support;
 
 use chrono::NaiveDate;
 use redovisa::contract::{Column, Sheet as ContractSheet};
-use redovisa::finding::Code;
+use redovisa::finding::{Code, Severity};
 use redovisa::money::Hours;
 use redovisa::month::Month;
 use redovisa::project::Project;
@@ -446,7 +446,14 @@ fn organisationsnummer_with_or_without_dash_and_with_16_prefix() {
             .collect();
         book.replace(table("Deltagare", "A1", &headers(ContractSheet::Deltagare), rows));
         let wb = clean(&book, mode);
-        let nrs: Vec<&str> = wb.participants.iter().map(|p| p.org_nr.as_str()).collect();
+        let nrs: Vec<&str> = wb
+            .participants
+            .iter()
+            .map(|p| match &p.org_nr {
+                redovisa::ids::ParticipantOrg::Org(o) => o.as_str(),
+                redovisa::ids::ParticipantOrg::SoleTrader(_) => "enskild firma",
+            })
+            .collect();
         assert_eq!(nrs, vec!["212000-2429"; 5].into_iter().chain(["556900-1232"]).collect::<Vec<_>>());
     }
 }
@@ -474,7 +481,17 @@ fn personnummer_with_10_or_12_digits_with_or_without_dash() {
         let mut book = valid_book();
         book.replace(personal_sheet(&people));
         book.replace(time_sheet(vec![]));
-        let wb = clean(&book, mode);
+        // Every form is the same person: the rows after the first of each personnummer are
+        // DUPLICATE_PERSON warnings (rows 3–6 for 1980, row 8 for 2001), nothing else.
+        let (wb, findings) = check(&book.xlsx(mode));
+        let dup: Vec<(Code, Severity, String)> =
+            findings.iter().map(|f| (f.code, f.severity, f.place.sheet_cell())).collect();
+        let want_dup: Vec<(Code, Severity, String)> = ["B3", "B4", "B5", "B6", "B8"]
+            .iter()
+            .map(|c| (Code::DuplicatePerson, Severity::Warning, format!("Personal!{c}")))
+            .collect();
+        assert_eq!(dup, want_dup, "{mode:?}");
+        let wb = wb.unwrap();
         let got: Vec<&str> = wb.staff.iter().map(|p| p.pnr.as_str()).collect();
         let want: Vec<&str> = forms.iter().map(|(_, p)| p.as_str()).collect();
         assert_eq!(got, want, "{mode:?}");

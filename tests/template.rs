@@ -327,8 +327,13 @@ fn round_trip_to_the_ore() {
     assert_eq!(wb.absence[0].hours, Hours::from_decimal(dec!(8)));
     let p = &wb.participants[0];
     assert_eq!(
-        (p.date, p.org_nr.as_str(), p.gender, p.event.as_str()),
-        (day(2025, 3, 12), "556900-1232", Gender::Woman, "Nätverksträff")
+        (p.date, &p.org_nr, p.gender, p.event.as_str()),
+        (
+            day(2025, 3, 12),
+            &redovisa::ids::ParticipantOrg::Org(redovisa::ids::OrgNr::parse("556900-1232").unwrap()),
+            Gender::Woman,
+            "Nätverksträff"
+        )
     );
     assert_eq!((wb.indicators[0].name.as_str(), wb.indicators[0].value), (rco13, dec!(125000.75)));
     assert_eq!(wb.narratives[0].done, "Workshop om strukturbild");

@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 
 use crate::contract::{Column, Label, Sheet};
 use crate::finding::{Code, Finding, Place, cell_ref};
-use crate::ids::{OrgNr, Personnummer};
+use crate::ids::{OrgNr, ParticipantOrg, Personnummer};
 use crate::money::Hours;
 use crate::month::Month;
 
@@ -133,7 +133,8 @@ pub struct ParticipantRow {
     pub date: NaiveDate,
     pub activity: String,
     pub event: String,
-    pub org_nr: OrgNr,
+    /// An organisationsnummer, or a sole trader's personnummer (never printed).
+    pub org_nr: ParticipantOrg,
     pub org_name: String,
     pub gender: Gender,
 }

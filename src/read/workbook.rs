@@ -456,15 +456,21 @@ impl Reader {
         let date = self.need(v, Column::Datum, value::date);
         let activity = self.need(v, Column::Aktivitet, value::text);
         let event = self.text(v, Column::Traff);
+        // A sole trader's organisationsnummer is the owner's personnummer: valid, counted, and
+        // personal data, so it is never repeated in a message.
+        let reference = self.wb.info.month.map_or(NaiveDate::MAX, |m| m.last_day());
         let org_nr = self.need(v, Column::Organisationsnummer, value::text).and_then(|t| {
-            let o = OrgNr::parse(&t);
+            let o = ParticipantOrg::parse(&t, reference);
             if o.is_none() {
+                let shown =
+                    if t.chars().filter(char::is_ascii_digit).count() == 12 { "[personnummer]".to_string() } else { t };
                 self.bad(
                     Code::InvalidOrgnr,
                     v.loc(),
                     Column::Organisationsnummer,
                     format!(
-                        "«{t}» är inget giltigt organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra). Rätta det."
+                        "«{shown}» är inget giltigt organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra) eller, \
+                         för en enskild firma, personnummer (ÅÅÅÅMMDD-NNNN). Rätta det."
                     ),
                 );
             }
@@ -505,7 +511,18 @@ impl Reader {
 
     fn indicator(&mut self, v: &RowView) {
         let name = self.need(v, Column::Indikator, value::text);
-        let value = self.need(v, Column::Varde, value::decimal);
+        let value = self.need(v, Column::Varde, value::decimal).filter(|x| {
+            let ok = !x.is_sign_negative() || x.is_zero();
+            if !ok {
+                self.bad(
+                    Code::BadValue,
+                    v.loc(),
+                    Column::Varde,
+                    format!("Värde: {x} är negativt; ett indikatorvärde är ett antal eller en mängd, 0 eller mer. Rätta värdet."),
+                );
+            }
+            ok
+        });
         let comment = self.text(v, Column::Kommentar);
         if let (Some(name), Some(value), Some(comment)) = (name, value, comment) {
             self.wb.indicators.push(IndicatorRow { loc: v.loc(), name, value, comment });

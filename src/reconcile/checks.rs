@@ -57,6 +57,7 @@ pub type RowCheck = fn(&WorkbookCtx) -> Vec<RowFinding>;
 pub const ROW_CHECKS: &[(Code, RowCheck)] = &[
     (Code::UnknownPerson, unknown_person),
     (Code::UnknownActivity, unknown_activity),
+    (Code::DuplicatePerson, duplicate_person),
     (Code::RowOutsidePeriod, row_outside_period),
     (Code::OutsideProjectPeriod, outside_person_dates),
     (Code::ActivityOutsideDates, activity_outside_dates),
@@ -103,9 +104,76 @@ fn unknown_activity(ctx: &WorkbookCtx) -> Vec<RowFinding> {
         .filter(|(_, code)| !known(code))
         .map(|(loc, code)| ctx.error(Code::UnknownActivity, loc, Column::Aktivitet, msg(code)))
         .collect();
+    // Huvudaktivitet only places the hours of a fixed-share person without time rows: only
+    // then does an unknown code leave the person out. Otherwise the cell is pointed out and the
+    // person's time counts.
     for p in &ctx.wb.staff {
         if let Some(code) = p.main_activity.as_deref().filter(|c| !known(c)) {
-            out.push(ctx.error(Code::UnknownActivity, p.loc, Column::Huvudaktivitet, msg(code)));
+            if p.reporting == Reporting::FixedShare && !has_time_rows(ctx, p) {
+                out.push(ctx.error(Code::UnknownActivity, p.loc, Column::Huvudaktivitet, msg(code)));
+            } else {
+                let why = format!(
+                    "{} Huvudaktivitet används inte för {}, som redovisar tid i Tidrapport; tiden räknas.",
+                    msg(code),
+                    p.name
+                );
+                out.push(ctx.warning(Code::UnknownActivity, p.loc, Column::Huvudaktivitet, why));
+            }
+        }
+    }
+    out
+}
+
+/// Whether the person has rows in Tidrapport this workbook.
+fn has_time_rows(ctx: &WorkbookCtx, p: &PersonRow) -> bool {
+    ctx.wb.time.iter().any(|t| name_key(&t.name) == name_key(&p.name))
+}
+
+/// One personnummer on more than one `Personal` row. Rows that agree on Månadslön, Startdatum,
+/// Redovisning and Andel are one person, counted once (a warning on the extra rows); rows that
+/// disagree leave the person out until the workbook is fixed (an error on every row).
+fn duplicate_person(ctx: &WorkbookCtx) -> Vec<RowFinding> {
+    let mut by_pnr: BTreeMap<&crate::ids::Personnummer, Vec<&PersonRow>> = BTreeMap::new();
+    for p in &ctx.wb.staff {
+        by_pnr.entry(&p.pnr).or_default().push(p);
+    }
+    let mut out = Vec::new();
+    for rows in by_pnr.values().filter(|rows| rows.len() > 1) {
+        let first = rows[0];
+        let same = |p: &PersonRow| {
+            (p.salary, p.start, p.reporting, p.share) == (first.salary, first.start, first.reporting, first.share)
+        };
+        let names: Vec<String> = rows
+            .iter()
+            .map(|p| format!("«{}» ({})", p.name, ctx.wb.place(p.loc, Column::Personnummer).cell.unwrap_or_default()))
+            .collect();
+        if rows.iter().all(|p| same(p)) {
+            for p in &rows[1..] {
+                out.push(ctx.warning(
+                    Code::DuplicatePerson,
+                    p.loc,
+                    Column::Personnummer,
+                    format!(
+                        "Samma personnummer står på flera rader i Personal: {}. Raderna har samma Månadslön, Startdatum, \
+                         Redovisning och Andel och räknas som en person, en gång. Ta bort den extra raden.",
+                        names.join(", ")
+                    ),
+                ));
+            }
+        } else {
+            for p in rows {
+                out.push(ctx.error(
+                    Code::DuplicatePerson,
+                    p.loc,
+                    Column::Personnummer,
+                    format!(
+                        "Samma personnummer står på flera rader i Personal: {}, men Månadslön, Startdatum, Redovisning \
+                         eller Andel skiljer sig. Personen räknas inte förrän det står en rad per person; rätta \
+                         arbetsboken och lämna in en ny version.",
+                        names.join(", ")
+                    ),
+                ));
+            }
         }
     }
     out

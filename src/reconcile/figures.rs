@@ -78,7 +78,10 @@ fn add(a: Amounts, b: Amounts) -> Amounts {
 /// Organisations, staff lines, activities and the monthly series.
 pub fn aggregate(project: &Project, inp: &Inputs) -> Aggregate {
     let h = inp.history;
-    let plan: Vec<String> = project.activities().map(|(_, a)| a.code.clone()).collect();
+    // Code order (the codes as text): the flat rate's rounding remainder goes to the last
+    // activity in it, as the staff cost's does.
+    let mut plan: Vec<String> = project.activities().map(|(_, a)| a.code.clone()).collect();
+    plan.sort();
     let mut activity_period: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
     let mut activity_cum: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
     let mut activity_orgs = Vec::new();

@@ -78,15 +78,11 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     input.used.sort_by_key(|u| (u.org, u.report.month));
     let mut findings = std::mem::take(&mut input.findings);
 
-    let mut person_months = Vec::new();
-    let mut basis_changes = Vec::new();
-    for (idx, org) in project.orgs().enumerate() {
-        let reports: Vec<&MonthReport> = input.used.iter().filter(|u| u.org == idx).map(|u| u.report).collect();
-        let (pms, changes, cap_findings) = staff::cost_org(project, idx, org, &reports);
-        person_months.extend(pms);
-        basis_changes.extend(changes);
-        findings.extend(cap_findings);
-    }
+    let reports: Vec<staff::OrgReport> =
+        input.used.iter().map(|u| staff::OrgReport { org: u.org, report: u.report }).collect();
+    let claimed = claimed_without_workbook(project, &input);
+    let (person_months, basis_changes, staff_findings) = staff::cost_all(project, &reports, &claimed);
+    findings.extend(staff_findings);
     let current = history::current_months(&input.used, &person_months);
     let mut history = history::build(project, period, input.claims, &current, input.hold_corrections);
     findings.append(&mut history.findings);
@@ -275,6 +271,32 @@ fn plan_finding(project: &Project, period: Period) -> Finding {
         ),
     )
     .as_warning()
+}
+
+/// Hours that submitted claims counted per person and year in months that no counting workbook
+/// holds now, when corrections are held back (the month stays claimed as it was): they count
+/// against the person's annual cap before any month costed now. Without the hold, such a month
+/// is taken out by a correction and its hours with it.
+fn claimed_without_workbook(project: &Project, input: &Input) -> staff::ClaimedHours {
+    let mut out = staff::ClaimedHours::new();
+    if !input.hold_corrections {
+        return out;
+    }
+    let folders: Vec<String> = project.orgs().map(|o| o.folder().to_string()).collect();
+    let present: BTreeSet<(&str, Month)> =
+        input.used.iter().filter_map(|u| Some((folders.get(u.org)?.as_str(), u.report.month))).collect();
+    for claim in input.claims {
+        for line in claim.months.iter().flatten() {
+            if present.contains(&(line.folder.as_str(), line.month)) {
+                continue;
+            }
+            for p in &line.content.persons {
+                let e = out.entry((p.pnr.clone(), line.month.year())).or_insert(Hours::ZERO);
+                *e = *e + Hours::from_decimal(p.hours);
+            }
+        }
+    }
+    out
 }
 
 /// The claim's late months and corrections as [`Adjustment`]s, and every line it takes as the

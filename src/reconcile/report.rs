@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use super::checks::{ROW_CHECKS, WorkbookCtx};
 use crate::contract::Column;
 use crate::finding::{Finding, Place};
-use crate::ids::{OrgNr, Personnummer};
+use crate::ids::{ParticipantOrg, Personnummer};
 use crate::money::Hours;
 use crate::month::Month;
 use crate::project::Project;
@@ -54,7 +54,8 @@ pub struct OtherCost {
 /// An accepted participant row.
 #[derive(Debug, Clone)]
 pub struct Participant {
-    pub org_nr: OrgNr,
+    /// An organisationsnummer, or a sole trader's personnummer (counted, never printed).
+    pub org_nr: ParticipantOrg,
     pub gender: Gender,
 }
 
@@ -127,31 +128,42 @@ pub fn month_report(project: &Project, wb: &Workbook) -> (Option<MonthReport>, V
         let e = absence.entry(name_key(&a.name)).or_insert(Hours::ZERO);
         *e = *e + a.hours;
     }
-    let persons = wb
-        .staff
-        .iter()
-        .filter(|p| ok(&p.loc))
-        .map(|p| {
-            let key = name_key(&p.name);
-            PersonMonth {
-                name: p.name.clone(),
-                pnr: p.pnr.clone(),
-                role: p.role.clone(),
-                start: p.start,
-                end: p.end,
-                salary: p.salary,
-                reporting: p.reporting,
-                share: p.share,
-                employment: p.employment,
-                main_activity: p.main_activity.clone(),
-                place: wb.place(p.loc, Column::Namn),
-                salary_place: wb.place(p.loc, Column::Manadslon),
-                start_place: wb.place(p.loc, Column::Startdatum),
-                time: time.remove(&key).map(|m| m.into_iter().collect()).unwrap_or_default(),
-                absence: absence.remove(&key).unwrap_or(Hours::ZERO),
+    // One person per personnummer: rows that agree (checked by `duplicate_person`) count once,
+    // with the time and absence of every name they are written under.
+    let mut persons: Vec<PersonMonth> = Vec::new();
+    for p in wb.staff.iter().filter(|p| ok(&p.loc)) {
+        let key = name_key(&p.name);
+        let rows = time.remove(&key).unwrap_or_default();
+        let away = absence.remove(&key).unwrap_or(Hours::ZERO);
+        if let Some(first) = persons.iter_mut().find(|q| q.pnr == p.pnr) {
+            let mut merged: BTreeMap<String, Hours> = std::mem::take(&mut first.time).into_iter().collect();
+            for (code, h) in rows {
+                let e = merged.entry(code).or_insert(Hours::ZERO);
+                *e = *e + h;
             }
-        })
-        .collect();
+            first.time = merged.into_iter().collect();
+            first.absence = first.absence + away;
+            continue;
+        }
+        persons.push(PersonMonth {
+            name: p.name.clone(),
+            pnr: p.pnr.clone(),
+            role: p.role.clone(),
+            start: p.start,
+            end: p.end,
+            salary: p.salary,
+            reporting: p.reporting,
+            share: p.share,
+            employment: p.employment,
+            // An unknown Huvudaktivitet is a finding on its cell; it never takes hours.
+            main_activity: p.main_activity.clone().filter(|c| project.activity(c).is_some()),
+            place: wb.place(p.loc, Column::Namn),
+            salary_place: wb.place(p.loc, Column::Manadslon),
+            start_place: wb.place(p.loc, Column::Startdatum),
+            time: rows.into_iter().collect(),
+            absence: away,
+        });
+    }
     let report = MonthReport {
         month,
         persons,

@@ -6,10 +6,11 @@
 //! - Hours: the time report, or for fixed-share staff `1 720 × Andel / 12`, pro rata for a month
 //!   not wholly in the project, minus deductible absence, never below 0. Exact until multiplied.
 //! - `lön = round2(hours × rate)`, `lönebikostnad = round2(lön × on-cost rate)`, both half away
-//!   from zero; the cost is split over activities by hours, the last activity in plan order
-//!   taking the remainder so the parts add up to the öre.
-//! - A calendar year's hours stop at `1 720 × Sysselsättningsgrad`: only the excess is left out
-//!   ([`annual_cap`]).
+//!   from zero; the cost is split over activities by hours, the last activity in code order
+//!   taking the remainder so the parts add up to the öre, and no part is negative.
+//! - A person is their personnummer: a calendar year's hours, over every organisation and
+//!   claim, stop at the sum over its months of `1 720 × Sysselsättningsgrad / 12` ([`year_cap`]):
+//!   only the excess is left out ([`annual_cap`]).
 
 use std::collections::BTreeMap;
 
@@ -19,7 +20,7 @@ use rust_decimal::Decimal;
 use super::report::{MonthReport, PersonMonth};
 use crate::finding::{Code, Finding, Place};
 use crate::ids::Personnummer;
-use crate::money::{Hours, round2, sv_hours, sv_kr, sv_percent};
+use crate::money::{Hours, round2, sv_hours, sv_kr};
 use crate::month::{Month, whole_months_between};
 use crate::project::{Org, Project};
 use crate::read::Reporting;
@@ -79,24 +80,47 @@ struct Basis {
     first_month: Month,
 }
 
-/// Costs every person-month of one organisation. `reports` are the organisation's counting
-/// workbooks, in month order.
-pub fn cost_org(
+/// What the earlier claims counted for months that no counting workbook holds any more (kept
+/// by a held correction): personnummer and year → hours. They count first against the year's
+/// cap.
+pub type ClaimedHours = BTreeMap<(String, i32), Hours>;
+
+/// One organisation's counting workbook for a month, as [`cost_all`] takes it.
+pub struct OrgReport<'a> {
+    /// Index of the organisation in [`Project::orgs`].
+    pub org: usize,
+    pub report: &'a MonthReport,
+}
+
+/// Costs every person-month of every organisation. The person is their personnummer: the
+/// salary basis is per organisation (each employer's first month), but the annual cap is per
+/// person and calendar year across every organisation and claim, the hours taken in month order
+/// and, within a month, in the project file's order of organisations. `claimed` holds the hours
+/// earlier claims counted in months no workbook counts now.
+pub fn cost_all(
     project: &Project,
-    org_index: usize,
-    org: Org,
-    reports: &[&MonthReport],
+    reports: &[OrgReport],
+    claimed: &ClaimedHours,
 ) -> (Vec<PersonMonthCost>, Vec<BasisChange>, Vec<Finding>) {
-    let mut bases: BTreeMap<Personnummer, Basis> = BTreeMap::new();
-    let mut year_hours: BTreeMap<(Personnummer, i32), Hours> = BTreeMap::new();
-    let (mut costs, mut changes, mut findings) = (Vec::new(), Vec::new(), Vec::new());
-    let plan_order: BTreeMap<&str, usize> =
-        project.activities().enumerate().map(|(i, (_, a))| (a.code.as_str(), i)).collect();
-    for report in reports {
+    let orgs: Vec<Org> = project.orgs().collect();
+    let mut order: Vec<&OrgReport> = reports.iter().collect();
+    order.sort_by_key(|r| (r.report.month, r.org));
+    let grades = month_grades(&order);
+    let no_grades = BTreeMap::new();
+    let mut findings = double_reported(&orgs, &order);
+    let mut bases: BTreeMap<(usize, Personnummer), Basis> = BTreeMap::new();
+    let mut year_hours: BTreeMap<(String, i32), Hours> = claimed.clone();
+    let (mut costs, mut changes) = (Vec::new(), Vec::new());
+    for r in order {
+        let Some(&org) = orgs.get(r.org) else { continue };
+        let (org_index, report) = (r.org, r.report);
         let month = report.month;
         for p in &report.persons {
-            let basis =
-                bases.entry(p.pnr.clone()).or_insert(Basis { salary: p.salary, start: p.start, first_month: month });
+            let basis = bases.entry((org_index, p.pnr.clone())).or_insert(Basis {
+                salary: p.salary,
+                start: p.start,
+                first_month: month,
+            });
             if p.salary != basis.salary {
                 changes.push(change(
                     p,
@@ -123,8 +147,10 @@ pub fn cost_org(
             if reported.is_zero() {
                 continue;
             }
+            // In code order (the activity codes as text, as the ledger lists them): the last
+            // takes the rounding remainder.
             let mut weights = distribution(p);
-            weights.sort_by_key(|(code, _)| plan_order.get(code.as_str()).copied().unwrap_or(usize::MAX));
+            weights.sort_by(|a, b| a.0.cmp(&b.0));
             if weights.is_empty() {
                 findings.push(Finding::new(
                     Code::BadValue,
@@ -137,8 +163,10 @@ pub fn cost_org(
                 ));
                 continue;
             }
-            let year = year_hours.entry((p.pnr.clone(), month.year())).or_insert(Hours::ZERO);
-            let (hours, cap_finding) = annual_cap(project, p, month, reported, year);
+            let person_grades = grades.get(p.pnr.as_str()).unwrap_or(&no_grades);
+            let cap = year_cap(project.info.hours_per_year, person_grades, month.year());
+            let year = year_hours.entry((p.pnr.as_str().to_string(), month.year())).or_insert(Hours::ZERO);
+            let (hours, cap_finding) = annual_cap(project, p, month, reported, cap, year);
             findings.extend(cap_finding);
             let k = index_steps(basis.start, month);
             let Some(factor) = indexation(project.indexation_factor(), k) else {
@@ -180,6 +208,88 @@ pub fn cost_org(
         }
     }
     (costs, changes, findings)
+}
+
+/// Each person's Sysselsättningsgrad per reported month: the sum over the organisations that
+/// report them that month, at most 100 % (one person has one full time).
+fn month_grades(reports: &[&OrgReport]) -> BTreeMap<String, BTreeMap<Month, Decimal>> {
+    let mut grades: BTreeMap<String, BTreeMap<Month, Decimal>> = BTreeMap::new();
+    for r in reports {
+        for p in &r.report.persons {
+            let g =
+                grades.entry(p.pnr.as_str().to_string()).or_default().entry(r.report.month).or_insert(Decimal::ZERO);
+            *g = (*g + p.employment).min(Decimal::ONE);
+        }
+    }
+    grades
+}
+
+/// `DOUBLE_REPORTED`: one personnummer in the workbooks of two or more organisations for the
+/// same month, a warning on each of those `Personal` rows.
+fn double_reported(orgs: &[Org], reports: &[&OrgReport]) -> Vec<Finding> {
+    let mut seen: BTreeMap<(String, Month), Vec<(usize, &PersonMonth)>> = BTreeMap::new();
+    for r in reports {
+        for p in &r.report.persons {
+            seen.entry((p.pnr.as_str().to_string(), r.report.month)).or_default().push((r.org, p));
+        }
+    }
+    let mut out = Vec::new();
+    for ((_, month), rows) in seen {
+        let mut by: Vec<usize> = rows.iter().map(|(o, _)| *o).collect();
+        by.dedup();
+        if by.len() < 2 {
+            continue;
+        }
+        let name = |o: &usize| orgs.get(*o).map_or("", |o| o.name());
+        for (org, p) in &rows {
+            let others: Vec<&str> = by.iter().filter(|o| *o != org).map(name).collect();
+            out.push(
+                Finding::new(
+                    Code::DoubleReported,
+                    p.place.clone(),
+                    format!(
+                        "{} redovisas för {month} både av {} och av {} (samma personnummer). Tillväxtverket kontrollerar \
+                         detta: stäm av med de andra organisationerna att timmarna inte räknas två gånger. Årstaket \
+                         gäller personen över alla organisationer.",
+                        p.name,
+                        name(org),
+                        others.join(" och ")
+                    ),
+                )
+                .as_warning(),
+            );
+        }
+    }
+    out
+}
+
+/// The month's Sysselsättningsgrad from the reported ones: the month's own, else the nearest
+/// reported month's (the earlier on a tie); 100 % when none is known.
+pub fn grade_of(grades: &BTreeMap<Month, Decimal>, month: Month) -> Decimal {
+    if let Some(g) = grades.get(&month) {
+        return *g;
+    }
+    let before = grades.range(..month).next_back();
+    let after = grades.range(month..).next();
+    let dist = |a: Month, b: Month| (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32;
+    match (before, after) {
+        (Some((bm, bg)), Some((am, ag))) => {
+            if dist(*bm, month) <= dist(month, *am) {
+                *bg
+            } else {
+                *ag
+            }
+        }
+        (Some((_, g)), None) | (None, Some((_, g))) => *g,
+        (None, None) => Decimal::ONE,
+    }
+}
+
+/// The calendar year's hours cap: the sum over its twelve months of
+/// `1 720 × the month's Sysselsättningsgrad / 12` ([`grade_of`]), exact.
+pub fn year_cap(hours_per_year: u32, grades: &BTreeMap<Month, Decimal>, year: i32) -> Hours {
+    let sum: Decimal = (1..=12).filter_map(|m| Month::new(year, m)).map(|m| grade_of(grades, m)).sum();
+    Hours::fraction(Decimal::from(hours_per_year) * sum, 12)
 }
 
 fn change(
@@ -242,17 +352,17 @@ pub fn indexation(factor: Decimal, k: u32) -> Option<Decimal> {
 /// times a month's hours, stays far inside exact decimal arithmetic.
 pub const MAX_INDEXATION_FACTOR: i64 = 1_000;
 
-/// The annual cap: hours that push the person's calendar year past `1 720 × Sysselsättningsgrad`
-/// are left out (only the excess), with an error finding. `year` is the hours already costed
-/// this calendar year and is updated.
+/// The annual cap: hours that push the person's calendar year past `cap` ([`year_cap`]) are
+/// left out (only the excess), with an error finding. `year` is the hours already costed this
+/// calendar year for the person, in every organisation and claim, and is updated.
 pub fn annual_cap(
     project: &Project,
     p: &PersonMonth,
     month: Month,
     reported: Hours,
+    cap: Hours,
     year: &mut Hours,
 ) -> (Hours, Option<Finding>) {
-    let cap = Hours::from_decimal(Decimal::from(project.info.hours_per_year) * p.employment);
     let allowed = (cap - *year).at_least_zero();
     let costed = reported.min(allowed);
     *year = *year + costed;
@@ -261,13 +371,13 @@ pub fn annual_cap(
             Code::HoursOverAnnualCap,
             p.place.clone(),
             format!(
-                "{} når taket för {}: högst {} × sysselsättningsgrad {} = {} timmar per kalenderår. Av månadens {} timmar \
-                 räknas {}; {} timmar lämnas utanför. Kontrollera tidrapporterna för året.",
+                "{} når taket för {}: högst {} timmar (summan över årets månader av {} × månadens sysselsättningsgrad / 12), \
+                 räknat över alla organisationer och ansökningar. Av månadens {} timmar räknas {}; {} timmar lämnas \
+                 utanför. Kontrollera tidrapporterna för året.",
                 p.name,
                 month.year(),
-                project.info.hours_per_year,
-                sv_percent(p.employment, 0),
                 sv_hours(cap.value()),
+                project.info.hours_per_year,
                 sv_hours(reported.value()),
                 sv_hours(costed.value()),
                 sv_hours((reported - costed).value())
@@ -277,15 +387,22 @@ pub fn annual_cap(
     (costed, finding)
 }
 
-/// Splits `cost` over activities in proportion to `weights`; the last activity takes the
-/// rounding remainder so the parts add up exactly. Hours are split the same way, exactly.
+/// Splits `cost` over activities in proportion to `weights`, in the order given (code order):
+/// each part is rounded to öre, but never past what is left, and the last activity takes the
+/// remainder, so the parts add up exactly and none has the opposite sign of `cost` (0,03 kr over
+/// six equal activities is 0,01 + 0,01 + 0,01 + 0 + 0 + 0). Hours are split the same way,
+/// exactly.
 pub fn split_by_hours(cost: Decimal, hours: Hours, weights: &[(String, Hours)]) -> Vec<Part> {
     let whole: Hours = weights.iter().map(|(_, h)| *h).sum();
     let mut parts = Vec::with_capacity(weights.len());
     let (mut given, mut given_hours) = (Decimal::ZERO, Hours::ZERO);
     for (i, (code, w)) in weights.iter().enumerate() {
         let last = i + 1 == weights.len();
-        let part = if last { cost - given } else { round2(Hours::from_decimal(cost).scaled(*w, whole).value()) };
+        let part = if last {
+            cost - given
+        } else {
+            within(round2(Hours::from_decimal(cost).scaled(*w, whole).value()), cost - given)
+        };
         // Uncapped hours split exactly as reported; capped ones in proportion, the last
         // activity taking the remainder so the hours add up too.
         let part_hours = match (last, hours == whole) {
@@ -300,8 +417,14 @@ pub fn split_by_hours(cost: Decimal, hours: Hours, weights: &[(String, Hours)]) 
     parts
 }
 
-/// Splits an amount over keys in proportion to decimal weights, last key taking the remainder;
-/// with no positive weight, nothing is split.
+/// `part` limited to lie between 0 and `left` (whichever sign `left` has).
+fn within(part: Decimal, left: Decimal) -> Decimal {
+    if left.is_sign_negative() { part.max(left).min(Decimal::ZERO) } else { part.min(left).max(Decimal::ZERO) }
+}
+
+/// Splits an amount over keys in proportion to decimal weights, each part rounded but never
+/// past what is left, the last key taking the remainder; with no positive weight, nothing is
+/// split.
 pub fn split_amount<K: Clone>(amount: Decimal, weights: &[(K, Decimal)]) -> Vec<(K, Decimal)> {
     let whole: Decimal = weights.iter().map(|(_, w)| *w).sum();
     if whole.is_zero() {
@@ -312,7 +435,11 @@ pub fn split_amount<K: Clone>(amount: Decimal, weights: &[(K, Decimal)]) -> Vec<
         .iter()
         .enumerate()
         .map(|(i, (k, w))| {
-            let part = if i + 1 == weights.len() { amount - given } else { round2(amount * *w / whole) };
+            let part = if i + 1 == weights.len() {
+                amount - given
+            } else {
+                within(round2(amount * *w / whole), amount - given)
+            };
             given += part;
             (k.clone(), part)
         })

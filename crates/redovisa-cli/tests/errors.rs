@@ -467,6 +467,53 @@ fn activity_outside_dates() -> &'static str {
     )
 }
 
+fn duplicate_person() -> &'static str {
+    let (_d, p) = inbox_project();
+    // Anna twice in Personal (rows 2 and 4) with one personnummer but two salaries: she is left
+    // out until the rows agree.
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            let other = Person { name: "A. Andersson".into(), salary: n(46000.0), ..anna() };
+            b.replace(personal_sheet(&[anna(), bertil(), other]));
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "DUPLICATE_PERSON",
+            severity: "error",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Personal"),
+            cell: Some("B4"),
+            says: "Personal",
+            exit: 1,
+        },
+    )
+}
+
+fn double_reported() -> &'static str {
+    let (_d, p) = inbox_project();
+    // Anna, one personnummer, reports March time at both Kramfors and Härnösand.
+    put_in_inbox(&p, "kramfors/mars.xlsx", &valid_book().xlsx(Strings::Shared));
+    put_in_inbox(&p, "harnosand/mars.xlsx", &book_for(&HARNOSAND, "2025-03").xlsx(Strings::Shared));
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "DOUBLE_REPORTED",
+            severity: "warning",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Personal"),
+            cell: Some("A2"),
+            says: "Härnösands kommun",
+            exit: 0,
+        },
+    )
+}
+
 fn hours_over_month() -> &'static str {
     let (_d, p) = inbox_project();
     // March 2025 has 21 weekdays: 21 × 8 = 168 h at 100 %; 7,5 + 200 + 7,5 + 4 = 219 h.
@@ -807,6 +854,8 @@ const CASES: &[(&str, Case)] = &[
     ("ROW_OUTSIDE_PERIOD", row_outside_period),
     ("OUTSIDE_PROJECT_PERIOD", outside_project_period),
     ("ACTIVITY_OUTSIDE_DATES", activity_outside_dates),
+    ("DUPLICATE_PERSON", duplicate_person),
+    ("DOUBLE_REPORTED", double_reported),
     ("HOURS_OVER_MONTH", hours_over_month),
     ("HOURS_OVER_ANNUAL_CAP", hours_over_annual_cap),
     ("SALARY_BASIS_CHANGED", salary_basis_changed),
