@@ -15,7 +15,6 @@
 //! all produce. The binary (`crates/redovisa-cli`) is a thin command-line layer over this
 //! library; the demo generator (`crates/redovisa-demo`) is a crate of its own.
 
-pub mod check;
 pub mod contract;
 pub mod emit;
 pub mod examine;
@@ -26,6 +25,7 @@ pub mod ledger;
 pub mod money;
 pub mod month;
 pub mod pipeline;
+pub mod precheck;
 pub mod privacy;
 pub mod project;
 pub mod read;

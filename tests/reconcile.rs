@@ -15,8 +15,8 @@ use redovisa::money::Hours;
 use redovisa::month::Month;
 use redovisa::project::{FlatRate, FlatRateModel, Project};
 use redovisa::read::Reporting;
+use redovisa::reconcile::contribution::{MonthReport, OtherCost, PersonMonth};
 use redovisa::reconcile::model::{Figures, Period};
-use redovisa::reconcile::report::{MonthReport, OtherCost, PersonMonth};
 use redovisa::reconcile::{self, Input, UsedWorkbook};
 use rust_decimal::Decimal;
 use rust_decimal::dec;
@@ -695,7 +695,7 @@ fn a_year_boundary_inside_a_claim() {
 fn participants_count_over_the_project_and_sole_traders_count() {
     use redovisa::ids::{OrgNr, ParticipantOrg};
     use redovisa::read::Gender;
-    use redovisa::reconcile::report::Participant;
+    use redovisa::reconcile::contribution::Participant;
     // Härnösand. 2025-01 (before the period): company A, a woman. 2025-02 (the period): company
     // A, a man; a sole trader S (the owner's personnummer), not stated and a woman.
     // Användare av implementerade stödstrukturer: period {A, S} = 2, cumulative {A, S} = 2;

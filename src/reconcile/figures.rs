@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
+use super::contribution::MonthReport;
 use super::history::{History, Key, flat_rate as org_flat_rate};
 use super::model::*;
-use super::report::MonthReport;
 use super::staff::{PersonMonthCost, split_amount};
 use crate::finding::{Code, Finding, Place, Severity};
 use crate::ledger::{ActivityAmounts, Claim, Content, LineKind};

@@ -18,10 +18,10 @@
 //! months already claimed and unchanged were shown by the run that claimed them.
 
 pub mod checks;
+pub mod contribution;
 pub mod figures;
 pub mod history;
 pub mod model;
-pub mod report;
 pub mod staff;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,9 +36,9 @@ use crate::money::{Hours, sv_kr};
 use crate::month::Month;
 use crate::project::Project;
 use checks::{PERIOD_CHECKS, PeriodCtx};
+pub use contribution::{MonthReport, month_report};
 use figures::{Inputs, Used};
 use model::*;
-pub use report::{MonthReport, month_report};
 
 /// A workbook that counts, with what the figures need to know of it.
 pub struct UsedWorkbook<'a> {

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::report::{MonthReport, PersonMonth};
+use super::contribution::{MonthReport, PersonMonth};
 use crate::finding::{Code, Finding, Place};
 use crate::ids::Personnummer;
 use crate::money::{Hours, round2, sv_hours, sv_kr};

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use redovisa::month::Month;
 use redovisa::pipeline::{self, Options};
 use redovisa::project::Project;
-use redovisa::{check, submit, template, watch};
+use redovisa::{precheck, submit, template, watch};
 use redovisa_demo as demo;
 
 #[derive(Parser)]
@@ -228,8 +228,8 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
         }
         Command::Check { workbook, project } => {
             let p = load(&project)?;
-            let report = check::check_file(&p, &workbook);
-            print!("{}", check::render(&report));
+            let report = precheck::check_file(&p, &workbook);
+            print!("{}", precheck::render(&report));
             Ok(if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Template { project, partner, month, output } => {

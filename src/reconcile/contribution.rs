@@ -1,4 +1,5 @@
-//! One workbook's contribution after the row checks: a compact [`MonthReport`].
+//! One workbook's contribution after the row checks: a compact [`MonthReport`]. (Not a report
+//! in the sense of `emit::report`, which writes the Word reports from the reconciled figures.)
 //!
 //! [`month_report`] runs every row check of [`super::checks::ROW_CHECKS`] against a read
 //! workbook, leaves out the rows an error condemns, and keeps only what the arithmetic needs:

@@ -1,4 +1,5 @@
-//! `redovisa check`: one workbook, checked before it is dropped in the inbox.
+//! `redovisa check`: one workbook, checked before it is dropped in the inbox. (The module is
+//! `precheck`, apart from the run's row checks in `reconcile::checks`.)
 //!
 //! The workbook is read and checked exactly as a run would (contract, row checks against the
 //! approved project), attestation is only reported, and what it would count is computed by the
