@@ -149,6 +149,25 @@ codes! {
     DoubleReported => "DOUBLE_REPORTED", Warning,
         "Samma person redovisad av två organisationer samma månad",
         "Stäm av med den andra organisationen att tiden inte är dubbelredovisad; Tillväxtverket kontrollerar detta i sin tur.";
+    /// A fixed-share person without `Huvudaktivitet` and without time rows: their hours cannot go
+    /// to any activity, so the person is left out.
+    MissingMainActivity => "MISSING_MAIN_ACTIVITY", Error,
+        "Huvudaktivitet saknas för personal med fast andel",
+        "Ange Huvudaktivitet för personen i Personal, eller fördela tiden på aktiviteter i Tidrapport.";
+    /// A name in `Indikatorer` that is no indicator the project reports with a value.
+    UnknownIndicator => "UNKNOWN_INDICATOR", Error,
+        "Indikator som projektet inte rapporterar med värde",
+        "Välj indikatorn ur listan i mallen; indikatorer som räknas ut ur Deltagare ska inte skrivas in.";
+    /// Absence in `Frånvaro` for a person who reports time: absence is deducted only from
+    /// fixed-share hours, so the row changes nothing.
+    AbsenceForTimeReporter => "ABSENCE_FOR_TIME_REPORTER", Warning,
+        "Frånvaro för en person som redovisar tid",
+        "Ta bort raden i Frånvaro, eller ändra Redovisning till Fast andel om personen har en fast andel.";
+    /// A payment's `Typ` differs from the financing plan's kind for that financier: counted as
+    /// the plan says.
+    FinancingTypeMismatch => "FINANCING_TYPE_MISMATCH", Warning,
+        "Typ av medfinansiering stämmer inte med finansieringsplanen",
+        "Rätta Typ i bladet Medfinansiering så att den stämmer med finansieringsplanen (offentlig eller privat).";
     /// More hours in a month than its weekdays × 8 × Sysselsättningsgrad.
     HoursOverMonth => "HOURS_OVER_MONTH", Warning,
         "Ovanligt många timmar på en månad",

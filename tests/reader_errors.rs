@@ -88,7 +88,7 @@ fn only(findings: &[Finding], code: Code, severity: Severity, place: &str) -> Fi
 }
 
 /// Every code this catalogue has a case for.
-const CATALOGUED: [Code; 13] = [
+const CATALOGUED: [Code; 17] = [
     Code::FileUnreadable,
     Code::MissingSheet,
     Code::MissingColumn,
@@ -103,6 +103,9 @@ const CATALOGUED: [Code; 13] = [
     Code::ActivityOutsideDates,
     Code::OtherCostsWithFlatRate,
     Code::UnknownFinancier,
+    Code::MissingMainActivity,
+    Code::UnknownIndicator,
+    Code::AbsenceForTimeReporter,
 ];
 
 #[test]
@@ -401,16 +404,6 @@ const BAD_VALUES: &[BadValue] = &[
         },
     },
     BadValue {
-        why: "absence for someone who reports time (a warning: it changes nothing)",
-        severity: Severity::Warning,
-        place: "Frånvaro!A2",
-        says: "Fast andel",
-        apply: |b| {
-            let rows = vec![vec![t("Anna Andersson"), t("2025-03"), n(8.0), t("VAB")]];
-            b.replace(table("Frånvaro", "A1", &headers(ContractSheet::Franvaro), rows));
-        },
-    },
-    BadValue {
         why: "a gender outside the list",
         severity: Severity::Error,
         place: "Deltagare!F2",
@@ -419,16 +412,6 @@ const BAD_VALUES: &[BadValue] = &[
             let rows =
                 vec![vec![date(2025, 3, 12), t("2.2"), t("Nätverksträff"), t("556900-1232"), t("BizMaker"), t("X")]];
             b.replace(table("Deltagare", "A1", &headers(ContractSheet::Deltagare), rows));
-        },
-    },
-    BadValue {
-        why: "an indicator that is not reported by value",
-        severity: Severity::Error,
-        place: "Indikatorer!A2",
-        says: "Använd en av",
-        apply: |b| {
-            let rows = vec![vec![t("Organisationer som får stöd"), n(3.0)]];
-            b.replace(table("Indikatorer", "A1", &headers(ContractSheet::Indikatorer), rows));
         },
     },
 ];
@@ -453,8 +436,27 @@ fn bad_value_in_an_optional_column_that_is_absent_names_the_rows_first_cell() {
     let heads: Vec<&str> = headers(ContractSheet::Personal).into_iter().filter(|h| *h != "Huvudaktivitet").collect();
     let rows = [anna(), bertil()].iter().map(|p| p.row()[..heads.len()].to_vec()).collect();
     b.replace(table("Personal", "B5", &heads, rows));
-    let f = only(&findings_of(&b), Code::BadValue, Severity::Error, "Personal!B7");
+    let f = only(&findings_of(&b), Code::MissingMainActivity, Severity::Error, "Personal!B7");
     assert!(f.message.contains("Bertil Berg") && f.message.contains("Huvudaktivitet"), "{}", f.message);
+}
+
+#[test]
+fn absence_for_a_time_reporter_is_pointed_out() {
+    // A warning: absence is deducted only from fixed-share hours, so the row changes nothing.
+    let mut b = book();
+    let rows = vec![vec![t("Anna Andersson"), t("2025-03"), n(8.0), t("VAB")]];
+    b.replace(table("Frånvaro", "A1", &headers(ContractSheet::Franvaro), rows));
+    let f = only(&findings_of(&b), Code::AbsenceForTimeReporter, Severity::Warning, "Frånvaro!A2");
+    assert!(f.message.contains("Fast andel"), "{}", f.message);
+}
+
+#[test]
+fn an_indicator_not_reported_by_value() {
+    let mut b = book();
+    let rows = vec![vec![t("Organisationer som får stöd"), n(3.0)]];
+    b.replace(table("Indikatorer", "A1", &headers(ContractSheet::Indikatorer), rows));
+    let f = only(&findings_of(&b), Code::UnknownIndicator, Severity::Error, "Indikatorer!A2");
+    assert!(f.message.contains("Använd en av"), "{}", f.message);
 }
 
 #[test]

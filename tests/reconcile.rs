@@ -769,6 +769,7 @@ fn the_ledger_hours_of_a_claimed_month_without_workbook_count_when_held() {
             narratives_from: m("2025-10"),
             files: Vec::new(),
             findings: Vec::new(),
+            today: m("2025-10").last_day(),
         };
         let f = reconcile::reconcile(&p, input);
         f.staff.iter().filter(|s| s.folder == "timra").map(|s| (s.hours, s.salary_cost)).collect::<Vec<_>>()

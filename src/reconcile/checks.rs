@@ -62,9 +62,9 @@ pub const ROW_CHECKS: &[(Code, RowCheck)] = &[
     (Code::OutsideProjectPeriod, outside_person_dates),
     (Code::ActivityOutsideDates, activity_outside_dates),
     (Code::OtherCostsWithFlatRate, other_costs_with_flat_rate),
-    (Code::BadValue, fixed_share_without_activity),
-    (Code::BadValue, unknown_indicator),
-    (Code::BadValue, absence_for_time_reporter),
+    (Code::MissingMainActivity, fixed_share_without_activity),
+    (Code::UnknownIndicator, unknown_indicator),
+    (Code::AbsenceForTimeReporter, absence_for_time_reporter),
     (Code::UnknownFinancier, unknown_financier),
 ];
 
@@ -275,7 +275,7 @@ fn unknown_financier(ctx: &WorkbookCtx) -> Vec<RowFinding> {
                 let planned = partner.cash[i].kind;
                 if planned != p.kind {
                     out.push(ctx.warning(
-                        Code::BadValue,
+                        Code::FinancingTypeMismatch,
                         p.loc,
                         Column::Typ,
                         format!(
@@ -409,7 +409,7 @@ fn fixed_share_without_activity(ctx: &WorkbookCtx) -> Vec<RowFinding> {
         .filter(|p| !ctx.wb.time.iter().any(|t| name_key(&t.name) == name_key(&p.name)))
         .map(|p| {
             ctx.error(
-                Code::BadValue,
+                Code::MissingMainActivity,
                 p.loc,
                 Column::Huvudaktivitet,
                 format!(
@@ -441,7 +441,7 @@ fn unknown_indicator(ctx: &WorkbookCtx) -> Vec<RowFinding> {
         .filter(|r| indicator_index(ctx.project, &r.name).is_none())
         .map(|r| {
             ctx.error(
-                Code::BadValue,
+                Code::UnknownIndicator,
                 r.loc,
                 Column::Indikator,
                 format!(
@@ -463,7 +463,7 @@ fn absence_for_time_reporter(ctx: &WorkbookCtx) -> Vec<RowFinding> {
         .filter(|a| ctx.staff.get(&name_key(&a.name)).is_some_and(|p| p.reporting == Reporting::TimeReport))
         .map(|a| {
             ctx.warning(
-                Code::BadValue,
+                Code::AbsenceForTimeReporter,
                 a.loc,
                 Column::Namn,
                 format!(

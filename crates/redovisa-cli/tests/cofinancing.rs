@@ -475,7 +475,7 @@ fn each_bad_payment_cell_gives_its_finding_at_its_cell() {
     assert_eq!(at("BAD_VALUE", "D5")["severity"], "error");
     assert_eq!(at("INVALID_ORGNR", "C6")["severity"], "error");
     assert_eq!(at("UNKNOWN_FINANCIER", "C7")["severity"], "error");
-    assert_eq!(at("BAD_VALUE", "D8")["severity"], "warning");
+    assert_eq!(at("FINANCING_TYPE_MISMATCH", "D8")["severity"], "warning");
     assert_eq!(at("BAD_VALUE", "E9")["severity"], "error");
     // Only rows 8 (700, Region) and 10 (1 000, own money) count.
     assert_eq!(dec(&financing(&s, "harnosand", "Region Västernorrland (1:1)")["paid_in_period"]), d("700"));

@@ -514,6 +514,115 @@ fn double_reported() -> &'static str {
     )
 }
 
+fn missing_main_activity() -> &'static str {
+    let (_d, p) = inbox_project();
+    // Bertil (fixed share, row 3) without Huvudaktivitet and without time rows.
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Personal").set("J3", empty());
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "MISSING_MAIN_ACTIVITY",
+            severity: "error",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Personal"),
+            cell: Some("J3"),
+            says: "Bertil Berg",
+            exit: 1,
+        },
+    )
+}
+
+fn unknown_indicator() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            let rows = vec![vec![t("Organisationer som får stöd"), n(3.0)]];
+            b.replace(table("Indikatorer", "A1", &headers(redovisa::contract::Sheet::Indikatorer), rows));
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "UNKNOWN_INDICATOR",
+            severity: "error",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Indikatorer"),
+            cell: Some("A2"),
+            says: "Använd en av",
+            exit: 1,
+        },
+    )
+}
+
+fn absence_for_time_reporter() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            let rows = vec![vec![t("Anna Andersson"), t("2025-03"), n(8.0), t("VAB")]];
+            b.replace(table("Frånvaro", "A1", &headers(redovisa::contract::Sheet::Franvaro), rows));
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "ABSENCE_FOR_TIME_REPORTER",
+            severity: "warning",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Frånvaro"),
+            cell: Some("A2"),
+            says: "Fast andel",
+            exit: 0,
+        },
+    )
+}
+
+fn financing_type_mismatch() -> &'static str {
+    let (_d, p) = inbox_project();
+    // Kramfors' own money is public cash in the plan; the row says private.
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            let rows = vec![vec![
+                date(2025, 3, 14),
+                t("Kramfors kommun"),
+                t("212000-2429"),
+                t("Privat kontant"),
+                n(5000.0),
+                t("V77"),
+                empty(),
+            ]];
+            b.replace(table("Medfinansiering", "A1", &headers(redovisa::contract::Sheet::Medfinansiering), rows));
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "FINANCING_TYPE_MISMATCH",
+            severity: "warning",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Medfinansiering"),
+            cell: Some("D2"),
+            says: "rätta Typ",
+            exit: 0,
+        },
+    )
+}
+
 fn hours_over_month() -> &'static str {
     let (_d, p) = inbox_project();
     // March 2025 has 21 weekdays: 21 × 8 = 168 h at 100 %; 7,5 + 200 + 7,5 + 4 = 219 h.
@@ -856,6 +965,10 @@ const CASES: &[(&str, Case)] = &[
     ("ACTIVITY_OUTSIDE_DATES", activity_outside_dates),
     ("DUPLICATE_PERSON", duplicate_person),
     ("DOUBLE_REPORTED", double_reported),
+    ("MISSING_MAIN_ACTIVITY", missing_main_activity),
+    ("UNKNOWN_INDICATOR", unknown_indicator),
+    ("ABSENCE_FOR_TIME_REPORTER", absence_for_time_reporter),
+    ("FINANCING_TYPE_MISMATCH", financing_type_mismatch),
     ("HOURS_OVER_MONTH", hours_over_month),
     ("HOURS_OVER_ANNUAL_CAP", hours_over_annual_cap),
     ("SALARY_BASIS_CHANGED", salary_basis_changed),

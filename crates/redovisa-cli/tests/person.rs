@@ -141,6 +141,7 @@ fn workbook(folder: &str, month: &str, persons: Vec<usize>, time: &[(usize, &str
         participants: Vec::new(),
         indicators: Vec::new(),
         narratives: Vec::new(),
+        payments: Vec::new(),
         attestation: Attestation { by: "Eva Ekonom".into(), on: month.last_day() + chrono::Days::new(5) },
     }
 }
