@@ -315,15 +315,6 @@ const BAD_VALUES: &[BadValue] = &[
         },
     },
     BadValue {
-        why: "a fixed share with neither Huvudaktivitet nor time rows",
-        severity: Severity::Error,
-        place: "Personal!J3",
-        says: "Huvudaktivitet",
-        apply: |b| {
-            b.sheet("Personal").set("J3", empty());
-        },
-    },
-    BadValue {
         why: "a period that is not a month",
         severity: Severity::Error,
         place: "Uppgifter!B3",
@@ -438,6 +429,14 @@ fn bad_value_in_an_optional_column_that_is_absent_names_the_rows_first_cell() {
     b.replace(table("Personal", "B5", &heads, rows));
     let f = only(&findings_of(&b), Code::MissingMainActivity, Severity::Error, "Personal!B7");
     assert!(f.message.contains("Bertil Berg") && f.message.contains("Huvudaktivitet"), "{}", f.message);
+}
+
+#[test]
+fn a_fixed_share_with_neither_main_activity_nor_time_rows() {
+    let mut b = book();
+    b.sheet("Personal").set("J3", empty());
+    let f = only(&findings_of(&b), Code::MissingMainActivity, Severity::Error, "Personal!J3");
+    assert!(f.message.contains("Huvudaktivitet"), "{}", f.message);
 }
 
 #[test]
