@@ -1,0 +1,79 @@
+//! The approved budget as text (Swedish), as `redovisa validate` prints it.
+
+use super::*;
+
+impl Project {
+    /// The approved budget as text (Swedish), as `redovisa validate` prints it.
+    pub fn describe(&self) -> String {
+        use std::fmt::Write;
+        let i = &self.info;
+        let mut s = String::new();
+        let kr = |d: Decimal| format!("{:>14}", sv_kr_whole(d));
+        let _ = writeln!(s, "Projekt {} – {}", i.id, i.name);
+        let owner = self.org_by_folder(&i.owner).map_or("?", |o| o.name());
+        let _ = writeln!(
+            s,
+            "Projektägare {owner}, {} – {}, stödandel {}",
+            i.start,
+            i.end,
+            crate::money::sv_percent(percent(i.support_rate), 2)
+        );
+        let _ = writeln!(s, "\nGodkänd budget per projektpart");
+        let _ = writeln!(
+            s,
+            "{:<28}{:>14}{:>14}{:>14}{:>14}{:>14}",
+            "Projektpart", "Personal", "Schablon", "Summa", "Kontant", "Stöd"
+        );
+        for p in &self.partners {
+            let cash: Decimal = p.cash.iter().map(|c| c.amount).sum();
+            let _ = writeln!(
+                s,
+                "{:<28}{}{}{}{}{}",
+                p.name,
+                kr(p.budget.staff),
+                kr(p.budget.flat_rate),
+                kr(p.budget.total()),
+                kr(cash),
+                kr(p.support)
+            );
+        }
+        let _ = writeln!(s, "\nBidrag i annat än pengar");
+        for c in &self.cofinanciers {
+            let _ = writeln!(s, "{:<28}{} ({})", c.name, kr(c.in_kind_budget), c.kind.swedish());
+        }
+        let _ = writeln!(s, "\nAktiviteter");
+        for (wp, a) in self.activities() {
+            let _ = writeln!(s, "  {:<5} {:<44}{}  (AP {})", a.code, a.name, kr(a.budget), wp.code);
+        }
+        let _ = writeln!(s, "\nSummor");
+        let _ = writeln!(s, "{:<32}{}", "Kostnader", kr(self.budget_costs()));
+        let _ = writeln!(s, "{:<32}{}", "Bidrag i annat än pengar", kr(self.budget_in_kind()));
+        let _ = writeln!(s, "{:<32}{}", "Totala kostnader", kr(self.budget_costs() + self.budget_in_kind()));
+        let _ = writeln!(s, "{:<32}{}", "Medfinansiering", kr(self.budget_cash() + self.budget_in_kind()));
+        let _ = writeln!(s, "{:<32}{}", "Stöd", kr(self.partners.iter().map(|p| p.support).sum()));
+        if !self.reporting.is_empty() {
+            let _ = writeln!(s, "\nRapporteringsplan (ansökningar om utbetalning)");
+            for (i, c) in self.reporting.iter().enumerate() {
+                let _ = writeln!(s, "  {:>2}. {} – {}  senast {}", i + 1, c.from, c.to, c.due);
+            }
+        }
+        let notes: Vec<String> = self
+            .orgs()
+            .filter_map(|o| {
+                let note = match o {
+                    Org::Partner(p) => &p.note,
+                    Org::Cofinancier(c) => &c.note,
+                };
+                (!note.is_empty()).then(|| format!("  {}: {note}", o.name()))
+            })
+            .collect();
+        if !notes.is_empty() {
+            let _ = writeln!(s, "\nAntaganden att bekräfta");
+            for n in notes {
+                let _ = writeln!(s, "{n}");
+            }
+        }
+        s.push('\n');
+        s
+    }
+}

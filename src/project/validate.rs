@@ -1,0 +1,295 @@
+//! The checks of the project file: every sum against its parts, identifiers, dates, the
+//! reporting plan. Errors stop a run ([`Project::load`]); warnings are shown by `redovisa validate`.
+
+use super::*;
+
+impl Project {
+    /// All checks of the project file: every sum against its parts, identifiers, dates.
+    pub fn validate(&self) -> Vec<Issue> {
+        let mut issues = Vec::new();
+        let mut err = |key: String, message: String| issues.push(Issue { error: true, key, message });
+        let info = &self.info;
+        if info.end <= info.start {
+            err("project.end".into(), format!("slutdatum {} ligger inte efter startdatum {}", info.end, info.start));
+        }
+        if info.end.year() - info.start.year() > MAX_PROJECT_YEARS {
+            err(
+                "project.end".into(),
+                format!(
+                    "projektet {} – {} är längre än {MAX_PROJECT_YEARS} år; kontrollera datumen",
+                    info.start, info.end
+                ),
+            );
+        }
+        if info.indexation < Decimal::ZERO || info.indexation > Decimal::from(MAX_INDEXATION) {
+            err(
+                "project.indexation".into(),
+                format!("indexeringen {} % ska vara mellan 0 och {MAX_INDEXATION} % per år", info.indexation),
+            );
+        }
+        if info.support_rate <= Decimal::ZERO || info.support_rate > Decimal::ONE_HUNDRED {
+            err(
+                "project.support_rate".into(),
+                format!("stödandelen {} % ska vara mellan 0 och 100", info.support_rate),
+            );
+        }
+        if info.hours_per_year == 0 {
+            err("project.hours_per_year".into(), "timmar per år får inte vara 0".into());
+        }
+        if self.partners.is_empty() {
+            err("partner".into(), "projektet saknar projektparter".into());
+        }
+        if !self.partners.iter().any(|p| p.folder == info.owner) {
+            err("project.owner".into(), format!("«{}» är ingen projektparts mapp", info.owner));
+        }
+        let mut folders = BTreeSet::new();
+        let mut numbers = BTreeSet::new();
+        for (i, org) in self.orgs().enumerate() {
+            let key = match org {
+                Org::Partner(_) => format!("partner[{}]", i + 1),
+                Org::Cofinancier(_) => format!("cofinancier[{}]", i + 1 - self.partners.len()),
+            };
+            if org.folder().is_empty() || org.folder().contains(['/', '\\']) || org.folder().starts_with('.') {
+                err(format!("{key}.folder"), format!("«{}» duger inte som mappnamn", org.folder()));
+            }
+            if !folders.insert(org.folder()) {
+                err(format!("{key}.folder"), format!("mappen «{}» används av två organisationer", org.folder()));
+            }
+            if !numbers.insert(org.org_nr().clone()) {
+                err(format!("{key}.org_nr"), format!("organisationsnumret {} förekommer två gånger", org.org_nr()));
+            }
+            let on_costs = org.on_cost_fraction();
+            if on_costs < Decimal::ZERO || on_costs > Decimal::ONE {
+                err(format!("{key}.on_costs"), "lönebikostnaden ska vara mellan 0 och 100 %".into());
+            }
+            let fr = org.flat_rate();
+            let max = match fr.model {
+                FlatRateModel::RemainingCosts => Decimal::from(40),
+                FlatRateModel::Indirect => Decimal::from(15),
+                FlatRateModel::None => Decimal::ZERO,
+            };
+            if fr.rate < Decimal::ZERO || fr.rate > max {
+                err(
+                    format!("{key}.flat_rate.rate"),
+                    format!("schablonen {} % är större än modellen tillåter ({max} %)", fr.rate),
+                );
+            }
+        }
+        for (i, c) in self.cofinanciers.iter().enumerate() {
+            if !self.partners.iter().any(|p| p.folder == c.counted_with) {
+                err(
+                    format!("cofinancier[{}].counted_with", i + 1),
+                    format!("«{}» är ingen projektparts mapp", c.counted_with),
+                );
+            }
+        }
+        if info.cofinancing_lag < Decimal::ZERO || info.cofinancing_lag > Decimal::ONE_HUNDRED {
+            err(
+                "project.cofinancing_lag".into(),
+                format!("{} procentenheter ska vara mellan 0 och 100", info.cofinancing_lag),
+            );
+        }
+        for (i, c) in self.reporting.iter().enumerate() {
+            let key = format!("reporting[{}]", i + 1);
+            if c.to < c.from {
+                err(format!("{key}.to"), format!("perioden {} – {} slutar innan den börjar", c.from, c.to));
+            }
+            if c.from < self.start_month() || c.to > self.end_month() {
+                err(
+                    format!("{key}.from"),
+                    format!(
+                        "perioden {} – {} ligger utanför projektets tid {} – {}",
+                        c.from,
+                        c.to,
+                        self.start_month(),
+                        self.end_month()
+                    ),
+                );
+            }
+            if c.due < c.to.last_day() {
+                err(
+                    format!("{key}.due"),
+                    format!("sista dag {} ligger före periodens slut {}", c.due, c.to.last_day()),
+                );
+            }
+            if let Some(prev) = i.checked_sub(1).and_then(|j| self.reporting.get(j))
+                && c.from <= prev.to
+            {
+                err(
+                    format!("{key}.from"),
+                    format!(
+                        "perioden {} – {} ska börja efter föregående period {} – {} (i ordning, utan överlapp)",
+                        c.from, c.to, prev.from, prev.to
+                    ),
+                );
+            }
+        }
+        let mut codes = BTreeSet::new();
+        for (w, wp) in self.work_packages.iter().enumerate() {
+            let key = format!("work_package[{}]", w + 1);
+            if wp.start < info.start || wp.end > info.end || wp.end < wp.start {
+                err(
+                    format!("{key}.end"),
+                    format!("arbetspaket {} {}–{} ligger utanför projektets tid", wp.code, wp.start, wp.end),
+                );
+            }
+            for (a, act) in wp.activities.iter().enumerate() {
+                let akey = format!("{key}.activity[{}]", a + 1);
+                if !codes.insert(act.code.as_str()) {
+                    err(format!("{akey}.code"), format!("aktivitetskoden {} förekommer två gånger", act.code));
+                }
+                if !act.code.starts_with(&format!("{}.", wp.code)) {
+                    err(
+                        format!("{akey}.code"),
+                        format!("aktivitet {} hör inte till arbetspaket {}", act.code, wp.code),
+                    );
+                }
+                if act.start < info.start || act.end > info.end || act.end < act.start {
+                    err(
+                        format!("{akey}.end"),
+                        format!("aktivitet {} {}–{} ligger utanför projektets tid", act.code, act.start, act.end),
+                    );
+                }
+            }
+        }
+        self.check_sums(&mut issues);
+        self.check_plan(&mut issues);
+        issues
+    }
+
+    /// Warnings on a reporting plan that is valid but unusual: gaps between its periods, months
+    /// of the project it leaves out, a last claim due after the project's last day.
+    fn check_plan(&self, issues: &mut Vec<Issue>) {
+        let Some(last) = self.reporting.last() else { return };
+        let mut warn = |key: String, message: String| issues.push(Issue { error: false, key, message });
+        for (i, pair) in self.reporting.windows(2).enumerate() {
+            if pair[0].to < pair[1].from && pair[0].to.next() != pair[1].from {
+                warn(
+                    format!("reporting[{}].from", i + 2),
+                    format!("månaderna {} – {} ingår i ingen planerad ansökan", pair[0].to.next(), pair[1].from.prev()),
+                );
+            }
+        }
+        if self.reporting[0].from != self.start_month() || last.to != self.end_month() {
+            warn(
+                "reporting".into(),
+                format!(
+                    "planen täcker {} – {}, projektet {} – {}",
+                    self.reporting[0].from,
+                    last.to,
+                    self.start_month(),
+                    self.end_month()
+                ),
+            );
+        }
+        if last.due > self.info.end {
+            warn(
+                format!("reporting[{}].due", self.reporting.len()),
+                format!(
+                    "sista ansökan ska enligt handboken vara inne senast projektets sista dag {}, planen säger {}",
+                    self.info.end, last.due
+                ),
+            );
+        }
+    }
+
+    /// The sum-against-parts checks, separate so the reader sees each rule once.
+    fn check_sums(&self, issues: &mut Vec<Issue>) {
+        let t = &self.totals;
+        let mut sums = vec![
+            sum_issue(true, "totals.costs", "projektparternas kostnader", t.costs, self.budget_costs()),
+            sum_issue(true, "totals.in_kind", "bidrag i annat än pengar", t.in_kind, self.budget_in_kind()),
+            sum_issue(true, "totals.total", "kostnader och bidrag i annat än pengar", t.total, t.costs + t.in_kind),
+            sum_issue(
+                true,
+                "totals.cofinancing",
+                "kontant medfinansiering och bidrag i annat än pengar",
+                t.cofinancing,
+                self.budget_cash() + self.budget_in_kind(),
+            ),
+            sum_issue(
+                true,
+                "totals.support",
+                "stödet per projektpart",
+                t.support,
+                self.partners.iter().map(|p| p.support).sum(),
+            ),
+            sum_issue(true, "project.approved_support", "stödet enligt totals", self.info.approved_support, t.support),
+            sum_issue(true, "totals.total", "medfinansiering och stöd", t.total, t.cofinancing + t.support),
+        ];
+        for (i, p) in self.partners.iter().enumerate() {
+            let key = format!("partner[{}]", i + 1);
+            let in_kind: Decimal =
+                self.cofinanciers.iter().filter(|c| c.counted_with == p.folder).map(|c| c.in_kind_budget).sum();
+            let financing = p.cash.iter().map(|c| c.amount).sum::<Decimal>() + in_kind + p.support;
+            sums.push(sum_issue(
+                true,
+                &format!("{key}.support"),
+                &format!("{}: finansieringen (kontant, annat än pengar, stöd)", p.name),
+                p.budget.total() + in_kind,
+                financing,
+            ));
+            if p.flat_rate.model != FlatRateModel::None {
+                // The application rounds the flat rate to whole kronor.
+                let expected = round2(p.budget.staff * percent(p.flat_rate.rate)).round();
+                if (expected - p.budget.flat_rate).abs() > Decimal::ONE {
+                    sums.push(sum_issue(
+                        false,
+                        &format!("{key}.budget.flat_rate"),
+                        &format!("{}: personal × schablon {} %", p.name, p.flat_rate.rate),
+                        p.budget.flat_rate,
+                        expected,
+                    ));
+                }
+            }
+            if p.flat_rate.model == FlatRateModel::RemainingCosts && !p.budget.other.is_zero() {
+                issues.push(Issue {
+                    error: true,
+                    key: format!("{key}.budget.other"),
+                    message: format!("{} har 40 %-modellen och får inte budgetera övriga kostnader", p.name),
+                });
+            }
+        }
+        for (w, wp) in self.work_packages.iter().enumerate() {
+            let sum: Decimal = wp.activities.iter().map(|a| a.budget).sum();
+            sums.push(sum_issue(
+                true,
+                &format!("work_package[{}].budget", w + 1),
+                &format!("aktiviteterna i arbetspaket {}", wp.code),
+                wp.budget,
+                sum,
+            ));
+        }
+        // The application's activity plan need not add up to the budget to the krona: report it.
+        let activities: Decimal = self.activities().map(|(_, a)| a.budget).sum();
+        sums.push(sum_issue(false, "work_package", "aktiviteterna", t.total, activities));
+        issues.extend(sums.into_iter().flatten());
+        let rate =
+            if t.total.is_zero() { Decimal::ZERO } else { (t.support / t.total * Decimal::ONE_HUNDRED).round_dp(2) };
+        if rate != self.info.support_rate.round_dp(2) {
+            issues.push(Issue {
+                error: false,
+                key: "project.support_rate".into(),
+                message: format!("stöd / totala kostnader är {rate} %, inte {} %", self.info.support_rate),
+            });
+        }
+    }
+}
+
+/// An issue when `parts` does not add up to `stated`, saying by how much.
+fn sum_issue(error: bool, key: &str, what: &str, stated: Decimal, parts: Decimal) -> Option<Issue> {
+    (stated != parts).then(|| {
+        let diff = parts - stated;
+        let dir = if diff < Decimal::ZERO { "mindre" } else { "mer" };
+        Issue {
+            error,
+            key: key.to_string(),
+            message: format!(
+                "{what} summerar till {}, {} {dir} än {}",
+                sv_kr_whole(parts),
+                sv_kr_whole(diff.abs()),
+                sv_kr_whole(stated)
+            ),
+        }
+    })
+}
