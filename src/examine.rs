@@ -35,6 +35,20 @@ pub struct Examined {
     pub changed: bool,
 }
 
+impl Examined {
+    /// The file as intake's selection sees it: unusable when it changed while read or could not
+    /// be checked.
+    pub fn candidate(&self) -> intake::Candidate {
+        intake::Candidate {
+            rel: self.file.rel.clone(),
+            folder: self.file.folder.clone(),
+            sha256: self.sha256.clone(),
+            header: self.header.clone(),
+            unusable: self.changed || self.report.is_none(),
+        }
+    }
+}
+
 /// The SHA-256 of a file, streamed (bounded memory whatever its size).
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     let mut file = std::fs::File::open(path)?;

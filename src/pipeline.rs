@@ -96,7 +96,7 @@ pub fn examine_inbox(project: &Project, opts: &Options) -> Result<Vec<Examined>,
 /// Select and reconcile over examined files.
 pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Examined]) -> Result<Figures, RunError> {
     let candidates: Vec<Candidate> =
-        examined.iter().filter(|e| e.file.kind == FileKind::Workbook).map(candidate).collect();
+        examined.iter().filter(|e| e.file.kind == FileKind::Workbook).map(Examined::candidate).collect();
     // Months of legacy claims stay pinned whatever the period; every other month counts its
     // selected workbook, and reconcile carries the differences against the ledger.
     let pinned = legacy_pinned(&ledger.claims);
@@ -160,16 +160,6 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
         today: opts.today,
     };
     Ok(reconcile::reconcile(project, input))
-}
-
-fn candidate(e: &Examined) -> Candidate {
-    Candidate {
-        rel: e.file.rel.clone(),
-        folder: e.file.folder.clone(),
-        sha256: e.sha256.clone(),
-        header: e.header.clone(),
-        unusable: e.changed || e.report.is_none(),
-    }
 }
 
 /// The claim period: `--from`/`--to`, or after the last submitted claim up to the last whole

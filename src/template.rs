@@ -9,8 +9,8 @@
 //! activity codes as text (so Excel never turns `1.1` into a date). Dropdowns offer the project's
 //! activity codes, its reported indicators and the contract's closed lists; dated rows must lie in
 //! the month. A first sheet, `Instruktioner`, says in Swedish what to fill in and where to drop
-//! the file. When the inbox holds the partner's counting workbook for the previous month, its
-//! `Personal` rows are copied in. Texts and row counts live in `templates/partnermall.toml`,
+//! the file. When the inbox holds the partner's counting workbook for the previous month (chosen
+//! by the run's own examine and select), its `Personal` rows are copied in. Texts and row counts live in `templates/partnermall.toml`,
 //! which a project may override key by key with `mallar/partnermall.toml`. The document's
 //! timestamp is the month's first day, so the same inputs give the same bytes.
 
@@ -26,10 +26,10 @@ use rust_xlsxwriter::{
     Formula, Workbook, Worksheet, XlsxError,
 };
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use crate::contract::{self, Column, KON, KOSTNADSSLAG, Label, ORSAK, REDOVISNING, Sheet, TYP, normalise};
-use crate::intake::{self, Candidate, FileKind, Header, Status};
+use crate::examine::{Examined, examine};
+use crate::intake::{self, Candidate, FileKind, Status};
 use crate::ledger::Ledger;
 use crate::money::{percent, sv_percent};
 use crate::month::Month;
@@ -232,9 +232,10 @@ pub fn render(project: &Project, folder: &str, month: Month) -> anyhow::Result<V
 }
 
 /// The `Personal` rows of the organisation's counting workbook for the month before `month`,
-/// chosen as a run would choose it (highest version, pinned by a submitted claim, duplicates
-/// count for none), without the people whose Slutdatum lies before `month`. Empty when the inbox
-/// holds no such workbook.
+/// chosen as a run chooses it ([`examine`] and [`intake::select`]: highest version, pinned by a
+/// submitted claim, duplicates count for none, a file that changed or cannot be checked is no
+/// candidate), without the people whose Slutdatum lies before `month`. Empty when the inbox holds
+/// no such workbook.
 fn previous_staff(project: &Project, org: Org, month: Month) -> anyhow::Result<Vec<PersonRow>> {
     let inbox = project.inbox();
     if !inbox.is_dir() {
@@ -242,42 +243,26 @@ fn previous_staff(project: &Project, org: Org, month: Month) -> anyhow::Result<V
     }
     let files = intake::scan(project, &inbox).with_context(|| format!("kan inte läsa inkorgen {}", inbox.display()))?;
     let limits = Limits::default();
-    let mut candidates = Vec::new();
-    let mut books = Vec::new();
-    let theirs = files.iter().filter(|f| f.kind == FileKind::Workbook && f.folder.as_deref() == Some(org.folder()));
-    for file in theirs.filter(|f| f.size <= limits.max_file_bytes) {
-        // A file that cannot be read now is no candidate; the next run reports it.
-        let Ok(bytes) = std::fs::read(&file.path) else { continue };
-        let workbook = read::read_workbook(&bytes, &file.rel, &limits).workbook;
-        let header = workbook.as_ref().and_then(|w| {
-            Some(Header {
-                org_nr: w.info.org_nr.clone()?,
-                month: w.info.month?,
-                version: w.info.version,
-                attested: w.info.attested_by.is_some() && w.info.attested_on.is_some(),
-            })
-        });
-        let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-        candidates.push(Candidate {
-            rel: file.rel.clone(),
-            folder: file.folder.clone(),
-            sha256,
-            header,
-            unusable: false,
-        });
-        // Only the previous month's workbooks can be copied from; the rest need only their header.
-        books.push(workbook.filter(|w| w.info.month == Some(month.prev())));
-    }
+    let examined: Vec<Examined> = files
+        .into_iter()
+        .filter(|f| f.kind == FileKind::Workbook && f.folder.as_deref() == Some(org.folder()))
+        .map(|f| examine(project, f, &limits))
+        .collect();
+    let candidates: Vec<Candidate> = examined.iter().map(Examined::candidate).collect();
     let pinned = crate::ledger::legacy_pinned(&Ledger::load(&project.dir)?.claims);
     let (choices, _) = intake::select(project, &candidates, false, &pinned);
     let previous = month.prev();
-    let counting = choices.iter().zip(&candidates).zip(books).find_map(|((choice, candidate), book)| {
-        let is_previous = candidate.header.as_ref().is_some_and(|h| h.month == previous);
-        (choice.status == Status::Used && is_previous).then_some(book).flatten()
+    let counting = choices.iter().zip(&examined).find_map(|(choice, e)| {
+        let is_previous = e.header.as_ref().is_some_and(|h| h.month == previous);
+        (choice.status == Status::Used && is_previous).then_some(e)
     });
+    // The run keeps only what its figures need; the template copies the whole rows, so the
+    // chosen workbook is read once more. A file that cannot be read now gives no rows.
+    let Some(e) = counting else { return Ok(Vec::new()) };
+    let Ok(bytes) = std::fs::read(&e.file.path) else { return Ok(Vec::new()) };
+    let Some(wb) = read::read_workbook(&bytes, &e.file.rel, &limits).workbook else { return Ok(Vec::new()) };
     let first_day = month.first_day();
-    Ok(counting
-        .map_or_else(Vec::new, |wb| wb.staff.into_iter().filter(|p| p.end.is_none_or(|e| e >= first_day)).collect()))
+    Ok(wb.staff.into_iter().filter(|p| p.end.is_none_or(|e| e >= first_day)).collect())
 }
 
 /// What a column holds, which decides its format, width and validation.
