@@ -24,6 +24,7 @@ pub mod intake;
 pub mod ledger;
 pub mod money;
 pub mod month;
+pub mod overrides;
 pub mod pipeline;
 pub mod precheck;
 pub mod privacy;

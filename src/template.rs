@@ -33,6 +33,7 @@ use crate::intake::{self, Candidate, FileKind, Status};
 use crate::ledger::Ledger;
 use crate::money::{percent, sv_percent};
 use crate::month::Month;
+use crate::overrides;
 use crate::project::{FlatRateModel, Measure, Org, Project};
 use crate::read::{self, Limits, PersonRow};
 
@@ -114,25 +115,25 @@ pub struct Messages {
 impl TemplateText {
     /// The built-in texts.
     pub fn embedded() -> anyhow::Result<TemplateText> {
-        let base: toml::Table = toml::from_str(EMBEDDED).context("den inbyggda partnermallen går inte att tolka")?;
-        TemplateText::from_table(base, "den inbyggda partnermallen")
+        let layered = overrides::built_in_only(EMBEDDED, EMBEDDED_NAME).map_err(override_error)?;
+        TemplateText::from_layered(layered)
     }
 
     /// The texts for a project: the built-in ones, with `mallar/partnermall.toml` of the project
-    /// folder laid over them when it exists.
+    /// folder laid over them when it exists (the rule of [`crate::overrides`], shared with the
+    /// reports' texts).
     pub fn load(project_dir: &Path) -> anyhow::Result<TemplateText> {
-        let path = project_dir.join(OVERRIDE_FILE);
-        let over = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return TemplateText::embedded(),
-            Err(e) => return Err(anyhow!("kan inte läsa {}: {e}", path.display())),
-        };
-        let over: toml::Table =
-            toml::from_str(&over).with_context(|| format!("{} går inte att tolka", path.display()))?;
-        let mut base: toml::Table =
-            toml::from_str(EMBEDDED).context("den inbyggda partnermallen går inte att tolka")?;
-        merge(&mut base, over);
-        TemplateText::from_table(base, &path.display().to_string())
+        let layered =
+            overrides::load(project_dir, OVERRIDE_FILE, EMBEDDED, EMBEDDED_NAME, OPEN).map_err(override_error)?;
+        TemplateText::from_layered(layered)
+    }
+
+    fn from_layered(layered: overrides::Layered) -> anyhow::Result<TemplateText> {
+        let source = layered.source.display().to_string();
+        match layered.value {
+            toml::Value::Table(table) => TemplateText::from_table(table, &source),
+            _ => Err(anyhow!("{source} går inte att tolka")),
+        }
     }
 
     fn from_table(table: toml::Table, source: &str) -> anyhow::Result<TemplateText> {
@@ -198,16 +199,15 @@ impl TemplateText {
     }
 }
 
-/// Lays `over` onto `base`: tables merge key by key, anything else is replaced.
-fn merge(base: &mut toml::Table, over: toml::Table) {
-    for (key, value) in over {
-        match (base.get_mut(&key), value) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
-            (_, value) => {
-                base.insert(key, value);
-            }
-        }
-    }
+/// The built-in file's name, as errors in it name it.
+const EMBEDDED_NAME: &str = "templates/partnermall.toml";
+
+/// The tables a project's file may add keys to: row counts, label hints and column descriptions
+/// by sheet, whose keys [`TemplateText::check`] checks against the contract.
+const OPEN: &[&str] = &["rows.per_sheet", "labels", "columns", "columns.*"];
+
+fn override_error(e: overrides::OverrideError) -> anyhow::Error {
+    anyhow!("{}: {}", e.path.display(), e.message)
 }
 
 /// Renders the template for a partner or co-financier folder and month, as `.xlsx` bytes.
@@ -775,16 +775,23 @@ mod tests {
 
     #[test]
     fn override_keys_are_checked_and_merged() {
-        let mut base: toml::Table = toml::from_str(EMBEDDED).unwrap();
-        merge(&mut base, toml::from_str("[rows.per_sheet]\nTidrapport = 12\n[labels]\nVersion = \"x\"").unwrap());
-        let text = TemplateText::from_table(base, "test").unwrap();
+        let path = Path::new("p/mallar/partnermall.toml");
+        let layer = |text: &str| overrides::layer(EMBEDDED, EMBEDDED_NAME, text, path, OPEN);
+        let text = TemplateText::from_layered(
+            layer("[rows.per_sheet]\nTidrapport = 12\n[labels]\nVersion = \"x\"").map_err(|e| e.message).unwrap(),
+        )
+        .unwrap();
         assert_eq!(text.rows(Sheet::Tidrapport), 12);
         assert_eq!(text.rows(Sheet::Personal), 30, "other keys of the table are kept");
         assert_eq!(text.label(Label::Version), "x");
-        let mut base: toml::Table = toml::from_str(EMBEDDED).unwrap();
-        merge(&mut base, toml::from_str("[rows.per_sheet]\nTidrapor = 12").unwrap());
-        let err = TemplateText::from_table(base, "test").unwrap_err().to_string();
-        assert!(err.contains("Tidrapor"), "{err}");
+        // An unknown sheet in an open table: caught by the contract check, naming the file.
+        let err = TemplateText::from_layered(layer("[rows.per_sheet]\nTidrapor = 12").map_err(|e| e.message).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("Tidrapor") && err.contains("partnermall.toml"), "{err}");
+        // An unknown key elsewhere: caught by the merge.
+        let err = layer("[instructions]\nrubrik = \"x\"").err().map(|e| e.message).unwrap_or_default();
+        assert_eq!(err, "okänd nyckel instructions.rubrik");
     }
 
     #[test]

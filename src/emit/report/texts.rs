@@ -7,12 +7,13 @@
 //! ignored. [`fill`] replaces the placeholders with the run's figures.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 
 use crate::emit::EmitError;
 use crate::finding::Code;
+use crate::overrides;
 
 /// The built-in texts.
 const BUILT_IN: &str = include_str!("../../../templates/rapport.toml");
@@ -210,30 +211,20 @@ pub struct Texts {
 impl Texts {
     /// The built-in texts merged with `<project_dir>/mallar/rapport.toml` when it exists.
     pub fn load(project_dir: &Path) -> Result<Texts, EmitError> {
-        let path = project_dir.join(OVERRIDE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Texts::with_override(&text, &path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Texts::built_in(),
-            Err(e) => Err(EmitError::Template(path, e.to_string())),
-        }
+        let layered = overrides::load(project_dir, OVERRIDE, BUILT_IN, BUILT_IN_NAME, OPEN).map_err(template_error)?;
+        Texts::from_value(layered.value, &layered.source)
     }
 
     /// The built-in texts only.
     pub fn built_in() -> Result<Texts, EmitError> {
-        let path = PathBuf::from("templates/rapport.toml");
-        let base: toml::Value =
-            toml::from_str(BUILT_IN).map_err(|e| EmitError::Template(path.clone(), e.to_string()))?;
-        Texts::from_value(base, &path)
+        let layered = overrides::built_in_only(BUILT_IN, BUILT_IN_NAME).map_err(template_error)?;
+        Texts::from_value(layered.value, &layered.source)
     }
 
     /// The built-in texts with `text` (read from `path`) merged over them.
     pub fn with_override(text: &str, path: &Path) -> Result<Texts, EmitError> {
-        let err = |m: String| EmitError::Template(path.to_path_buf(), m);
-        let mut base: toml::Value = toml::from_str(BUILT_IN)
-            .map_err(|e| EmitError::Template("templates/rapport.toml".into(), e.to_string()))?;
-        let over: toml::Value = toml::from_str(text).map_err(|e| err(e.to_string()))?;
-        merge(&mut base, over, "").map_err(err)?;
-        Texts::from_value(base, path)
+        let layered = overrides::layer(BUILT_IN, BUILT_IN_NAME, text, path, OPEN).map_err(template_error)?;
+        Texts::from_value(layered.value, &layered.source)
     }
 
     fn from_value(value: toml::Value, path: &Path) -> Result<Texts, EmitError> {
@@ -249,30 +240,15 @@ impl Texts {
     }
 }
 
-/// Merges `over` into `base` table by table; a value replaces the built-in one of the same key.
-/// A key the built-in texts lack is an error (a misspelling would otherwise be ignored), except
-/// under `deviations.codes`, whose keys are checked against the finding codes.
-fn merge(base: &mut toml::Value, over: toml::Value, at: &str) -> Result<(), String> {
-    match (base, over) {
-        (toml::Value::Table(b), toml::Value::Table(o)) => {
-            for (key, value) in o {
-                let here = if at.is_empty() { key.clone() } else { format!("{at}.{key}") };
-                match b.get_mut(&key) {
-                    Some(existing) => merge(existing, value, &here)?,
-                    None if at == "deviations.codes" => {
-                        b.insert(key, value);
-                    }
-                    None => return Err(format!("okänd nyckel {here}")),
-                }
-            }
-            Ok(())
-        }
-        (b @ toml::Value::String(_), v @ toml::Value::String(_)) => {
-            *b = v;
-            Ok(())
-        }
-        (_, _) => Err(format!("{at} ska vara en text")),
-    }
+/// The built-in file's name, as errors in it name it.
+const BUILT_IN_NAME: &str = "templates/rapport.toml";
+
+/// The only table a project's file may add keys to: explanations of finding codes, whose keys
+/// [`Texts::from_value`] checks against the catalogue.
+const OPEN: &[&str] = &["deviations.codes"];
+
+fn template_error(e: overrides::OverrideError) -> EmitError {
+    EmitError::Template(e.path, e.message)
 }
 
 /// Every `{name}` in every text must be a known placeholder.
