@@ -36,9 +36,10 @@ const RECEIPT_TEMPLATE: &str = include_str!("../../templates/kvitto.html.j2");
 const ERROR_TEMPLATE: &str = include_str!("../../templates/fel.html.j2");
 const STYLE: &str = include_str!("../../templates/sidor.css");
 
-/// Removes personnummer from a text shown on a page. The one place the pages mask: the
-/// privacy module replaces the masker behind it.
-pub fn mask(text: &str, on: NaiveDate) -> String {
+/// Removes personnummer from a whole rendered page ([`crate::privacy`]): the one place the
+/// pages mask, so that no field can be forgotten. Escaping leaves digits, dashes, plus signs and
+/// spaces as they are, so every spelling the masker knows survives rendering unchanged.
+fn mask(text: &str, on: NaiveDate) -> String {
     crate::privacy::mask_personnummer(text, on)
 }
 
@@ -87,7 +88,7 @@ pub fn render_status_error(message: &str) -> Result<String, EmitError> {
     // No clock (same inputs, same bytes): judge personnummer against a far date, so that every
     // date that can be one is masked.
     let on = NaiveDate::from_ymd_opt(2199, 12, 31).unwrap_or(NaiveDate::MAX);
-    render_page("fel.html.j2", &ErrorPage { message: &mask(message, on) }, on)
+    render_page("fel.html.j2", &ErrorPage { message }, on)
 }
 
 /// The day personnummer are judged valid on (as the text receipt does).
@@ -183,7 +184,7 @@ fn place_text(x: &Finding) -> String {
     if place.is_empty() { "hela perioden".to_string() } else { place }
 }
 
-fn finding_view(x: &Finding, texts: Option<&Texts>, on: NaiveDate) -> FindingView {
+fn finding_view(x: &Finding, texts: Option<&Texts>) -> FindingView {
     let (class, severity) = match x.severity {
         Severity::Error => ("fel", "Fel"),
         Severity::Warning => ("varning", "Varning"),
@@ -193,8 +194,8 @@ fn finding_view(x: &Finding, texts: Option<&Texts>, on: NaiveDate) -> FindingVie
         severity,
         code: x.code.as_str(),
         explanation: texts.map_or_else(|| x.code.title().to_string(), |t| t.deviations.code(x.code)),
-        place: mask(&place_text(x), on),
-        message: mask(&x.message, on),
+        place: place_text(x),
+        message: x.message.clone(),
     }
 }
 
@@ -217,7 +218,7 @@ pub struct FileView {
     pub sha256: String,
 }
 
-fn file_view(f: &FileRecord, on: NaiveDate) -> FileView {
+fn file_view(f: &FileRecord) -> FileView {
     let class = match f.status {
         Status::Used => "anvands",
         Status::Superseded => "ersatt",
@@ -246,13 +247,13 @@ fn file_view(f: &FileRecord, on: NaiveDate) -> FileView {
         )
     });
     FileView {
-        path: mask(&f.path, on),
+        path: f.path.clone(),
         what,
         month: f.month.map(|m| m.to_string()).unwrap_or_default(),
         version: f.version.map(|v| v.to_string()).unwrap_or_default(),
         status: f.status.swedish(),
         class,
-        why: mask(&why, on),
+        why: why.clone(),
         taken,
         sha256: f.sha256.clone(),
     }
@@ -468,7 +469,6 @@ fn finding_cell<'a>(x: &Finding, files: &'a BTreeMap<&str, &FileRecord>) -> Opti
 impl StatusPage {
     /// The page's view of the figures.
     pub fn new(f: &Figures, texts: &Texts) -> StatusPage {
-        let on = mask_date(f);
         let by_path: BTreeMap<&str, &FileRecord> = f.files.iter().map(|r| (r.path.as_str(), r)).collect();
         let mut cell_findings: BTreeMap<(&str, Month), Vec<&Finding>> = BTreeMap::new();
         let mut org_general: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
@@ -477,7 +477,7 @@ impl StatusPage {
             match (finding_cell(x, &by_path), x.place.partner.as_deref()) {
                 (Some(cell), _) => cell_findings.entry(cell).or_default().push(x),
                 (None, Some(folder)) => org_general.entry(folder).or_default().push(x),
-                (None, None) => general.push(finding_view(x, Some(texts), on)),
+                (None, None) => general.push(finding_view(x, Some(texts))),
             }
         }
         // Findings of a month outside the grid go to the organisation's general list.
@@ -513,13 +513,13 @@ impl StatusPage {
                     .iter()
                     .map(|head| {
                         let cell = months.cells.iter().find(|c| c.month.to_string() == head.iso)?;
-                        Some(cell_view(f, org, cell, &cell_findings, texts, on))
+                        Some(cell_view(f, org, cell, &cell_findings, texts))
                     })
                     .collect();
                 let (errors, warnings) = org_counts(f, &org.folder);
                 grid.rows.push(RowView {
                     folder: org.folder.clone(),
-                    name: mask(&org.name, on),
+                    name: org.name.clone(),
                     role: short_role(org),
                     errors,
                     warnings,
@@ -535,7 +535,7 @@ impl StatusPage {
                 let (errors, warnings) = org_counts(f, &o.folder);
                 OrgSummary {
                     folder: o.folder.clone(),
-                    name: mask(&o.name, on),
+                    name: o.name.clone(),
                     role: role(o),
                     errors,
                     warnings,
@@ -545,7 +545,7 @@ impl StatusPage {
                     used: share(o.budget_total.used),
                     general: org_general
                         .get(o.folder.as_str())
-                        .map(|xs| xs.iter().map(|x| finding_view(x, Some(texts), on)).collect())
+                        .map(|xs| xs.iter().map(|x| finding_view(x, Some(texts))).collect())
                         .unwrap_or_default(),
                 }
             })
@@ -553,9 +553,9 @@ impl StatusPage {
 
         let errors = f.findings.iter().filter(|x| x.is_error()).count();
         StatusPage {
-            project_id: mask(&f.project_id, on),
-            project_name: mask(&f.project_name, on),
-            owner_name: mask(&f.owner_name, on),
+            project_id: f.project_id.clone(),
+            project_name: f.project_name.clone(),
+            owner_name: f.owner_name.clone(),
             period: period_text(f),
             kind: kind_text(f),
             claim_seq: f.claim_seq,
@@ -568,7 +568,7 @@ impl StatusPage {
             period_counts: period_counts(f),
             years,
             orgs,
-            codes: code_groups(f, texts, on),
+            codes: code_groups(f, texts),
             general,
             plan: plan_view(f),
         }
@@ -581,11 +581,10 @@ fn cell_view(
     cell: &MonthCell,
     cell_findings: &BTreeMap<(&str, Month), Vec<&Finding>>,
     texts: &Texts,
-    on: NaiveDate,
 ) -> CellView {
     let findings: Vec<FindingView> = cell_findings
         .get(&(org.folder.as_str(), cell.month))
-        .map(|xs| xs.iter().map(|x| finding_view(x, Some(texts), on)).collect())
+        .map(|xs| xs.iter().map(|x| finding_view(x, Some(texts))).collect())
         .unwrap_or_default();
     let files: Vec<&FileRecord> = f
         .files
@@ -603,7 +602,7 @@ fn cell_view(
         errors,
         warnings: findings.len() - errors,
         superseded: files.iter().filter(|r| r.status == Status::Superseded).count(),
-        files: files.iter().map(|r| file_view(r, on)).collect(),
+        files: files.iter().map(|r| file_view(r)).collect(),
         findings,
         right: cell.month.month() > 7,
     }
@@ -685,7 +684,7 @@ fn legend(seq: u32) -> Vec<LegendEntry> {
     .collect()
 }
 
-fn code_groups(f: &Figures, texts: &Texts, on: NaiveDate) -> Vec<CodeGroup> {
+fn code_groups(f: &Figures, texts: &Texts) -> Vec<CodeGroup> {
     let name_of = |folder: Option<&str>| -> String {
         match folder {
             Some(d) => f.orgs.iter().find(|o| o.folder == d).map_or_else(|| d.to_string(), |o| o.name.clone()),
@@ -702,9 +701,9 @@ fn code_groups(f: &Figures, texts: &Texts, on: NaiveDate) -> Vec<CodeGroup> {
         folders.push(None);
         for folder in folders {
             let mine: Vec<FindingView> =
-                xs.iter().filter(|x| x.place.partner.as_deref() == folder).map(|x| finding_view(x, None, on)).collect();
+                xs.iter().filter(|x| x.place.partner.as_deref() == folder).map(|x| finding_view(x, None)).collect();
             if !mine.is_empty() {
-                orgs.push(OrgFindings { name: mask(&name_of(folder), on), findings: mine });
+                orgs.push(OrgFindings { name: name_of(folder), findings: mine });
             }
         }
         // A partner folder the project does not know (its findings would be lost otherwise).
@@ -712,10 +711,10 @@ fn code_groups(f: &Figures, texts: &Texts, on: NaiveDate) -> Vec<CodeGroup> {
         let mut unknown: BTreeMap<&str, Vec<FindingView>> = BTreeMap::new();
         for x in xs.iter().filter(|x| !known(x.place.partner.as_deref())) {
             if let Some(p) = x.place.partner.as_deref() {
-                unknown.entry(p).or_default().push(finding_view(x, None, on));
+                unknown.entry(p).or_default().push(finding_view(x, None));
             }
         }
-        orgs.extend(unknown.into_iter().map(|(p, findings)| OrgFindings { name: mask(p, on), findings }));
+        orgs.extend(unknown.into_iter().map(|(p, findings)| OrgFindings { name: p.to_string(), findings }));
         let (class, severity) = match count.severity {
             Severity::Error => ("fel", "Fel"),
             Severity::Warning => ("varning", "Varning"),
@@ -785,13 +784,12 @@ pub struct ReceiptPage {
 impl ReceiptPage {
     /// The receipt's view of the figures for one folder.
     pub fn new(f: &Figures, folder: &str) -> ReceiptPage {
-        let on = mask_date(f);
         let org = f.orgs.iter().find(|o| o.folder == folder);
         let findings: Vec<FindingView> = f
             .findings
             .iter()
             .filter(|x| x.place.partner.as_deref() == Some(folder))
-            .map(|x| finding_view(x, None, on))
+            .map(|x| finding_view(x, None))
             .collect();
         let errors = findings.iter().filter(|x| x.class == "fel").count();
         let months = f
@@ -806,25 +804,25 @@ impl ReceiptPage {
                         long: c.month.swedish(),
                         state: state_view(c.state),
                         describe: c.state.describe(f.claim_seq),
-                        file: c.file.as_deref().map(|p| mask(p, on)).unwrap_or_default(),
+                        file: c.file.as_deref().map(|p| p.to_string()).unwrap_or_default(),
                         in_period: f.period.contains(c.month),
                     })
                     .collect()
             })
             .unwrap_or_default();
         ReceiptPage {
-            name: mask(org.map_or(folder, |o| o.name.as_str()), on),
-            folder: mask(folder, on),
-            project_id: mask(&f.project_id, on),
-            project_name: mask(&f.project_name, on),
+            name: org.map_or(folder, |o| o.name.as_str()).to_string(),
+            folder: folder.to_string(),
+            project_id: f.project_id.clone(),
+            project_name: f.project_name.clone(),
             period: period_text(f),
             period_iso: format!("{} – {}", f.period.from, f.period.to),
             kind: kind_text(f),
-            org_line: org.map_or_else(String::new, |o| mask(&format!("{} ({}), {}", o.name, o.org_nr, role(o)), on)),
+            org_line: org.map_or_else(String::new, |o| format!("{} ({}), {}", o.name, o.org_nr, role(o))),
             date: sv_date(f.document_date()),
             errors,
             warnings: findings.len() - errors,
-            files: f.files.iter().filter(|r| r.folder.as_deref() == Some(folder)).map(|r| file_view(r, on)).collect(),
+            files: f.files.iter().filter(|r| r.folder.as_deref() == Some(folder)).map(file_view).collect(),
             months_title: format!("Månader {} – {}", Month::of(f.project_start).swedish(), f.period.to.swedish()),
             months,
             findings,
