@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::finding::{Code, Finding, Place};
+use crate::finding::{FileProblem, Finding, Message, Place};
 use crate::intake::{self, FileKind, Header, InboxFile};
 use crate::month::Month;
 use crate::project::Project;
@@ -154,7 +154,7 @@ pub fn examine_with(
         ex.sha256 = sha256_file(&ex.file.path).unwrap_or_default();
         read::ReadOutcome::unreadable(
             &ex.file.rel,
-            "Filen är för stor för en månads redovisning. Ta bort bilder och överflödiga blad.",
+            FileProblem::TooLarge { mb: ex.file.size >> 20, max_mb: limits.max_file_bytes >> 20 },
         )
     } else {
         match read_bounded(&ex.file.path, limits.max_file_bytes) {
@@ -162,7 +162,7 @@ pub fn examine_with(
                 ex.sha256 = hex(&Sha256::digest(&bytes));
                 read::read_workbook(&bytes, &ex.file.rel, limits)
             }
-            Err(e) => read::ReadOutcome::unreadable(&ex.file.rel, &format!("Filen kan inte läsas från disken ({e}).")),
+            Err(e) => read::ReadOutcome::unreadable(&ex.file.rel, FileProblem::Io(e.to_string())),
         }
     };
     ex.findings = outcome.findings;
@@ -187,12 +187,7 @@ pub fn examine_with(
     if sha256_file(&ex.file.path).map_or(true, |now| now != ex.sha256) {
         ex.changed = true;
         ex.report = None;
-        ex.findings.push(Finding::new(
-            Code::FileChangedDuringRun,
-            Place::file(&ex.file.rel),
-            "Filen ändrades medan den lästes (någon sparade den samtidigt). Den räknas inte i den här körningen \
-             utan läses nästa gång.",
-        ));
+        ex.findings.push(Finding::of(Place::file(&ex.file.rel), Message::FileChangedDuringRun));
     }
     for f in &mut ex.findings {
         if f.place.partner.is_none() {
@@ -212,16 +207,7 @@ fn isolated(
 ) -> (Option<MonthReport>, Vec<Finding>) {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| month_report(project, wb))) {
         Ok(outcome) => outcome,
-        Err(_) => (
-            None,
-            vec![Finding::new(
-                Code::FileUnreadable,
-                Place::file(&wb.file),
-                "Arbetsboken kunde inte räknas igenom på grund av ett fel i redovisa (inte i arbetsboken) och räknas inte \
-                 i den här körningen. Övriga arbetsböcker räknas som vanligt. Meddela den som sköter redovisa och skicka \
-                 med arbetsboken, så att felet kan rättas.",
-            )],
-        ),
+        Err(_) => (None, vec![Finding::of(Place::file(&wb.file), Message::InternalError)]),
     }
 }
 

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::finding::{Code, Finding, Place};
+use crate::finding::{Finding, Message, Place};
 use crate::ids::OrgNr;
 use crate::month::Month;
 use crate::project::Project;
@@ -243,29 +243,22 @@ pub fn select(
             continue;
         };
         if c.folder.as_deref() != Some(org.folder()) {
-            findings.push(Finding::new(
-                Code::WrongFolder,
+            findings.push(Finding::of(
                 place.clone().in_sheet(INFO_SHEET),
-                format!(
-                    "Arbetsboken är från {} ({}) men ligger i mappen «{}». En part kan inte redovisa för en annan: \
-                     flytta filen till mappen «{}».",
-                    org.name(),
-                    h.org_nr,
-                    c.folder.as_deref().unwrap_or(""),
-                    org.folder()
-                ),
+                Message::WrongFolder {
+                    partner: org.name().to_string(),
+                    org_nr: h.org_nr.to_string(),
+                    folder: c.folder.clone().unwrap_or_default(),
+                    expected: org.folder().to_string(),
+                },
             ));
             reject(&mut choices, i, format!("ligger i fel mapp (är från {})", org.name()));
             continue;
         }
         if h.month < project.start_month() || h.month > project.end_month() {
-            findings.push(Finding::new(
-                Code::OutsideProjectPeriod,
+            findings.push(Finding::of(
                 place,
-                format!(
-                    "Perioden {} ligger utanför projektets tid {} – {}. Kontrollera Period i bladet Uppgifter.",
-                    h.month, project.info.start, project.info.end
-                ),
+                Message::MonthOutsideProject { month: h.month, start: project.info.start, end: project.info.end },
             ));
             reject(&mut choices, i, "månad utanför projektets tid".into());
             continue;
@@ -293,14 +286,13 @@ pub fn select(
         if distinct.len() > 1 {
             let names: Vec<&str> = distinct.values().map(|&i| candidates[i].rel.as_str()).collect();
             for &i in distinct.values() {
-                findings.push(Finding::new(
-                    Code::DuplicateSubmission,
+                findings.push(Finding::of(
                     Place::file(&candidates[i].rel).with_partner(&folder),
-                    format!(
-                        "Flera olika arbetsböcker för {month} har samma version {top} ({}). Ingen av dem räknas förrän \
-                         det är löst: ta bort den felaktiga eller ge den rättade en högre version.",
-                        names.join(", ")
-                    ),
+                    Message::DuplicateSubmission {
+                        month,
+                        version: top,
+                        files: names.iter().map(ToString::to_string).collect(),
+                    },
                 ));
                 reject(&mut choices, i, format!("dubblett av version {top} för {month}"));
             }
@@ -342,15 +334,9 @@ fn pin(
     for &i in &changed {
         let newer = candidates[i].header.as_ref().map(|h| h.version) >= kept_version;
         if newer && Some(i) == top_changed {
-            findings.push(Finding::new(
-                Code::ChangedAfterClaim,
+            findings.push(Finding::of(
                 Place::file(&candidates[i].rel).with_partner(folder),
-                format!(
-                    "{month} ingår i en ansökan som registrerades av en äldre version av redovisa, som inte sparade beloppen, \
-                     och den här arbetsboken skiljer sig från den som användes då. Skillnaden kan inte räknas ut: arbetsboken \
-                     som användes då räknas fortfarande och den här räknas inte. Gör rättelsen för hand i Min ansökan, i \
-                     samråd med Tillväxtverket."
-                ),
+                Message::ChangedUnderLegacyClaim { month },
             ));
             choices[i] =
                 Choice { status: Status::Rejected, note: format!("ändrad efter inskickad ansökan för {month}") };
@@ -368,48 +354,25 @@ const INFO_SHEET: &str = "Uppgifter";
 
 /// `UNKNOWN_PARTNER`: the workbook's organisationsnummer belongs to no partner (intake and `check`).
 pub fn unknown_partner(file: &str, org_nr: &crate::ids::OrgNr) -> Finding {
-    Finding::new(
-        Code::UnknownPartner,
-        Place::file(file).in_sheet(INFO_SHEET),
-        format!("Organisationsnumret {org_nr} tillhör ingen part i projektet. Kontrollera numret i bladet Uppgifter."),
-    )
+    Finding::of(Place::file(file).in_sheet(INFO_SHEET), Message::UnknownPartner { org_nr: org_nr.to_string() })
 }
 
 /// `FILE_UNREADABLE` for a named pipe, a device or a link to one under a workbook's name.
 pub fn not_a_regular_file(place: Place) -> Finding {
-    Finding::new(
-        Code::FileUnreadable,
-        place,
-        "Filen är ingen vanlig fil (till exempel en länk till en enhet eller en namngiven pipe) och läses inte. \
-         Lägg in arbetsboken som en vanlig fil.",
-    )
+    Finding::of(place, Message::NotARegularFile)
 }
 
 /// `WRONG_FORMAT`: `.xls`, `.ods`, `.csv`, `.xlsm` and their like.
 pub fn wrong_format(place: Place) -> Finding {
-    Finding::new(
-        Code::WrongFormat,
-        place,
-        "Filen är inte i formatet .xlsx (Excel-arbetsbok) och läses inte. Öppna den i Excel och spara som .xlsx \
-         (Arkiv → Spara som → Excel-arbetsbok).",
-    )
+    Finding::of(place, Message::WrongFormat)
 }
 
 /// `FILE_OUTSIDE_PARTNER_FOLDER`: a file directly in the inbox or in an unknown folder.
 pub fn outside_partner_folders(place: Place) -> Finding {
-    Finding::new(
-        Code::FileOutsidePartnerFolder,
-        place,
-        "Filen ligger inte i någon parts mapp och läses inte. Flytta den till rätt parts mapp i inkorgen.",
-    )
+    Finding::of(place, Message::OutsidePartnerFolders)
 }
 
 /// `NOT_ATTESTED`: nobody has attested the workbook (intake and `check`; a warning outside a claim).
 pub fn not_attested(file: &str) -> Finding {
-    Finding::new(
-        Code::NotAttested,
-        Place::file(file).in_sheet(INFO_SHEET),
-        "Arbetsboken saknar attest (Attesterad av och Attestdatum i bladet Uppgifter). Den visas i månadsstatus men \
-         tas inte med i en ansökan förrän den är attesterad.",
-    )
+    Finding::of(Place::file(file).in_sheet(INFO_SHEET), Message::NotAttested)
 }

@@ -12,9 +12,9 @@ use std::io::Cursor;
 
 use calamine::{DataRef, Reader, Xlsx, XlsxError};
 
-use super::guard::{Limits, Unreadable};
+use super::guard::Limits;
 use super::value::Raw;
-use crate::finding::cell_ref;
+use crate::finding::{FileProblem, ParserTrouble, cell_ref};
 
 /// A row of a grid: its 0-based index and its non-empty cells by 0-based column.
 #[derive(Debug, Clone, Default)]
@@ -83,30 +83,26 @@ fn text_of<'v>(value: &'v DataRef<'_>) -> Option<&'v str> {
 }
 
 /// calamine's error, with what it means in Swedish and the technical detail in parentheses.
-fn unreadable(e: XlsxError) -> Unreadable {
+fn unreadable(e: XlsxError) -> FileProblem {
     // A worksheet's zip stream is only inflated here, not by the guard's census.
     if let Some(u) = super::guard::broken_stream(&e.to_string()) {
         return u;
     }
     let why = match &e {
-        XlsxError::Xml(quick_xml::Error::Encoding(_)) | XlsxError::Encoding(_) => {
-            "den innehåller text som inte är giltig UTF-8, så den är inte sparad av Excel"
-        }
-        XlsxError::Xml(quick_xml::Error::Io(_)) | XlsxError::Io(_) | XlsxError::Zip(_) => "en del av filen är skadad",
-        XlsxError::Password => "den är lösenordsskyddad",
+        XlsxError::Xml(quick_xml::Error::Encoding(_)) | XlsxError::Encoding(_) => ParserTrouble::NotUtf8,
+        XlsxError::Xml(quick_xml::Error::Io(_)) | XlsxError::Io(_) | XlsxError::Zip(_) => ParserTrouble::Damaged,
+        XlsxError::Password => ParserTrouble::Password,
         XlsxError::FileNotFound(_) | XlsxError::RelationshipNotFound | XlsxError::WorksheetNotFound(_) => {
-            "en del som en arbetsbok ska ha saknas"
+            ParserTrouble::PartMissing
         }
-        _ => "den är skadad eller inte sparad av Excel",
+        _ => ParserTrouble::Other,
     };
-    Unreadable(format!(
-        "Arbetsboken går inte att läsa: {why} ({e}). Öppna den i Excel, spara som .xlsx och lägg in den igen."
-    ))
+    FileProblem::Parser { why, detail: e.to_string() }
 }
 
 impl<'a> Book<'a> {
     /// Opens the workbook (reads its shared strings, styles and sheet list).
-    pub fn open(bytes: &'a [u8]) -> Result<Book<'a>, Unreadable> {
+    pub fn open(bytes: &'a [u8]) -> Result<Book<'a>, FileProblem> {
         let xlsx = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
         Ok(Book { xlsx })
     }
@@ -117,7 +113,7 @@ impl<'a> Book<'a> {
     }
 
     /// Reads one worksheet, spending from the workbook's `budget`.
-    pub fn grid(&mut self, name: &str, limits: &Limits, budget: &mut Budget) -> Result<Grid, Unreadable> {
+    pub fn grid(&mut self, name: &str, limits: &Limits, budget: &mut Budget) -> Result<Grid, FileProblem> {
         let mut reader = match self.xlsx.worksheet_cells_reader(name) {
             Ok(r) => r,
             // A chart sheet or dialog sheet under a contract name holds no table.
@@ -130,51 +126,40 @@ impl<'a> Book<'a> {
             .map(|s| s.number_format.as_ref().is_some_and(|f| is_percent_format(&f.format_code)))
             .collect();
         let mut rows: Vec<GridRow> = Vec::new();
-        let too_big = |what: String| {
-            Unreadable(format!(
-                "Bladet «{name}» innehåller för mycket för en månads redovisning ({what}). Ta bort överflödiga rader \
-                 och spara på nytt."
-            ))
-        };
         while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(unreadable)? {
             let (row, col) = cell.get_position();
             if row > EXCEL_LAST_ROW || col > EXCEL_LAST_COL {
-                return Err(Unreadable(format!(
-                    "Bladet «{name}» har en cell utanför Excels rutnät (rad {}, kolumn {}); arbetsboken är skadad eller \
-                     inte skapad av Excel. Spara den på nytt som .xlsx i Excel.",
-                    u64::from(row) + 1,
-                    u64::from(col) + 1
-                )));
+                return Err(FileProblem::CellOutsideGrid {
+                    sheet: name.to_string(),
+                    row: u64::from(row) + 1,
+                    col: u64::from(col) + 1,
+                });
             }
             if let Some(text) = text_of(cell.get_value()) {
                 // Checked before the text is copied: a byte count bounds the characters.
                 if text.len() > EXCEL_CELL_CHARS && text.chars().count() > EXCEL_CELL_CHARS {
-                    return Err(Unreadable(format!(
-                        "Cellen {} i bladet «{name}» innehåller mer text än Excel tillåter i en cell ({} tecken); \
-                         arbetsboken är skadad eller inte skapad av Excel. Spara den på nytt som .xlsx i Excel.",
-                        cell_ref(row, col),
-                        EXCEL_CELL_CHARS
-                    )));
+                    return Err(FileProblem::CellTextTooLong {
+                        sheet: name.to_string(),
+                        cell: cell_ref(row, col),
+                        max: EXCEL_CELL_CHARS,
+                    });
                 }
-                budget.text_bytes = budget.text_bytes.checked_sub(text.len()).ok_or_else(|| {
-                    Unreadable(format!(
-                        "Arbetsboken innehåller för mycket text för en månads redovisning (över {} MB i de lästa bladen). \
-                         Ta bort överflödiga rader och spara på nytt.",
-                        limits.max_text_bytes >> 20
-                    ))
-                })?;
+                budget.text_bytes = budget
+                    .text_bytes
+                    .checked_sub(text.len())
+                    .ok_or(FileProblem::TooMuchText { max_mb: limits.max_text_bytes as u64 >> 20 })?;
             }
             let is_percent = percent.get(style).copied().unwrap_or(false);
             let Some(raw) = Raw::from_calamine(cell.get_value().clone(), is_percent) else { continue };
             budget.cells = budget
                 .cells
                 .checked_sub(1)
-                .ok_or_else(|| too_big(format!("högst {} ifyllda celler i arbetsboken", limits.max_cells)))?;
+                .ok_or_else(|| FileProblem::TooManyCells { sheet: name.to_string(), max: limits.max_cells as u64 })?;
             match rows.last_mut() {
                 Some(last) if last.index == row => last.cells.push((col, raw)),
                 _ => {
                     if rows.len() >= limits.max_rows {
-                        return Err(too_big(format!("högst {} rader", limits.max_rows)));
+                        return Err(FileProblem::TooManyRows { sheet: name.to_string(), max: limits.max_rows as u64 });
                     }
                     rows.push(GridRow { index: row, cells: vec![(col, raw)] })
                 }

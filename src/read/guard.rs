@@ -16,7 +16,7 @@
 //!
 //! 1. The first bytes: empty, an OLE compound file (a password-protected workbook, which Excel
 //!    saves as an encrypted OLE container, or a legacy `.xls`), a PDF, HTML, XML or CSV text
-//!    renamed `.xlsx` — each gets its own Swedish reason.
+//!    renamed `.xlsx` — each gets its own [`FileProblem`].
 //! 2. The zip central directory alone: the file's size, the number of entries, each entry's
 //!    declared uncompressed size and compression ratio, their total, the compression methods and
 //!    encryption flags, and whether the entries make an Excel workbook at all (a `.docx`, `.pptx`,
@@ -32,13 +32,15 @@
 //!    is found here too; in a worksheet, calamine meets it and the read fails the same way.
 //!
 //! Worksheets are then streamed cell by cell ([`super::grid`]) with caps on cells, rows and
-//! text. What fails anywhere becomes `FILE_UNREADABLE` with a Swedish reason.
+//! text. What fails anywhere becomes `FILE_UNREADABLE` with the [`FileProblem`]'s message.
 
 mod census;
 
 use std::io::Cursor;
 
 use zip::{CompressionMethod, ZipArchive};
+
+use crate::finding::FileProblem;
 
 /// Bounds for one workbook.
 ///
@@ -94,63 +96,30 @@ impl Default for Limits {
     }
 }
 
-/// Why a file is not a workbook we will read, in Swedish, with what to do.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct Unreadable(pub String);
-
-impl Unreadable {
-    fn new(reason: impl Into<String>) -> Unreadable {
-        Unreadable(reason.into())
-    }
-}
-
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// What to do with a file that is something else than an xlsx workbook.
-const SAVE_AS_XLSX: &str = "Öppna den i Excel och spara som Excel-arbetsbok (.xlsx).";
-
 /// Checks a workbook's bytes before any parser sees them.
-pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), Unreadable> {
+pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), FileProblem> {
     if bytes.is_empty() {
-        return Err(Unreadable::new(
-            "Filen är tom (0 byte). Spara arbetsboken på nytt som .xlsx och lägg in den igen.",
-        ));
+        return Err(FileProblem::Empty);
     }
     if bytes.len() as u64 > limits.max_file_bytes {
-        return Err(Unreadable(format!(
-            "Filen är för stor ({} MB, högst {} MB). En månads redovisning ska rymmas i en liten arbetsbok; \
-             ta bort bilder och överflödiga blad.",
-            bytes.len() >> 20,
-            limits.max_file_bytes >> 20
-        )));
+        return Err(FileProblem::TooLarge { mb: bytes.len() as u64 >> 20, max_mb: limits.max_file_bytes >> 20 });
     }
     sniff(bytes)?;
-    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        Unreadable(format!(
-            "Filen är skadad eller ofullständig och kan inte öppnas ({e}). Spara arbetsboken på nytt och lägg in den igen."
-        ))
-    })?;
+    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| FileProblem::NotAZip(e.to_string()))?;
     container(&mut zip, limits)?;
     kind(&zip)?;
     census::check(&mut zip, limits)
 }
 
 /// Names what a file is from its first bytes, when it is not a zip container.
-fn sniff(bytes: &[u8]) -> Result<(), Unreadable> {
+fn sniff(bytes: &[u8]) -> Result<(), FileProblem> {
     if bytes.starts_with(&OLE_MAGIC) {
         // Excel saves a password-protected workbook as an OLE container holding the encrypted
         // package; a legacy .xls is an OLE container too, without that stream.
         let encrypted: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
-        return Err(Unreadable::new(if contains(bytes, &encrypted) {
-            "Arbetsboken är lösenordsskyddad (krypterad) och kan inte läsas. Ta bort lösenordet i Excel \
-             (Arkiv → Info → Skydda arbetsbok → Kryptera med lösenord, töm fältet) och spara den på nytt som .xlsx."
-                .to_string()
-        } else {
-            format!(
-                "Filen är sparad i ett äldre Office-format (till exempel Excel 97–2003, .xls), inte som .xlsx. {SAVE_AS_XLSX}"
-            )
-        }));
+        return Err(if contains(bytes, &encrypted) { FileProblem::Encrypted } else { FileProblem::LegacyOffice });
     }
     if bytes.starts_with(b"PK") {
         return Ok(());
@@ -158,19 +127,15 @@ fn sniff(bytes: &[u8]) -> Result<(), Unreadable> {
     let head = &bytes[..bytes.len().min(4096)];
     let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let first = text.iter().position(|b| !b.is_ascii_whitespace()).map_or(&[][..], |i| &text[i..]);
-    Err(Unreadable(if first.starts_with(b"%PDF") {
-        "Filen är en PDF, inte en Excel-arbetsbok. Lägg in arbetsboken själv (.xlsx), inte en utskrift av den."
-            .to_string()
+    Err(if first.starts_with(b"%PDF") {
+        FileProblem::Pdf
     } else if first.starts_with(b"<") {
-        format!(
-            "Filen är en webbsida eller XML-fil med ändelsen .xlsx (till exempel en export från ett annat system), \
-             inte en Excel-arbetsbok. {SAVE_AS_XLSX}"
-        )
+        FileProblem::Markup
     } else if looks_like_text(head) {
-        format!("Filen är en textfil (till exempel CSV) med ändelsen .xlsx, inte en Excel-arbetsbok. {SAVE_AS_XLSX}")
+        FileProblem::Text
     } else {
-        format!("Filen är ingen Excel-arbetsbok (.xlsx) och kan inte läsas. {SAVE_AS_XLSX}")
-    }))
+        FileProblem::NotAWorkbook
+    })
 }
 
 /// Whether bytes read as text: no control characters but tab and line breaks (UTF-8 or a
@@ -184,31 +149,23 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Checks the central directory: entry count, declared sizes, ratios, methods, encryption.
-fn container(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<(), Unreadable> {
+fn container(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<(), FileProblem> {
     if zip.len() > limits.max_entries {
-        return Err(Unreadable::new(
-            "Filen innehåller orimligt många delar för en arbetsbok. Spara den på nytt som .xlsx.",
-        ));
+        return Err(FileProblem::TooManyEntries);
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let entry = zip.by_index_raw(i).map_err(|e| {
-            Unreadable(format!("Filen är skadad ({e}). Spara arbetsboken på nytt och lägg in den igen."))
-        })?;
+        let entry = zip.by_index_raw(i).map_err(|e| FileProblem::CorruptEntry(e.to_string()))?;
         if entry.encrypted() {
-            return Err(Unreadable::new(
-                "Arbetsboken är lösenordsskyddad (krypterad) och kan inte läsas. Ta bort lösenordet och spara som .xlsx.",
-            ));
+            return Err(FileProblem::EncryptedEntry);
         }
         if !matches!(entry.compression(), CompressionMethod::Stored | CompressionMethod::Deflated) {
-            return Err(Unreadable::new(
-                "Filen använder en komprimering som Excel inte använder. Spara den på nytt som .xlsx i Excel.",
-            ));
+            return Err(FileProblem::OddCompression);
         }
         let size = entry.size();
         let packed = entry.compressed_size().max(1);
         if size > RATIO_FLOOR && size / packed > limits.max_ratio {
-            return Err(Unreadable::new(BOMB));
+            return Err(FileProblem::Bomb);
         }
         if size > limits.max_entry_bytes {
             return Err(too_big(limits));
@@ -221,33 +178,20 @@ fn container(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<(),
     Ok(())
 }
 
-fn too_big(limits: &Limits) -> Unreadable {
-    Unreadable(format!(
-        "Arbetsboken är för stor uppackad för en månads redovisning (högst {} MB per del och {} MB sammanlagt). \
-         Ta bort överflödiga blad, rader och bilder och spara på nytt.",
-        limits.max_entry_bytes >> 20,
-        limits.max_total_bytes >> 20
-    ))
+fn too_big(limits: &Limits) -> FileProblem {
+    FileProblem::TooBigUnpacked { entry_mb: limits.max_entry_bytes >> 20, total_mb: limits.max_total_bytes >> 20 }
 }
 
-/// The reason for an entry that inflates, or says it inflates, far beyond a workbook's size.
-const BOMB: &str = "Filen packas upp till en orimlig storlek (den kan vara skadad eller en så kallad zip-bomb) och läses inte. \
-                    Spara arbetsboken på nytt som .xlsx.";
-
 /// A part of the workbook that cannot be inflated: corrupt data or a bad checksum.
-pub(crate) fn corrupt(name: &str, detail: &str) -> Unreadable {
-    let part = if name.is_empty() { String::new() } else { format!(" ({name})") };
-    Unreadable(format!(
-        "Filen är skadad: en del av arbetsboken{part} går inte att packa upp ({detail}). Spara arbetsboken på nytt \
-         och lägg in den igen."
-    ))
+pub(crate) fn corrupt(name: &str, detail: &str) -> FileProblem {
+    FileProblem::CorruptPart { part: name.to_string(), detail: detail.to_string() }
 }
 
 /// Why a zip stream that broke while calamine read it is unreadable, in the guard's words: a
 /// part inflating past its declared size is a bomb, any other broken stream a corrupt part.
-pub(crate) fn broken_stream(detail: &str) -> Option<Unreadable> {
+pub(crate) fn broken_stream(detail: &str) -> Option<FileProblem> {
     if detail.contains("declared uncompressed size") {
-        Some(Unreadable::new(BOMB))
+        Some(FileProblem::Bomb)
     } else if ["corrupt deflate", "Invalid checksum", "invalid checksum"].iter().any(|k| detail.contains(k)) {
         Some(corrupt("", detail))
     } else {
@@ -256,27 +200,21 @@ pub(crate) fn broken_stream(detail: &str) -> Option<Unreadable> {
 }
 
 /// Names a zip that is another Office or OpenDocument format renamed `.xlsx`.
-fn kind(zip: &ZipArchive<Cursor<&[u8]>>) -> Result<(), Unreadable> {
+fn kind(zip: &ZipArchive<Cursor<&[u8]>>) -> Result<(), FileProblem> {
     // A name that cannot be decoded names no known part.
     let names: Vec<String> = zip.file_names().flatten().map(|n| n.replace('\\', "/").to_ascii_lowercase()).collect();
     let has = |name: &str| names.iter().any(|n| n == name);
-    let reason = if has("word/document.xml") {
-        "Filen är ett Word-dokument (.docx) med ändelsen .xlsx, inte en Excel-arbetsbok. Lägg in månadens arbetsbok i stället."
-            .to_string()
+    Err(if has("word/document.xml") {
+        FileProblem::Word
     } else if has("ppt/presentation.xml") {
-        "Filen är en PowerPoint-presentation (.pptx) med ändelsen .xlsx, inte en Excel-arbetsbok. Lägg in månadens \
-         arbetsbok i stället."
-            .to_string()
+        FileProblem::PowerPoint
     } else if has("mimetype") && has("content.xml") {
-        format!(
-            "Filen är ett OpenDocument-dokument (till exempel .ods från LibreOffice) med ändelsen .xlsx. {SAVE_AS_XLSX}"
-        )
+        FileProblem::OpenDocument
     } else if names.iter().any(|n| n.ends_with("workbook.bin")) {
-        format!("Filen är en binär Excel-arbetsbok (.xlsb) med ändelsen .xlsx. {SAVE_AS_XLSX}")
+        FileProblem::Xlsb
     } else if !has("_rels/.rels") {
-        format!("Filen är en zip-fil men ingen Excel-arbetsbok. {SAVE_AS_XLSX}")
+        FileProblem::ZipNotWorkbook
     } else {
         return Ok(());
-    };
-    Err(Unreadable(reason))
+    })
 }

@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::contract::{Column, Label, Sheet};
-use crate::finding::{Code, Finding, Place, cell_ref};
+use crate::finding::{FileProblem, Finding, Message, Place, cell_ref};
 use crate::ids::{OrgNr, ParticipantOrg, Personnummer};
 use crate::money::Hours;
 use crate::month::Month;
@@ -241,8 +241,8 @@ pub struct ReadOutcome {
 
 impl ReadOutcome {
     /// A file that could not be read at all.
-    pub fn unreadable(file: &str, reason: &str) -> ReadOutcome {
-        ReadOutcome { workbook: None, findings: vec![Finding::new(Code::FileUnreadable, Place::file(file), reason)] }
+    pub fn unreadable(file: &str, problem: FileProblem) -> ReadOutcome {
+        ReadOutcome { workbook: None, findings: vec![Finding::of(Place::file(file), Message::Unreadable(problem))] }
     }
 
     /// Whether the workbook can be attributed to a partner and month at all.

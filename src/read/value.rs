@@ -3,13 +3,15 @@
 //! [`Raw`] is what calamine gives for a cell plus the one formatting fact we need (a percent
 //! format). Every tolerance rule of `docs/partnerhandledning.md` lives in the conversion functions
 //! below: Swedish number text, percentages in each form, dates as cells, serials or text, months,
-//! time-formatted hours, Excel error cells. Each returns the Swedish reason on failure, for the
-//! caller to turn into a `BAD_VALUE` finding at the cell.
+//! time-formatted hours, Excel error cells. Each returns why it failed as a [`CellProblem`] (whose
+//! Swedish sentence lives in the findings catalogue), for the caller to turn into a `BAD_VALUE`
+//! finding at the cell.
 
 use calamine::{DataRef, ExcelDateTime, ExcelDateTimeType};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::finding::CellProblem;
 use crate::money::{Hours, parse_sv_number};
 use crate::month::{Month, SWEDISH_MONTHS};
 
@@ -53,13 +55,11 @@ fn text_raw(s: &str) -> Option<Raw> {
     (!t.is_empty()).then(|| Raw::Text(t.to_string()))
 }
 
-/// Result of a conversion: the value or a Swedish reason.
-pub type Conv<T> = Result<T, String>;
+/// Result of a conversion: the value or why the cell cannot be it.
+pub type Conv<T> = Result<T, CellProblem>;
 
-fn error_cell(e: &str) -> String {
-    format!(
-        "cellen innehåller felvärdet {e} (en formel som inte går att räkna ut); rätta formeln eller skriv in värdet"
-    )
+fn error_cell(e: &str) -> CellProblem {
+    CellProblem::ErrorValue(e.to_string())
 }
 
 /// Significant digits of an Excel number: what Excel computes with and shows.
@@ -75,12 +75,9 @@ const EXCEL_DIGITS: u32 = 15;
 /// is not refused for "more than two decimals" and computed hours are not off by 10⁻¹⁵.
 fn decimal_of_float(v: f64) -> Conv<Decimal> {
     if !v.is_finite() {
-        return Err("talet går inte att läsa; skriv in det på nytt".into());
+        return Err(CellProblem::NumberUnreadable);
     }
-    let d = v
-        .to_string()
-        .parse::<Decimal>()
-        .map_err(|_| format!("talet {v} är för stort eller för litet; skriv in rätt tal"))?;
+    let d = v.to_string().parse::<Decimal>().map_err(|_| CellProblem::NumberOutOfRange(v.to_string()))?;
     Ok(d.round_sf(EXCEL_DIGITS).unwrap_or(d).normalize())
 }
 
@@ -104,7 +101,7 @@ pub fn decimal(raw: &Raw) -> Conv<Decimal> {
 /// would overflow exact decimal arithmetic later in the run.
 fn bounded(d: Decimal) -> Conv<Decimal> {
     if d.abs() >= Decimal::from(MAX_NUMBER) {
-        return Err(format!("talet {d} är orimligt stort; kontrollera att det är rätt tal"));
+        return Err(CellProblem::NumberTooLarge(d));
     }
     Ok(d)
 }
@@ -118,15 +115,10 @@ const MAX_ROW_HOURS: i64 = 10_000;
 fn decimal_unbounded(raw: &Raw) -> Conv<Decimal> {
     match raw {
         Raw::Number { value, .. } => decimal_of_float(*value),
-        Raw::Text(s) => {
-            parse_sv_number(s).ok_or_else(|| format!("«{s}» är inget tal; skriv ett tal, till exempel 1 234,50"))
-        }
+        Raw::Text(s) => parse_sv_number(s).ok_or_else(|| CellProblem::NotANumber(s.clone())),
         Raw::Error(e) => Err(error_cell(e)),
-        Raw::DateTime(_) | Raw::Iso(_) => {
-            Err("cellen är formaterad som datum eller tid, inte som tal; ändra cellens format till Tal och skriv talet"
-                .into())
-        }
-        Raw::Bool(_) => Err("cellen innehåller SANT/FALSKT, inte ett tal; skriv ett tal".into()),
+        Raw::DateTime(_) | Raw::Iso(_) => Err(CellProblem::DateTimeNotNumber),
+        Raw::Bool(_) => Err(CellProblem::BoolNotNumber),
     }
 }
 
@@ -134,10 +126,10 @@ fn decimal_unbounded(raw: &Raw) -> Conv<Decimal> {
 pub fn amount(raw: &Raw) -> Conv<Decimal> {
     let d = decimal(raw)?;
     if d.is_sign_negative() && !d.is_zero() {
-        return Err(format!("beloppet {d} är negativt; ange ett belopp från 0 och uppåt"));
+        return Err(CellProblem::NegativeAmount(d));
     }
     if d.normalize().scale() > 2 {
-        return Err(format!("beloppet {d} har fler än två decimaler; ange kronor och ören"));
+        return Err(CellProblem::TooManyDecimals(d));
     }
     Ok(d)
 }
@@ -151,7 +143,7 @@ pub fn share(raw: &Raw) -> Conv<Decimal> {
         Raw::Number { percent: true, .. } => decimal(raw)?,
         Raw::Text(s) if s.trim_end().ends_with('%') => {
             let n = s.trim_end().trim_end_matches('%');
-            let p = parse_sv_number(n).ok_or_else(|| format!("«{s}» är ingen procentsats; skriv till exempel 50 %"))?;
+            let p = parse_sv_number(n).ok_or_else(|| CellProblem::NotAPercent(s.clone()))?;
             bounded(p)? / Decimal::ONE_HUNDRED
         }
         _ => {
@@ -160,10 +152,7 @@ pub fn share(raw: &Raw) -> Conv<Decimal> {
         }
     };
     if fraction <= Decimal::ZERO || fraction > Decimal::ONE {
-        return Err(format!(
-            "andelen {} % ska vara större än 0 och högst 100",
-            (fraction * Decimal::ONE_HUNDRED).normalize()
-        ));
+        return Err(CellProblem::ShareOutOfRange((fraction * Decimal::ONE_HUNDRED).normalize()));
     }
     Ok(fraction)
 }
@@ -189,19 +178,17 @@ fn date_of_serial(dt: &ExcelDateTime) -> Option<NaiveDate> {
 pub fn date(raw: &Raw) -> Conv<NaiveDate> {
     match raw {
         Raw::DateTime(dt) if dt.is_datetime() && dt.as_f64() >= 1.0 => {
-            date_of_serial(dt).ok_or_else(|| "datumet går inte att läsa; skriv det som ÅÅÅÅ-MM-DD".into())
+            date_of_serial(dt).ok_or(CellProblem::DateUnreadable)
         }
-        Raw::DateTime(_) => Err("cellen innehåller en tid, inte ett datum; skriv datumet som ÅÅÅÅ-MM-DD".into()),
+        Raw::DateTime(_) => Err(CellProblem::TimeNotDate),
         Raw::Number { value, .. } if SERIAL_RANGE.contains(value) => {
             date_of_serial(&ExcelDateTime::new(*value, ExcelDateTimeType::DateTime, false))
-                .ok_or_else(|| "datumet går inte att läsa; skriv det som ÅÅÅÅ-MM-DD".into())
+                .ok_or(CellProblem::DateUnreadable)
         }
-        Raw::Number { value, .. } => Err(format!("{value} är inget datum; skriv ÅÅÅÅ-MM-DD")),
-        Raw::Iso(s) | Raw::Text(s) => {
-            parse_date_text(s).ok_or_else(|| format!("«{s}» är inget datum; skriv ÅÅÅÅ-MM-DD"))
-        }
+        Raw::Number { value, .. } => Err(CellProblem::NumberNotDate(value.to_string())),
+        Raw::Iso(s) | Raw::Text(s) => parse_date_text(s).ok_or_else(|| CellProblem::NotADate(s.clone())),
         Raw::Error(e) => Err(error_cell(e)),
-        Raw::Bool(_) => Err("cellen innehåller SANT/FALSKT, inte ett datum; skriv datumet som ÅÅÅÅ-MM-DD".into()),
+        Raw::Bool(_) => Err(CellProblem::BoolNotDate),
     }
 }
 
@@ -224,7 +211,7 @@ pub fn month(raw: &Raw) -> Conv<Month> {
     }
     date(raw).map(Month::of).map_err(|_| match raw {
         Raw::Error(e) => error_cell(e),
-        _ => format!("«{}» är ingen månad; skriv ÅÅÅÅ-MM", text(raw).unwrap_or_default()),
+        _ => CellProblem::NotAMonth(text(raw).unwrap_or_default()),
     })
 }
 
@@ -268,27 +255,23 @@ pub fn when(raw: &Raw) -> Conv<When> {
     {
         return Ok(When::Month(m));
     }
-    date(raw).map(When::Day).map_err(|e| format!("{e} (eller ÅÅÅÅ-MM för en hel månad)"))
+    date(raw).map(When::Day).map_err(|e| CellProblem::NotADateOrMonth(Box::new(e)))
 }
 
 /// Hours: a number, text (`7,5`, `7.5 h`), or a time/duration (`7:30` is 7.5 hours, whether a
 /// time-formatted cell holding 0.3125 of a day or the text `7:30`). At least 0.
 pub fn hours(raw: &Raw) -> Conv<Hours> {
-    let h =
-        match raw {
-            Raw::DateTime(dt) if dt.is_duration() || dt.as_f64() < 1.0 => {
-                Hours::from_minutes(minutes_of_days(dt.as_f64())?)
-            }
-            Raw::DateTime(_) => return Err(
-                "cellen innehåller ett datum, inte ett antal timmar; ändra cellens format till Tal och skriv timmarna"
-                    .into(),
-            ),
-            Raw::Iso(s) => return Err(not_hours(s)),
-            Raw::Text(s) => hours_text(s)?,
-            _ => Hours::from_decimal(decimal(raw)?),
-        };
+    let h = match raw {
+        Raw::DateTime(dt) if dt.is_duration() || dt.as_f64() < 1.0 => {
+            Hours::from_minutes(minutes_of_days(dt.as_f64())?)
+        }
+        Raw::DateTime(_) => return Err(CellProblem::DateNotHours),
+        Raw::Iso(s) => return Err(not_hours(s)),
+        Raw::Text(s) => hours_text(s)?,
+        _ => Hours::from_decimal(decimal(raw)?),
+    };
     if h.is_negative() {
-        return Err("antalet timmar är negativt; ange 0 eller fler timmar".into());
+        return Err(CellProblem::NegativeHours);
     }
     if h.value() > Decimal::from(MAX_ROW_HOURS) {
         return Err(too_many_hours(h.value()));
@@ -303,21 +286,20 @@ fn minutes_of_days(days: f64) -> Conv<i64> {
     let minutes = (days * 1440.0).round();
     let limit = (MAX_ROW_HOURS * 60) as f64;
     if !minutes.is_finite() {
-        return Err("tiden i cellen går inte att läsa; skriv timmarna som tal, till exempel 7,5".into());
+        return Err(CellProblem::TimeUnreadable);
     }
     if minutes.abs() > limit {
-        return Err("tiden i cellen motsvarar orimligt många timmar för en rad; kontrollera värdet".into());
+        return Err(CellProblem::TimeTooLong);
     }
     Ok(minutes as i64)
 }
 
-fn too_many_hours(h: Decimal) -> String {
-    format!("{} timmar är orimligt många för en rad; kontrollera talet", h.normalize())
+fn too_many_hours(h: Decimal) -> CellProblem {
+    CellProblem::TooManyHours(h)
 }
 
-/// Why a text is not a number of hours, and how to write one.
-fn not_hours(s: &str) -> String {
-    format!("«{s}» är inget antal timmar; skriv till exempel 7,5 eller 7:30")
+fn not_hours(s: &str) -> CellProblem {
+    CellProblem::NotHours(s.to_string())
 }
 
 fn hours_text(s: &str) -> Conv<Hours> {
@@ -345,7 +327,7 @@ pub fn whole(raw: &Raw) -> Conv<u32> {
     if d.fract().is_zero() && d >= Decimal::ONE && d <= Decimal::from(1_000_000) {
         Ok(d.trunc().to_string().parse().unwrap_or(1))
     } else {
-        Err(format!("«{d}» är inget heltal från 1 och uppåt; skriv ett heltal, till exempel 1"))
+        Err(CellProblem::NotWhole(d))
     }
 }
 
@@ -372,7 +354,7 @@ mod tests {
         assert_eq!(decimal(&num(198003141234.0)).unwrap(), dec!(198003141234));
         assert_eq!(decimal(&num(123456789012345.0)).unwrap(), dec!(123456789012345));
         assert_eq!(decimal(&txt("1 234,50 kr")).unwrap(), dec!(1234.50));
-        assert!(decimal(&Raw::Error("#REF!".into())).unwrap_err().contains("#REF!"));
+        assert_eq!(decimal(&Raw::Error("#REF!".into())), Err(CellProblem::ErrorValue("#REF!".into())));
         assert!(amount(&num(-1.0)).is_err());
         assert!(amount(&num(1.005)).is_err());
     }

@@ -10,7 +10,7 @@ use super::guard::{self, Limits};
 use super::value::{self, Conv, Raw};
 use super::*;
 use crate::contract::{self, Column, KON, KOSTNADSSLAG, Label, ORSAK, REDOVISNING, Sheet, TYP, normalise};
-use crate::finding::{Code, Finding, Place, cell_ref};
+use crate::finding::{CellProblem, FileProblem, Finding, Message, Place, cell_ref};
 
 /// Rows searched for a table's header row.
 const HEADER_ROWS: u32 = 20;
@@ -32,15 +32,12 @@ pub fn read_workbook(bytes: &[u8], file: &str, limits: &Limits) -> ReadOutcome {
     };
     match catch_unwind(AssertUnwindSafe(read)) {
         Ok(Ok(outcome)) => outcome,
-        Ok(Err(e)) => ReadOutcome::unreadable(file, &e.0),
-        Err(_) => ReadOutcome::unreadable(
-            file,
-            "Arbetsboken är skadad på ett sätt som gör att den inte kan läsas. Spara den på nytt som .xlsx i Excel.",
-        ),
+        Ok(Err(e)) => ReadOutcome::unreadable(file, e),
+        Err(_) => ReadOutcome::unreadable(file, FileProblem::Panicked),
     }
 }
 
-fn read_checked(bytes: &[u8], file: &str, limits: &Limits) -> Result<ReadOutcome, guard::Unreadable> {
+fn read_checked(bytes: &[u8], file: &str, limits: &Limits) -> Result<ReadOutcome, FileProblem> {
     let mut book = Book::open(bytes)?;
     let mut grids: BTreeMap<Sheet, Grid> = BTreeMap::new();
     let mut budget = Budget::new(limits);
@@ -56,12 +53,7 @@ fn read_checked(bytes: &[u8], file: &str, limits: &Limits) -> Result<ReadOutcome
     match grids.get(&Sheet::Uppgifter) {
         Some(g) => r.info(g),
         None => {
-            r.findings.push(Finding::new(
-                Code::MissingSheet,
-                Place::file(file).in_sheet("Uppgifter"),
-                "Bladet «Uppgifter» saknas, så det går inte att se vem arbetsboken kommer från eller vilken månad den gäller. \
-                 Använd mallen (redovisa template) och fyll i Uppgifter.",
-            ));
+            r.findings.push(Finding::of(Place::file(file).in_sheet("Uppgifter"), Message::MissingInfoSheet));
             return Ok(ReadOutcome { workbook: Some(r.wb), findings: r.findings });
         }
     }
@@ -72,12 +64,7 @@ fn read_checked(bytes: &[u8], file: &str, limits: &Limits) -> Result<ReadOutcome
     }
     let needs_personal = !r.wb.time.is_empty() || !r.wb.absence.is_empty();
     if needs_personal && !grids.contains_key(&Sheet::Personal) {
-        r.findings.push(Finding::new(
-            Code::MissingSheet,
-            Place::file(file).in_sheet("Personal"),
-            "Bladet «Personal» saknas men Tidrapport eller Frånvaro har rader. Lägg till Personal med varje person \
-             som redovisar tid (namn, personnummer, startdatum, månadslön, redovisning).",
-        ));
+        r.findings.push(Finding::of(Place::file(file).in_sheet("Personal"), Message::MissingPersonalSheet));
     }
     Ok(ReadOutcome { workbook: Some(r.wb), findings: r.findings })
 }
@@ -116,16 +103,16 @@ impl RowView<'_> {
 }
 
 impl Reader {
-    fn bad(&mut self, code: Code, loc: Loc, col: Column, message: String) {
+    fn bad(&mut self, loc: Loc, col: Column, message: Message) {
         let place = self.wb.place(loc, col);
-        self.findings.push(Finding::new(code, place, message));
+        self.findings.push(Finding::of(place, message));
     }
 
     /// Converts a required cell; a missing value or a conversion error is a finding.
     fn need<T>(&mut self, v: &RowView, col: Column, conv: impl Fn(&Raw) -> Conv<T>) -> Option<T> {
         match v.get(col) {
             None => {
-                self.bad(Code::BadValue, v.loc(), col, format!("{} saknas på raden; fyll i den.", col.header()));
+                self.bad(v.loc(), col, Message::EmptyCell { header: col.header().to_string() });
                 None
             }
             Some(raw) => self.conv(v, col, raw, conv),
@@ -144,7 +131,7 @@ impl Reader {
         match conv(raw) {
             Ok(t) => Some(t),
             Err(why) => {
-                self.bad(Code::BadValue, v.loc(), col, format!("{}: {why}.", col.header()));
+                self.bad(v.loc(), col, Message::BadCell { header: col.header().to_string(), problem: why });
                 None
             }
         }
@@ -173,13 +160,9 @@ impl Reader {
         }
         let mut findings = Vec::new();
         let missing = |label: Label, findings: &mut Vec<Finding>| {
-            findings.push(Finding::new(
-                Code::MissingColumn,
+            findings.push(Finding::of(
                 Place { sheet: Some(sheet.clone()), ..Place::file(&file) },
-                format!(
-                    "Uppgiften «{}» saknas i bladet Uppgifter (etikett i kolumn A, värde i kolumn B). Fyll i den.",
-                    label.text()
-                ),
+                Message::MissingLabel { label: label.text().to_string() },
             ))
         };
         let info = &mut self.wb.info;
@@ -193,15 +176,13 @@ impl Reader {
             };
             let Some(raw) = raw else {
                 if matches!(label, Label::Projektpart | Label::Organisationsnummer | Label::Period) {
-                    findings.push(Finding::new(
-                        Code::BadValue,
-                        place(*row),
-                        format!("{} saknar värde i kolumn B; fyll i det.", label.text()),
-                    ));
+                    findings.push(Finding::of(place(*row), Message::EmptyLabel { label: label.text().to_string() }));
                 }
                 continue;
             };
-            let bad = |why: String| Finding::new(Code::BadValue, place(*row), format!("{}: {why}.", label.text()));
+            let bad = |why: CellProblem| {
+                Finding::of(place(*row), Message::BadCell { header: label.text().to_string(), problem: why })
+            };
             match label {
                 Label::Projektpart => match value::text(raw) {
                     Ok(t) => info.partner_name = Some(t),
@@ -211,11 +192,7 @@ impl Reader {
                     let text = value::text(raw).unwrap_or_default();
                     match OrgNr::parse(&text) {
                         Some(o) => info.org_nr = Some(o),
-                        None => findings.push(Finding::new(
-                            Code::InvalidOrgnr,
-                            place(*row),
-                            format!("«{text}» är inget giltigt organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra). Skriv er organisations nummer."),
-                        )),
+                        None => findings.push(Finding::of(place(*row), Message::InvalidOwnOrgnr { text })),
                     }
                 }
                 Label::Period => match value::month(raw) {
@@ -296,16 +273,13 @@ impl Reader {
         let header_row = if hits == 0 { 0 } else { row };
         for col in sheet.required().iter().filter(|c| !columns.contains_key(c)) {
             let next_free = columns.values().max().map_or(0, |c| c + 1);
-            self.findings.push(Finding::new(
-                Code::MissingColumn,
+            self.findings.push(Finding::of(
                 Place::cell(&self.wb.file, &grid.name, cell_ref(header_row, next_free)),
-                format!(
-                    "Kolumnen «{}» saknas i rubrikraden för bladet {} (rad {}). Lägg till rubriken, eller använd mallen. \
-                     Bladets rader har inte lästs.",
-                    col.header(),
-                    grid.name,
-                    header_row + 1
-                ),
+                Message::MissingColumn {
+                    header: col.header().to_string(),
+                    sheet: grid.name.clone(),
+                    row: header_row + 1,
+                },
             ));
         }
         None
@@ -322,12 +296,7 @@ impl Reader {
         let pnr = self.need(v, Column::Personnummer, value::text).and_then(|t| {
             let p = Personnummer::parse(&t, reference);
             if p.is_none() {
-                self.bad(
-                    Code::InvalidPersonnummer,
-                    v.loc(),
-                    Column::Personnummer,
-                    "Personnumret är inte giltigt (ÅÅÅÅMMDD-NNNN med rätt kontrollsiffra). Rätta det.".into(),
-                );
+                self.bad(v.loc(), Column::Personnummer, Message::InvalidPersonnummer);
             }
             p
         });
@@ -337,12 +306,7 @@ impl Reader {
         let salary = self.need(v, Column::Manadslon, value::amount).filter(|s| {
             let ok = !s.is_zero();
             if !ok {
-                self.bad(
-                    Code::BadValue,
-                    v.loc(),
-                    Column::Manadslon,
-                    "Månadslön: 0 kr; ange den ordinarie heltidslönen.".into(),
-                );
+                self.bad(v.loc(), Column::Manadslon, Message::ZeroSalary);
             }
             ok
         });
@@ -351,7 +315,7 @@ impl Reader {
             match contract::canonical(&REDOVISNING, &t) {
                 Some("Fast andel") => Ok(Reporting::FixedShare),
                 Some(_) => Ok(Reporting::TimeReport),
-                None => Err(format!("«{t}» ska vara «Tidrapport» eller «Fast andel»")),
+                None => Err(CellProblem::NotReporting(t)),
             }
         });
         let share = self.opt(v, Column::Andel, value::share);
@@ -360,12 +324,7 @@ impl Reader {
         let share = match (reporting, share) {
             (Some(Reporting::FixedShare), Ok(None)) => {
                 let col = if v.columns.contains_key(&Column::Andel) { Column::Andel } else { Column::Redovisning };
-                self.bad(
-                    Code::BadValue,
-                    v.loc(),
-                    col,
-                    "Andel saknas för en person med fast andel; ange andelen av heltid i projektet.".into(),
-                );
+                self.bad(v.loc(), col, Message::MissingShare);
                 Err(())
             }
             (_, s) => s,
@@ -373,23 +332,13 @@ impl Reader {
         if let (Some(start), Ok(Some(end))) = (start, end)
             && end < start
         {
-            self.bad(
-                Code::BadValue,
-                v.loc(),
-                Column::Slutdatum,
-                format!("Slutdatum {end} ligger före startdatum {start}. Rätta datumen."),
-            );
+            self.bad(v.loc(), Column::Slutdatum, Message::EndBeforeStart { start, end });
         }
         let key = name.as_deref().map(name_key);
         if let Some(k) = &key
             && self.wb.staff.iter().any(|p| name_key(&p.name) == *k)
         {
-            self.bad(
-                Code::BadValue,
-                v.loc(),
-                Column::Namn,
-                "Personen står redan i Personal; varje person ska stå på en rad. Ta bort den extra raden.".into(),
-            );
+            self.bad(v.loc(), Column::Namn, Message::NameTwice);
             return;
         }
         match (name, pnr, role, start, end, salary, reporting, share, employment, main) {
@@ -443,9 +392,7 @@ impl Reader {
         let hours = self.need(v, Column::Timmar, value::hours);
         let reason = self.need(v, Column::Orsak, |r| {
             let t = value::text(r)?;
-            contract::canonical(&ORSAK, &t).ok_or_else(|| {
-                format!("«{t}» ska vara «Sjukdom dag 15+», «VAB» eller «Tjänstledighet» (sjukdom dag 1–14 dras inte av och ska inte föras in)")
-            })
+            contract::canonical(&ORSAK, &t).ok_or_else(|| CellProblem::NotAbsenceReason(t.clone()))
         });
         if let (Some(name), Some(month), Some(hours), Some(reason)) = (name, month, hours, reason) {
             self.wb.absence.push(AbsenceRow { loc: v.loc(), name, month, hours, reason });
@@ -464,15 +411,7 @@ impl Reader {
             if o.is_none() {
                 let shown =
                     if t.chars().filter(char::is_ascii_digit).count() == 12 { "[personnummer]".to_string() } else { t };
-                self.bad(
-                    Code::InvalidOrgnr,
-                    v.loc(),
-                    Column::Organisationsnummer,
-                    format!(
-                        "«{shown}» är inget giltigt organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra) eller, \
-                         för en enskild firma, personnummer (ÅÅÅÅMMDD-NNNN). Rätta det."
-                    ),
-                );
+                self.bad(v.loc(), Column::Organisationsnummer, Message::InvalidParticipantOrgnr { shown });
             }
             o
         });
@@ -488,7 +427,7 @@ impl Reader {
                 Some("Kvinna") => Ok(Gender::Woman),
                 Some("Man") => Ok(Gender::Man),
                 Some(_) => Ok(Gender::NotStated),
-                None => Err(format!("«{t}» ska vara «Kvinna», «Man» eller «Ej angivet»")),
+                None => Err(CellProblem::NotGender(t)),
             }
         }) {
             Ok(g) => Some(g.unwrap_or(Gender::NotStated)),
@@ -514,12 +453,7 @@ impl Reader {
         let value = self.need(v, Column::Varde, value::decimal).filter(|x| {
             let ok = !x.is_sign_negative() || x.is_zero();
             if !ok {
-                self.bad(
-                    Code::BadValue,
-                    v.loc(),
-                    Column::Varde,
-                    format!("Värde: {x} är negativt; ett indikatorvärde är ett antal eller en mängd, 0 eller mer. Rätta värdet."),
-                );
+                self.bad(v.loc(), Column::Varde, Message::NegativeIndicator { value: *x });
             }
             ok
         });
@@ -550,8 +484,7 @@ impl Reader {
         let date = self.need(v, Column::Datum, value::date);
         let category = self.need(v, Column::Kostnadsslag, |r| {
             let t = value::text(r)?;
-            contract::canonical(&KOSTNADSSLAG, &t)
-                .ok_or_else(|| format!("«{t}» ska vara ett av: {}", KOSTNADSSLAG.join(", ")))
+            contract::canonical(&KOSTNADSSLAG, &t).ok_or_else(|| CellProblem::NotCostCategory(t.clone()))
         });
         let description = self.text(v, Column::Beskrivning);
         let activity = self.need(v, Column::Aktivitet, value::text);
@@ -578,15 +511,7 @@ impl Reader {
             Ok(Some(t)) => match OrgNr::parse(&t) {
                 Some(o) => Ok(Some(o)),
                 None => {
-                    self.bad(
-                        Code::InvalidOrgnr,
-                        v.loc(),
-                        Column::Organisationsnummer,
-                        format!(
-                            "«{t}» är inget giltigt organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra). Rätta det, \
-                             eller lämna cellen tom."
-                        ),
-                    );
+                    self.bad(v.loc(), Column::Organisationsnummer, Message::InvalidFinancierOrgnr { text: t });
                     Err(())
                 }
             },
@@ -598,7 +523,7 @@ impl Reader {
             match contract::canonical(&TYP, &t) {
                 Some("Privat kontant") => Ok(FinancierKind::Private),
                 Some(_) => Ok(FinancierKind::Public),
-                None => Err(format!("«{t}» ska vara «Offentlig kontant» eller «Privat kontant»")),
+                None => Err(CellProblem::NotFinancingKind(t)),
             }
         });
         // A negative amount is refused by `value::amount` (a finding at the cell).

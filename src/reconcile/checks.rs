@@ -19,8 +19,8 @@ use rust_decimal::Decimal;
 use super::model::{ActivityFigures, OrgFigures, Period};
 use super::staff::{BasisChange, PersonMonthCost};
 use crate::contract::{Column, normalise};
-use crate::finding::{Code, Finding, Place};
-use crate::money::{Hours, sv_hours, sv_kr_whole, sv_percent};
+use crate::finding::{BudgetLine, Budgeted, Code, Dated, Finding, Message, Place};
+use crate::money::Hours;
 use crate::month::Month;
 use crate::project::{FlatRateModel, Measure, Org, Project};
 use crate::read::{Loc, PaymentRow, PersonRow, Reporting, When, Workbook, name_key};
@@ -42,11 +42,11 @@ pub struct RowFinding {
 }
 
 impl WorkbookCtx<'_> {
-    fn error(&self, code: Code, loc: Loc, col: Column, message: String) -> RowFinding {
-        RowFinding { finding: Finding::new(code, self.wb.place(loc, col), message), exclude: Some(loc) }
-    }
-    fn warning(&self, code: Code, loc: Loc, col: Column, message: String) -> RowFinding {
-        RowFinding { finding: Finding::new(code, self.wb.place(loc, col), message).as_warning(), exclude: None }
+    /// The finding at a row's cell; an error leaves the row out of the figures.
+    fn found(&self, loc: Loc, col: Column, message: Message) -> RowFinding {
+        let finding = Finding::of(self.wb.place(loc, col), message);
+        let exclude = finding.is_error().then_some(loc);
+        RowFinding { finding, exclude }
     }
 }
 
@@ -78,14 +78,7 @@ fn unknown_person(ctx: &WorkbookCtx) -> Vec<RowFinding> {
     let absence = ctx.wb.absence.iter().map(|a| (a.loc, &a.name));
     time.chain(absence)
         .filter(|(_, name)| !known(name))
-        .map(|(loc, name)| {
-            ctx.error(
-                Code::UnknownPerson,
-                loc,
-                Column::Namn,
-                format!("«{name}» finns inte i bladet Personal. Lägg till personen där, eller rätta stavningen så att namnen är lika."),
-            )
-        })
+        .map(|(loc, name)| ctx.found(loc, Column::Namn, Message::UnknownPerson { name: name.clone() }))
         .collect()
 }
 
@@ -93,16 +86,14 @@ fn unknown_person(ctx: &WorkbookCtx) -> Vec<RowFinding> {
 fn unknown_activity(ctx: &WorkbookCtx) -> Vec<RowFinding> {
     let known = |code: &str| ctx.project.activity(code).is_some();
     let codes: Vec<String> = ctx.project.activities().map(|(_, a)| a.code.clone()).collect();
-    let msg = |code: &str| {
-        format!("Aktiviteten «{code}» finns inte i projektets aktivitetsplan. Använd en av: {}.", codes.join(", "))
-    };
+    let unknown = |code: &str| Message::UnknownActivity { code: code.to_string(), known: codes.clone() };
     let rows = ctx.wb.time.iter().map(|t| (t.loc, &t.activity));
     let rows = rows.chain(ctx.wb.participants.iter().map(|p| (p.loc, &p.activity)));
     let rows = rows.chain(ctx.wb.narratives.iter().map(|n| (n.loc, &n.activity)));
     let rows = rows.chain(ctx.wb.other_costs.iter().map(|c| (c.loc, &c.activity)));
     let mut out: Vec<RowFinding> = rows
         .filter(|(_, code)| !known(code))
-        .map(|(loc, code)| ctx.error(Code::UnknownActivity, loc, Column::Aktivitet, msg(code)))
+        .map(|(loc, code)| ctx.found(loc, Column::Aktivitet, unknown(code)))
         .collect();
     // Huvudaktivitet only places the hours of a fixed-share person without time rows: only
     // then does an unknown code leave the person out. Otherwise the cell is pointed out and the
@@ -110,14 +101,17 @@ fn unknown_activity(ctx: &WorkbookCtx) -> Vec<RowFinding> {
     for p in &ctx.wb.staff {
         if let Some(code) = p.main_activity.as_deref().filter(|c| !known(c)) {
             if p.reporting == Reporting::FixedShare && !has_time_rows(ctx, p) {
-                out.push(ctx.error(Code::UnknownActivity, p.loc, Column::Huvudaktivitet, msg(code)));
+                out.push(ctx.found(p.loc, Column::Huvudaktivitet, unknown(code)));
             } else {
-                let why = format!(
-                    "{} Huvudaktivitet används inte för {}, som redovisar tid i Tidrapport; tiden räknas.",
-                    msg(code),
-                    p.name
-                );
-                out.push(ctx.warning(Code::UnknownActivity, p.loc, Column::Huvudaktivitet, why));
+                out.push(ctx.found(
+                    p.loc,
+                    Column::Huvudaktivitet,
+                    Message::UnknownMainActivityIgnored {
+                        code: code.to_string(),
+                        known: codes.clone(),
+                        name: p.name.clone(),
+                    },
+                ));
             }
         }
     }
@@ -143,35 +137,24 @@ fn duplicate_person(ctx: &WorkbookCtx) -> Vec<RowFinding> {
         let same = |p: &PersonRow| {
             (p.salary, p.start, p.reporting, p.share) == (first.salary, first.start, first.reporting, first.share)
         };
-        let names: Vec<String> = rows
+        let names: Vec<(String, String)> = rows
             .iter()
-            .map(|p| format!("«{}» ({})", p.name, ctx.wb.place(p.loc, Column::Personnummer).cell.unwrap_or_default()))
+            .map(|p| (p.name.clone(), ctx.wb.place(p.loc, Column::Personnummer).cell.unwrap_or_default()))
             .collect();
         if rows.iter().all(|p| same(p)) {
             for p in &rows[1..] {
-                out.push(ctx.warning(
-                    Code::DuplicatePerson,
+                out.push(ctx.found(
                     p.loc,
                     Column::Personnummer,
-                    format!(
-                        "Samma personnummer står på flera rader i Personal: {}. Raderna har samma Månadslön, Startdatum, \
-                         Redovisning och Andel och räknas som en person, en gång. Ta bort den extra raden.",
-                        names.join(", ")
-                    ),
+                    Message::DuplicatePersonCounted { rows: names.clone() },
                 ));
             }
         } else {
             for p in rows {
-                out.push(ctx.error(
-                    Code::DuplicatePerson,
+                out.push(ctx.found(
                     p.loc,
                     Column::Personnummer,
-                    format!(
-                        "Samma personnummer står på flera rader i Personal: {}, men Månadslön, Startdatum, Redovisning \
-                         eller Andel skiljer sig. Personen räknas inte förrän det står en rad per person; rätta \
-                         arbetsboken och lämna in en ny version.",
-                        names.join(", ")
-                    ),
+                    Message::DuplicatePersonDisagrees { rows: names.clone() },
                 ));
             }
         }
@@ -182,30 +165,26 @@ fn duplicate_person(ctx: &WorkbookCtx) -> Vec<RowFinding> {
 /// A dated row that is not in the workbook's month.
 fn row_outside_period(ctx: &WorkbookCtx) -> Vec<RowFinding> {
     let m = ctx.month;
-    let msg = |what: String| {
-        format!(
-            "{what} ligger inte i arbetsbokens månad {m}. Redovisa den i arbetsboken för rätt månad, eller rätta datumet."
-        )
-    };
+    let outside = |dated: Dated| Message::RowOutsidePeriod { dated, month: m };
     let mut out = Vec::new();
     for t in ctx.wb.time.iter().filter(|t| t.when.month() != m) {
-        let what = match t.when {
-            When::Day(d) => format!("Datumet {d}"),
-            When::Month(mm) => format!("Månaden {mm}"),
+        let dated = match t.when {
+            When::Day(d) => Dated::Day(d),
+            When::Month(mm) => Dated::Month(mm),
         };
-        out.push(ctx.error(Code::RowOutsidePeriod, t.loc, Column::Datum, msg(what)));
+        out.push(ctx.found(t.loc, Column::Datum, outside(dated)));
     }
     for a in ctx.wb.absence.iter().filter(|a| a.month != m) {
-        out.push(ctx.error(Code::RowOutsidePeriod, a.loc, Column::Manad, msg(format!("Månaden {}", a.month))));
+        out.push(ctx.found(a.loc, Column::Manad, outside(Dated::Month(a.month))));
     }
     for p in ctx.wb.participants.iter().filter(|p| Month::of(p.date) != m) {
-        out.push(ctx.error(Code::RowOutsidePeriod, p.loc, Column::Datum, msg(format!("Datumet {}", p.date))));
+        out.push(ctx.found(p.loc, Column::Datum, outside(Dated::Day(p.date))));
     }
     for c in ctx.wb.other_costs.iter().filter(|c| Month::of(c.date) != m) {
-        out.push(ctx.error(Code::RowOutsidePeriod, c.loc, Column::Datum, msg(format!("Bokföringsdatumet {}", c.date))));
+        out.push(ctx.found(c.loc, Column::Datum, outside(Dated::Booked(c.date))));
     }
     for p in ctx.wb.payments.iter().filter(|p| Month::of(p.date) != m) {
-        out.push(ctx.error(Code::RowOutsidePeriod, p.loc, Column::Datum, msg(format!("Inbetalningsdagen {}", p.date))));
+        out.push(ctx.found(p.loc, Column::Datum, outside(Dated::Paid(p.date))));
     }
     out
 }
@@ -231,21 +210,15 @@ fn unknown_financier(ctx: &WorkbookCtx) -> Vec<RowFinding> {
     let Some(org) = ctx.org else { return out };
     let Org::Partner(partner) = org else {
         for p in &ctx.wb.payments {
-            out.push(ctx.error(
-                Code::UnknownFinancier,
+            out.push(ctx.found(
                 p.loc,
                 Column::Finansiar,
-                format!(
-                    "{} bidrar med tid, inte med pengar till projektet: inbetald medfinansiering redovisas av den \
-                     projektpart som tar emot pengarna. Ta bort raden här.",
-                    org.name()
-                ),
+                Message::PaymentFromInKindFinancier { org: org.name().to_string() },
             ));
         }
         return out;
     };
     let idx = ctx.project.partners.iter().position(|q| q.folder == partner.folder).unwrap_or(usize::MAX);
-    let known: Vec<String> = partner.cash.iter().map(|c| format!("«{}»", c.financier)).collect();
     for p in &ctx.wb.payments {
         match financier_line(ctx.project, idx, p) {
             None => {
@@ -256,34 +229,27 @@ fn unknown_financier(ctx: &WorkbookCtx) -> Vec<RowFinding> {
                 } else {
                     Column::Finansiar
                 };
-                out.push(ctx.error(
-                    Code::UnknownFinancier,
+                out.push(ctx.found(
                     p.loc,
                     col,
-                    format!(
-                        "«{}»{} är ingen kontant medfinansiär i {}s kolumn i finansieringsplanen. Skriv finansiärens namn \
-                         som i planen ({}), eller kontrollera organisationsnumret; en ny finansiär behöver ett \
-                         ändringsbeslut innan den kan redovisas.",
-                        p.financier,
-                        p.org_nr.as_ref().map_or_else(String::new, |n| format!(" ({n})")),
-                        partner.name,
-                        if known.is_empty() { "planen har inga".to_string() } else { known.join(", ") }
-                    ),
+                    Message::UnknownFinancier {
+                        financier: p.financier.clone(),
+                        org_nr: p.org_nr.as_ref().map(ToString::to_string),
+                        partner: partner.name.clone(),
+                        known: partner.cash.iter().map(|c| c.financier.clone()).collect(),
+                    },
                 ));
             }
             Some(i) => {
                 let planned = partner.cash[i].kind;
                 if planned != p.kind {
-                    out.push(ctx.warning(
-                        Code::FinancingTypeMismatch,
+                    out.push(ctx.found(
                         p.loc,
                         Column::Typ,
-                        format!(
-                            "Typ: {} är {} medfinansiering i finansieringsplanen. Beloppet räknas som {}; rätta Typ.",
-                            partner.cash[i].financier,
-                            planned.swedish(),
-                            planned.swedish()
-                        ),
+                        Message::FinancingTypeMismatch {
+                            financier: partner.cash[i].financier.clone(),
+                            planned: planned.swedish(),
+                        },
                     ));
                 }
             }
@@ -302,31 +268,16 @@ fn outside_person_dates(ctx: &WorkbookCtx) -> Vec<RowFinding> {
             When::Month(m) => (m.first_day(), m.last_day()),
         };
         if last < p_start || first > p_end {
-            out.push(ctx.error(
-                Code::OutsideProjectPeriod,
-                t.loc,
-                Column::Datum,
-                format!(
-                    "Tiden ligger utanför projektets tid {p_start} – {p_end} och kan inte redovisas. Ta bort raden, eller rätta datumet."
-                ),
-            ));
+            out.push(ctx.found(t.loc, Column::Datum, Message::TimeOutsideProject { start: p_start, end: p_end }));
             continue;
         }
         let Some(person) = ctx.staff.get(&name_key(&t.name)) else { continue };
         let end = person.end.unwrap_or(chrono::NaiveDate::MAX);
         if last < person.start || first > end {
-            let span = match person.end {
-                Some(e) => format!("{} – {e}", person.start),
-                None => format!("från {}", person.start),
-            };
-            out.push(ctx.error(
-                Code::OutsideProjectPeriod,
+            out.push(ctx.found(
                 t.loc,
                 Column::Datum,
-                format!(
-                    "Tiden ligger utanför {}s tid i projektet ({span}). Rätta datumet, eller Startdatum/Slutdatum i Personal.",
-                    person.name
-                ),
+                Message::TimeOutsidePerson { name: person.name.clone(), start: person.start, end: person.end },
             ));
         }
     }
@@ -337,16 +288,7 @@ fn outside_person_dates(ctx: &WorkbookCtx) -> Vec<RowFinding> {
 /// hours of fixed-share staff without time rows that go to their Huvudaktivitet.
 fn activity_outside_dates(ctx: &WorkbookCtx) -> Vec<RowFinding> {
     let warn = |loc: Loc, col: Column, a: &crate::project::Activity| {
-        ctx.warning(
-            Code::ActivityOutsideDates,
-            loc,
-            col,
-            format!(
-                "Aktivitet {} pågår {} – {} enligt planen, men tid är redovisad utanför. Kontrollera aktiviteten; \
-                 tiden räknas men kan ifrågasättas av Tillväxtverket.",
-                a.code, a.start, a.end
-            ),
-        )
+        ctx.found(loc, col, Message::ActivityOutsideDates { code: a.code.clone(), start: a.start, end: a.end })
     };
     let outside = |a: &crate::project::Activity, first: chrono::NaiveDate, last: chrono::NaiveDate| {
         last < a.start || first > a.end
@@ -381,22 +323,12 @@ fn other_costs_with_flat_rate(ctx: &WorkbookCtx) -> Vec<RowFinding> {
     let Some(org) = ctx.org else { return Vec::new() };
     let why = match org.flat_rate().model {
         FlatRateModel::Indirect => return Vec::new(),
-        FlatRateModel::RemainingCosts => format!(
-            "{} redovisar med schablon {} % som täcker alla övriga kostnader; övriga kostnader får inte redovisas. \
-             Ta bort raden.",
-            org.name(),
-            org.flat_rate().rate.normalize()
-        ),
-        FlatRateModel::None => format!(
-            "{} bidrar med tid (bidrag i annat än pengar) och redovisar inga övriga kostnader. Ta bort raden.",
-            org.name()
-        ),
+        FlatRateModel::RemainingCosts => {
+            Message::OtherCostsUnderFlatRate { org: org.name().to_string(), rate: org.flat_rate().rate }
+        }
+        FlatRateModel::None => Message::OtherCostsFromInKind { org: org.name().to_string() },
     };
-    ctx.wb
-        .other_costs
-        .iter()
-        .map(|c| ctx.error(Code::OtherCostsWithFlatRate, c.loc, Column::Belopp, why.clone()))
-        .collect()
+    ctx.wb.other_costs.iter().map(|c| ctx.found(c.loc, Column::Belopp, why.clone())).collect()
 }
 
 /// A fixed-share person with no time rows this month and no Huvudaktivitet: the hours cannot be
@@ -407,18 +339,7 @@ fn fixed_share_without_activity(ctx: &WorkbookCtx) -> Vec<RowFinding> {
         .iter()
         .filter(|p| p.reporting == Reporting::FixedShare && p.main_activity.is_none())
         .filter(|p| !ctx.wb.time.iter().any(|t| name_key(&t.name) == name_key(&p.name)))
-        .map(|p| {
-            ctx.error(
-                Code::MissingMainActivity,
-                p.loc,
-                Column::Huvudaktivitet,
-                format!(
-                    "Huvudaktivitet saknas för {} (fast andel) och ingen tid är fördelad i Tidrapport. \
-                     Ange huvudaktivitet, annars kan timmarna inte föras till någon aktivitet.",
-                    p.name
-                ),
-            )
-        })
+        .map(|p| ctx.found(p.loc, Column::Huvudaktivitet, Message::MissingMainActivity { name: p.name.clone() }))
         .collect()
 }
 
@@ -440,16 +361,13 @@ fn unknown_indicator(ctx: &WorkbookCtx) -> Vec<RowFinding> {
         .iter()
         .filter(|r| indicator_index(ctx.project, &r.name).is_none())
         .map(|r| {
-            ctx.error(
-                Code::UnknownIndicator,
+            ctx.found(
                 r.loc,
                 Column::Indikator,
-                format!(
-                    "«{}» är ingen indikator som rapporteras med värde i projektet (de räknas ut av verktyget eller finns inte). \
-                     Använd en av: {}.",
-                    r.name,
-                    names.join("; ")
-                ),
+                Message::UnknownIndicator {
+                    name: r.name.clone(),
+                    known: names.iter().map(ToString::to_string).collect(),
+                },
             )
         })
         .collect()
@@ -461,18 +379,7 @@ fn absence_for_time_reporter(ctx: &WorkbookCtx) -> Vec<RowFinding> {
         .absence
         .iter()
         .filter(|a| ctx.staff.get(&name_key(&a.name)).is_some_and(|p| p.reporting == Reporting::TimeReport))
-        .map(|a| {
-            ctx.warning(
-                Code::AbsenceForTimeReporter,
-                a.loc,
-                Column::Namn,
-                format!(
-                    "{} redovisar tid i Tidrapport; frånvaro dras bara av för personal med fast andel. Raden påverkar inget; ta bort den, \
-                     eller ändra Redovisning till Fast andel om personen har en fast andel.",
-                    a.name
-                ),
-            )
-        })
+        .map(|a| ctx.found(a.loc, Column::Namn, Message::AbsenceForTimeReporter { name: a.name.clone() }))
         .collect()
 }
 
@@ -507,19 +414,16 @@ fn hours_over_month(ctx: &PeriodCtx) -> Vec<Finding> {
         .filter_map(|pm| {
             let limit = Decimal::from(pm.month.weekdays() * 8) * pm.employment;
             (pm.reported_hours > Hours::from_decimal(limit)).then(|| {
-                Finding::new(
-                    Code::HoursOverMonth,
+                Finding::of(
                     pm.place.clone(),
-                    format!(
-                        "{} har {} timmar i {}, mer än månadens {} vardagar × 8 h × sysselsättningsgrad {} = {} h. \
-                         Kontrollera tidrapporten.",
-                        pm.name,
-                        sv_hours(pm.reported_hours.value()),
-                        pm.month,
-                        pm.month.weekdays(),
-                        sv_percent(pm.employment, 0),
-                        sv_hours(limit)
-                    ),
+                    Message::HoursOverMonth {
+                        name: pm.name.clone(),
+                        month: pm.month,
+                        hours: pm.reported_hours.value(),
+                        weekdays: pm.month.weekdays(),
+                        employment: pm.employment,
+                        limit,
+                    },
                 )
             })
         })
@@ -532,14 +436,13 @@ fn salary_basis_changed(ctx: &PeriodCtx) -> Vec<Finding> {
         .iter()
         .filter(|c| ctx.period.contains(c.month))
         .map(|c| {
-            Finding::new(
-                Code::SalaryBasisChanged,
+            Finding::of(
                 c.place.clone(),
-                format!(
-                    "{} för {} är {} men var {} i personens första månad ({}). Timpriset bygger på första månadens uppgift \
-                     och räknas upp med indexeringen; ändra tillbaka, eller rätta den första månadens arbetsbok med en ny version.",
-                    c.what, c.name, c.after, c.before, c.first_month
-                ),
+                Message::SalaryBasisChanged {
+                    name: c.name.clone(),
+                    field: c.field.clone(),
+                    first_month: c.first_month,
+                },
             )
         })
         .collect()
@@ -553,15 +456,13 @@ fn missing_submission(ctx: &PeriodCtx) -> Vec<Finding> {
     for org in ctx.project.orgs() {
         for m in first.through(last) {
             if !ctx.used.contains(&(org.folder().to_string(), m)) {
-                out.push(Finding::new(
-                    Code::MissingSubmission,
+                out.push(Finding::of(
                     Place { partner: Some(org.folder().to_string()), ..Place::default() },
-                    format!(
-                        "Ingen godkänd arbetsbok från {} för {m}. Lägg in månadens arbetsbok i mappen «{}» \
-                         (eller rätta den som avvisats).",
-                        org.name(),
-                        org.folder()
-                    ),
+                    Message::MissingSubmission {
+                        partner: org.name().to_string(),
+                        folder: org.folder().to_string(),
+                        month: m,
+                    },
                 ));
             }
         }
@@ -572,43 +473,36 @@ fn missing_submission(ctx: &PeriodCtx) -> Vec<Finding> {
 /// Cumulative cost of a partner, a cost category or an activity past its approved budget.
 fn over_budget(ctx: &PeriodCtx) -> Vec<Finding> {
     let mut out = Vec::new();
-    let over = |what: String, cum: Decimal, budget: Decimal| {
-        format!(
-            "{what}: upparbetat {} från projektstart, över budgeten {} med {}. Stäm av med projektledningen; \
-             en ändring av budgeten kräver ändringsansökan.",
-            sv_kr_whole(cum),
-            sv_kr_whole(budget),
-            sv_kr_whole(cum - budget)
-        )
-    };
     for o in ctx.orgs {
         let place = Place { partner: Some(o.folder.clone()), ..Place::default() };
         let lines = if o.in_kind {
-            vec![("Bidrag i annat än pengar", o.cumulative.total(), o.budget_total.budget)]
+            vec![(BudgetLine::InKind, o.cumulative.total(), o.budget_total.budget)]
         } else {
             vec![
-                ("Summa kostnader", o.cumulative.total(), o.budget_total.budget),
-                ("Personal", o.cumulative.staff, o.budget_staff.budget),
-                ("Schablon", o.cumulative.flat_rate, o.budget_flat_rate.budget),
-                ("Övriga kostnader", o.cumulative.other, o.budget_other.budget),
+                (BudgetLine::Total, o.cumulative.total(), o.budget_total.budget),
+                (BudgetLine::Staff, o.cumulative.staff, o.budget_staff.budget),
+                (BudgetLine::FlatRate, o.cumulative.flat_rate, o.budget_flat_rate.budget),
+                (BudgetLine::Other, o.cumulative.other, o.budget_other.budget),
             ]
         };
-        for (what, cum, budget) in lines {
+        for (line, cum, budget) in lines {
             if cum > budget {
-                out.push(Finding::new(
-                    Code::OverBudget,
+                out.push(Finding::of(
                     place.clone(),
-                    over(format!("{} – {what}", o.name), cum, budget),
+                    Message::OverBudget { what: Budgeted::Org { org: o.name.clone(), line }, cumulative: cum, budget },
                 ));
             }
         }
     }
     for a in ctx.activities {
         if a.cumulative > a.budget.budget {
-            out.push(Finding::new(
-                Code::OverBudget,
+            out.push(Finding::of(
                 Place::default(),
-                over(format!("Aktivitet {} {}", a.code, a.name), a.cumulative, a.budget.budget),
+                Message::OverBudget {
+                    what: Budgeted::Activity { code: a.code.clone(), name: a.name.clone() },
+                    cumulative: a.cumulative,
+                    budget: a.budget.budget,
+                },
             ));
         }
     }

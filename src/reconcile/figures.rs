@@ -16,9 +16,9 @@ use super::contribution::MonthReport;
 use super::history::{History, Key, flat_rate as org_flat_rate};
 use super::model::*;
 use super::staff::{PersonMonthCost, split_amount};
-use crate::finding::{Code, Finding, Place, Severity};
+use crate::finding::{Code, Finding, Message, Place, Severity};
 use crate::ledger::{ActivityAmounts, Claim, Content, LineKind};
-use crate::money::{Hours, floor2, percent, sv_kr};
+use crate::money::{Hours, floor2, percent};
 use crate::month::Month;
 use crate::project::{FinancierKind, Measure, Org, Project};
 use crate::read::Gender;
@@ -426,18 +426,7 @@ pub fn support(approved: Decimal, claims: &[Claim], rate: Decimal, eligible: Dec
     let capped = claimed < uncapped;
     let claimed_total = claimed_before + claimed;
     let finding = capped.then(|| {
-        Finding::new(
-            Code::SupportCapReached,
-            Place::default(),
-            format!(
-                "Stödet för perioden blir {} enligt stödandelen, men tillsammans med tidigare ansökningar ({}) skulle det \
-                 passera beviljat stöd {}. Perioden begär {}; resterande kostnader finansieras av medfinansiärerna.",
-                sv_kr(uncapped),
-                sv_kr(claimed_before),
-                sv_kr(approved),
-                sv_kr(claimed)
-            ),
-        )
+        Finding::of(Place::default(), Message::SupportCapReached { uncapped, claimed_before, approved, claimed })
     });
     let earlier = claims
         .iter()
@@ -666,27 +655,19 @@ pub fn cofinancing(project: &Project, inp: &Inputs, orgs: &[OrgFigures]) -> (Cof
                 _ => false,
             };
             if lagging {
-                findings.push(
-                    Finding::new(
-                        Code::CofinancingLagging,
-                        Place { partner: Some(partner.folder.clone()), ..Place::default() },
-                        format!(
-                            "{name} har betalat in {} av beslutade {} till {} ({} av beslutat belopp), medan {} av \
-                             partens budget är begärd med den här ansökan ({}). Skillnaden är större än projektets gräns \
-                             på {} procentenheter. Stäm av med {name} att medfinansieringen betalas in, och be {} föra in \
-                             betalningarna i bladet Medfinansiering.",
-                            sv_kr(cumulative),
-                            sv_kr(cf.line.amount),
-                            partner.name,
-                            crate::money::sv_percent(share_decided.unwrap_or_default(), 1),
-                            crate::money::sv_percent(share_claimed.unwrap_or_default(), 1),
-                            sv_kr(o.cumulative.total()),
-                            project.info.cofinancing_lag.normalize(),
-                            partner.name
-                        ),
-                    )
-                    .as_warning(),
-                );
+                findings.push(Finding::of(
+                    Place { partner: Some(partner.folder.clone()), ..Place::default() },
+                    Message::CofinancingLagging {
+                        financier: name.to_string(),
+                        partner: partner.name.clone(),
+                        paid: cumulative,
+                        decided: cf.line.amount,
+                        share_paid: share_decided.unwrap_or_default(),
+                        share_claimed: share_claimed.unwrap_or_default(),
+                        claimed: o.cumulative.total(),
+                        lag_points: project.info.cofinancing_lag,
+                    },
+                ));
             }
             out.lines.push(CofinancingLine {
                 financier: name.to_string(),

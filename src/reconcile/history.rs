@@ -35,9 +35,9 @@ use rust_decimal::Decimal;
 use super::UsedWorkbook;
 use super::model::Period;
 use super::staff::{PersonMonthCost, split_amount};
-use crate::finding::{Code, Finding, Place};
+use crate::finding::{Delta, Finding, Message, Place, Revision};
 use crate::ledger::{ActivityAmounts, Claim, Content, LineKind, PaymentAmounts, PersonAmounts};
-use crate::money::{Hours, floor2, percent, sv_kr};
+use crate::money::{Hours, floor2, percent};
 use crate::month::Month;
 use crate::project::{FlatRateModel, Org, Project};
 
@@ -277,18 +277,8 @@ pub fn build(
     }
     lines.sort_by_key(|l| (l.org, l.month, l.kind));
     if claims.last().is_some_and(Claim::is_legacy) {
-        let legacy: Vec<String> = claims.iter().filter(|c| c.is_legacy()).map(|c| c.seq.to_string()).collect();
-        findings.push(Finding::new(
-            Code::LegacyLedger,
-            Place::default(),
-            format!(
-                "Ansökan {} registrerades av en äldre version av redovisa som bara sparade arbetsböckernas kontrollsummor, \
-                 inte beloppen. Rättelser av de månaderna kan därför inte räknas ut: de räknas med arbetsböckerna som användes \
-                 då, och en ändrad arbetsbok för en sådan månad får rättas för hand i Min ansökan. Sena månader tas med som \
-                 vanligt. När nästa ansökan registreras sparas beloppen, och den här varningen försvinner.",
-                legacy.join(", ")
-            ),
-        ));
+        let legacy: Vec<u32> = claims.iter().filter(|c| c.is_legacy()).map(|c| c.seq).collect();
+        findings.push(Finding::of(Place::default(), Message::LegacyLedger { claims: legacy }));
     }
     History { counted, lines, registered, findings }
 }
@@ -303,14 +293,9 @@ fn counted_by_claims(
 ) -> BTreeMap<Key, Counted> {
     let org_of = |folder: &str| orgs.iter().position(|o| o.folder() == folder);
     let unknown = |folder: &str, seq: u32| {
-        Finding::new(
-            Code::ChangedAfterClaim,
+        Finding::of(
             Place { partner: Some(folder.to_string()), ..Place::default() },
-            format!(
-                "Ansökan {seq} räknade mappen «{folder}», som inte längre finns i projektfilen. Dess belopp ingår inte i de \
-                 ackumulerade beloppen. Lägg tillbaka parten i project.toml (samma mappnamn), eller stäm av med \
-                 Tillväxtverket hur de redan begärda beloppen ska hanteras."
-            ),
+            Message::ClaimedFolderGone { claim: seq, folder: folder.to_string() },
         )
     };
     let mut counted: BTreeMap<Key, Counted> = BTreeMap::new();
@@ -342,16 +327,9 @@ fn counted_by_claims(
                     let content = match current.get(&(org, w.month)) {
                         Some(cur) if cur.sha256 == w.sha256 => cur.content.clone(),
                         _ => {
-                            findings.push(Finding::new(
-                                Code::ChangedAfterClaim,
+                            findings.push(Finding::of(
                                 Place { partner: Some(w.folder.clone()), ..Place::default() },
-                                format!(
-                                    "Arbetsboken {} som användes för {} i ansökan {} räknas inte längre (den är borttagen \
-                                     eller kan inte läsas). Ansökan registrerades av en äldre version av redovisa som inte \
-                                     sparade beloppen, så det som begärdes för månaden kan inte räknas ut och saknas i de \
-                                     ackumulerade beloppen. Lägg tillbaka arbetsboken.",
-                                    w.path, w.month, claim.seq
-                                ),
+                                Message::LegacyWorkbookGone { path: w.path.clone(), month: w.month, claim: claim.seq },
                             ));
                             Content::default()
                         }
@@ -427,25 +405,11 @@ fn line(
     }
 }
 
-/// The first 12 hex digits of a SHA-256, enough to tell files apart in a message.
-fn short(sha: &str) -> &str {
-    sha.get(..12).unwrap_or(sha)
-}
-
 fn late_finding(org: &Org, month: Month, seq: u32, cur: &Current, content: &Content) -> Finding {
-    Finding::new(
-        Code::LateMonth,
+    Finding::of(
         Place::file(&cur.path).with_partner(org.folder()),
-        format!(
-            "{month} hör till perioden för ansökan {seq}, men arbetsboken kom (eller blev godkänd) efter att den skickades \
-             in. Månaden tas med i den här ansökan under Tidigare månader: stödgrundande {}. Inget att åtgärda.",
-            sv_kr(content.total())
-        ),
+        Message::LateMonth { month, claim: seq, eligible: content.total() },
     )
-}
-
-fn signed_kr(d: Decimal) -> String {
-    if d > Decimal::ZERO { format!("+{}", sv_kr(d)) } else { sv_kr(d) }
 }
 
 fn correction_finding(
@@ -457,47 +421,26 @@ fn correction_finding(
     delta: &Content,
     hold: bool,
 ) -> Finding {
-    let claim = seq.map_or_else(|| "en inskickad ansökan".to_string(), |s| format!("ansökan {s}"));
-    let what = match now {
-        None => format!(
-            "{month} ingick i {claim} med arbetsboken {} (SHA-256 {}…), men ingen arbetsbok räknas längre för månaden \
-             (den är borttagen, avvisad eller ersatt av en version som inte räknas).",
-            before.path,
-            short(&before.sha256)
-        ),
-        Some(cur) if cur.sha256 == before.sha256 => format!(
-            "{month} ingick i {claim}. Arbetsboken {} är oförändrad, men månadens belopp ändras av en annan månad \
-             (till exempel en sen månad som påverkar årstaket för timmar eller lönegrunden).",
-            cur.path
-        ),
-        Some(cur) => format!(
-            "{month} ingick i {claim} med arbetsboken {} (SHA-256 {}…); nu räknas {} (SHA-256 {}…).",
-            before.path,
-            short(&before.sha256),
-            cur.path,
-            short(&cur.sha256)
-        ),
+    let revision = match now {
+        None => Revision::Gone { path: before.path.clone(), sha256: before.sha256.clone() },
+        Some(cur) if cur.sha256 == before.sha256 => Revision::Unchanged { path: cur.path.clone() },
+        Some(cur) => Revision::Replaced {
+            path: before.path.clone(),
+            sha256: before.sha256.clone(),
+            now_path: cur.path.clone(),
+            now_sha256: cur.sha256.clone(),
+        },
     };
-    let amounts = format!(
-        "Skillnaden är {} stödgrundande (personal {}, schablon/indirekta {}, övriga {}, {} timmar).",
-        signed_kr(delta.total()),
-        signed_kr(delta.staff),
-        signed_kr(delta.flat_rate),
-        signed_kr(delta.other),
-        crate::money::sv_hours(delta.hours)
-    );
-    let todo = if hold {
-        "Rättelsen hålls inne (--hold-corrections): den tas inte med i den här ansökan utan väntar till en senare."
-    } else if now.is_none() {
-        "Den tas med som rättelse i den här ansökan. Lägg tillbaka arbetsboken om den försvann av misstag, eller håll \
-         inne rättelsen med --hold-corrections."
-    } else {
-        "Den tas med som rättelse i den här ansökan (Tidigare månader). Håll inne den med --hold-corrections om den \
-         ska vänta."
+    let delta = Delta {
+        total: delta.total(),
+        staff: delta.staff,
+        flat_rate: delta.flat_rate,
+        other: delta.other,
+        hours: delta.hours,
     };
     let place = match now {
         Some(cur) => Place::file(&cur.path).with_partner(org.folder()),
         None => Place { partner: Some(org.folder().to_string()), ..Place::default() },
     };
-    Finding::new(Code::ChangedAfterClaim, place, format!("{what} {amounts} {todo}"))
+    Finding::of(place, Message::Corrected { month, claim: seq, revision, delta, held: hold })
 }

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::finding::{Code, Finding, Place, sort_findings};
+use crate::finding::{Code, Finding, Message, Place, Planned, sort_findings};
 use crate::intake::Status;
 use crate::ledger::{Claim, ClaimedMonth, LineKind};
 use crate::money::{Hours, sv_kr};
@@ -253,24 +253,13 @@ fn reporting_status(project: &Project, period: Period, claims: &[Claim], today: 
 
 /// `PERIOD_NOT_IN_PLAN`: the claim period is none of the plan's.
 fn plan_finding(project: &Project, period: Period) -> Finding {
-    let near = project
+    let nearest = project
         .reporting
         .iter()
         .find(|p| p.to >= period.from)
         .or(project.reporting.last())
-        .map_or_else(String::new, |p| {
-            format!(" Närmaste planerade period är {} – {} (senast {}).", p.from, p.to, p.due)
-        });
-    Finding::new(
-        Code::PeriodNotInPlan,
-        Place::default(),
-        format!(
-            "Perioden {} – {} är ingen av perioderna i projektets rapporteringsplan (reporting i project.toml).{near} \
-             Ansök enligt planen i beslutet, eller stäm av en ändrad plan med Tillväxtverket och uppdatera project.toml.",
-            period.from, period.to
-        ),
-    )
-    .as_warning()
+        .map(|p| Planned { from: p.from, to: p.to, due: p.due });
+    Finding::of(Place::default(), Message::PeriodNotInPlan { from: period.from, to: period.to, nearest })
 }
 
 /// Hours that submitted claims counted per person and year in months that no counting workbook

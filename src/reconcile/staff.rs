@@ -18,9 +18,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::contribution::{MonthReport, PersonMonth};
-use crate::finding::{Code, Finding, Place};
+use crate::finding::{BasisField, Finding, Message, Place};
 use crate::ids::Personnummer;
-use crate::money::{Hours, round2, sv_hours, sv_kr};
+use crate::money::{Hours, round2};
 use crate::month::{Month, whole_months_between};
 use crate::project::{Org, Project};
 use crate::read::Reporting;
@@ -69,9 +69,7 @@ pub struct BasisChange {
     pub place: Place,
     pub month: Month,
     pub first_month: Month,
-    pub what: &'static str,
-    pub before: String,
-    pub after: String,
+    pub field: BasisField,
 }
 
 struct Basis {
@@ -126,9 +124,7 @@ pub fn cost_all(
                     p,
                     month,
                     basis,
-                    "Månadslön",
-                    sv_kr(basis.salary),
-                    sv_kr(p.salary),
+                    BasisField::Salary { before: basis.salary, after: p.salary },
                     p.salary_place.clone(),
                 ));
             }
@@ -137,9 +133,7 @@ pub fn cost_all(
                     p,
                     month,
                     basis,
-                    "Startdatum",
-                    basis.start.to_string(),
-                    p.start.to_string(),
+                    BasisField::Start { before: basis.start, after: p.start },
                     p.start_place.clone(),
                 ));
             }
@@ -152,15 +146,7 @@ pub fn cost_all(
             let mut weights = distribution(p);
             weights.sort_by(|a, b| a.0.cmp(&b.0));
             if weights.is_empty() {
-                findings.push(Finding::new(
-                    Code::BadValue,
-                    p.place.clone(),
-                    format!(
-                        "Timmarna för {} kan inte fördelas på någon aktivitet (alla rader i Tidrapport har 0 timmar och \
-                         Huvudaktivitet saknas). Ange Huvudaktivitet eller fördela tiden.",
-                        p.name
-                    ),
-                ));
+                findings.push(Finding::of(p.place.clone(), Message::HoursWithoutActivity { name: p.name.clone() }));
                 continue;
             }
             let person_grades = grades.get(p.pnr.as_str()).unwrap_or(&no_grades);
@@ -170,14 +156,9 @@ pub fn cost_all(
             findings.extend(cap_finding);
             let k = index_steps(basis.start, month);
             let Some(factor) = indexation(project.indexation_factor(), k) else {
-                findings.push(Finding::new(
-                    Code::BadValue,
+                findings.push(Finding::of(
                     p.place.clone(),
-                    format!(
-                        "Timpriset för {} kan inte räknas upp {k} gånger med {} % per år (talet blir orimligt stort). \
-                         Kontrollera Startdatum i Personal och indexation i project.toml.",
-                        p.name, project.info.indexation
-                    ),
+                    Message::IndexationOverflow { name: p.name.clone(), steps: k, indexation: project.info.indexation },
                 ));
                 continue;
             };
@@ -243,21 +224,15 @@ fn double_reported(orgs: &[Org], reports: &[&OrgReport]) -> Vec<Finding> {
         let name = |o: &usize| orgs.get(*o).map_or("", |o| o.name());
         for (org, p) in &rows {
             let others: Vec<&str> = by.iter().filter(|o| *o != org).map(name).collect();
-            out.push(
-                Finding::new(
-                    Code::DoubleReported,
-                    p.place.clone(),
-                    format!(
-                        "{} redovisas för {month} både av {} och av {} (samma personnummer). Tillväxtverket kontrollerar \
-                         detta: stäm av med de andra organisationerna att timmarna inte räknas två gånger. Årstaket \
-                         gäller personen över alla organisationer.",
-                        p.name,
-                        name(org),
-                        others.join(" och ")
-                    ),
-                )
-                .as_warning(),
-            );
+            out.push(Finding::of(
+                p.place.clone(),
+                Message::DoubleReported {
+                    name: p.name.clone(),
+                    month,
+                    org: name(org).to_string(),
+                    others: others.iter().map(ToString::to_string).collect(),
+                },
+            ));
         }
     }
     out
@@ -292,16 +267,8 @@ pub fn year_cap(hours_per_year: u32, grades: &BTreeMap<Month, Decimal>, year: i3
     Hours::fraction(Decimal::from(hours_per_year) * sum, 12)
 }
 
-fn change(
-    p: &PersonMonth,
-    month: Month,
-    basis: &Basis,
-    what: &'static str,
-    before: String,
-    after: String,
-    place: Place,
-) -> BasisChange {
-    BasisChange { name: p.name.clone(), place, month, first_month: basis.first_month, what, before, after }
+fn change(p: &PersonMonth, month: Month, basis: &Basis, field: BasisField, place: Place) -> BasisChange {
+    BasisChange { name: p.name.clone(), place, month, first_month: basis.first_month, field }
 }
 
 /// The month's hours before the annual cap.
@@ -367,21 +334,17 @@ pub fn annual_cap(
     let costed = reported.min(allowed);
     *year = *year + costed;
     let finding = (costed < reported).then(|| {
-        Finding::new(
-            Code::HoursOverAnnualCap,
+        Finding::of(
             p.place.clone(),
-            format!(
-                "{} når taket för {}: högst {} timmar (summan över årets månader av {} × månadens sysselsättningsgrad / 12), \
-                 räknat över alla organisationer och ansökningar. Av månadens {} timmar räknas {}; {} timmar lämnas \
-                 utanför. Kontrollera tidrapporterna för året.",
-                p.name,
-                month.year(),
-                sv_hours(cap.value()),
-                project.info.hours_per_year,
-                sv_hours(reported.value()),
-                sv_hours(costed.value()),
-                sv_hours((reported - costed).value())
-            ),
+            Message::HoursOverAnnualCap {
+                name: p.name.clone(),
+                year: month.year(),
+                cap: cap.value(),
+                hours_per_year: project.info.hours_per_year,
+                reported: reported.value(),
+                costed: costed.value(),
+                left_out: (reported - costed).value(),
+            },
         )
     });
     (costed, finding)

@@ -539,6 +539,33 @@ fn missing_main_activity() -> &'static str {
     )
 }
 
+fn fixed_share_hours_without_activity() -> &'static str {
+    let (_d, p) = inbox_project();
+    // Bertil (fixed share, row 3) without Huvudaktivitet and with one time row of 0 hours: his
+    // fixed hours have no activity to go to.
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Personal").set("J3", empty());
+            b.sheet("Tidrapport").put_row("A6", time_row("Bertil Berg", date(2025, 3, 10), "1.1", n(0.0)));
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "MISSING_MAIN_ACTIVITY",
+            severity: "error",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Personal"),
+            cell: Some("A3"),
+            says: "alla rader i Tidrapport har 0 timmar",
+            exit: 1,
+        },
+    )
+}
+
 fn unknown_indicator() -> &'static str {
     let (_d, p) = inbox_project();
     put_in_inbox(
@@ -966,6 +993,7 @@ const CASES: &[(&str, Case)] = &[
     ("DUPLICATE_PERSON", duplicate_person),
     ("DOUBLE_REPORTED", double_reported),
     ("MISSING_MAIN_ACTIVITY", missing_main_activity),
+    ("MISSING_MAIN_ACTIVITY", fixed_share_hours_without_activity),
     ("UNKNOWN_INDICATOR", unknown_indicator),
     ("ABSENCE_FOR_TIME_REPORTER", absence_for_time_reporter),
     ("FINANCING_TYPE_MISMATCH", financing_type_mismatch),

@@ -26,7 +26,7 @@ use std::io::{Cursor, Read};
 use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
 
-use super::{BOMB, Limits, Unreadable, corrupt};
+use super::{FileProblem, Limits, corrupt};
 
 /// Elements calamine keeps a record of while opening a workbook: number formats, fonts, fills,
 /// borders, cell styles, theme colours, relationships, sheets and defined names. Shared strings
@@ -89,7 +89,7 @@ impl Part {
 
 /// Inflates and tokenises every entry calamine may read on opening the workbook; fails when
 /// what calamine would build passes a limit.
-pub(super) fn check(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<(), Unreadable> {
+pub(super) fn check(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<(), FileProblem> {
     let mut kept: u64 = 0;
     let mut strings: u64 = 0;
     let mut declared: u128 = 0;
@@ -116,11 +116,7 @@ pub(super) fn check(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Res
         style_copies = style_copies.saturating_add(u128::from(part.styles).saturating_mul(copy));
     }
     if u128::from(strings) > u128::from(limits.max_strings) || declared > u128::from(limits.max_strings) {
-        return Err(Unreadable(format!(
-            "Arbetsboken innehåller eller uppger orimligt många texter (över {} st); den kan vara skadad eller \
-             manipulerad. Spara den på nytt som .xlsx i Excel.",
-            limits.max_strings
-        )));
+        return Err(FileProblem::TooManyStrings { max: limits.max_strings });
     }
     // A sheet keeps its name and a path built from a relationship target, each at most the
     // longest attribute value, and is listed twice.
@@ -130,10 +126,7 @@ pub(super) fn check(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Res
         .saturating_add(style_copies)
         .saturating_add(sheet_bytes);
     if estimate > u128::from(limits.max_parse_bytes) {
-        return Err(Unreadable::new(
-            "Arbetsbokens formatmallar, relationer eller bladlista är orimligt stora (den kan vara skadad eller \
-             manipulerad). Spara den på nytt som .xlsx i Excel.",
-        ));
+        return Err(FileProblem::OversizedStructure);
     }
     Ok(())
 }
@@ -209,7 +202,7 @@ fn scan(
     index: usize,
     limits: &Limits,
     buf: &mut Vec<u8>,
-) -> Result<Part, Unreadable> {
+) -> Result<Part, FileProblem> {
     let mut entry = zip.by_index(index).map_err(|e| corrupt("", &e.to_string()))?;
     let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
     buf.clear();
@@ -226,10 +219,7 @@ fn scan(
             Ok(Event::Start(e)) => {
                 depth += 1;
                 if depth > limits.max_depth {
-                    return Err(Unreadable(format!(
-                        "Arbetsboken innehåller XML som är orimligt djupt nästlad (i delen {name}); den är skadad eller \
-                         inte skapad av Excel. Spara den på nytt som .xlsx i Excel."
-                    )));
+                    return Err(FileProblem::TooDeep { part: name.to_string() });
                 }
                 part.start(&e);
             }
@@ -252,7 +242,7 @@ fn scan(
         Some(e) if !malformed => {
             let message = e.to_string();
             Err(if message.contains("declared uncompressed size") {
-                Unreadable::new(BOMB)
+                FileProblem::Bomb
             } else {
                 corrupt(&name, &message)
             })

@@ -5,10 +5,21 @@
 //! claim. The place is attached where the cell is read. The [`Code`] is the finding's name and
 //! its documentation; [`Severity::Error`] means the row or file was left out of the figures,
 //! [`Severity::Warning`] that it was counted but deserves a look.
+//!
+//! This module is the catalogue: every code with its severity, Swedish title and advice (here),
+//! and every condition's Swedish message as a template over typed values ([`Message`], in
+//! `message.rs`). Code elsewhere raises a finding by naming the condition, never by writing a
+//! sentence.
 
 use std::fmt;
 
 use serde::Serialize;
+
+mod message;
+
+pub use message::{
+    BasisField, BudgetLine, Budgeted, CellProblem, Dated, Delta, FileProblem, Message, ParserTrouble, Planned, Revision,
+};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -149,8 +160,8 @@ codes! {
     DoubleReported => "DOUBLE_REPORTED", Warning,
         "Samma person redovisad av två organisationer samma månad",
         "Stäm av med den andra organisationen att tiden inte är dubbelredovisad; Tillväxtverket kontrollerar detta i sin tur.";
-    /// A fixed-share person without `Huvudaktivitet` and without time rows: their hours cannot go
-    /// to any activity, so the person is left out.
+    /// A fixed-share person without `Huvudaktivitet` whose time rows place no hours (there are none,
+    /// or all have 0 hours): their hours cannot go to any activity, so the person is left out.
     MissingMainActivity => "MISSING_MAIN_ACTIVITY", Error,
         "Huvudaktivitet saknas för personal med fast andel",
         "Ange Huvudaktivitet för personen i Personal, eller fördela tiden på aktiviteter i Tidrapport.";
@@ -247,7 +258,7 @@ impl Serialize for Code {
 pub fn catalogue_markdown() -> String {
     let mut out = String::from(
         "# Findings\n\n\
-         <!-- Generated from the catalogue in src/finding.rs by `REDOVISA_BLESS=1 cargo test --release \
+         <!-- Generated from the catalogue in src/finding/ by `REDOVISA_BLESS=1 cargo test --release \
          --test docs`; do not edit by hand. -->\n\n\
          Every problem a run sees is a finding: a code, a severity, a place (partner folder, file, \
          sheet, cell) and a Swedish message that says what was read and what to do. An **error** \
@@ -255,7 +266,9 @@ pub fn catalogue_markdown() -> String {
          (*varning*) is counted but deserves a look. `NOT_ATTESTED` is an error for a month of the \
          claim and a warning for a month outside it. Findings appear in `summary.json`, the \
          claim workbook's `Avvikelser` sheet, each partner's receipt and the progress report's \
-         table of open findings (by title, without personal data).\n\n\
+         table of open findings (by title, without personal data). Each code lists its messages \
+         below, with made-up values: the text a run writes names the real file, sheet, cell and \
+         value.\n\n\
          | code | severity | title (Swedish) |\n|---|---|---|\n",
     );
     for code in Code::ALL {
@@ -266,6 +279,7 @@ pub fn catalogue_markdown() -> String {
             code.title()
         ));
     }
+    let examples = Message::examples();
     for code in Code::ALL {
         out.push_str(&format!(
             "\n## {code}\n\n- Severity: {} ({})\n- Title: {}\n- Meaning: {}\n- What to do: {}\n",
@@ -278,6 +292,16 @@ pub fn catalogue_markdown() -> String {
             code.meaning(),
             code.advice()
         ));
+        let mine: Vec<&Message> = examples.iter().filter(|m| m.code() == *code).collect();
+        out.push_str("\nMessages (with made-up values):\n\n");
+        for m in mine {
+            let note = if m.severity() == code.default_severity() {
+                String::new()
+            } else {
+                format!(" *({})*", m.severity().swedish())
+            };
+            out.push_str(&format!("- {}{note}\n", m.text()));
+        }
     }
     out
 }
@@ -355,9 +379,10 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding with the code's default severity.
-    pub fn new(code: Code, place: Place, message: impl Into<String>) -> Finding {
-        Finding { code, severity: code.default_severity(), place, message: message.into() }
+    /// The finding of a condition at a place: its code, severity and Swedish message come from
+    /// the catalogue ([`Message`]).
+    pub fn of(place: Place, message: Message) -> Finding {
+        Finding { code: message.code(), severity: message.severity(), place, message: message.text() }
     }
 
     /// The same finding with the partner folder filled in.
@@ -429,6 +454,19 @@ mod tests {
         assert_eq!(column_letters(16383), "XFD");
         assert!(cell_order("B2") < cell_order("A3"));
         assert!(cell_order("Z9") < cell_order("AA9"));
+    }
+
+    #[test]
+    fn every_code_has_a_message() {
+        let examples = Message::examples();
+        for code in Code::ALL {
+            assert!(examples.iter().any(|m| m.code() == *code), "{code} has no message in Message::examples");
+        }
+        for m in &examples {
+            let text = m.text();
+            assert!(text.ends_with('.') || text.ends_with(')'), "{m:?} does not end a sentence: {text}");
+            assert!(!text.contains("  "), "{m:?} has a double space: {text}");
+        }
     }
 
     #[test]
