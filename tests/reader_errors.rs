@@ -306,15 +306,6 @@ const BAD_VALUES: &[BadValue] = &[
         },
     },
     BadValue {
-        why: "a person listed twice",
-        severity: Severity::Error,
-        place: "Personal!A4",
-        says: "redan",
-        apply: |b| {
-            b.sheet("Personal").put_row("A4", anna().row());
-        },
-    },
-    BadValue {
         why: "a period that is not a month",
         severity: Severity::Error,
         place: "Uppgifter!B3",
@@ -370,7 +361,7 @@ const BAD_VALUES: &[BadValue] = &[
         why: "a version that is not a whole number",
         severity: Severity::Error,
         place: "Uppgifter!B4",
-        says: "«1.5»",
+        says: "«1,5»",
         apply: |b| {
             b.sheet("Uppgifter").set("B4", n(1.5));
         },
@@ -406,6 +397,18 @@ const BAD_VALUES: &[BadValue] = &[
         },
     },
 ];
+
+#[test]
+fn a_name_twice_in_personal_is_its_own_finding() {
+    // Anna's row again in row 4 (same personnummer too): time rows find people by name, so the
+    // second row is left out with DUPLICATE_NAME naming the row that counts.
+    let mut b = book();
+    b.sheet("Personal").put_row("A4", anna().row());
+    let findings = findings_of(&b);
+    assert!(findings.len() == 1, "expected one finding, got:\n{}", describe(&findings));
+    let f = only(&findings, Code::DuplicateName, Severity::Error, "Personal!A4");
+    assert!(f.message.starts_with("«Anna Andersson» står redan i Personal (A2);"), "{}", f.message);
+}
 
 #[test]
 fn bad_value_for_each_cause() {

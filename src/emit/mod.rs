@@ -58,10 +58,20 @@ pub fn write_run(project: &Project, figures: &Figures, out: &Path) -> Result<Vec
     atomic::remove_stale_temporaries(out);
     atomic::remove_stale_temporaries(&out.join("kvitto"));
     let texts = report::Texts::load(&project.dir)?;
-    // Rendering is pure: the two documents are rendered side by side, then everything is
-    // written in one pass (one sync for all files instead of two per file).
-    let (claim, progress) = rayon::join(|| claim::render(figures), || report::progress(figures, &texts));
+    // Rendering is pure: the progress report (the slowest, with its charts) is rendered beside
+    // the claim workbook and the smaller files, then everything is written in one pass (one
+    // sync for all files instead of two per file).
+    let ((claim, rest), progress) =
+        rayon::join(|| (claim::render(figures), pages(figures, &texts, out)), || report::progress(figures, &texts));
     let mut files = vec![(out.join(claim_name(figures)), claim?), (out.join(progress_name(figures)), progress?)];
+    files.extend(rest?);
+    atomic::write_all_atomic(&files).map_err(|(path, e)| EmitError::Io(path, e))?;
+    Ok(files.into_iter().map(|(path, _)| path).collect())
+}
+
+/// The receipts (text and page), the status files and `summary.json`, with where they go.
+fn pages(figures: &Figures, texts: &report::Texts, out: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, EmitError> {
+    let mut files = Vec::new();
     for org in &figures.orgs {
         let text = receipt::render(figures, &org.folder);
         files.push((out.join("kvitto").join(format!("{}.txt", org.folder)), text.into_bytes()));
@@ -69,10 +79,9 @@ pub fn write_run(project: &Project, figures: &Figures, out: &Path) -> Result<Vec
         files.push((out.join("kvitto").join(format!("{}.html", org.folder)), page.into_bytes()));
     }
     files.push((out.join(status::FILE), status::render(figures).into_bytes()));
-    files.push((out.join(html::STATUS_FILE), html::render_status(figures, &texts)?.into_bytes()));
+    files.push((out.join(html::STATUS_FILE), html::render_status(figures, texts)?.into_bytes()));
     files.push((out.join("summary.json"), summary::render(figures)));
-    atomic::write_all_atomic(&files).map_err(|(path, e)| EmitError::Io(path, e))?;
-    Ok(files.into_iter().map(|(path, _)| path).collect())
+    Ok(files)
 }
 
 /// Writes the final report (and its `summary.json`) into `out`.

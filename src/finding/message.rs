@@ -159,8 +159,8 @@ pub enum Message {
     MissingShare,
     /// Slutdatum before Startdatum.
     EndBeforeStart { start: NaiveDate, end: NaiveDate },
-    /// The same name on two rows of `Personal`.
-    NameTwice,
+    /// The same name on two rows of `Personal`; `first` is the cell of the row that counts.
+    NameTwice { name: String, first: String },
     /// A negative indicator value.
     NegativeIndicator { value: Decimal },
 
@@ -281,7 +281,6 @@ impl Message {
             | M::ZeroSalary
             | M::MissingShare
             | M::EndBeforeStart { .. }
-            | M::NameTwice
             | M::NegativeIndicator { .. }
             | M::IndexationOverflow { .. } => Code::BadValue,
             M::InvalidOwnOrgnr { .. } | M::InvalidParticipantOrgnr { .. } | M::InvalidFinancierOrgnr { .. } => {
@@ -291,6 +290,7 @@ impl Message {
             M::UnknownPerson { .. } => Code::UnknownPerson,
             M::UnknownActivity { .. } | M::UnknownMainActivityIgnored { .. } => Code::UnknownActivity,
             M::DuplicatePersonCounted { .. } | M::DuplicatePersonDisagrees { .. } => Code::DuplicatePerson,
+            M::NameTwice { .. } => Code::DuplicateName,
             M::RowOutsidePeriod { .. } => Code::RowOutsidePeriod,
             M::PaymentFromInKindFinancier { .. } | M::UnknownFinancier { .. } => Code::UnknownFinancier,
             M::FinancingTypeMismatch { .. } => Code::FinancingTypeMismatch,
@@ -368,7 +368,7 @@ impl Message {
             Message::ZeroSalary,
             Message::MissingShare,
             Message::EndBeforeStart { start: day(2025, 3, 1), end: day(2025, 2, 28) },
-            Message::NameTwice,
+            Message::NameTwice { name: s("Anna Andersson"), first: s("A2") },
             Message::NegativeIndicator { value: Decimal::from(-3) },
             Message::UnknownPerson { name: s("Ana Andersson") },
             Message::UnknownActivity { code: s("9.9"), known: activities.clone() },
@@ -605,8 +605,11 @@ impl fmt::Display for Message {
             M::EndBeforeStart { start, end } => {
                 write!(f, "Slutdatum {end} ligger före startdatum {start}. Rätta datumen.")
             }
-            M::NameTwice => f.write_str(
-                "Personen står redan i Personal; varje person ska stå på en rad. Ta bort den extra raden.",
+            M::NameTwice { name, first } => write!(
+                f,
+                "«{name}» står redan i Personal ({first}); varje person ska stå på en rad, och tid och frånvaro \
+                 hittar personen på namnet. Raden räknas inte: ta bort den, eller skilj två personer med samma namn \
+                 åt (till exempel med en initial) både här och i Tidrapport."
             ),
             M::NegativeIndicator { value } => write!(
                 f,

@@ -155,6 +155,11 @@ codes! {
     DuplicatePerson => "DUPLICATE_PERSON", Error,
         "Samma personnummer på två rader i Personal",
         "Ta bort den extra raden så att varje person står på en rad i Personal; räkna in tiden under det namn som står kvar.";
+    /// Two rows of `Personal` with the same name: time and absence rows name the person, so
+    /// the later row is left out until the names differ.
+    DuplicateName => "DUPLICATE_NAME", Error,
+        "Samma namn på två rader i Personal",
+        "Ta bort den extra raden. Är det två olika personer med samma namn: skilj dem åt (till exempel med en initial) både i Personal och i Tidrapport.";
     /// One personnummer reported by two organisations in the same month (counted, shown:
     /// Tillväxtverket checks it too).
     DoubleReported => "DOUBLE_REPORTED", Warning,

@@ -336,9 +336,13 @@ impl Reader {
         }
         let key = name.as_deref().map(name_key);
         if let Some(k) = &key
-            && self.wb.staff.iter().any(|p| name_key(&p.name) == *k)
+            && let Some(first) = self.wb.staff.iter().find(|p| name_key(&p.name) == *k)
         {
-            self.bad(v.loc(), Column::Namn, Message::NameTwice);
+            let message = Message::NameTwice {
+                name: first.name.clone(),
+                first: self.wb.place(first.loc, Column::Namn).cell.unwrap_or_default(),
+            };
+            self.bad(v.loc(), Column::Namn, message);
             return;
         }
         match (name, pnr, role, start, end, salary, reporting, share, employment, main) {

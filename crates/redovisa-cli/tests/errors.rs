@@ -539,6 +539,31 @@ fn missing_main_activity() -> &'static str {
     )
 }
 
+fn duplicate_name() -> &'static str {
+    let (_d, p) = inbox_project();
+    // Bertil's row (row 3) carries Anna's name: the time rows could belong to either.
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Personal").set("A3", "anna andersson");
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "DUPLICATE_NAME",
+            severity: "error",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Personal"),
+            cell: Some("A3"),
+            says: "«Anna Andersson» står redan i Personal (A2)",
+            exit: 1,
+        },
+    )
+}
+
 fn fixed_share_hours_without_activity() -> &'static str {
     let (_d, p) = inbox_project();
     // Bertil (fixed share, row 3) without Huvudaktivitet and with one time row of 0 hours: his
@@ -992,6 +1017,7 @@ const CASES: &[(&str, Case)] = &[
     ("ACTIVITY_OUTSIDE_DATES", activity_outside_dates),
     ("DUPLICATE_PERSON", duplicate_person),
     ("DOUBLE_REPORTED", double_reported),
+    ("DUPLICATE_NAME", duplicate_name),
     ("MISSING_MAIN_ACTIVITY", missing_main_activity),
     ("MISSING_MAIN_ACTIVITY", fixed_share_hours_without_activity),
     ("UNKNOWN_INDICATOR", unknown_indicator),
