@@ -482,10 +482,6 @@ impl Message {
     }
 }
 
-fn join(items: &[String], sep: &str) -> String {
-    items.join(sep)
-}
-
 /// `«Anna Andersson» (B2), «A. Andersson» (B5)`.
 fn named_cells(rows: &[(String, String)]) -> String {
     rows.iter().map(|(name, cell)| format!("«{name}» ({cell})")).collect::<Vec<_>>().join(", ")
@@ -522,7 +518,7 @@ impl fmt::Display for Message {
                 f,
                 "Flera olika arbetsböcker för {month} har samma version {version} ({}). Ingen av dem räknas förrän det \
                  är löst: ta bort den felaktiga eller ge den rättade en högre version.",
-                join(files, ", ")
+                files.join(", ")
             ),
             M::ChangedUnderLegacyClaim { month } => write!(
                 f,
@@ -624,7 +620,7 @@ impl fmt::Display for Message {
             M::UnknownActivity { code, known } => write!(
                 f,
                 "Aktiviteten «{code}» finns inte i projektets aktivitetsplan. Använd en av: {}.",
-                join(known, ", ")
+                known.join(", ")
             ),
             M::UnknownMainActivityIgnored { code, known, name } => write!(
                 f,
@@ -726,7 +722,7 @@ impl fmt::Display for Message {
                 f,
                 "«{name}» är ingen indikator som rapporteras med värde i projektet (de räknas ut av verktyget eller \
                  finns inte). Använd en av: {}.",
-                join(known, "; ")
+                known.join("; ")
             ),
             M::AbsenceForTimeReporter { name } => write!(
                 f,
@@ -783,7 +779,7 @@ impl fmt::Display for Message {
                 "{name} redovisas för {month} både av {org} och av {} (samma personnummer). Tillväxtverket kontrollerar \
                  detta: stäm av med de andra organisationerna att timmarna inte räknas två gånger. Årstaket gäller \
                  personen över alla organisationer.",
-                join(others, " och ")
+                others.join(" och ")
             ),
             M::HoursOverAnnualCap { name, year, cap, hours_per_year, reported, costed, left_out } => write!(
                 f,
