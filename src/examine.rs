@@ -154,7 +154,7 @@ pub fn examine_with(
         ex.sha256 = sha256_file(&ex.file.path).unwrap_or_default();
         read::ReadOutcome::unreadable(
             &ex.file.rel,
-            FileProblem::TooLarge { mb: ex.file.size >> 20, max_mb: limits.max_file_bytes >> 20 },
+            FileProblem::TooLarge { mb: read::guard::whole_mb_up(ex.file.size), max_mb: limits.max_file_bytes >> 20 },
         )
     } else {
         match read_bounded(&ex.file.path, limits.max_file_bytes) {

@@ -396,6 +396,7 @@ impl Message {
             Message::MissingMainActivity { name: s("Bertil Berg") },
             Message::HoursWithoutActivity { name: s("Bertil Berg") },
             Message::UnknownIndicator { name: s("Antal möten"), known: vec![s("Antal deltagande organisationer")] },
+            Message::UnknownIndicator { name: s("Antal möten"), known: Vec::new() },
             Message::AbsenceForTimeReporter { name: s("Anna Andersson") },
             Message::HoursOverMonth {
                 name: s("Anna Andersson"),
@@ -533,7 +534,8 @@ impl fmt::Display for Message {
             ),
             M::NotAttested => f.write_str(
                 "Arbetsboken saknar attest (Attesterad av och Attestdatum i bladet Uppgifter). Den visas i månadsstatus \
-                 men tas inte med i en ansökan förrän den är attesterad.",
+                 men tas inte med i en ansökan förrän den är attesterad. Låt behörig person fylla i Attesterad av och \
+                 Attestdatum och spara filen igen.",
             ),
             M::NotARegularFile => f.write_str(
                 "Filen är ingen vanlig fil (till exempel en länk till en enhet eller en namngiven pipe) och läses inte. \
@@ -548,7 +550,7 @@ impl fmt::Display for Message {
             ),
             M::FileChangedDuringRun => f.write_str(
                 "Filen ändrades medan den lästes (någon sparade den samtidigt). Den räknas inte i den här körningen \
-                 utan läses nästa gång.",
+                 utan läses nästa gång; kör igen när filen är färdigsparad.",
             ),
             M::InternalError => f.write_str(
                 "Arbetsboken kunde inte räknas igenom på grund av ett fel i redovisa (inte i arbetsboken) och räknas inte \
@@ -578,8 +580,8 @@ impl fmt::Display for Message {
             M::BadCell { header, problem } => write!(f, "{header}: {problem}."),
             M::InvalidOwnOrgnr { text } => write!(
                 f,
-                "«{text}» är inget giltigt organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra). Skriv er \
-                 organisations nummer."
+                "«{text}» är inget giltigt organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra). Skriv ert \
+                 organisationsnummer."
             ),
             M::InvalidParticipantOrgnr { shown } => write!(
                 f,
@@ -603,9 +605,9 @@ impl fmt::Display for Message {
             }
             M::NameTwice { name, first } => write!(
                 f,
-                "«{name}» står redan i Personal ({first}); varje person ska stå på en rad, och tid och frånvaro \
-                 hittar personen på namnet. Raden räknas inte: ta bort den, eller skilj två personer med samma namn \
-                 åt (till exempel med en initial) både här och i Tidrapport."
+                "«{name}» står redan i Personal ({first}); varje person ska stå på en rad, eftersom raderna i \
+                 Tidrapport och Frånvaro kopplas till personen via namnet. Raden räknas inte: ta bort den, eller skilj \
+                 två personer med samma namn åt (till exempel med en initial) här och i Tidrapport och Frånvaro."
             ),
             M::NegativeIndicator { value } => write!(
                 f,
@@ -617,11 +619,14 @@ impl fmt::Display for Message {
                 "«{name}» finns inte i bladet Personal. Lägg till personen där, eller rätta stavningen så att namnen är \
                  lika."
             ),
-            M::UnknownActivity { code, known } => write!(
-                f,
-                "Aktiviteten «{code}» finns inte i projektets aktivitetsplan. Använd en av: {}.",
-                known.join(", ")
-            ),
+            M::UnknownActivity { code, known } => {
+                write!(f, "Aktiviteten «{code}» finns inte i projektets aktivitetsplan. ")?;
+                if known.is_empty() {
+                    f.write_str("Planen i projektfilen har inga aktiviteter; be projektekonomen rätta project.toml.")
+                } else {
+                    write!(f, "Använd en av: {}.", known.join(", "))
+                }
+            }
             M::UnknownMainActivityIgnored { code, known, name } => write!(
                 f,
                 "{} Huvudaktivitet används inte för {name}, som redovisar tid i Tidrapport; tiden räknas.",
@@ -674,8 +679,8 @@ impl fmt::Display for Message {
             }
             M::FinancingTypeMismatch { financier, planned } => write!(
                 f,
-                "Typ: {financier} är {planned} medfinansiering i finansieringsplanen. Beloppet räknas som {planned}; \
-                 rätta Typ."
+                "Typ: {financier} är {planned} medfinansiering i finansieringsplanen. Beloppet räknas som {planned} \
+                 medfinansiering; rätta Typ."
             ),
             M::TimeOutsideProject { start, end } => write!(
                 f,
@@ -718,12 +723,18 @@ impl fmt::Display for Message {
                 "Timmarna för {name} kan inte fördelas på någon aktivitet (alla rader i Tidrapport har 0 timmar och \
                  Huvudaktivitet saknas). Ange Huvudaktivitet eller fördela tiden."
             ),
-            M::UnknownIndicator { name, known } => write!(
-                f,
-                "«{name}» är ingen indikator som rapporteras med värde i projektet (de räknas ut av verktyget eller \
-                 finns inte). Använd en av: {}.",
-                known.join("; ")
-            ),
+            M::UnknownIndicator { name, known } => {
+                write!(
+                    f,
+                    "«{name}» är ingen indikator som rapporteras med värde i projektet (de räknas ut av verktyget \
+                     eller finns inte). "
+                )?;
+                if known.is_empty() {
+                    f.write_str("Projektet har inga indikatorer som rapporteras med värde: ta bort raden.")
+                } else {
+                    write!(f, "Använd en av: {}.", known.join("; "))
+                }
+            }
             M::AbsenceForTimeReporter { name } => write!(
                 f,
                 "{name} redovisar tid i Tidrapport; frånvaro dras bara av för personal med fast andel. Raden påverkar \
@@ -794,7 +805,8 @@ impl fmt::Display for Message {
             M::SupportCapReached { uncapped, claimed_before, approved, claimed } => write!(
                 f,
                 "Stödet för perioden blir {} enligt stödandelen, men tillsammans med tidigare ansökningar ({}) skulle \
-                 det passera beviljat stöd {}. Perioden begär {}; resterande kostnader finansieras av medfinansiärerna.",
+                 det passera beviljat stöd {}. Perioden begär {}; resterande kostnader finansieras av medfinansiärerna. \
+                 Inget behöver rättas i arbetsböckerna; kontakta handläggaren om projektet behöver mer stöd.",
                 sv_kr(*uncapped),
                 sv_kr(*claimed_before),
                 sv_kr(*approved),

@@ -159,7 +159,7 @@ codes! {
     /// the later row is left out until the names differ.
     DuplicateName => "DUPLICATE_NAME", Error,
         "Samma namn på två rader i Personal",
-        "Ta bort den extra raden. Är det två olika personer med samma namn: skilj dem åt (till exempel med en initial) både i Personal och i Tidrapport.";
+        "Ta bort den extra raden. Är det två olika personer med samma namn: skilj dem åt (till exempel med en initial) i Personal, Tidrapport och Frånvaro.";
     /// One personnummer reported by two organisations in the same month (counted, shown:
     /// Tillväxtverket checks it too).
     DoubleReported => "DOUBLE_REPORTED", Warning,

@@ -104,7 +104,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), FileProblem> {
         return Err(FileProblem::Empty);
     }
     if bytes.len() as u64 > limits.max_file_bytes {
-        return Err(FileProblem::TooLarge { mb: bytes.len() as u64 >> 20, max_mb: limits.max_file_bytes >> 20 });
+        return Err(FileProblem::TooLarge { mb: whole_mb_up(bytes.len() as u64), max_mb: limits.max_file_bytes >> 20 });
     }
     sniff(bytes)?;
     let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| FileProblem::NotAZip(e.to_string()))?;
@@ -178,6 +178,12 @@ fn container(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<(),
     Ok(())
 }
 
+/// Megabytes rounded up, so that a file just over the limit is not called as large as the
+/// limit.
+pub(crate) fn whole_mb_up(bytes: u64) -> u64 {
+    bytes.div_ceil(1 << 20)
+}
+
 fn too_big(limits: &Limits) -> FileProblem {
     FileProblem::TooBigUnpacked { entry_mb: limits.max_entry_bytes >> 20, total_mb: limits.max_total_bytes >> 20 }
 }
@@ -217,4 +223,21 @@ fn kind(zip: &ZipArchive<Cursor<&[u8]>>) -> Result<(), FileProblem> {
     } else {
         return Ok(());
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_just_over_the_limit_is_not_called_as_large_as_the_limit() {
+        // 20 MiB is 20 971 520 bytes; one byte more is "21 MB, högst 20 MB", not "20 MB, högst 20 MB".
+        let limits = Limits { max_file_bytes: 20 << 20, ..Limits::default() };
+        let bytes = vec![b'x'; (20 << 20) + 1];
+        let problem = check(&bytes, &limits).err();
+        assert_eq!(problem, Some(FileProblem::TooLarge { mb: 21, max_mb: 20 }));
+        assert!(problem.is_some_and(|p| p.to_string().starts_with("Filen är för stor (21 MB, högst 20 MB).")));
+        assert_eq!(whole_mb_up(20 << 20), 20);
+        assert_eq!(whole_mb_up(0), 0);
+    }
 }
