@@ -374,20 +374,26 @@ impl fmt::Display for Place {
 }
 
 /// One problem found, with where it is and what to do about it (in Swedish).
+// A private field rather than `#[non_exhaustive]`, which would still let the rest of the crate
+// write a finding, and a sentence, by hand.
+#[allow(clippy::manual_non_exhaustive)]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,
     pub place: Place,
-    /// Swedish: what is wrong and what to do.
+    /// Swedish: what is wrong and what to do, rendered from the catalogue's [`Message`].
     pub message: String,
+    /// Private, so that a finding is only made by [`Finding::of`]: no code outside the catalogue
+    /// writes a message.
+    sealed: (),
 }
 
 impl Finding {
     /// The finding of a condition at a place: its code, severity and Swedish message come from
     /// the catalogue ([`Message`]).
     pub fn of(place: Place, message: Message) -> Finding {
-        Finding { code: message.code(), severity: message.severity(), place, message: message.text() }
+        Finding { code: message.code(), severity: message.severity(), place, message: message.text(), sealed: () }
     }
 
     /// The same finding with the partner folder filled in.
