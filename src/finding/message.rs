@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 use super::{Code, Severity};
 use crate::contract::KOSTNADSSLAG;
-use crate::money::{sv_hours, sv_kr, sv_kr_whole, sv_percent};
+use crate::money::{sv_hours, sv_kr, sv_kr_whole, sv_number, sv_percent};
 use crate::month::Month;
 
 /// What to do with a file that is something else than an xlsx workbook.
@@ -211,7 +211,7 @@ pub enum Message {
     /// No accepted workbook for a month of the period.
     MissingSubmission { partner: String, folder: String, month: Month },
     /// Cumulative cost past an approved budget line.
-    OverBudget { what: Budgeted, cumulative: Decimal, budget: Decimal },
+    OverBudget { what: Budgeted, cumulative: Decimal, budget: Decimal, over: Decimal },
     /// The unit cost cannot be indexed that many times.
     IndexationOverflow { name: String, steps: u32, indexation: Decimal },
     /// One personnummer reported by two organisations in a month.
@@ -416,6 +416,7 @@ impl Message {
                 what: Budgeted::Org { org: s("Kramfors kommun"), line: BudgetLine::Staff },
                 cumulative: kr(1_210_000, 0),
                 budget: kr(1_200_000, 0),
+                over: kr(10_000, 0),
             },
             Message::IndexationOverflow { name: s("Anna Andersson"), steps: 60, indexation: Decimal::from(90) },
             Message::DoubleReported {
@@ -488,9 +489,10 @@ fn named_cells(rows: &[(String, String)]) -> String {
     rows.iter().map(|(name, cell)| format!("«{name}» ({cell})")).collect::<Vec<_>>().join(", ")
 }
 
-/// A decimal as a Swedish reader writes it: a decimal comma, no trailing zeros (`12,345`).
+/// A decimal as read, in Swedish: every decimal it has, none trailing (`12,345`, `2,4`).
 fn sv_plain(d: &Decimal) -> String {
-    d.normalize().to_string().replace('.', ",")
+    let d = d.normalize();
+    sv_number(d, d.scale())
 }
 
 fn signed_kr(d: Decimal) -> String {
@@ -765,7 +767,7 @@ impl fmt::Display for Message {
                 "Ingen godkänd arbetsbok från {partner} för {month}. Lägg in månadens arbetsbok i mappen «{folder}» \
                  (eller rätta den som avvisats)."
             ),
-            M::OverBudget { what, cumulative, budget } => {
+            M::OverBudget { what, cumulative, budget, over } => {
                 match what {
                     Budgeted::Org { org, line } => write!(f, "{org} – {}", line.swedish())?,
                     Budgeted::Activity { code, name } => write!(f, "Aktivitet {code} {name}")?,
@@ -776,7 +778,7 @@ impl fmt::Display for Message {
                      ändring av budgeten kräver ändringsansökan.",
                     sv_kr_whole(*cumulative),
                     sv_kr_whole(*budget),
-                    sv_kr_whole(*cumulative - *budget)
+                    sv_kr_whole(*over)
                 )
             }
             M::IndexationOverflow { name, steps, indexation } => write!(

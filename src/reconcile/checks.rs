@@ -489,7 +489,12 @@ fn over_budget(ctx: &PeriodCtx) -> Vec<Finding> {
             if cum > budget {
                 out.push(Finding::of(
                     place.clone(),
-                    Message::OverBudget { what: Budgeted::Org { org: o.name.clone(), line }, cumulative: cum, budget },
+                    Message::OverBudget {
+                        what: Budgeted::Org { org: o.name.clone(), line },
+                        cumulative: cum,
+                        budget,
+                        over: cum - budget,
+                    },
                 ));
             }
         }
@@ -502,6 +507,7 @@ fn over_budget(ctx: &PeriodCtx) -> Vec<Finding> {
                     what: Budgeted::Activity { code: a.code.clone(), name: a.name.clone() },
                     cumulative: a.cumulative,
                     budget: a.budget.budget,
+                    over: a.cumulative - a.budget.budget,
                 },
             ));
         }
