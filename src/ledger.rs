@@ -282,7 +282,7 @@ pub struct Ledger {
 /// A ledger that cannot be trusted: the run stops (exit 2) and says where.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    #[error("kan inte läsa ansökningsloggen {path}: {source}")]
+    #[error("kan inte läsa ansökningsloggen {path}: {}", crate::sv::io_error(.source))]
     Io { path: PathBuf, source: std::io::Error },
     #[error(
         "ansökningsloggen {path} är skadad på rad {line}: {why}. Den skrivs aldrig om automatiskt; \

@@ -63,7 +63,7 @@ impl Options {
 pub enum RunError {
     #[error(transparent)]
     Ledger(#[from] LedgerError),
-    #[error("kan inte läsa inkorgen {0}: {1}")]
+    #[error("kan inte läsa inkorgen {}: {}", .0.display(), crate::sv::io_error(.1))]
     Inbox(PathBuf, std::io::Error),
     #[error("{0}")]
     Period(String),
@@ -128,7 +128,7 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
     for (e, (status, note)) in examined.iter().zip(statuses) {
         let (status, note) = match (status, e.month) {
             (Status::Used | Status::Superseded | Status::Rejected, Some(m)) if m > period.to => {
-                (Status::Ignored, format!("gäller {m}, efter perioden"))
+                (Status::Later, format!("gäller {m}, räknas i en senare ansökan"))
             }
             (status, _) => (status, note),
         };

@@ -536,7 +536,8 @@ impl fmt::Display for Message {
             ),
             M::NotAttested => f.write_str(
                 "Arbetsboken saknar attest (Attesterad av och Attestdatum i bladet Uppgifter). Den visas i månadsstatus \
-                 men tas inte med i en ansökan förrän den är attesterad. Låt behörig person fylla i Attesterad av och \
+                 men tas inte med i en ansökan förrän den är attesterad: i en ansökan är det därför ett fel, i \
+                 kontrollen före inlämning och i månadsstatus en varning. Låt behörig person fylla i Attesterad av och \
                  Attestdatum och spara filen igen.",
             ),
             M::NotARegularFile => f.write_str(
@@ -544,8 +545,9 @@ impl fmt::Display for Message {
                  Lägg in arbetsboken som en vanlig fil.",
             ),
             M::WrongFormat => f.write_str(
-                "Filen är inte i formatet .xlsx (Excel-arbetsbok) och läses inte. Öppna den i Excel och spara som .xlsx \
-                 (Arkiv → Spara som → Excel-arbetsbok).",
+                "Filen är inte i formatet .xlsx (Excel-arbetsbok) och läses inte. Spara om den som .xlsx: i Excel \
+                 Arkiv → Spara som → Excel-arbetsbok (*.xlsx); i LibreOffice Arkiv → Spara som → filtyp «Excel \
+                 2007-365 (.xlsx)» → Behåll nuvarande format.",
             ),
             M::OutsidePartnerFolders => f.write_str(
                 "Filen ligger inte i någon parts mapp och läses inte. Flytta den till rätt parts mapp i inkorgen.",
@@ -908,14 +910,14 @@ impl fmt::Display for Message {
                     sv_hours(delta.hours)
                 )?;
                 f.write_str(if *held {
-                    "Rättelsen hålls inne (--hold-corrections): den tas inte med i den här ansökan utan väntar till en \
+                    "Projektekonomen håller inne rättelsen: den tas inte med i den här ansökan utan väntar till en \
                      senare."
                 } else if matches!(revision, Revision::Gone { .. }) {
-                    "Den tas med som rättelse i den här ansökan. Lägg tillbaka arbetsboken om den försvann av misstag, \
-                     eller håll inne rättelsen med --hold-corrections."
+                    "Den tas med som rättelse i den här ansökan. Lägg tillbaka arbetsboken om den försvann av misstag; \
+                     projektekonomen kan också hålla inne rättelsen till en senare ansökan."
                 } else {
-                    "Den tas med som rättelse i den här ansökan (Tidigare månader). Håll inne den med \
-                     --hold-corrections om den ska vänta."
+                    "Den tas med som rättelse i den här ansökan (Tidigare månader); projektekonomen kan hålla inne den \
+                     till en senare ansökan."
                 })
             }
         }

@@ -84,11 +84,11 @@ codes! {
     /// Not a readable xlsx: corrupt, truncated, encrypted, empty, too large.
     FileUnreadable => "FILE_UNREADABLE", Error,
         "Filen kan inte läsas",
-        "Öppna filen i Excel, spara den som Excel-arbetsbok (.xlsx) och lägg den i inkorgen igen. Är den lösenordsskyddad: ta bort skyddet först.";
+        "Öppna filen i Excel eller LibreOffice, spara den som Excel-arbetsbok (.xlsx) och lägg den i inkorgen igen. Är den lösenordsskyddad: ta bort skyddet först.";
     /// `.xls`, `.ods`, `.csv`, `.xlsm`.
     WrongFormat => "WRONG_FORMAT", Error,
         "Filen är inte i formatet .xlsx",
-        "Öppna filen och spara den som Excel-arbetsbok (.xlsx) utan makron; lägg den nya filen i inkorgen.";
+        "Öppna filen och spara den som Excel-arbetsbok (.xlsx) utan makron: i Excel Arkiv → Spara som → Excel-arbetsbok, i LibreOffice Arkiv → Spara som → filtyp «Excel 2007-365 (.xlsx)». Lägg den nya filen i inkorgen.";
     /// A required sheet is absent.
     MissingSheet => "MISSING_SHEET", Error,
         "Ett obligatoriskt blad saknas",
@@ -212,7 +212,7 @@ codes! {
     /// version, removed): the difference is carried into the next claim as a correction.
     ChangedAfterClaim => "CHANGED_AFTER_CLAIM", Warning,
         "Underlag har ändrats efter inskickad ansökan (rättelse)",
-        "Kontrollera att ändringen är avsiktlig; skillnaden tas med som rättelse i nästa ansökan (eller hålls inne med --hold-corrections).";
+        "Kontrollera att ändringen är avsiktlig; skillnaden tas med som rättelse i nästa ansökan, om inte projektekonomen håller inne den.";
     /// A month of a submitted claim's period that no claim counted now counts: it is taken in
     /// this claim.
     LateMonth => "LATE_MONTH", Warning,
