@@ -910,7 +910,7 @@ impl fmt::Display for Message {
                     sv_hours(delta.hours)
                 )?;
                 f.write_str(if *held {
-                    "Projektekonomen håller inne rättelsen: den tas inte med i den här ansökan utan väntar till en \
+                    "Rättelsen hålls inne av projektekonomen: den tas inte med i den här ansökan utan väntar till en \
                      senare."
                 } else if matches!(revision, Revision::Gone { .. }) {
                     "Den tas med som rättelse i den här ansökan. Lägg tillbaka arbetsboken om den försvann av misstag; \
