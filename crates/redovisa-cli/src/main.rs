@@ -416,19 +416,37 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { dir, to, seed, run, copies } => {
-            let to = to.unwrap_or(demo::DEFAULT_TO);
+            let seed_project = Project::parse(&dir, demo::SEED_PROJECT).map_err(|e| e.to_string())?;
+            // `--run` alone: the inbox ends where a planned claim does, so the run is that claim.
+            let to =
+                to.unwrap_or_else(|| if run && copies == 1 { demo::run_to(&seed_project) } else { demo::DEFAULT_TO });
             let written = demo::write(&dir, &demo::DemoOptions { to, seed, copies }).map_err(|e| e.to_string())?;
-            eprintln!("Skrev exempelprojektet i {} ({}).", dir.display(), counted(written as usize, noun::ARBETSBOK));
+            eprintln!("Skrev exempelprojektet i {} ({}).", dir.display(), counted(written, noun::ARBETSBOK));
             if !run {
                 return Ok(ExitCode::SUCCESS);
             }
             let p = load(&dir)?;
-            let today = today(None)?;
-            let opts = Options {
-                to: Some(to),
-                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-                ..Options::claim(today)
+            let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let ledger = redovisa::ledger::Ledger::load(&p.dir).map_err(|e| e.to_string())?;
+            let Some(life) = demo::life(&p, to, ledger.last().map(|c| c.to)) else {
+                let opts = Options { to: Some(to), progress, ..Options::claim(today(None)?) };
+                let (figures, written) = pipeline::run(&p, &opts, None).map_err(|e| e.to_string())?;
+                return Ok(finish(&figures, &written));
             };
+            // The project so far: the plan's earlier claims, submitted as the economist would
+            // have, each on its own day.
+            for (planned, day) in &life.submitted {
+                let opts = Options { from: Some(planned.from), to: Some(planned.to), progress, ..Options::claim(*day) };
+                let claim = submit::submit(&p, &opts, false).map_err(|e| e.to_string())?;
+                eprintln!("{}", plain(&submit::describe(&claim)));
+            }
+            eprintln!("Exemplets klocka: {} (sätt REDOVISA_TODAY för en annan dag).", life.today);
+            let today = match std::env::var("REDOVISA_TODAY") {
+                Ok(text) if !text.trim().is_empty() => today(None)?,
+                _ => life.today,
+            };
+            let opts =
+                Options { from: Some(life.claim.from), to: Some(life.claim.to), progress, ..Options::claim(today) };
             let (figures, written) = pipeline::run(&p, &opts, None).map_err(|e| e.to_string())?;
             Ok(finish(&figures, &written))
         }

@@ -254,3 +254,34 @@ fn counts_agree_with_their_nouns_on_the_terminal() {
     // The demo writes one workbook per organisation and month: 11 organisations.
     assert!(stdout.contains(", 11 arbetsböcker."), "{stdout}");
 }
+
+/// The README's first command: the demo's clock and plan agree, so the run is a planned claim,
+/// on time, with no alarm. Run twice (as a user would), the second run builds on the ledger the
+/// first wrote and says the same.
+#[test]
+fn the_first_run_is_a_planned_claim_on_time_without_alarms() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("p");
+    for round in 0..2 {
+        let out = bin().args(["demo", p.to_str().unwrap(), "--run"]).env_remove("REDOVISA_TODAY").output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(stderr.contains("Period 2026-05 – 2026-08: 0 fel, 0 varningar."), "round {round}: {stderr}");
+        // Claim 8 of the assumed plan is due 2026-09-30; the demo's clock is 2026-09-10.
+        assert!(
+            stderr.contains(
+                "ansökan 8 av 10 gäller 2026-05 – 2026-08 och ska vara inne senast 2026-09-30 (20 dagar kvar)"
+            ),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("försenad") && !stderr.contains("följer inte planen"), "{stderr}");
+        let submitted = stderr.matches("är registrerad").count();
+        assert_eq!(submitted, if round == 0 { 7 } else { 0 }, "the plan's first seven claims, once: {stderr}");
+    }
+    let ledger = redovisa::ledger::Ledger::load(&p).unwrap();
+    assert_eq!(ledger.claims.len(), 7);
+    assert_eq!(ledger.claims[6].to.to_string(), "2026-04");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p.join("utdata/2026-05_2026-08/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["claim"], serde_json::json!(8), "{}", summary["claim"]);
+}
