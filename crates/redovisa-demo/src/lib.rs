@@ -397,7 +397,7 @@ pub fn run_to(project: &Project) -> Month {
 /// planned claim ends by `to`, or when the ledger has already passed it: then the run takes its
 /// default period.
 pub fn life(project: &Project, to: Month, submitted_to: Option<Month>) -> Option<DemoLife> {
-    let claim = *project.reporting.iter().filter(|c| c.to <= to).last()?;
+    let claim = *project.reporting.iter().rfind(|c| c.to <= to)?;
     if submitted_to.is_some_and(|m| m >= claim.to) {
         return None;
     }
