@@ -235,8 +235,8 @@ pub fn default_out(project: &Project, period: Period) -> PathBuf {
 /// A complete run: lock the project, evaluate, write the outputs. Returns the figures and the
 /// paths written.
 pub fn run(project: &Project, opts: &Options, out: Option<&Path>) -> Result<(Figures, Vec<PathBuf>), RunError> {
-    let _lock = RunLock::acquire(&project.dir)?;
-    let ledger = Ledger::load(&project.dir)?;
+    let lock = RunLock::acquire(&project.dir)?;
+    let ledger = Ledger::open_locked(project, &lock)?;
     let Evaluation { figures, .. } = evaluate(project, opts, &ledger)?;
     let out = out.map_or_else(|| default_out(project, figures.period), Path::to_path_buf);
     let written = emit::write_run(project, &figures, &out)?;
@@ -251,8 +251,8 @@ pub fn final_report(
     opts: &Options,
     out: Option<&Path>,
 ) -> Result<(Figures, Vec<PathBuf>), RunError> {
-    let _lock = RunLock::acquire(&project.dir)?;
-    let ledger = Ledger::load(&project.dir)?;
+    let lock = RunLock::acquire(&project.dir)?;
+    let ledger = Ledger::open_locked(project, &lock)?;
     let opts = Options { final_report: true, ..opts.clone() };
     let Evaluation { figures, .. } = evaluate(project, &opts, &ledger)?;
     let out = out.map_or_else(|| project.output().join("slutrapport"), Path::to_path_buf);

@@ -2,6 +2,7 @@
 //! reporting plan. Errors stop a run ([`Project::load`]); warnings are shown by `redovisa validate`.
 
 use super::*;
+use crate::money::sv_number;
 
 impl Project {
     /// All checks of the project file: every sum against its parts, identifiers, dates.
@@ -45,10 +46,7 @@ impl Project {
         let mut folders = BTreeSet::new();
         let mut numbers = BTreeSet::new();
         for (i, org) in self.orgs().enumerate() {
-            let key = match org {
-                Org::Partner(_) => format!("partner[{}]", i + 1),
-                Org::Cofinancier(_) => format!("cofinancier[{}]", i + 1 - self.partners.len()),
-            };
+            let key = self.org_key(i, org);
             if org.folder().is_empty() || org.folder().contains(['/', '\\']) || org.folder().starts_with('.') {
                 err(format!("{key}.folder"), format!("«{}» duger inte som mappnamn", org.folder()));
             }
@@ -152,6 +150,7 @@ impl Project {
                 }
             }
         }
+        issues.extend(self.check_percents());
         self.check_sums(&mut issues);
         self.check_plan(&mut issues);
         issues
@@ -191,6 +190,25 @@ impl Project {
                 ),
             );
         }
+    }
+
+    /// The key of the `i`-th organisation of [`Project::orgs`]: `partner[2]`, `cofinancier[1]`.
+    fn org_key(&self, i: usize, org: Org<'_>) -> String {
+        match org {
+            Org::Partner(_) => format!("partner[{}]", i + 1),
+            Org::Cofinancier(_) => format!("cofinancier[{}]", i + 1 - self.partners.len()),
+        }
+    }
+
+    /// Every rate in percent, through [`percent_issue`]: none may be written as a fraction.
+    fn check_percents(&self) -> Vec<Issue> {
+        let mut rates = vec![("project.support_rate".to_string(), self.info.support_rate)];
+        for (i, org) in self.orgs().enumerate() {
+            let key = self.org_key(i, org);
+            rates.push((format!("{key}.on_costs"), org_on_costs(org)));
+            rates.push((format!("{key}.flat_rate.rate"), org.flat_rate().rate));
+        }
+        rates.into_iter().filter_map(|(key, value)| percent_issue(&key, value)).collect()
     }
 
     /// The sum-against-parts checks, separate so the reader sees each rule once.
@@ -274,6 +292,31 @@ impl Project {
             });
         }
     }
+}
+
+/// The on-cost rate as written, in percent.
+fn org_on_costs(org: Org<'_>) -> Decimal {
+    match org {
+        Org::Partner(p) => p.on_costs,
+        Org::Cofinancier(c) => c.on_costs,
+    }
+}
+
+/// A rate key written as a fraction: every key that holds a rate in percent (`support_rate`,
+/// `on_costs`, a flat rate's `rate`, and each dated value of them) goes through here. A value
+/// above 0 and below 1 is an error, `0,3992 – menade du 39,92 %?`: no approved rate is under 1 %,
+/// and the partner workbook's own rule (a value from 0 to 1 is a fraction) makes the mistake
+/// likely. `key` is the key as the message names it (`partner[2].on_costs`).
+pub(crate) fn percent_issue(key: &str, value: Decimal) -> Option<Issue> {
+    (value > Decimal::ZERO && value < Decimal::ONE).then(|| Issue {
+        error: true,
+        key: key.to_string(),
+        message: format!(
+            "{} – menade du {} %? Procentsatser skrivs i procent i projektfilen (39.92 för 39,92 %), inte som andel",
+            sv_number(value, value.normalize().scale()),
+            sv_number(value * Decimal::ONE_HUNDRED, (value * Decimal::ONE_HUNDRED).normalize().scale())
+        ),
+    })
 }
 
 /// An issue when `parts` does not add up to `stated`, saying by how much.
