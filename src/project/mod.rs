@@ -10,8 +10,11 @@
 //! This module holds the schema and the look-ups; [`validate`] the checks, [`print`] the
 //! approved budget as `redovisa validate` prints it.
 
+mod file;
 mod print;
 mod validate;
+
+pub use file::{MAX_FILE_BYTES, MAX_NOTE_CHARS, MAX_TEXT_CHARS};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -497,7 +500,7 @@ impl Project {
     /// warnings are left for [`Project::validate`].
     pub fn load(dir: &Path) -> Result<Project, LoadError> {
         let path = dir.join(PROJECT_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
+        let text = file::read_text(&path)?;
         let project = Project::parse(dir, &text).map_err(|message| LoadError::Parse { path: path.clone(), message })?;
         let errors: Vec<Issue> = project.validate().into_iter().filter(|i| i.error).collect();
         if errors.is_empty() { Ok(project) } else { Err(LoadError::Invalid { path, issues: errors }) }
@@ -507,13 +510,14 @@ impl Project {
     /// every issue).
     pub fn parse_file(dir: &Path) -> Result<Project, LoadError> {
         let path = dir.join(PROJECT_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
+        let text = file::read_text(&path)?;
         Project::parse(dir, &text).map_err(|message| LoadError::Parse { path, message })
     }
 
-    /// Parses project TOML text without the sum checks.
+    /// Parses project TOML text without the sum checks. The error is a Swedish message naming
+    /// the line and key ([`file::parse`]).
     pub fn parse(dir: &Path, text: &str) -> Result<Project, String> {
-        let file: ProjectFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let file: ProjectFile = file::parse(text)?;
         Ok(Project {
             dir: dir.to_path_buf(),
             info: file.project,

@@ -192,6 +192,42 @@ impl Project {
         }
     }
 
+    /// The organisations' folders against the inbox's: a folder of the project file that is not
+    /// in the inbox while one differing only in case or accents is (`Kramfors` for `kramfors`,
+    /// `Ange` for `Ånge`) is an error naming both. The partner's workbooks would otherwise lie
+    /// outside every partner's folder and be left out of the claim without an error. Folders
+    /// are compared by the names the inbox lists, so that a file system that ignores case (a
+    /// Windows share) is no exception. An inbox that cannot be listed gives no issue here.
+    pub fn check_folders(&self, inbox: &Path) -> Vec<Issue> {
+        let Ok(entries) = std::fs::read_dir(inbox) else { return Vec::new() };
+        let present: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        let mut issues = Vec::new();
+        for (i, org) in self.orgs().enumerate() {
+            if present.iter().any(|p| p == org.folder()) {
+                continue;
+            }
+            let folded = fold(org.folder());
+            if let Some(near) = present.iter().find(|p| fold(p) == folded) {
+                issues.push(Issue {
+                    error: true,
+                    key: format!("{}.folder", self.org_key(i, org)),
+                    message: format!(
+                        "mappen «{}» finns inte i inkorgen {}, men «{near}» gör det. Skriv mappnamnet exakt som i \
+                         inkorgen (stora och små bokstäver och accenter räknas), annars räknas inget av {}",
+                        org.folder(),
+                        inbox.display(),
+                        org.name()
+                    ),
+                });
+            }
+        }
+        issues
+    }
+
     /// The key of the `i`-th organisation of [`Project::orgs`]: `partner[2]`, `cofinancier[1]`.
     fn org_key(&self, i: usize, org: Org<'_>) -> String {
         match org {
@@ -292,6 +328,29 @@ impl Project {
             });
         }
     }
+}
+
+/// A folder name without case and accents, for [`Project::check_folders`]: `Ånge` and `ange`
+/// fold alike, whether the å is one character (NFC) or an a and a combining ring (NFD, as macOS
+/// writes names).
+fn fold(name: &str) -> String {
+    name.chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
+            'ç' | 'č' => 'c',
+            'è' | 'é' | 'ê' | 'ë' | 'ē' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ñ' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ý' | 'ÿ' => 'y',
+            'š' => 's',
+            'ž' => 'z',
+            c => c,
+        })
+        .collect()
 }
 
 /// The on-cost rate as written, in percent.
