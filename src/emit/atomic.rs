@@ -110,20 +110,28 @@ pub fn replace_folder(out: &Path, files: &[(PathBuf, Vec<u8>)], marks: &[&str]) 
         std::fs::remove_dir_all(&staging).map_err(at(&staging))?;
     }
     std::fs::create_dir(&staging).map_err(at(&staging))?;
-    if let Ok(meta) = std::fs::metadata(&out) {
-        std::fs::set_permissions(&staging, meta.permissions()).map_err(at(&staging))?;
+    let done = fill(&staging, &out, files).and_then(|()| swap(&staging, &out, &parent, &name).map_err(at(&out)));
+    if done.is_err() {
+        // A failure (a full disk) leaves the old folder as it was; the new one goes.
+        let _ = std::fs::remove_dir_all(&staging);
     }
-    write_fresh(&staging, files)?;
-    if out.is_dir() {
-        let written: Vec<&Path> = files.iter().map(|(rel, _)| rel.as_path()).collect();
-        carry_over(&out, &staging, Path::new(""), &written)?;
-    }
-    sync_tree(&staging).map_err(at(&staging))?;
-    swap(&staging, &out, &parent, &name).map_err(at(&out))?;
     if let Ok(d) = File::open(&parent) {
         let _ = d.sync_all();
     }
-    Ok(())
+    done
+}
+
+/// Fills the fresh folder: the run's files, what the old folder held besides them, all synced.
+fn fill(staging: &Path, out: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), FolderError> {
+    if let Ok(meta) = std::fs::metadata(out) {
+        std::fs::set_permissions(staging, meta.permissions()).map_err(|e| (staging.to_path_buf(), e))?;
+    }
+    write_fresh(staging, files)?;
+    if out.is_dir() {
+        let written: Vec<&Path> = files.iter().map(|(rel, _)| rel.as_path()).collect();
+        carry_over(out, staging, Path::new(""), &written)?;
+    }
+    sync_tree(staging).map_err(|e| (staging.to_path_buf(), e))
 }
 
 /// Whether `dir` may be replaced as a whole: it does not exist, is empty, or holds one of
@@ -228,9 +236,12 @@ fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> std::io::Resul
     let aside = parent.join(format!("{OLD_PREFIX}{name}-{}", std::process::id()));
     fault::point("emit.aside")?;
     std::fs::rename(out, &aside)?;
-    // The moment with no folder at `out`: a kill here is undone by the next run ([`recover`]).
-    fault::point("emit.between")?;
-    std::fs::rename(staging, out)?;
+    // The moment with no folder at `out`: a kill here is undone by the next run ([`recover`]),
+    // a failure at once.
+    if let Err(e) = fault::point("emit.between").and_then(|()| std::fs::rename(staging, out)) {
+        let _ = std::fs::rename(&aside, out);
+        return Err(e);
+    }
     fault::point("emit.replaced")?;
     std::fs::remove_dir_all(&aside)
 }

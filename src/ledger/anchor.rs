@@ -114,7 +114,11 @@ pub enum AnchorError {
         path.display()
     )]
     Unreadable { path: PathBuf, why: String },
-    #[error("kan inte skriva {}: {source}", path.display())]
+    #[error(
+        "kan inte skriva {}: {source}. Ansökningsloggen är oförändrad och inget har registrerats{}",
+        path.display(),
+        super::full_disk_hint(source)
+    )]
     Write { path: PathBuf, source: std::io::Error },
 }
 
