@@ -488,10 +488,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<(Vec<Claim>, Vec<String>), LedgerE
             let edited = if claims.is_empty() { n + 1 } else { previous_line(&lines, n) };
             return Err(damaged(
                 edited,
-                format!(
-                    "raden har ändrats efter att den skrevs (kontrollsumman för den i rad {} stämmer inte)",
-                    n + 1
-                ),
+                format!("raden har ändrats efter att den skrevs (kontrollsumman för den i rad {} stämmer inte)", n + 1),
             ));
         }
         if claim.to < claim.from || claims.last().is_some_and(|c| claim.from <= c.to) {
@@ -599,15 +596,65 @@ mod tests {
         l.append(claim("2024-07", "2024-12")).unwrap();
         let path = dir.path().join(LEDGER_FILE);
         let text = std::fs::read_to_string(&path).unwrap();
-        // An edited amount breaks the chain on the next line.
+        // An edited amount on line 1 breaks the chain at line 2, and line 1 is named.
         std::fs::write(&path, text.replacen("123.45", "999.45", 1)).unwrap();
         let err = Ledger::load(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("rad 2"), "{err}");
+        assert!(err.contains("skadad på rad 1: raden har ändrats"), "{err}");
+        // A line taken out: the claim that follows carries the wrong number.
+        let second = text.lines().nth(1).unwrap();
+        std::fs::write(&path, format!("{second}\n")).unwrap();
+        let err = Ledger::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("rad 1: raden är ansökan 2 där ansökan 1 väntades"), "{err}");
         // A truncated last line.
         std::fs::write(&path, &text[..text.len() - 5]).unwrap();
-        assert!(Ledger::load(dir.path()).is_err());
+        assert!(matches!(Ledger::load(dir.path()), Err(LedgerError::Torn { line: 2, .. })));
         // Garbage.
         std::fs::write(&path, "inte json\n").unwrap();
         assert!(Ledger::load(dir.path()).unwrap_err().to_string().contains("rad 1"));
+    }
+
+    #[test]
+    fn a_last_line_without_its_newline_is_whole_and_the_next_append_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        l.append(claim("2024-01", "2024-06")).unwrap();
+        let path = dir.path().join(LEDGER_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        // An editor saved it without the final newline.
+        std::fs::write(&path, text.trim_end()).unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        assert_eq!(l.claims.len(), 1);
+        l.append(claim("2024-07", "2024-12")).unwrap();
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert!(after.starts_with(&text) && after.ends_with('\n'), "{after}");
+        assert_eq!(Ledger::load(dir.path()).unwrap().claims.len(), 2);
+    }
+
+    #[test]
+    fn an_append_over_a_ledger_changed_meanwhile_is_refused_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        l.append(claim("2024-01", "2024-06")).unwrap();
+        let path = dir.path().join(LEDGER_FILE);
+        // A sync tool brings back an empty file while the claim is being computed.
+        std::fs::write(&path, "").unwrap();
+        let err = l.append(claim("2024-07", "2024-12")).unwrap_err();
+        assert!(matches!(err, LedgerError::ChangedMeanwhile { .. }), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_append_keeps_the_ledgers_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        l.append(claim("2024-01", "2024-06")).unwrap();
+        let path = dir.path().join(LEDGER_FILE);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        l.append(claim("2024-07", "2024-12")).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
     }
 }

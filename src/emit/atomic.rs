@@ -163,10 +163,8 @@ fn write_fresh(staging: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Folde
     }
     fault::point("emit.sync").map_err(|e| (staging.to_path_buf(), e))?;
     std::thread::scope(|s| {
-        let syncs: Vec<_> = opened
-            .iter()
-            .map(|(path, file)| s.spawn(move || file.sync_all().map_err(|e| (path.clone(), e))))
-            .collect();
+        let syncs: Vec<_> =
+            opened.iter().map(|(path, file)| s.spawn(move || file.sync_all().map_err(|e| (path.clone(), e)))).collect();
         syncs.into_iter().try_for_each(|h| {
             h.join().unwrap_or_else(|_| Err((staging.to_path_buf(), std::io::Error::other("synkning"))))
         })
@@ -255,7 +253,14 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     let (a, b) = (c(a)?, c(b)?);
     // SAFETY: both paths are NUL-terminated strings that outlive the call.
     let r = unsafe {
-        libc::syscall(libc::SYS_renameat2, libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE)
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
     };
     if r == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
 }
@@ -365,6 +370,67 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"second");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("a")).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    fn files(list: &[(&str, &str)]) -> Vec<(PathBuf, Vec<u8>)> {
+        list.iter().map(|(p, b)| (PathBuf::from(p), b.as_bytes().to_vec())).collect()
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut out: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_folder_is_replaced_whole_keeping_what_a_run_does_not_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("2025-01_2025-03");
+        replace_folder(
+            &out,
+            &files(&[("summary.json", "1"), ("kvitto/a.txt", "a1"), ("kvitto/b.txt", "b1")]),
+            &["summary.json"],
+        )
+        .unwrap();
+        // Someone's note, an Office lock file and a temporary file a killed write left.
+        std::fs::write(out.join("anteckning.txt"), "behåll").unwrap();
+        std::fs::write(out.join("kvitto/~$a.txt"), "lås").unwrap();
+        std::fs::write(out.join(".redovisa-x.tmp"), "skräp").unwrap();
+        replace_folder(&out, &files(&[("summary.json", "2"), ("kvitto/a.txt", "a2")]), &["summary.json"]).unwrap();
+        assert_eq!(names(&out), ["anteckning.txt", "kvitto", "summary.json"]);
+        assert_eq!(std::fs::read_to_string(out.join("summary.json")).unwrap(), "2");
+        assert_eq!(std::fs::read_to_string(out.join("kvitto/a.txt")).unwrap(), "a2");
+        // A receipt the run no longer writes (b) stays, like any file it does not write.
+        assert_eq!(names(&out.join("kvitto")), ["a.txt", "b.txt", "~$a.txt"]);
+        assert_eq!(std::fs::read_to_string(out.join("anteckning.txt")).unwrap(), "behåll");
+        assert_eq!(names(dir.path()), ["2025-01_2025-03"], "nothing is left beside it");
+    }
+
+    #[test]
+    fn a_folder_of_other_things_is_never_swapped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("viktigt.docx"), "x").unwrap();
+        let (path, e) = replace_folder(dir.path(), &files(&[("summary.json", "1")]), &["summary.json"]).unwrap_err();
+        assert_eq!(path, dir.path());
+        assert!(e.to_string().contains("ersätts inte"), "{e}");
+        assert_eq!(names(dir.path()), ["viktigt.docx"]);
+    }
+
+    #[test]
+    fn the_next_run_puts_back_a_folder_set_aside_by_a_killed_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("ut");
+        // Killed between the two renames: the old folder aside, the new one complete beside it.
+        let aside = dir.path().join(format!("{OLD_PREFIX}ut-4711"));
+        std::fs::create_dir_all(&aside).unwrap();
+        std::fs::write(aside.join("summary.json"), "gammal").unwrap();
+        std::fs::create_dir_all(dir.path().join(format!("{NEW_PREFIX}ut-4711"))).unwrap();
+        // Another folder's leftovers, whose name starts like this one's, are not this run's.
+        std::fs::create_dir_all(dir.path().join(format!("{NEW_PREFIX}ut-2-4711"))).unwrap();
+        recover(dir.path(), "ut", &out).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("summary.json")).unwrap(), "gammal");
+        assert_eq!(names(dir.path()), [format!("{NEW_PREFIX}ut-2-4711"), "ut".to_string()]);
     }
 
     #[test]

@@ -66,7 +66,8 @@ pub fn write_run(project: &Project, figures: &Figures, out: &Path) -> Result<Vec
     // the claim workbook and the smaller files, then everything is written in one pass.
     let ((claim, rest), progress) =
         rayon::join(|| (claim::render(figures), pages(figures, &texts)), || report::progress(figures, &texts));
-    let mut files = vec![(PathBuf::from(claim_name(figures)), claim?), (PathBuf::from(progress_name(figures)), progress?)];
+    let mut files =
+        vec![(PathBuf::from(claim_name(figures)), claim?), (PathBuf::from(progress_name(figures)), progress?)];
     files.extend(rest?);
     replace(out, files)
 }

@@ -127,8 +127,11 @@ impl Plan {
             .map(|n| dir.join(format!("ledger-fore-reparation-{n}.jsonl")))
             .find(|p| !p.exists())
             .unwrap_or_else(|| dir.join("ledger-fore-reparation.jsonl"));
-        crate::emit::atomic::write_atomic(&copy, &self.original)
-            .map_err(|source| LedgerError::Write { path: copy.clone(), step: "kopian skrivs", source })?;
+        crate::emit::atomic::write_atomic(&copy, &self.original).map_err(|source| LedgerError::Write {
+            path: copy.clone(),
+            step: "kopian skrivs",
+            source,
+        })?;
         replace(&self.path, &self.keep)?;
         Ok(copy)
     }

@@ -125,7 +125,9 @@ fn key_at(table: &DeTable<'_>, offset: usize, prefix: &str) -> Option<String> {
 
 fn key_in_value(value: &Spanned<DeValue<'_>>, offset: usize, path: &str) -> Option<String> {
     match value.get_ref() {
-        DeValue::Table(t) => key_at(t, offset, path).or_else(|| contains(&value.span(), offset).then(|| path.to_string())),
+        DeValue::Table(t) => {
+            key_at(t, offset, path).or_else(|| contains(&value.span(), offset).then(|| path.to_string()))
+        }
         DeValue::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
             let path = format!("{path}[{}]", i + 1);
             key_in_value(item, offset, &path).or_else(|| contains(&item.span(), offset).then_some(path))
@@ -299,7 +301,9 @@ mod tests {
         assert_eq!(e, "rad 3, project.hours: fel sorts värde: en text där ett heltal väntades");
         let e = err("[project]\nname = \"x\"\nhour = 1\nhours = 1720\napproved = 5\n");
         assert!(e.starts_with("rad 3, project.hour: okänd nyckel «hour»"), "{e}");
-        let e = err("[project]\nname = \"x\"\nhours = 1\napproved = 5\n[[partner]]\nfolder = \"a\"\n[[partner]]\nfoldr = \"b\"\n");
+        let e = err(
+            "[project]\nname = \"x\"\nhours = 1\napproved = 5\n[[partner]]\nfolder = \"a\"\n[[partner]]\nfoldr = \"b\"\n",
+        );
         assert!(e.starts_with("rad 8, partner[2].foldr: okänd nyckel"), "{e}");
     }
 
@@ -316,10 +320,16 @@ mod tests {
         let long = "å".repeat(MAX_TEXT_CHARS + 1);
         let e = err(&format!("[project]\nname = \"{long}\"\n"));
         assert_eq!(e, "rad 2, project.name: texten är längre än 255 tecken (den är 256 tecken); korta den");
-        let note = "a".repeat(MAX_NOTE_CHARS);
-        let text = format!("[project]\nname = \"x\"\nhours = 1\napproved = 5\n[[partner]]\nfolder = \"a\"\n");
-        assert!(parse::<Doc>(&text).is_ok());
-        assert!(check_text(&note, &DeTable::new(), "").is_ok());
+        // Free text has the longer bound.
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Noted {
+            note: String,
+        }
+        let note = |n: usize| format!("note = \"{}\"\n", "a".repeat(n));
+        assert!(parse::<Noted>(&note(MAX_NOTE_CHARS)).is_ok());
+        let e = parse::<Noted>(&note(MAX_NOTE_CHARS + 1)).unwrap_err();
+        assert!(e.starts_with("rad 1, note: texten är längre än 4000 tecken"), "{e}");
     }
 
     #[test]

@@ -236,8 +236,11 @@ fn text_keys_and_the_file_are_bounded() {
 #[test]
 fn a_folder_differing_only_in_case_or_accents_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    redovisa_demo::write(dir.path(), &redovisa_demo::DemoOptions { to: "2024-03".parse().unwrap(), seed: 1, copies: 1 })
-        .unwrap();
+    redovisa_demo::write(
+        dir.path(),
+        &redovisa_demo::DemoOptions { to: "2024-03".parse().unwrap(), seed: 1, copies: 1 },
+    )
+    .unwrap();
     let file = dir.path().join("project.toml");
     let text = std::fs::read_to_string(&file).unwrap();
     for (written, listed) in [("Kramfors", "kramfors"), ("Ånge", "ange")] {

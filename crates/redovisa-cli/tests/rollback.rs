@@ -144,14 +144,16 @@ fn an_amount_edited_on_the_last_line_is_named() {
     // The trial: support of claim 2 raised by 8 000 000 kr, which made the next claim's
     // support 0 kr once sealed into the chain.
     let (_d, p) = case(|lines| {
-        let support: String = serde_json::from_slice::<serde_json::Value>(&lines[1]).unwrap()["support"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let support: String =
+            serde_json::from_slice::<serde_json::Value>(&lines[1]).unwrap()["support"].as_str().unwrap().to_string();
         let raised = format!("{:.2}", support.parse::<f64>().unwrap() + 8_000_000.0);
         lines[1] = with(&lines[1], "support", raised.into());
     });
-    refused(&p, ("2024-04", "2024-06"), &["ansökan 2 i", "har ändrats sedan den registrerades", "inskickad-ansokan.json"]);
+    refused(
+        &p,
+        ("2024-04", "2024-06"),
+        &["ansökan 2 i", "har ändrats sedan den registrerades", "inskickad-ansokan.json"],
+    );
 }
 
 #[test]
