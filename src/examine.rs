@@ -149,7 +149,7 @@ pub fn examine_with(
             return ex;
         }
         FileKind::UnreadableFolder(ref reason) => {
-            let finding = intake::folder_unreadable(place, reason);
+            let finding = intake::folder_unreadable(place, &ex.file.rel, reason);
             ex.findings.push(if ex.file.folder.is_some() { finding } else { finding.as_warning() });
             return ex;
         }

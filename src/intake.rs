@@ -404,9 +404,9 @@ pub fn not_a_regular_file(place: Place) -> Finding {
     Finding::of(place, Message::NotARegularFile)
 }
 
-/// `FOLDER_UNREADABLE`: a folder of the inbox that cannot be listed.
-pub fn folder_unreadable(place: Place, reason: &str) -> Finding {
-    Finding::of(place, Message::FolderUnreadable { reason: reason.to_string() })
+/// `FOLDER_UNREADABLE`: a folder of the inbox (`rel`) that cannot be listed.
+pub fn folder_unreadable(place: Place, rel: &str, reason: &str) -> Finding {
+    Finding::of(place, Message::FolderUnreadable { folder: rel.to_string(), reason: reason.to_string() })
 }
 
 /// `WRONG_FORMAT`: `.xls`, `.ods`, `.csv`, `.xlsm` and their like.

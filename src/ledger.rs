@@ -10,6 +10,11 @@
 //! claimed for it. Each line of the file also carries the SHA-256 of the line before it, so a
 //! damaged, truncated or edited ledger is detected and reported, never silently reset.
 //!
+//! An append is all or nothing ([`Ledger::commit`]: the whole new file is written beside the old
+//! one, synced and renamed over it), and every claim is anchored outside the ledger, in the
+//! output folder ([`anchor`]), so that a ledger rolled back to an older copy or edited on its last
+//! line is caught too. [`repair`] mends what an older version's in-place append left behind.
+//!
 //! A ledger written before amounts were recorded (claims with `workbooks` only) still loads: its
 //! claims are *legacy* claims ([`Claim::is_legacy`]), whose months stay pinned to the workbooks
 //! used then because what they counted cannot be known.

@@ -120,7 +120,7 @@ pub enum Message {
     /// A pipe, a device, or a link to one under a workbook's name.
     NotARegularFile,
     /// A folder of the inbox that cannot be listed, with the system's reason.
-    FolderUnreadable { reason: String },
+    FolderUnreadable { folder: String, reason: String },
     /// `.xls`, `.ods`, `.csv`, `.xlsm`.
     WrongFormat,
     /// A file directly in the inbox or in an unknown folder.
@@ -354,7 +354,7 @@ impl Message {
             Message::UnknownPartner { org_nr: s("556677-8899") },
             Message::NotAttested,
             Message::NotARegularFile,
-            Message::FolderUnreadable { reason: s("Permission denied (os error 13)") },
+            Message::FolderUnreadable { folder: s("kramfors"), reason: s("behörighet saknas") },
             Message::WrongFormat,
             Message::OutsidePartnerFolders,
             Message::FileChangedDuringRun,
@@ -547,9 +547,9 @@ impl fmt::Display for Message {
                 "Filen är ingen vanlig fil (till exempel en länk till en enhet eller en namngiven pipe) och läses inte. \
                  Lägg in arbetsboken som en vanlig fil.",
             ),
-            M::FolderUnreadable { reason } => write!(
+            M::FolderUnreadable { folder, reason } => write!(
                 f,
-                "Mappen kan inte läsas ({reason}), så ingen arbetsbok i den räknas i den här körningen; övriga parter \
+                "Mappen «{folder}» kan inte läsas ({reason}), så ingen arbetsbok i den räknas i den här körningen; övriga parter \
                  räknas som vanligt. Ge den som kör redovisa läsrätt till mappen (eller be IT om det) och kör igen."
             ),
             M::WrongFormat => f.write_str(

@@ -1020,7 +1020,7 @@ fn folder_unreadable() -> &'static str {
         file: Some("kramfors"),
         sheet: None,
         cell: None,
-        says: "Mappen kan inte läsas (behörighet saknas)",
+        says: "Mappen «kramfors» kan inte läsas (behörighet saknas)",
         exit: 1,
     };
     assert_finding(&summary, &e);
