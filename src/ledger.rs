@@ -522,14 +522,14 @@ fn replace(path: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
     }
     // Half the bytes, then a fault point: a kill there leaves a half-written temporary file.
     let half = bytes.len() / 2;
-    let write = |tmp: &mut tempfile::NamedTempFile| -> std::io::Result<()> {
+    // Through the file itself: its errors are the system's own ("No space left on device").
+    let write = |file: &mut File| -> std::io::Result<()> {
         fault::point("ledger.create")?;
-        tmp.write_all(&bytes[..half])?;
+        file.write_all(&bytes[..half])?;
         fault::point("ledger.write")?;
-        tmp.write_all(&bytes[half..])?;
-        tmp.flush()
+        file.write_all(&bytes[half..])
     };
-    write(&mut tmp).map_err(fail("skrivning"))?;
+    write(tmp.as_file_mut()).map_err(fail("skrivning"))?;
     fault::point("ledger.sync").and_then(|()| tmp.as_file().sync_all()).map_err(fail("synkning till disken"))?;
     fault::point("ledger.rename").map_err(fail("namnbyte"))?;
     tmp.persist(path).map_err(|e| fail("namnbyte")(e.error))?;

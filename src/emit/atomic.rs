@@ -46,11 +46,11 @@ pub(crate) fn write_atomic_at(path: &Path, bytes: &[u8], point: &'static str) ->
     std::fs::create_dir_all(dir)?;
     let mut tmp = temporary(dir)?;
     let half = bytes.len() / 2;
-    tmp.write_all(&bytes[..half])?;
+    tmp.as_file_mut().write_all(&bytes[..half])?;
     if !point.is_empty() {
         fault::point_in(point, "write")?;
     }
-    tmp.write_all(&bytes[half..])?;
+    tmp.as_file_mut().write_all(&bytes[half..])?;
     tmp.as_file().sync_all()?;
     if !point.is_empty() {
         fault::point_in(point, "rename")?;
