@@ -7,14 +7,13 @@
 //! check of `redovisa validate` as findings-like [`Issue`]s. The rest of the program trusts a
 //! loaded [`Project`].
 //!
-//! This module holds the schema and the look-ups; [`validate`] the checks, [`print`] the
-//! approved budget as `redovisa validate` prints it.
+//! This module holds the schema and the look-ups; [`file`] reads the file (bounded, UTF-8,
+//! errors in Swedish with line and key), [`validate`] the checks, [`print`] the approved budget
+//! as `redovisa validate` prints it.
 
 mod file;
 mod print;
 mod validate;
-
-pub use file::{MAX_FILE_BYTES, MAX_NOTE_CHARS, MAX_TEXT_CHARS};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
