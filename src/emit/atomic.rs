@@ -83,9 +83,12 @@ pub fn replace_folder(out: &Path, files: &[(PathBuf, Vec<u8>)], marks: &[&str]) 
         let p = p.to_path_buf();
         move |e| (p, e)
     };
-    // A link to a folder: the folder it points to is replaced, the link stays.
+    // A link to a folder: the folder it points to is replaced, the link stays. `.` and `..` are
+    // the folders they name.
     let out = match std::fs::symlink_metadata(out) {
-        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(out).map_err(at(out))?,
+        Ok(m) if m.file_type().is_symlink() || out.file_name().is_none() => {
+            std::fs::canonicalize(out).map_err(at(out))?
+        }
         _ => out.to_path_buf(),
     };
     let (parent, name) = match (out.parent(), out.file_name()) {
@@ -413,6 +416,11 @@ mod tests {
         std::fs::write(dir.path().join("viktigt.docx"), "x").unwrap();
         let (path, e) = replace_folder(dir.path(), &files(&[("summary.json", "1")]), &["summary.json"]).unwrap_err();
         assert_eq!(path, dir.path());
+        assert!(e.to_string().contains("ersätts inte"), "{e}");
+        assert_eq!(names(dir.path()), ["viktigt.docx"]);
+        // Named as `.` inside it, the same folder.
+        let (_, e) =
+            replace_folder(&dir.path().join("."), &files(&[("summary.json", "1")]), &["summary.json"]).unwrap_err();
         assert!(e.to_string().contains("ersätts inte"), "{e}");
         assert_eq!(names(dir.path()), ["viktigt.docx"]);
     }
