@@ -129,6 +129,12 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// The claim ledger: `redovisa ledger repair <project>`.
+    #[command(subcommand_value_name = "ÅTGÄRD")]
+    Ledger {
+        #[command(subcommand)]
+        action: LedgerAction,
+    },
     /// Write the seed project with a realistic, deterministic example inbox.
     Demo {
         /// Folder to write (project.toml and inkorg/).
@@ -145,6 +151,18 @@ enum Command {
         /// Write a synthetic programme of N copies of the project (benchmark workload).
         #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_count::<u32>)]
         copies: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerAction {
+    /// Show what a repair of the ledger would drop (a last line cut short by an older version, claims
+    /// no anchor knows); with --apply, keep a copy of the file and drop it.
+    Repair {
+        project: PathBuf,
+        /// Drop it (a copy of the ledger is kept beside it first).
+        #[arg(long)]
+        apply: bool,
     },
 }
 
@@ -223,10 +241,10 @@ fn clap_in_swedish(e: &clap::Error) -> String {
             if valid.is_empty() { suggestion(base) } else { format!("{base} (möjliga värden: {valid})") }
         }
         K::UnknownArgument => suggestion(format!("okänt argument «{arg}»")),
-        K::InvalidSubcommand => suggestion(format!(
-            "okänt kommando «{}»; kommandona är validate, run, check, template, submit, final, watch och demo",
-            get(C::InvalidSubcommand)
-        )),
+        K::InvalidSubcommand => {
+            let known = if ledger_args() { "repair" } else { COMMANDS };
+            suggestion(format!("okänt kommando «{}»; möjliga är {known}", get(C::InvalidSubcommand)))
+        }
         K::NoEquals => format!("{arg} ska skrivas med likhetstecken och värde"),
         K::ValueValidation => {
             // The parsers of this program say why in Swedish (`parse_date`, `parse_count`,
@@ -250,11 +268,24 @@ fn clap_in_swedish(e: &clap::Error) -> String {
         }
         K::MissingRequiredArgument => format!("det här måste anges: {}", get(C::InvalidArg)),
         K::MissingSubcommand | K::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "ange ett kommando: validate, run, check, template, submit, final, watch eller demo".to_string()
+            if ledger_args() {
+                "ange vad som ska göras med ansökningsloggen: repair".to_string()
+            } else {
+                format!("ange ett kommando: {COMMANDS}")
+            }
         }
         K::InvalidUtf8 => "ett argument är inte giltig text (UTF-8)".to_string(),
         _ => "argumenten går inte att tolka".to_string(),
     }
+}
+
+/// The commands, as the errors list them.
+const COMMANDS: &str = "validate, run, check, template, submit, ledger, final, watch, demo";
+
+/// Whether the arguments are `redovisa ledger …` (clap's errors do not say which command's
+/// subcommands were expected).
+fn ledger_args() -> bool {
+    std::env::args().nth(1).as_deref() == Some("ledger")
 }
 
 /// `--today`: a date `YYYY-MM-DD`.
@@ -354,7 +385,8 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Validate { project } => {
             let p = Project::parse_file(&project).map_err(|e| e.to_string())?;
-            let issues = p.validate();
+            let mut issues = p.validate();
+            issues.extend(p.check_folders(&p.inbox()));
             put(&plain(&p.describe()));
             for i in &issues {
                 say(&plain(&i.to_string()));
@@ -413,6 +445,19 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
             let p = load(&project)?;
             let opts = options(None, &common, false)?;
             watch::watch(&p, &opts, out.as_deref()).map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ledger { action: LedgerAction::Repair { project, apply } } => {
+            let p = load(&project)?;
+            let _lock = redovisa::emit::atomic::RunLock::acquire(&p.dir).map_err(|e| e.to_string())?;
+            let plan = redovisa::ledger::repair::plan(&p).map_err(|e| e.to_string())?;
+            put(&plain(&plan.describe()));
+            if !plan.is_empty() && apply {
+                let copy = plan.apply().map_err(|e| e.to_string())?;
+                say(&format!("Klart. Filen som den var finns kvar som {}.", copy.display()));
+            } else if !plan.is_empty() {
+                say("Inget är ändrat. Kör igen med --apply för att ta bort det; en kopia av filen sparas först.");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { dir, to, seed, run, copies } => {
