@@ -196,7 +196,10 @@ impl Reader {
                     }
                 }
                 Label::Period => match value::month(raw) {
-                    Ok(m) => info.month = Some(m),
+                    Ok(m) => {
+                        info.month = Some(m);
+                        info.period = Some(m);
+                    }
                     Err(e) => findings.push(bad(e)),
                 },
                 Label::Version => match value::whole(raw) {
@@ -205,6 +208,7 @@ impl Reader {
                         findings.push(bad(e));
                         // Without a readable version we cannot tell which workbook counts.
                         info.month = None;
+                        info.version_unreadable = true;
                     }
                 },
                 Label::AttesteradAv => match value::text(raw) {
@@ -271,7 +275,11 @@ impl Reader {
         }
         let (hits, row, columns) = best.unwrap_or((0, 0, BTreeMap::new()));
         let header_row = if hits == 0 { 0 } else { row };
-        for col in sheet.required().iter().filter(|c| !columns.contains_key(c)) {
+        let missing: Vec<Column> = sheet.required().iter().filter(|c| !columns.contains_key(c)).copied().collect();
+        if !missing.is_empty() {
+            self.wb.unread.insert(sheet);
+        }
+        for col in missing {
             let next_free = columns.values().max().map_or(0, |c| c + 1);
             self.findings.push(Finding::of(
                 Place::cell(&self.wb.file, &grid.name, cell_ref(header_row, next_free)),
@@ -380,26 +388,47 @@ impl Reader {
         }
     }
 
+    /// Hours of a time or absence row: at most the hours of the workbook's month (a row can hold
+    /// no more time than the month has).
+    fn row_hours(&mut self, v: &RowView) -> Option<crate::money::Hours> {
+        let month = self.wb.info.month;
+        self.need(v, Column::Timmar, |raw| {
+            let h = value::hours(raw)?;
+            match month {
+                Some(m) if h.value() > Decimal::from(m.days() * 24) => {
+                    Err(CellProblem::HoursBeyondMonth { hours: h.value(), month: m, max: m.days() * 24 })
+                }
+                _ => Ok(h),
+            }
+        })
+    }
+
     fn time(&mut self, v: &RowView) {
         let name = self.need(v, Column::Namn, value::text);
         let when = self.need(v, Column::Datum, value::when);
         let activity = self.need(v, Column::Aktivitet, value::text);
-        let hours = self.need(v, Column::Timmar, value::hours);
-        if let (Some(name), Some(when), Some(activity), Some(hours)) = (name, when, activity, hours) {
-            self.wb.time.push(TimeRow { loc: v.loc(), name, when, activity: activity_code(&activity), hours });
+        let hours = self.row_hours(v);
+        match (name, when, activity, hours) {
+            (Some(name), Some(when), Some(activity), Some(hours)) => {
+                self.wb.time.push(TimeRow { loc: v.loc(), name, when, activity: activity_code(&activity), hours });
+            }
+            (name, ..) => self.wb.dropped.push(DroppedRow { loc: v.loc(), name }),
         }
     }
 
     fn absence(&mut self, v: &RowView) {
         let name = self.need(v, Column::Namn, value::text);
         let month = self.need(v, Column::Manad, value::month);
-        let hours = self.need(v, Column::Timmar, value::hours);
+        let hours = self.row_hours(v);
         let reason = self.need(v, Column::Orsak, |r| {
             let t = value::text(r)?;
             contract::canonical(&ORSAK, &t).ok_or_else(|| CellProblem::NotAbsenceReason(t.clone()))
         });
-        if let (Some(name), Some(month), Some(hours), Some(reason)) = (name, month, hours, reason) {
-            self.wb.absence.push(AbsenceRow { loc: v.loc(), name, month, hours, reason });
+        match (name, month, hours, reason) {
+            (Some(name), Some(month), Some(hours), Some(reason)) => {
+                self.wb.absence.push(AbsenceRow { loc: v.loc(), name, month, hours, reason });
+            }
+            (name, ..) => self.wb.dropped.push(DroppedRow { loc: v.loc(), name }),
         }
     }
 
