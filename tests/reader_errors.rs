@@ -413,6 +413,23 @@ fn a_name_twice_in_personal_is_its_own_finding() {
     assert!(f.message.starts_with("«Anna Andersson» står redan i Personal (A2);"), "{}", f.message);
 }
 
+/// Issue 24: two people with one name, told apart only by personnummer. Their time rows name
+/// them, so they cannot be told apart: counting the first with every row could claim more than
+/// either, so neither counts.
+#[test]
+fn a_name_twice_with_another_personnummer_counts_neither() {
+    let mut b = book();
+    let other = Person { name: "Anna Andersson".into(), pnr: t(&pnr("19920505", "789")), salary: n(60000.0), ..anna() };
+    b.sheet("Personal").put_row("A4", other.row());
+    let (wb, findings) = check(&b.xlsx(Strings::Shared));
+    let f = only(&findings, Code::DuplicateName, Severity::Error, "Personal!A4");
+    assert!(f.message.contains("annat personnummer") && f.message.contains("ingen av raderna räknas"), "{}", f.message);
+    let wb = wb.unwrap();
+    assert!(wb.staff.iter().all(|p| p.name != "Anna Andersson"));
+    let report = redovisa::reconcile::month_report(&project(), &wb).0.unwrap();
+    assert_eq!(report.persons.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["Bertil Berg"]);
+}
+
 #[test]
 fn bad_value_for_each_cause() {
     for case in BAD_VALUES {

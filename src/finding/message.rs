@@ -177,8 +177,12 @@ pub enum Message {
     MissingShare,
     /// Slutdatum before Startdatum.
     EndBeforeStart { start: NaiveDate, end: NaiveDate },
-    /// The same name on two rows of `Personal`; `first` is the cell of the row that counts.
+    /// The same name and personnummer on two rows of `Personal`; `first` is the cell of the row
+    /// that counts.
     NameTwice { name: String, first: String },
+    /// The same name on two rows of `Personal` with different (or unreadable) personnummer:
+    /// neither row counts.
+    NameTwiceOthers { name: String, first: String },
     /// A negative indicator value.
     NegativeIndicator { value: Decimal },
 
@@ -321,7 +325,7 @@ impl Message {
             M::UnknownPerson { .. } => Code::UnknownPerson,
             M::UnknownActivity { .. } | M::UnknownMainActivityIgnored { .. } => Code::UnknownActivity,
             M::DuplicatePersonCounted { .. } | M::DuplicatePersonDisagrees { .. } => Code::DuplicatePerson,
-            M::NameTwice { .. } => Code::DuplicateName,
+            M::NameTwice { .. } | M::NameTwiceOthers { .. } => Code::DuplicateName,
             M::RowOutsidePeriod { .. } => Code::RowOutsidePeriod,
             M::PaymentFromInKindFinancier { .. } | M::UnknownFinancier { .. } => Code::UnknownFinancier,
             M::FinancingTypeMismatch { .. } => Code::FinancingTypeMismatch,
@@ -403,6 +407,7 @@ impl Message {
             Message::MissingShare,
             Message::EndBeforeStart { start: day(2025, 3, 1), end: day(2025, 2, 28) },
             Message::NameTwice { name: s("Anna Andersson"), first: s("A2") },
+            Message::NameTwiceOthers { name: s("Anna Andersson"), first: s("A2") },
             Message::NegativeIndicator { value: Decimal::from(-3) },
             Message::UnknownPerson { name: s("Ana Andersson") },
             Message::UnknownActivity { code: s("9.9"), known: activities.clone() },
@@ -697,6 +702,13 @@ impl fmt::Display for Message {
                 "«{name}» står redan i Personal ({first}); varje person ska stå på en rad, eftersom raderna i \
                  Tidrapport och Frånvaro kopplas till personen via namnet. Raden räknas inte: ta bort den, eller skilj \
                  två personer med samma namn åt (till exempel med en initial) här och i Tidrapport och Frånvaro."
+            ),
+            M::NameTwiceOthers { name, first } => write!(
+                f,
+                "«{name}» står redan i Personal ({first}) men med ett annat personnummer (eller ett som inte kan \
+                 läsas). Raderna i Tidrapport och Frånvaro kopplas till personen via namnet och kan inte fördelas \
+                 mellan två personer, så ingen av raderna räknas. Skilj personerna åt (till exempel med en initial) \
+                 här och i Tidrapport och Frånvaro, eller ta bort raden om det är samma person."
             ),
             M::NegativeIndicator { value } => write!(
                 f,

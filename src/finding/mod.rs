@@ -173,8 +173,9 @@ codes! {
     AmountOverBudget => "AMOUNT_OVER_BUDGET", Error,
         "Ett belopp är större än hela budgeten",
         "Kontrollera beloppet (ett skrivfel?) och rätta cellen; ett enda belopp kan inte vara större än hela det beviljade beloppet för sitt slag.";
-    /// Two rows of `Personal` with the same name: time and absence rows name the person, so
-    /// the later row is left out until the names differ.
+    /// Two rows of `Personal` with the same name: time and absence rows name the person. With the
+    /// same personnummer the later row is left out; with another (or an unreadable) one the rows
+    /// may be two people whose time cannot be told apart, and neither counts.
     DuplicateName => "DUPLICATE_NAME", Error,
         "Samma namn på två rader i Personal",
         "Ta bort den extra raden. Är det två olika personer med samma namn: skilj dem åt (till exempel med en initial) i Personal, Tidrapport och Frånvaro.";

@@ -49,7 +49,11 @@ fn read_checked(bytes: &[u8], file: &str, limits: &Limits) -> Result<ReadOutcome
             e.insert(grid);
         }
     }
-    let mut r = Reader { wb: Workbook { file: file.to_string(), ..Workbook::default() }, findings: Vec::new() };
+    let mut r = Reader {
+        wb: Workbook { file: file.to_string(), ..Workbook::default() },
+        findings: Vec::new(),
+        names: BTreeMap::new(),
+    };
     match grids.get(&Sheet::Uppgifter) {
         Some(g) => r.info(g),
         None => {
@@ -73,6 +77,9 @@ fn read_checked(bytes: &[u8], file: &str, limits: &Limits) -> Result<ReadOutcome
 struct Reader {
     wb: Workbook,
     findings: Vec<Finding>,
+    /// The first `Personal` row of each name (normalised): where, as written, and its
+    /// personnummer when it could be read.
+    names: BTreeMap<String, (Loc, String, Option<Personnummer>)>,
 }
 
 /// A located table: header row found, columns mapped.
@@ -342,16 +349,27 @@ impl Reader {
         {
             self.bad(v.loc(), Column::Slutdatum, Message::EndBeforeStart { start, end });
         }
+        // Time and absence rows find a person by name. The same name with the same personnummer
+        // is one person written twice: the later row is left out. With another personnummer (or
+        // one that cannot be read) they may be two people whose rows cannot be told apart:
+        // neither counts.
         let key = name.as_deref().map(name_key);
         if let Some(k) = &key
-            && let Some(first) = self.wb.staff.iter().find(|p| name_key(&p.name) == *k)
+            && let Some((first_loc, first_name, first_pnr)) = self.names.get(k).cloned()
         {
-            let message = Message::NameTwice {
-                name: first.name.clone(),
-                first: self.wb.place(first.loc, Column::Namn).cell.unwrap_or_default(),
+            let first = self.wb.place(first_loc, Column::Namn).cell.unwrap_or_default();
+            let message = if pnr.is_some() && pnr == first_pnr {
+                Message::NameTwice { name: first_name, first }
+            } else {
+                self.wb.staff.retain(|p| p.loc != first_loc);
+                self.wb.broken_staff.insert(k.clone());
+                Message::NameTwiceOthers { name: first_name, first }
             };
             self.bad(v.loc(), Column::Namn, message);
             return;
+        }
+        if let (Some(k), Some(n)) = (&key, &name) {
+            self.names.insert(k.clone(), (v.loc(), n.clone(), pnr.clone()));
         }
         match (name, pnr, role, start, end, salary, reporting, share, employment, main) {
             (
