@@ -44,6 +44,9 @@ struct World {
     examined: Vec<Examined>,
     /// Indices into `examined` of the workbooks.
     workbooks: Vec<usize>,
+    /// Every cell of a `Frånvaro` table with rows (and of the row below it): (file, sheet, row,
+    /// column). Few workbooks have absence, and a mistake there is the one that raised claims.
+    absence: Vec<(usize, String, u32, u32)>,
     clean: Figures,
 }
 
@@ -59,9 +62,32 @@ fn world() -> &'static World {
         let examined = pipeline::examine_inbox(&project, &opts).unwrap();
         let clean = pipeline::assess(&project, &opts, &Ledger::default(), &examined).unwrap();
         assert!(!clean.has_errors(), "the demo inbox runs clean: {:?}", clean.findings);
-        let workbooks =
+        let workbooks: Vec<usize> =
             examined.iter().enumerate().filter(|(_, e)| e.file.kind == FileKind::Workbook).map(|(i, _)| i).collect();
-        World { _dir: dir, scratch: tempfile::tempdir().unwrap(), project, opts, examined, workbooks, clean }
+        let mut w = World {
+            _dir: dir,
+            scratch: tempfile::tempdir().unwrap(),
+            project,
+            opts,
+            examined,
+            workbooks,
+            absence: Vec::new(),
+            clean,
+        };
+        for &file in &w.workbooks {
+            let o = open(&w, file);
+            if o.wb.absence.is_empty() {
+                continue;
+            }
+            let Some((name, _)) = o.sheets.iter().find(|(n, _)| contract::sheet_for(n) == Some(Sheet::Franvaro)) else {
+                continue;
+            };
+            let cells = cells_in(&o.wb, Sheet::Franvaro, &o.xml(name));
+            let data = cells.into_iter().filter(|(.., role)| matches!(role, Role::Data(_) | Role::NewRow(_)));
+            w.absence.extend(data.map(|(r, c, _)| (file, name.clone(), r, c)));
+        }
+        assert!(!w.absence.is_empty(), "the demo inbox has absence rows");
+        w
     })
 }
 
@@ -382,28 +408,58 @@ fn role_of(wb: &Workbook, sheet: Sheet, row: u32, col: u32) -> Role {
     }
 }
 
-/// Draws the case the indices name.
-fn draw(w: &World, file: usize, sheet: usize, cell: usize, kind: usize) -> Case {
-    let file = w.workbooks[file % w.workbooks.len()];
-    let bytes = bytes_of(w, file);
-    let wb = read_workbook(&bytes, &w.examined[file].file.rel, &Limits::default()).workbook.unwrap();
-    let entries = zip_entries(&bytes);
-    let parts = sheet_parts(&entries);
-    let sheets: Vec<(&String, &String)> =
-        parts.iter().filter(|(name, _)| contract::sheet_for(name).is_some()).collect();
-    let (name, part) = sheets[sheet % sheets.len()];
-    let contract_sheet = contract::sheet_for(name).unwrap();
-    let xml = entries.iter().find(|(n, _)| n == part).map(|(_, d)| String::from_utf8_lossy(d).into_owned()).unwrap();
+/// The cells of one sheet of a workbook, with their roles: every cell present, and a new row just
+/// below the table.
+fn cells_in(wb: &Workbook, sheet: Sheet, xml: &str) -> Vec<(u32, u32, Role)> {
     let mut cells: Vec<(u32, u32, Role)> =
-        cells_of(&xml).into_iter().map(|(r, c)| (r, c, role_of(&wb, contract_sheet, r, c))).collect();
-    // A new row just below a table: any of its columns.
-    if let Some(layout) = wb.layouts.get(&contract_sheet) {
+        cells_of(xml).into_iter().map(|(r, c)| (r, c, role_of(wb, sheet, r, c))).collect();
+    if let Some(layout) = wb.layouts.get(&sheet) {
         let below = cells.iter().map(|(r, ..)| *r).max().unwrap_or(layout.header_row) + 1;
         cells.extend(layout.columns.iter().map(|(col, c)| (below, *c, Role::NewRow(*col))));
     }
+    cells
+}
+
+/// A workbook as the cases see it: its reading, its parts, and its contract sheets by name.
+struct Opened {
+    wb: Workbook,
+    entries: Vec<(String, Vec<u8>)>,
+    sheets: Vec<(String, String)>,
+}
+
+fn open(w: &World, file: usize) -> Opened {
+    let bytes = bytes_of(w, file);
+    let wb = read_workbook(&bytes, &w.examined[file].file.rel, &Limits::default()).workbook.unwrap();
+    let entries = zip_entries(&bytes);
+    let sheets = sheet_parts(&entries).into_iter().filter(|(name, _)| contract::sheet_for(name).is_some()).collect();
+    Opened { wb, entries, sheets }
+}
+
+impl Opened {
+    fn xml(&self, sheet: &str) -> String {
+        let part = &self.sheets.iter().find(|(n, _)| n == sheet).unwrap().1;
+        self.entries.iter().find(|(n, _)| n == part).map(|(_, d)| String::from_utf8_lossy(d).into_owned()).unwrap()
+    }
+}
+
+/// Draws the case the indices name.
+fn draw(w: &World, file: usize, sheet: usize, cell: usize, kind: usize) -> Case {
+    let file = w.workbooks[file % w.workbooks.len()];
+    let o = open(w, file);
+    let name = o.sheets[sheet % o.sheets.len()].0.clone();
+    let cells = cells_in(&o.wb, contract::sheet_for(&name).unwrap(), &o.xml(&name));
     let (row, col, role) = cells[cell % cells.len()];
     let kinds = kinds(role);
-    let kind = kinds[kind % kinds.len()];
+    case_at(w, &o, file, &name, row, col, kinds[kind % kinds.len()])
+}
+
+/// The case of one cell set to one kind of invalid value.
+fn case_at(w: &World, o: &Opened, file: usize, sheet: &str, row: u32, col: u32, kind: Kind) -> Case {
+    let contract_sheet = contract::sheet_for(sheet).unwrap();
+    let role = cells_in(&o.wb, contract_sheet, &o.xml(sheet))
+        .into_iter()
+        .find(|(r, c, _)| (*r, *c) == (row, col))
+        .map_or(Role::Other, |(.., role)| role);
     let month = w.examined[file].month.unwrap_or(Month::new(2025, 1).unwrap());
     let shifted = |k: i32| {
         let mut m = month;
@@ -428,7 +484,7 @@ fn draw(w: &World, file: usize, sheet: usize, cell: usize, kind: usize) -> Case 
         Kind::UnknownReason => Value::Text("Vård av barn".into()),
         Kind::UnknownIndicator => Value::Text("Antal möten".into()),
     };
-    let fixed_share = wb.staff.iter().any(|p| {
+    let fixed_share = o.wb.staff.iter().any(|p| {
         p.loc.sheet == contract_sheet && p.loc.row == row && p.reporting == redovisa::read::Reporting::FixedShare
     });
     // The attestation of a version that a higher one replaces is not looked at.
@@ -442,8 +498,8 @@ fn draw(w: &World, file: usize, sheet: usize, cell: usize, kind: usize) -> Case 
         Role::Info(Label::AttesteradAv | Label::Attestdatum)
             | Role::InfoLabel(Some(Label::AttesteradAv | Label::Attestdatum))
     );
-    let due = if superseded && attestation { Due::Nothing } else { due(name, role, kind, fixed_share) };
-    Case { file, sheet: name.clone(), row, col, role, kind, value, due }
+    let due = if superseded && attestation { Due::Nothing } else { due(sheet, role, kind, fixed_share) };
+    Case { file, sheet: sheet.to_string(), row, col, role, kind, value, due }
 }
 
 /// The inbox's workbook with the case's cell set.
@@ -550,6 +606,7 @@ fn cases() -> u32 {
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, max_shrink_iters: 0, ..ProptestConfig::default() })]
 
+    /// Any cell of any workbook.
     #[test]
     fn a_mistake_never_raises_the_claim(file: usize, sheet: usize, cell: usize, kind: usize) {
         let w = world();
@@ -558,6 +615,94 @@ proptest! {
             prop_assert!(false, "{}", why);
         }
     }
+
+    /// A cell of an absence row (the mistakes that raised claims before).
+    #[test]
+    fn a_mistake_in_an_absence_row_never_raises_the_claim(cell: usize, kind: usize) {
+        let w = world();
+        let (file, sheet, row, col) = &w.absence[cell % w.absence.len()];
+        let o = open(w, *file);
+        let role = cells_in(&o.wb, Sheet::Franvaro, &o.xml(sheet)).into_iter().find(|(r, c, _)| (r, c) == (row, col)).unwrap().2;
+        let kinds = kinds(role);
+        let case = case_at(w, &o, *file, sheet, *row, *col, kinds[kind % kinds.len()]);
+        if let Err(why) = check(w, &case) {
+            prop_assert!(false, "{}", why);
+        }
+    }
+}
+
+/// A case found by the property, fixed: `file` (relative to the inbox), `cell` of `sheet`.
+fn fixed(file: &str, sheet: &str, cell: &str, kind: Kind) {
+    let w = world();
+    let index = w.examined.iter().position(|e| e.file.rel == file).unwrap_or_else(|| panic!("{file} not in the demo"));
+    let (row, col) = parse_ref(cell);
+    let case = case_at(w, &open(w, index), index, sheet, row, col, kind);
+    assert!(case.due != Due::Nothing, "{}", case.describe(w));
+    if let Err(why) = check(w, &case) {
+        panic!("{why}");
+    }
+}
+
+// Each of these broke a law before issue 24 was done (the claim rose, or no finding was where due).
+
+#[test]
+fn an_absence_row_moved_to_another_month() {
+    // Its 8 h were not deducted: Region Västernorrland's August rose from 55 428,85 to 58 585,69.
+    fixed("region-vasternorrland/region-vasternorrland-2025-08.xlsx", "Frånvaro", "B2", Kind::OtherMonth(-1));
+}
+
+#[test]
+fn an_absence_row_without_a_name() {
+    // Härnösand's February rose from 157 915,61 to 189 729,00.
+    fixed("harnosand/harnosand-2024-02.xlsx", "Frånvaro", "A2", Kind::Empty);
+}
+
+#[test]
+fn the_absence_sheet_without_its_orsak_column() {
+    // The whole sheet was not read: the same rise.
+    fixed("harnosand/harnosand-2024-02.xlsx", "Frånvaro", "D1", Kind::Empty);
+}
+
+#[test]
+fn a_monthly_salary_of_a_billion() {
+    // Region Västernorrland's September rose from 57 875,41 to 730 779 595,38.
+    fixed("region-vasternorrland/region-vasternorrland-2024-09.xlsx", "Personal", "F3", Kind::Huge);
+}
+
+#[test]
+fn a_payment_of_a_billion() {
+    // Accepted without a finding.
+    fixed("solleftea/Sollefteå mars 2025.xlsx", "medfinansiering", "C2", Kind::Huge);
+}
+
+#[test]
+fn a_period_a_month_early() {
+    // It replaced December (DUPLICATE_SUBMISSION at file level), its six rows each an error.
+    fixed("kramfors/Redovisning Kramfors 2025-01.xlsx", "Uppgifter", "B5", Kind::OtherMonth(-1));
+}
+
+#[test]
+fn a_period_a_month_late_without_dated_rows() {
+    // Only the file name tells: it collided with November's workbook.
+    fixed("mittuniversitetet/mittuniversitetet-2025-10.xlsx", "Uppgifter", "B5", Kind::OtherMonth(1));
+}
+
+#[test]
+fn a_period_before_the_project() {
+    // The file's findings were dropped with its month, outside every period.
+    fixed("timra/Timrå_202406.xlsx", "UPPGIFTER", "B5", Kind::OtherMonth(-13));
+}
+
+#[test]
+fn the_only_dated_row_in_another_month() {
+    // The Period is contradicted by the one row: the finding is at the Period.
+    fixed("bizmaker/bizmaker-2024-12.xlsx", "Tidrapport", "B2", Kind::OtherMonth(2));
+}
+
+#[test]
+fn an_attestation_emptied() {
+    // NOT_ATTESTED was at the sheet, not at the empty cell.
+    fixed("timra/Timrå_202512.xlsx", "UPPGIFTER", "B6", Kind::Empty);
 }
 
 /// Every drawn case, failures collected rather than stopped at (`cargo test --test mistakes --
