@@ -155,21 +155,8 @@ fn sheet_parts(entries: &[(String, Vec<u8>)]) -> BTreeMap<String, String> {
     out
 }
 
-fn col_letters(mut col: u32) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (col % 26) as u8);
-        if col < 26 {
-            break;
-        }
-        col = col / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap()
-}
-
 fn cell_name(row: u32, col: u32) -> String {
-    format!("{}{}", col_letters(col), row + 1)
+    redovisa::finding::cell_ref(row, col)
 }
 
 fn parse_ref(r: &str) -> (u32, u32) {
