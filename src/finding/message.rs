@@ -224,7 +224,7 @@ pub enum Message {
     UnknownIndicator { name: String, known: Vec<String> },
     /// Absence for a person who reports time.
     AbsenceForTimeReporter { name: String },
-    /// A person's month held out for errors in rows that could lower or place their hours.
+    /// A person's month held out for errors in rows that could lower their hours.
     HeldOut { name: String, month: Month, causes: Vec<HeldCause> },
     /// A Månadslön larger than the organisation's whole staff (or in-kind) budget line.
     SalaryOverBudget { name: String, salary: Decimal, org: String, line: BudgetLine, budget: Decimal },

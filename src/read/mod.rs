@@ -194,10 +194,10 @@ pub struct PaymentRow {
     pub comment: String,
 }
 
-/// A row of `Tidrapport` or `Frånvaro` the reader left out because a cell could not be read
-/// (its findings say which). What leaving it out could change is decided in reconcile
-/// (`docs/rules.md`, "What an error leaves out"): a time or absence row of a fixed-share person
-/// could change their hours, so the person is held out instead.
+/// A row of `Frånvaro` the reader left out because a cell could not be read (its findings say
+/// which). What leaving it out could change is decided in reconcile (`docs/rules.md`, "What an
+/// error leaves out"): absence lowers a fixed-share person's hours, so the person it names (or,
+/// naming nobody, every fixed-share person) is held out instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DroppedRow {
     pub loc: Loc,
@@ -223,7 +223,7 @@ pub struct Workbook {
     /// Names (normalised) whose `Personal` row had an error: their time is not costed, and not
     /// reported a second time as `UNKNOWN_PERSON`.
     pub broken_staff: BTreeSet<String>,
-    /// Rows of `Tidrapport` and `Frånvaro` left out for a cell that could not be read.
+    /// Rows of `Frånvaro` left out for a cell that could not be read.
     pub dropped: Vec<DroppedRow>,
     /// Sheets present but not read, for a required column missing (`MISSING_COLUMN`).
     pub unread: BTreeSet<Sheet>,
@@ -333,7 +333,7 @@ pub fn file_name_month(path: &str) -> Option<Month> {
     let tokens: Vec<&str> = stem.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).collect();
     let year = |t: &str| (t.len() == 4).then(|| t.parse::<i32>().ok()).flatten().filter(|y| (2000..2100).contains(y));
     let number = |t: &str| (t.len() <= 2).then(|| t.parse::<u32>().ok()).flatten();
-    let mut found = std::collections::BTreeSet::new();
+    let mut found = BTreeSet::new();
     for (i, t) in tokens.iter().enumerate() {
         let next = tokens.get(i + 1).copied();
         if let (Some(y), Some(m)) = (year(t), next.and_then(number)) {

@@ -426,11 +426,8 @@ impl Reader {
         let when = self.need(v, Column::Datum, value::when);
         let activity = self.need(v, Column::Aktivitet, value::text);
         let hours = self.row_hours(v);
-        match (name, when, activity, hours) {
-            (Some(name), Some(when), Some(activity), Some(hours)) => {
-                self.wb.time.push(TimeRow { loc: v.loc(), name, when, activity: activity_code(&activity), hours });
-            }
-            (name, ..) => self.wb.dropped.push(DroppedRow { loc: v.loc(), name }),
+        if let (Some(name), Some(when), Some(activity), Some(hours)) = (name, when, activity, hours) {
+            self.wb.time.push(TimeRow { loc: v.loc(), name, when, activity: activity_code(&activity), hours });
         }
     }
 

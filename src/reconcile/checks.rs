@@ -18,8 +18,7 @@ use rust_decimal::Decimal;
 
 use super::model::{ActivityFigures, OrgFigures, Period};
 use super::staff::{BasisChange, PersonMonthCost};
-use crate::contract::{Column, normalise};
-use crate::contract::{Label, Sheet};
+use crate::contract::{Column, Label, Sheet, normalise};
 use crate::finding::{BudgetLine, Budgeted, Code, Dated, Finding, HeldCause, Message, Place};
 use crate::money::Hours;
 use crate::month::Month;
@@ -485,20 +484,13 @@ pub fn held_out<'a>(ctx: &WorkbookCtx<'a>, condemned: &BTreeSet<Loc>) -> Vec<Hel
     let mut hold = |p: &PersonRow, cause: HeldCause| {
         causes.entry(p.loc).or_default().insert(cause);
     };
-    let sheet_name = |sheet: Sheet| ctx.wb.layouts.get(&sheet).map_or(sheet.name(), |l| l.name.as_str()).to_string();
-    // A sheet's rows with an error: condemned by a row check, or dropped by the reader.
-    fn condemned_rows<'w>(
-        wb: &'w Workbook,
-        condemned: &BTreeSet<Loc>,
-        sheet: Sheet,
-        rows: Vec<(Loc, Option<&'w str>)>,
-    ) -> Vec<(Loc, Option<&'w str>)> {
-        let dropped = wb.dropped.iter().filter(|d| d.loc.sheet == sheet).map(|d| (d.loc, d.name.as_deref()));
-        rows.into_iter().filter(|(loc, _)| condemned.contains(loc)).chain(dropped).collect()
-    }
-    let absence = ctx.wb.absence.iter().map(|a| (a.loc, Some(a.name.as_str()))).collect();
-    for (loc, name) in condemned_rows(ctx.wb, condemned, Sheet::Franvaro, absence) {
-        let (sheet, row) = (sheet_name(Sheet::Franvaro), loc.row + 1);
+    let sheet = ctx.wb.layouts.get(&Sheet::Franvaro).map_or(Sheet::Franvaro.name(), |l| l.name.as_str());
+    // The absence rows with an error: condemned by a row check, or dropped by the reader.
+    let condemned_rows =
+        ctx.wb.absence.iter().filter(|a| condemned.contains(&a.loc)).map(|a| (a.loc, Some(a.name.as_str())));
+    let dropped = ctx.wb.dropped.iter().map(|d| (d.loc, d.name.as_deref()));
+    for (loc, name) in condemned_rows.chain(dropped) {
+        let (sheet, row) = (sheet.to_string(), loc.row + 1);
         let key = name.map(name_key);
         match key.as_ref().and_then(|k| ctx.staff.get(k)) {
             Some(p) if p.reporting == Reporting::FixedShare => hold(p, HeldCause::Absence { sheet, row }),
@@ -513,7 +505,7 @@ pub fn held_out<'a>(ctx: &WorkbookCtx<'a>, condemned: &BTreeSet<Loc>) -> Vec<Hel
     }
     if ctx.wb.unread.contains(&Sheet::Franvaro) {
         for p in &fixed {
-            hold(p, HeldCause::Unread { sheet: sheet_name(Sheet::Franvaro) });
+            hold(p, HeldCause::Unread { sheet: sheet.to_string() });
         }
     }
     fixed
