@@ -137,6 +137,8 @@ pub enum Message {
     PeriodNotFileName { period: Month, named: Month },
     /// A pipe, a device, or a link to one under a workbook's name.
     NotARegularFile,
+    /// A folder of the inbox that cannot be listed, with the system's reason.
+    FolderUnreadable { folder: String, reason: String },
     /// `.xls`, `.ods`, `.csv`, `.xlsm`.
     WrongFormat,
     /// A file directly in the inbox or in an unknown folder.
@@ -305,6 +307,7 @@ impl Message {
                 Code::AmountOverBudget
             }
             M::NotARegularFile | M::InternalError | M::Unreadable(_) => Code::FileUnreadable,
+            M::FolderUnreadable { .. } => Code::FolderUnreadable,
             M::WrongFormat => Code::WrongFormat,
             M::OutsidePartnerFolders => Code::FileOutsidePartnerFolder,
             M::FileChangedDuringRun => Code::FileChangedDuringRun,
@@ -389,6 +392,7 @@ impl Message {
             Message::WrongPeriod { period: month(2025, 4), rows: month(2025, 5) },
             Message::PeriodNotFileName { period: month(2025, 4), named: month(2025, 5) },
             Message::NotARegularFile,
+            Message::FolderUnreadable { folder: s("kramfors"), reason: s("behörighet saknas") },
             Message::WrongFormat,
             Message::OutsidePartnerFolders,
             Message::FileChangedDuringRun,
@@ -634,6 +638,11 @@ impl fmt::Display for Message {
             M::NotARegularFile => f.write_str(
                 "Filen är ingen vanlig fil (till exempel en länk till en enhet eller en namngiven pipe) och läses inte. \
                  Lägg in arbetsboken som en vanlig fil.",
+            ),
+            M::FolderUnreadable { folder, reason } => write!(
+                f,
+                "Mappen «{folder}» kan inte läsas ({reason}), så ingen arbetsbok i den räknas i den här körningen; övriga parter \
+                 räknas som vanligt. Ge den som kör redovisa läsrätt till mappen (eller be IT om det) och kör igen."
             ),
             M::WrongFormat => f.write_str(
                 "Filen är inte i formatet .xlsx (Excel-arbetsbok) och läses inte. Öppna den i Excel och spara som .xlsx \
