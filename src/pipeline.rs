@@ -135,7 +135,10 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
     let mut files = Vec::with_capacity(examined.len());
     let mut used = Vec::new();
     for (e, (status, note)) in examined.iter().zip(statuses) {
-        let (status, note) = match (status, e.month) {
+        // The month a file is for: its Period, or where its rows are when the Period is wrong or
+        // unreadable.
+        let month = e.stated.map(|(m, _)| m).or(e.month);
+        let (status, note) = match (status, month) {
             (Status::Used | Status::Superseded | Status::Rejected, Some(m)) if m > period.to => {
                 (Status::Later, format!("gäller {m}, räknas i en senare ansökan"))
             }
@@ -148,7 +151,7 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
             path: e.file.rel.clone(),
             folder: e.file.folder.clone(),
             org_name: e.file.folder.as_deref().and_then(|f| project.org_by_folder(f)).map(|o| o.name().to_string()),
-            month: e.month,
+            month,
             version: e.version,
             size: e.file.size,
             sha256: e.sha256.clone(),

@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod charts;
 pub mod claim;
 pub mod html;
+pub mod protect;
 pub mod receipt;
 pub mod report;
 pub mod status;

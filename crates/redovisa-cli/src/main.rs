@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use redovisa::emit::protect;
 use redovisa::month::Month;
 use redovisa::pipeline::{self, Options};
 use redovisa::project::Project;
@@ -90,9 +91,13 @@ enum Command {
         partner: String,
         #[arg(long, value_name = "YYYY-MM")]
         month: Month,
-        /// Output file (default: <partner>-<month>.xlsx in the current folder).
+        /// Output file (default: <partner>-<month>.xlsx in the current folder, numbered when a
+        /// file of that name is there or in the partner's inbox folder).
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
+        /// Replace the output file if it exists (it may hold a partner's filled-in work).
+        #[arg(long)]
+        force: bool,
     },
     /// Record a claim as submitted in the project's ledger (default period: as `run`, the next planned claim).
     Submit {
@@ -416,12 +421,15 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Template { project, partner, month, output } => {
+        Command::Template { project, partner, month, output, force } => {
             let p = load(&project)?;
             let bytes = template::render(&p, &partner, month).map_err(|e| e.to_string())?;
-            let path = output.unwrap_or_else(|| PathBuf::from(format!("{partner}-{month}.xlsx")));
-            redovisa::emit::atomic::write_atomic(&path, &bytes)
-                .map_err(|e| redovisa::sv::io_failed("skriva", &path, &e))?;
+            // The default name is never one a partner's workbook already has, here or in the inbox.
+            let path = output.unwrap_or_else(|| {
+                let inbox = p.inbox();
+                protect::free_name(Path::new(""), &format!("{partner}-{month}"), "xlsx", &[inbox.join(&partner), inbox])
+            });
+            protect::write_protected(&path, &bytes, force).map_err(|e| e.to_string())?;
             eprintln!("Skrev mallen {}", path.display());
             Ok(ExitCode::SUCCESS)
         }

@@ -301,6 +301,84 @@ fn not_attested() -> &'static str {
     )
 }
 
+/// Issue 24: a May workbook whose Period still says April gets one error at the Period (not one
+/// per row), and does not replace April's workbook.
+fn wrong_period() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &kramfors_march(|_| {}));
+    put_in_inbox(
+        &p,
+        "kramfors/april.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Uppgifter").set("B3", "2025-04").set("B4", 2.0);
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "WRONG_PERIOD",
+            severity: "error",
+            file: Some("kramfors/april.xlsx"),
+            sheet: Some("Uppgifter"),
+            cell: Some("B3"),
+            says: "Perioden är 2025-04 men raderna gäller 2025-03 – rätta Perioden",
+            exit: 1,
+        },
+    )
+}
+
+/// Issue 24: an absence row that cannot be read holds out the fixed-share person it could lower.
+fn held_out() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            let rows = vec![vec![t("Bertil Berg"), t("2025-03"), n(16.0), t("Vård av barn")]];
+            b.replace(table("Frånvaro", "A1", &headers(redovisa::contract::Sheet::Franvaro), rows));
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "HELD_OUT",
+            severity: "error",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Personal"),
+            cell: Some("A3"),
+            says: "Bertil Berg räknas inte alls för 2025-03: frånvaroraden på rad 2 i Frånvaro har fel",
+            exit: 1,
+        },
+    )
+}
+
+/// Issue 24: a Månadslön larger than the whole staff budget is a typo, left out at its cell.
+fn amount_over_budget() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Personal").set("F2", 45_000_000.0);
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "AMOUNT_OVER_BUDGET",
+            severity: "error",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Personal"),
+            cell: Some("F2"),
+            says: "Anna Andersson räknas inte för månaden förrän Månadslön är rättad",
+            exit: 1,
+        },
+    )
+}
+
 fn bad_value() -> &'static str {
     let (_d, p) = inbox_project();
     put_in_inbox(
@@ -726,12 +804,13 @@ fn hours_over_month() -> &'static str {
 
 fn hours_over_annual_cap() -> &'static str {
     let (_d, p) = inbox_project();
-    // 1 800 h in one month passes the year's 1 720 h at 100 %.
+    // 3 × 600 h + 4 h = 1 804 h in one month passes the year's 1 720 h at 100 % (no row holds more
+    // than the month's 744 hours).
     put_in_inbox(
         &p,
         "kramfors/mars.xlsx",
         &kramfors_march(|b| {
-            b.sheet("Tidrapport").set("D3", n(1800.0));
+            b.sheet("Tidrapport").set("D2", n(600.0)).set("D3", n(600.0)).set("D4", n(600.0));
         }),
     );
     check(
@@ -909,13 +988,17 @@ fn over_budget() -> &'static str {
 
 fn support_cap_reached() -> &'static str {
     let (_d, p) = inbox_project();
-    // 200 000 000 kr a month: 200 000 000 × 12 / 1 720 = 1 395 348,84 kr/h; × 26,5 h ≈ 37 Mkr
-    // plus on-costs and flat rate, × 39,92 % ≈ 20 Mkr of support > the approved 12 752 293 kr.
+    // 2 200 000 kr a month (under Kramfors' staff budget of 2 270 430 kr, so not a typo by the
+    // rules): 2 200 000 × 12 / 1 720 × 1,024 ≈ 15 717 kr/h; × 1 600 h (4 × 400) ≈ 25 Mkr, with
+    // on-costs and flat rate ≈ 44 Mkr, × 39,92 % ≈ 17,6 Mkr of support > the approved 12 752 293 kr.
     put_in_inbox(
         &p,
         "kramfors/mars.xlsx",
         &kramfors_march(|b| {
-            b.sheet("Personal").set("F2", n(200_000_000.0));
+            b.sheet("Personal").set("F2", n(2_200_000.0));
+            for cell in ["D2", "D3", "D4", "D5"] {
+                b.sheet("Tidrapport").set(cell, n(400.0));
+            }
         }),
     );
     check(
@@ -1076,6 +1159,9 @@ const CASES: &[(&str, Case)] = &[
     ("WRONG_FOLDER", wrong_folder),
     ("DUPLICATE_SUBMISSION", duplicate_submission),
     ("NOT_ATTESTED", not_attested),
+    ("WRONG_PERIOD", wrong_period),
+    ("HELD_OUT", held_out),
+    ("AMOUNT_OVER_BUDGET", amount_over_budget),
     ("BAD_VALUE", bad_value),
     ("INVALID_ORGNR", invalid_orgnr),
     ("INVALID_PERSONNUMMER", invalid_personnummer),

@@ -100,7 +100,7 @@ pub fn write(dir: &Path, opts: &DemoOptions) -> anyhow::Result<usize> {
             path.display()
         ),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
-        Err(e) => bail!("kan inte läsa {}: {e}", path.display()),
+        Err(e) => bail!("{}", redovisa::sv::io_failed("läsa", &path, &e)),
     };
     let inbox = project.inbox();
     clear_inbox(&inbox)?;
@@ -138,7 +138,7 @@ fn clear_inbox(inbox: &Path) -> anyhow::Result<()> {
     let mut entries = match std::fs::read_dir(inbox) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => bail!("kan inte läsa inkorgen {}: {e}", inbox.display()),
+        Err(e) => bail!("{}", redovisa::sv::io_failed("läsa inkorgen", inbox, &e)),
     };
     if entries.next().is_none() {
         return Ok(());
