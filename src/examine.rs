@@ -1,6 +1,6 @@
 //! One inbox file, examined: its bytes snapshotted and hashed, read as a workbook, its rows
-//! checked against the project ([`reconcile::month_report`], isolated like the read), and its
-//! hash taken again to see whether it changed meanwhile. [`read_all`] examines every file in
+//! checked against the project ([`reconcile::month_report`], isolated like the read), and read
+//! again to see whether it changed meanwhile. [`read_all`] examines every file in
 //! parallel; the results keep the inbox's order. What is not a workbook gets its file-kind
 //! finding from intake.
 
@@ -80,16 +80,29 @@ fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
+}
+
+/// Whether the file at `path` still holds exactly `snapshot`: read again and compared byte for
+/// byte (as certain as comparing hashes, and cheaper than hashing it again). A file that cannot
+/// be read any more, or grew past `max`, has changed.
+fn unchanged(path: &Path, snapshot: &[u8], max: u64) -> bool {
+    read_bounded(path, max).is_ok_and(|now| now == snapshot)
 }
 
 /// Reads one inbox file: snapshot its bytes and hash, read the snapshot, check its rows against
-/// the project, and re-hash the file on disk to see whether it changed meanwhile.
+/// the project, and read the file on disk again to see whether it changed meanwhile.
 pub fn examine(project: &Project, file: InboxFile, limits: &Limits) -> Examined {
     examine_observed(project, file, limits, &|_| {})
 }
 
-/// [`examine`] with a callback between reading the snapshot and re-hashing the file on disk, the
+/// [`examine`] with a callback between reading the snapshot and reading the file on disk again, the
 /// moment a partner saving over the network would hit. Tests use it to rewrite the file there.
 #[doc(hidden)]
 pub fn examine_observed(project: &Project, file: InboxFile, limits: &Limits, after_read: &dyn Fn(&Path)) -> Examined {
@@ -160,9 +173,9 @@ pub fn examine_with(
         }
         FileKind::Ignored(_) => return ex,
     }
-    // Whether the bytes were read: a file that could not be opened has nothing to compare
-    // afterwards, and is one finding (FILE_UNREADABLE), not also a change during the run.
-    let mut snapshot = true;
+    // The bytes as read: a file that could not be opened has nothing to compare afterwards, and
+    // is one finding (FILE_UNREADABLE), not also a change during the run.
+    let mut snapshot = None;
     let outcome = if ex.file.size > limits.max_file_bytes {
         ex.sha256 = sha256_file(&ex.file.path).unwrap_or_default();
         read::ReadOutcome::unreadable(
@@ -173,12 +186,11 @@ pub fn examine_with(
         match read_bounded(&ex.file.path, limits.max_file_bytes) {
             Ok(bytes) => {
                 ex.sha256 = hex(&Sha256::digest(&bytes));
-                read::read_workbook(&bytes, &ex.file.rel, limits)
+                let outcome = read::read_workbook(&bytes, &ex.file.rel, limits);
+                snapshot = Some(bytes);
+                outcome
             }
-            Err(e) => {
-                snapshot = false;
-                read::ReadOutcome::unreadable(&ex.file.rel, FileProblem::Io(e.to_string()))
-            }
+            Err(e) => read::ReadOutcome::unreadable(&ex.file.rel, FileProblem::Io(e.to_string())),
         }
     };
     ex.findings = outcome.findings;
@@ -203,7 +215,7 @@ pub fn examine_with(
         ex.findings.extend(findings);
     }
     after_read(&ex.file.path);
-    if snapshot && sha256_file(&ex.file.path).map_or(true, |now| now != ex.sha256) {
+    if snapshot.is_some_and(|bytes| !unchanged(&ex.file.path, &bytes, limits.max_file_bytes)) {
         ex.changed = true;
         ex.report = None;
         ex.findings.push(Finding::of(Place::file(&ex.file.rel), Message::FileChangedDuringRun));

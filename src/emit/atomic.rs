@@ -1,7 +1,10 @@
 //! Writing outputs so that they are never lost or half-written, and one run at a time.
 //!
-//! A run's output folder is replaced as a whole ([`replace_folder`]): every file is written
-//! into a fresh folder beside the target and synced, and the two folders are swapped in one
+//! A run's output folder is replaced as a whole ([`replace_folder`], [`replace_folder_with`]):
+//! every file is written into a fresh folder beside the target as soon as it is rendered, its
+//! sync started at once on a thread of its own (so that the disk works while the slower outputs
+//! are still being rendered, and concurrent syncs share the file system's commits), and when the
+//! last is written and every sync has returned the two folders are swapped in one
 //! step (`renameat2` with `RENAME_EXCHANGE` on Linux; elsewhere, or on a file system without it,
 //! two renames, and the next run puts the old folder back if a kill came between them). A run
 //! killed at any moment leaves the old folder or the new one, never a mix, and no temporary file
@@ -18,6 +21,7 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use crate::fault;
 
@@ -79,6 +83,17 @@ pub type FolderError = (PathBuf, std::io::Error);
 /// like an output folder (empty, or holding `summary.json` or a claim receipt): a folder of other
 /// things is never swapped. Call it only while holding the project's [`RunLock`].
 pub fn replace_folder(out: &Path, files: &[(PathBuf, Vec<u8>)], marks: &[&str]) -> Result<(), FolderError> {
+    replace_folder_with(out, marks, |stage| files.iter().try_for_each(|(rel, bytes)| stage.put(rel, bytes)))
+}
+
+/// [`replace_folder`] with the files handed over while they are rendered: `fill` puts each into
+/// the [`Stage`] (from any thread) as soon as it has it, and the folder is swapped in once `fill`
+/// has returned and every file is synced. An error from `fill` leaves the old folder as it was.
+pub fn replace_folder_with<E: From<FolderError>>(
+    out: &Path,
+    marks: &[&str],
+    fill: impl FnOnce(&Stage) -> Result<(), E>,
+) -> Result<(), E> {
     let at = |p: &Path| {
         let p = p.to_path_buf();
         move |e| (p, e)
@@ -96,7 +111,7 @@ pub fn replace_folder(out: &Path, files: &[(PathBuf, Vec<u8>)], marks: &[&str]) 
             if parent.as_os_str().is_empty() { Path::new(".") } else { parent }.to_path_buf(),
             name.to_string_lossy().into_owned(),
         ),
-        _ => return Err((out.clone(), std::io::Error::other("mappen har inget namn att byta ut"))),
+        _ => return Err((out.clone(), std::io::Error::other("mappen har inget namn att byta ut")).into()),
     };
     std::fs::create_dir_all(&parent).map_err(at(&parent))?;
     recover(&parent, &name, &out).map_err(at(&parent))?;
@@ -106,14 +121,16 @@ pub fn replace_folder(out: &Path, files: &[(PathBuf, Vec<u8>)], marks: &[&str]) 
             std::io::Error::other(
                 "mappen innehåller annat än utdata från redovisa och ersätts inte; ange en ny eller tom mapp med --out",
             ),
-        ));
+        )
+            .into());
     }
     let staging = parent.join(format!("{NEW_PREFIX}{name}-{}", std::process::id()));
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(at(&staging))?;
     }
     std::fs::create_dir(&staging).map_err(at(&staging))?;
-    let done = fill(&staging, &out, files).and_then(|()| swap(&staging, &out, &parent, &name).map_err(at(&out)));
+    let done = stage_all(&staging, &out, fill)
+        .and_then(|()| swap(&staging, &out, &parent, &name).map_err(|e| E::from((out.clone(), e))));
     if done.is_err() {
         // A failure (a full disk) leaves the old folder as it was; the new one goes.
         let _ = std::fs::remove_dir_all(&staging);
@@ -124,17 +141,67 @@ pub fn replace_folder(out: &Path, files: &[(PathBuf, Vec<u8>)], marks: &[&str]) 
     done
 }
 
-/// Fills the fresh folder: the run's files, what the old folder held besides them, all synced.
-fn fill(staging: &Path, out: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), FolderError> {
+/// The fresh folder while it is filled: what [`replace_folder_with`]'s `fill` puts files into.
+pub struct Stage<'scope, 'env> {
+    dir: &'env Path,
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    /// The files put so far (relative paths) and the threads syncing them.
+    put: Mutex<(Vec<PathBuf>, Vec<Sync<'scope>>)>,
+}
+
+/// A file's sync, running on a thread of its own.
+type Sync<'scope> = std::thread::ScopedJoinHandle<'scope, Result<(), FolderError>>;
+
+impl Stage<'_, '_> {
+    /// Writes `bytes` to `rel` (relative to the folder being filled) and starts its sync.
+    pub fn put(&self, rel: &Path, bytes: &[u8]) -> Result<(), FolderError> {
+        let path = self.dir.join(rel);
+        let fail = |e| (path.clone(), e);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(fail)?;
+        }
+        let mut file = File::create(&path).map_err(fail)?;
+        let half = bytes.len() / 2;
+        file.write_all(&bytes[..half]).map_err(fail)?;
+        fault::point("emit.write").map_err(fail)?;
+        file.write_all(&bytes[half..]).map_err(fail)?;
+        let sync = self.scope.spawn(move || file.sync_all().map_err(|e| (path, e)));
+        let mut put = self.put.lock().unwrap_or_else(PoisonError::into_inner);
+        put.0.push(rel.to_path_buf());
+        put.1.push(sync);
+        Ok(())
+    }
+}
+
+/// Fills the fresh folder: the run's files as `fill` hands them over, what the old folder held
+/// besides them, all synced.
+fn stage_all<E: From<FolderError>>(
+    staging: &Path,
+    out: &Path,
+    fill: impl FnOnce(&Stage) -> Result<(), E>,
+) -> Result<(), E> {
     if let Ok(meta) = std::fs::metadata(out) {
         std::fs::set_permissions(staging, meta.permissions()).map_err(|e| (staging.to_path_buf(), e))?;
     }
-    write_fresh(staging, files)?;
+    let written = std::thread::scope(|scope| {
+        let stage = Stage { dir: staging, scope, put: Mutex::new((Vec::new(), Vec::new())) };
+        let filled = fill(&stage);
+        let (written, syncs) = stage.put.into_inner().unwrap_or_else(PoisonError::into_inner);
+        // Every sync is waited for, even after a failure: none outlives the folder.
+        let synced = syncs.into_iter().fold(Ok(()), |done, sync| {
+            let this = sync.join().unwrap_or_else(|_| Err((staging.to_path_buf(), std::io::Error::other("synkning"))));
+            done.and(this)
+        });
+        filled?;
+        fault::point("emit.sync").map_err(|e| (staging.to_path_buf(), e))?;
+        synced?;
+        Ok::<_, E>(written)
+    })?;
     if out.is_dir() {
-        let written: Vec<&Path> = files.iter().map(|(rel, _)| rel.as_path()).collect();
+        let written: Vec<&Path> = written.iter().map(PathBuf::as_path).collect();
         carry_over(out, staging, Path::new(""), &written)?;
     }
-    sync_tree(staging).map_err(|e| (staging.to_path_buf(), e))
+    sync_tree(staging).map_err(|e| (staging.to_path_buf(), e).into())
 }
 
 /// Whether `dir` may be replaced as a whole: it does not exist, is empty, or holds one of
@@ -145,33 +212,6 @@ fn is_output_folder(dir: &Path, marks: &[&str]) -> std::io::Result<bool> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
         Err(e) => Err(e),
     }
-}
-
-/// Writes every file into the fresh folder and syncs them (one thread each, so that the file
-/// system commits them together).
-fn write_fresh(staging: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), FolderError> {
-    let mut opened = Vec::with_capacity(files.len());
-    for (rel, bytes) in files {
-        let path = staging.join(rel);
-        let fail = |e| (path.clone(), e);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(fail)?;
-        }
-        let mut file = File::create(&path).map_err(fail)?;
-        let half = bytes.len() / 2;
-        file.write_all(&bytes[..half]).map_err(fail)?;
-        fault::point("emit.write").map_err(fail)?;
-        file.write_all(&bytes[half..]).map_err(fail)?;
-        opened.push((path, file));
-    }
-    fault::point("emit.sync").map_err(|e| (staging.to_path_buf(), e))?;
-    std::thread::scope(|s| {
-        let syncs: Vec<_> =
-            opened.iter().map(|(path, file)| s.spawn(move || file.sync_all().map_err(|e| (path.clone(), e)))).collect();
-        syncs.into_iter().try_for_each(|h| {
-            h.join().unwrap_or_else(|_| Err((staging.to_path_buf(), std::io::Error::other("synkning"))))
-        })
-    })
 }
 
 /// Carries what the old folder holds besides this run's files into the fresh one (recursively,

@@ -43,19 +43,25 @@ fn mask(text: &str, on: NaiveDate) -> String {
     crate::privacy::mask_personnummer(text, on)
 }
 
-fn environment() -> Result<Environment<'static>, EmitError> {
-    let mut env = Environment::new();
-    env.set_auto_escape_callback(|name| if name.ends_with(".css") { AutoEscape::None } else { AutoEscape::Html });
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    for (name, text) in [
-        ("status.html.j2", STATUS_TEMPLATE),
-        ("kvitto.html.j2", RECEIPT_TEMPLATE),
-        ("fel.html.j2", ERROR_TEMPLATE),
-        ("sidor.css", STYLE),
-    ] {
-        env.add_template(name, text).map_err(|e| template_error(name, &e))?;
-    }
-    Ok(env)
+/// The templates, compiled once per process (a run renders a page per partner folder).
+fn environment() -> Result<&'static Environment<'static>, EmitError> {
+    static ENV: std::sync::OnceLock<Result<Environment<'static>, (&'static str, String)>> = std::sync::OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|name| if name.ends_with(".css") { AutoEscape::None } else { AutoEscape::Html });
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        for (name, text) in [
+            ("status.html.j2", STATUS_TEMPLATE),
+            ("kvitto.html.j2", RECEIPT_TEMPLATE),
+            ("fel.html.j2", ERROR_TEMPLATE),
+            ("sidor.css", STYLE),
+        ] {
+            env.add_template(name, text).map_err(|e| (name, format!("{e:#}")))?;
+        }
+        Ok(env)
+    })
+    .as_ref()
+    .map_err(|(name, e)| EmitError::Template(format!("templates/{name}").into(), e.clone()))
 }
 
 fn template_error(name: &str, e: &minijinja::Error) -> EmitError {

@@ -3,7 +3,8 @@
 //!
 //! Renderers are thin: each turns a [`Figures`] into bytes and computes nothing (a number they
 //! need comes from the model). [`write_run`] and [`write_final`] replace their output folder as a
-//! whole ([`atomic::replace_folder`]): a killed run leaves the old set of files or the new one.
+//! whole ([`atomic::replace_folder_with`]): a killed run leaves the old set of files or the new
+//! one. Each file is written, and its sync started, as soon as it is rendered.
 
 pub mod atomic;
 pub mod charts;
@@ -35,6 +36,12 @@ pub enum EmitError {
     Template(PathBuf, String),
 }
 
+impl From<atomic::FolderError> for EmitError {
+    fn from((path, e): atomic::FolderError) -> EmitError {
+        EmitError::Io(path, e)
+    }
+}
+
 /// The claim workbook's file name for a period.
 pub fn claim_name(figures: &Figures) -> String {
     format!("ansokan-{}.xlsx", figures.period.slug())
@@ -51,52 +58,59 @@ pub const FINAL_REPORT: &str = "slutrapport.docx";
 /// What marks a folder as a run's output folder, which may be replaced as a whole.
 const FOLDER_MARKS: [&str; 2] = ["summary.json", crate::ledger::anchor::RECEIPT_FILE];
 
-/// Replaces `out` with a folder holding `files` (relative to it) besides what was there that a
-/// run does not write; returns the paths written.
-fn replace(out: &Path, files: Vec<(PathBuf, Vec<u8>)>) -> Result<Vec<PathBuf>, EmitError> {
-    atomic::replace_folder(out, &files, &FOLDER_MARKS).map_err(|(path, e)| EmitError::Io(path, e))?;
-    Ok(files.into_iter().map(|(rel, _)| out.join(rel)).collect())
-}
-
 /// Writes a run's outputs into `out`: claim workbook, progress report, a receipt per partner
 /// folder (text and page), the monthly status (text and page), and `summary.json`. Returns the
 /// paths written.
 pub fn write_run(project: &Project, figures: &Figures, out: &Path) -> Result<Vec<PathBuf>, EmitError> {
     let texts = report::Texts::load(&project.dir)?;
-    // Rendering is pure: the progress report (the slowest, with its charts) is rendered beside
-    // the claim workbook and the smaller files, then everything is written in one pass.
-    let ((claim, rest), progress) =
-        rayon::join(|| (claim::render(figures), pages(figures, &texts)), || report::progress(figures, &texts));
-    let mut files =
-        vec![(PathBuf::from(claim_name(figures)), claim?), (PathBuf::from(progress_name(figures)), progress?)];
-    files.extend(rest?);
-    replace(out, files)
+    let claim = PathBuf::from(claim_name(figures));
+    let progress = PathBuf::from(progress_name(figures));
+    let mut written = vec![claim.clone(), progress.clone()];
+    atomic::replace_folder_with(out, &FOLDER_MARKS, |stage| {
+        // Rendering is pure: the progress report (the slowest, with its charts) is rendered beside
+        // the claim workbook and the smaller files, each written as soon as it is ready.
+        let (rest, report) = rayon::join(
+            || {
+                stage.put(&claim, &claim::render(figures)?)?;
+                pages(figures, &texts, stage)
+            },
+            || stage.put(&progress, &report::progress(figures, &texts)?).map_err(EmitError::from),
+        );
+        written.extend(rest?);
+        report
+    })?;
+    Ok(written.into_iter().map(|rel| out.join(rel)).collect())
 }
 
-/// The receipts (text and page), the status files and `summary.json`, with where they go in the
-/// output folder.
-fn pages(figures: &Figures, texts: &report::Texts) -> Result<Vec<(PathBuf, Vec<u8>)>, EmitError> {
-    let mut files = Vec::new();
+/// Writes the receipts (text and page), the status files and `summary.json`; returns where they
+/// went in the output folder.
+fn pages(figures: &Figures, texts: &report::Texts, stage: &atomic::Stage) -> Result<Vec<PathBuf>, EmitError> {
+    let mut written = Vec::new();
+    let mut put = |rel: PathBuf, bytes: &[u8]| -> Result<(), EmitError> {
+        stage.put(&rel, bytes)?;
+        written.push(rel);
+        Ok(())
+    };
     for org in &figures.orgs {
-        let text = receipt::render(figures, &org.folder);
-        files.push((Path::new("kvitto").join(format!("{}.txt", org.folder)), text.into_bytes()));
-        let page = html::render_receipt(figures, &org.folder)?;
-        files.push((Path::new("kvitto").join(format!("{}.html", org.folder)), page.into_bytes()));
+        put(Path::new("kvitto").join(format!("{}.txt", org.folder)), receipt::render(figures, &org.folder).as_bytes())?;
+        put(
+            Path::new("kvitto").join(format!("{}.html", org.folder)),
+            html::render_receipt(figures, &org.folder)?.as_bytes(),
+        )?;
     }
-    files.push((PathBuf::from(status::FILE), status::render(figures).into_bytes()));
-    files.push((PathBuf::from(html::STATUS_FILE), html::render_status(figures, texts)?.into_bytes()));
-    files.push((PathBuf::from("summary.json"), summary::render(figures)));
-    Ok(files)
+    put(PathBuf::from(status::FILE), status::render(figures).as_bytes())?;
+    put(PathBuf::from(html::STATUS_FILE), html::render_status(figures, texts)?.as_bytes())?;
+    put(PathBuf::from("summary.json"), &summary::render(figures))?;
+    Ok(written)
 }
 
 /// Writes the final report (and its `summary.json`) into `out`.
 pub fn write_final(project: &Project, figures: &Figures, out: &Path) -> Result<Vec<PathBuf>, EmitError> {
     let texts = report::Texts::load(&project.dir)?;
-    replace(
-        out,
-        vec![
-            (PathBuf::from(FINAL_REPORT), report::final_report(figures, &texts)?),
-            (PathBuf::from("summary.json"), summary::render(figures)),
-        ],
-    )
+    let written = [PathBuf::from(FINAL_REPORT), PathBuf::from("summary.json")];
+    atomic::replace_folder_with(out, &FOLDER_MARKS, |stage| {
+        stage.put(&written[0], &report::final_report(figures, &texts)?)?;
+        stage.put(&written[1], &summary::render(figures)).map_err(EmitError::from)
+    })?;
+    Ok(written.iter().map(|rel| out.join(rel)).collect())
 }

@@ -110,7 +110,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), FileProblem> {
     let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| FileProblem::NotAZip(e.to_string()))?;
     container(&mut zip, limits)?;
     kind(&zip)?;
-    census::check(&mut zip, limits)
+    census::check(&mut zip, bytes, limits)
 }
 
 /// Names what a file is from its first bytes, when it is not a zip container.

@@ -20,8 +20,17 @@
 //! DOCTYPE, quotes) can show calamine an element the census did not count. An entry that stops
 //! being well-formed is counted up to that point only, since calamine stops there too; an image
 //! or other binary part stops at once.
+//!
+//! What the census finds in an entry depends on nothing but the entry's stored bytes, its
+//! compression method, declared size and checksum (and the depth and size limits). The workbooks
+//! of one inbox come from one template, so most of these entries (the theme, the styles, the
+//! relationships) are the same bytes in every workbook: [`Seen`] remembers what the census found
+//! in an entry it has already looked at, compared byte for byte, so that each is inflated and
+//! tokenised once per process rather than once per workbook. A failure is never remembered.
 
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
+use std::sync::{Mutex, PoisonError};
 
 use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
@@ -45,7 +54,7 @@ const RECORD_BYTES: u64 = 256;
 const COPY_BYTES: u64 = 32;
 
 /// What the census found in one entry.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy)]
 struct Part {
     /// Elements calamine would keep a record of.
     kept: u64,
@@ -89,7 +98,7 @@ impl Part {
 
 /// Inflates and tokenises every entry calamine may read on opening the workbook; fails when
 /// what calamine would build passes a limit.
-pub(super) fn check(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<(), FileProblem> {
+pub(super) fn check(zip: &mut ZipArchive<Cursor<&[u8]>>, bytes: &[u8], limits: &Limits) -> Result<(), FileProblem> {
     let mut kept: u64 = 0;
     let mut strings: u64 = 0;
     let mut declared: u128 = 0;
@@ -99,14 +108,24 @@ pub(super) fn check(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Res
     // as long as the longest attribute value of the part that defines them.
     let mut style_copies: u128 = 0;
     let mut buf = Vec::new();
-    let eager = eager_names(zip, limits, &mut buf);
+    let eager = eager_names(zip, bytes, limits, &mut buf);
     for index in 0..zip.len() {
         if let Some(names) = &eager
             && !zip.name_for_index(index).is_none_or(|n| n.map_or(true, |n| names.may_be_read_at_open(&n)))
         {
             continue;
         }
-        let part = scan(zip, index, limits, &mut buf)?;
+        let stored = Stored::of(zip, index, bytes, limits);
+        let part = match stored.as_ref().and_then(|s| SEEN.part(s)) {
+            Some(part) => part,
+            None => {
+                let part = scan(zip, index, limits, &mut buf)?;
+                if let Some(s) = &stored {
+                    SEEN.remember(s, Seen::Part(part));
+                }
+                part
+            }
+        };
         kept = kept.saturating_add(part.kept);
         strings = strings.saturating_add(part.strings);
         declared = declared.max(part.declared_strings);
@@ -147,7 +166,12 @@ impl EagerNames {
 
 /// The file names of the parts calamine reads on opening, from `_rels/.rels` as calamine reads
 /// it; `None` (look at every entry) when that cannot be done with certainty.
-fn eager_names(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits, buf: &mut Vec<u8>) -> Option<EagerNames> {
+fn eager_names(
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    bytes: &[u8],
+    limits: &Limits,
+    buf: &mut Vec<u8>,
+) -> Option<EagerNames> {
     let mut names: std::collections::BTreeSet<String> =
         ["sharedstrings.xml", "styles.xml", "theme1.xml", "workbook.xml"].map(String::from).into();
     // calamine finds `_rels/.rels` case-insensitively; if several entries match, any may win.
@@ -158,35 +182,155 @@ fn eager_names(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits, buf: &mut V
         })
         .collect();
     for index in rels {
-        buf.clear();
-        let mut entry = zip.by_index(index).ok()?;
-        if entry.size() > limits.max_entry_bytes {
-            return None;
-        }
-        entry.read_to_end(buf).ok()?;
-        drop(entry);
-        let mut xml = calamine_reader(buf);
-        loop {
-            match xml.read_event() {
-                // Every quoted value of every relationship counts as a possible workbook part
-                // name, raw and unescaped: a superset of the target calamine settles on,
-                // whatever its attribute parser makes of an odd tag.
-                Ok(Event::Start(e)) if e.local_name().as_ref() == "Relationship" => {
-                    for value in quoted_values(e.attributes_raw()) {
-                        for v in [value.to_string(), quick_xml::escape::unescape(value).ok()?.into_owned()] {
-                            let file = v.rsplit(['/', '\\']).next().unwrap_or(&v).to_ascii_lowercase();
-                            names.insert(file);
-                        }
-                    }
+        let stored = Stored::of(zip, index, bytes, limits);
+        let found = match stored.as_ref().and_then(|s| SEEN.targets(s)) {
+            Some(found) => found,
+            None => {
+                let found = relationship_targets(zip, index, limits, buf);
+                if let Some(s) = &stored {
+                    SEEN.remember(s, Seen::Targets(found.clone()));
                 }
-                Ok(Event::Eof) => break,
-                Ok(_) => {}
-                // Not readable the way calamine would read it: no shortcut.
-                Err(_) => return None,
+                found
             }
-        }
+        };
+        names.extend(found?);
     }
     Some(EagerNames { names })
+}
+
+/// The file names (lower case) every relationship of the entry at `index` may point to; `None`
+/// when the entry cannot be read the way calamine would read it.
+fn relationship_targets(
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    index: usize,
+    limits: &Limits,
+    buf: &mut Vec<u8>,
+) -> Option<Vec<String>> {
+    buf.clear();
+    let mut entry = zip.by_index(index).ok()?;
+    if entry.size() > limits.max_entry_bytes {
+        return None;
+    }
+    entry.read_to_end(buf).ok()?;
+    drop(entry);
+    let mut names = Vec::new();
+    let mut xml = calamine_reader(buf);
+    loop {
+        match xml.read_event() {
+            // Every quoted value of every relationship counts as a possible workbook part
+            // name, raw and unescaped: a superset of the target calamine settles on,
+            // whatever its attribute parser makes of an odd tag.
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "Relationship" => {
+                for value in quoted_values(e.attributes_raw()) {
+                    for v in [value.to_string(), quick_xml::escape::unescape(value).ok()?.into_owned()] {
+                        names.push(v.rsplit(['/', '\\']).next().unwrap_or(&v).to_ascii_lowercase());
+                    }
+                }
+            }
+            Ok(Event::Eof) => return Some(names),
+            Ok(_) => {}
+            // Not readable the way calamine would read it: no shortcut.
+            Err(_) => return None,
+        }
+    }
+}
+
+/// An entry as stored in the zip: everything that decides what inflating it gives, and the
+/// limits that decide what the census makes of it.
+struct Stored<'a> {
+    /// Stored as it is (else deflated: the container check admits no other method).
+    plain: bool,
+    crc32: u32,
+    size: u64,
+    max_depth: usize,
+    max_entry_bytes: u64,
+    data: &'a [u8],
+}
+
+/// Entries larger than this (stored bytes) are not remembered.
+const SEEN_ENTRY_BYTES: usize = 64 << 10;
+/// Most stored bytes remembered in all; past it the memory starts afresh.
+const SEEN_TOTAL_BYTES: usize = 4 << 20;
+/// Most different entries remembered under one method, checksum and size.
+const SEEN_PER_KEY: usize = 4;
+
+impl<'a> Stored<'a> {
+    /// The stored bytes of the entry at `index`, when it is small enough to remember.
+    fn of(zip: &mut ZipArchive<Cursor<&[u8]>>, index: usize, bytes: &'a [u8], limits: &Limits) -> Option<Stored<'a>> {
+        let entry = zip.by_index_raw(index).ok()?;
+        let start = usize::try_from(entry.data_start()?).ok()?;
+        let len = usize::try_from(entry.compressed_size()).ok().filter(|n| *n <= SEEN_ENTRY_BYTES)?;
+        Some(Stored {
+            plain: entry.compression() == zip::CompressionMethod::Stored,
+            crc32: entry.crc32(),
+            size: entry.size(),
+            max_depth: limits.max_depth,
+            max_entry_bytes: limits.max_entry_bytes,
+            data: bytes.get(start..start.checked_add(len)?)?,
+        })
+    }
+
+    fn key(&self) -> SeenKey {
+        (self.plain, self.crc32, self.size, self.max_depth, self.max_entry_bytes)
+    }
+}
+
+/// What the census found in an entry it has looked at before.
+#[derive(Debug, Clone)]
+enum Seen {
+    /// Its count (the entry passed the census).
+    Part(Part),
+    /// The names its relationships may point to (`_rels/.rels`).
+    Targets(Option<Vec<String>>),
+}
+
+type SeenKey = (bool, u32, u64, usize, u64);
+
+/// Entries already looked at, by method, checksum, size and limits, then by their stored bytes.
+#[derive(Default)]
+struct SeenEntries {
+    entries: HashMap<SeenKey, Vec<(Vec<u8>, Seen)>>,
+    bytes: usize,
+}
+
+/// What the census has found so far in this process (shared by the reading threads).
+static SEEN: Remembered = Remembered(Mutex::new(None));
+
+struct Remembered(Mutex<Option<SeenEntries>>);
+
+impl Remembered {
+    fn find<T>(&self, stored: &Stored, pick: impl Fn(&Seen) -> Option<T>) -> Option<T> {
+        let seen = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let list = seen.as_ref()?.entries.get(&stored.key())?;
+        list.iter().filter(|(data, _)| data.as_slice() == stored.data).find_map(|(_, s)| pick(s))
+    }
+
+    fn part(&self, stored: &Stored) -> Option<Part> {
+        self.find(stored, |s| match s {
+            Seen::Part(p) => Some(*p),
+            Seen::Targets(_) => None,
+        })
+    }
+
+    fn targets(&self, stored: &Stored) -> Option<Option<Vec<String>>> {
+        self.find(stored, |s| match s {
+            Seen::Targets(t) => Some(t.clone()),
+            Seen::Part(_) => None,
+        })
+    }
+
+    fn remember(&self, stored: &Stored, found: Seen) {
+        let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let seen = guard.get_or_insert_with(SeenEntries::default);
+        if seen.bytes + stored.data.len() > SEEN_TOTAL_BYTES {
+            *seen = SeenEntries::default();
+        }
+        let list = seen.entries.entry(stored.key()).or_default();
+        if list.len() < SEEN_PER_KEY {
+            list.push((stored.data.to_vec(), found));
+            seen.bytes += stored.data.len();
+        }
+    }
 }
 
 /// Tokenises one entry as calamine's `xml_reader` would.
