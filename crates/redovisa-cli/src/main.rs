@@ -15,6 +15,31 @@ use redovisa::sv::{counted, noun};
 use redovisa::{precheck, submit, template, watch};
 use redovisa_demo as demo;
 
+/// mimalloc rather than the system's allocator: reading thousands of workbooks on several
+/// threads, glibc's allocator kept six times the live heap resident (its per-thread arenas
+/// fragmented by each workbook's buffers), so peak memory grew with the inbox; mimalloc's pages
+/// of one size class return to use as soon as a workbook's buffers are freed (BENCHMARKS.md).
+/// Built without transparent huge pages (`no_thp`), and told to give freed memory back at once
+/// ([`allocator_returns_memory_at_once`]): a 2 MiB page half used, or memory kept for 10 ms
+/// after it was freed, counts in the peak as if it were in use.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+unsafe extern "C" {
+    /// mimalloc's `mi_option_set` (`include/mimalloc.h`).
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// Sets mimalloc's `purge_delay` to 0: freed pages go back to the system at once rather than
+/// 10 ms later.
+fn allocator_returns_memory_at_once() {
+    /// `mi_option_purge_delay` in mimalloc 3's `mi_option_e` (the version Cargo.toml pins).
+    const PURGE_DELAY: std::ffi::c_int = 15;
+    // SAFETY: setting an option is allowed at any time, from any thread; this one only changes
+    // when freed memory is returned.
+    unsafe { mi_option_set(PURGE_DELAY, 0) };
+}
+
 #[derive(Parser)]
 #[command(
     name = "redovisa",
@@ -172,6 +197,7 @@ enum LedgerAction {
 }
 
 fn main() -> ExitCode {
+    allocator_returns_memory_at_once();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return arguments_refused(&e),

@@ -12,7 +12,9 @@
 //! - core properties from the figures: title, subject, author, created and modified on the
 //!   document date;
 //! - every zip entry stamped with the document date and compressed the same way;
-//! - each chart's PNG in place of the stand-in docx-rs packed for it ([`stand_in`]).
+//! - each chart's PNG in place of the stand-in docx-rs packed for it ([`stand_in`]);
+//! - the body's written blocks in place of the marked paragraphs docx-rs packed for them
+//!   ([`text_mark`]).
 
 use std::io::{Cursor, Read, Write};
 
@@ -60,6 +62,33 @@ pub fn stand_in(id: usize) -> Vec<u8> {
 
 const STAND_IN: &str = "redovisa: chart ";
 
+/// The paragraph style that marks where written blocks `n` go: a style id, which no text of a
+/// partner or a template can become.
+pub fn text_mark(n: usize) -> String {
+    format!("{TEXT_MARK}{n}")
+}
+
+const TEXT_MARK: &str = "redovisa-text-";
+
+/// `xml` with each marked paragraph ([`text_mark`]) replaced by `written[n]`.
+fn splice(xml: &str, written: &[Vec<u8>]) -> Result<String, EmitError> {
+    let extra: usize = written.iter().map(Vec::len).sum();
+    let mut out = String::with_capacity(xml.len() + extra);
+    let mut rest = xml;
+    for (n, body) in written.iter().enumerate() {
+        let style = format!(r#"<w:pStyle w:val="{}" />"#, text_mark(n));
+        let missing = || EmitError::Docx(format!("the report lost the place of its text {n}"));
+        let at = rest.find(&style).ok_or_else(missing)?;
+        let start = rest[..at].rfind("<w:p ").ok_or_else(missing)?;
+        let end = at + rest[at..].find("</w:p>").ok_or_else(missing)? + "</w:p>".len();
+        out.push_str(&rest[..start]);
+        out.push_str(std::str::from_utf8(body).map_err(docx_err)?);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// The chart a media entry stands in for.
 fn chart_for<'c>(bytes: &[u8], charts: &'c [Chart]) -> Result<Option<&'c Chart>, EmitError> {
     let Some(id) = bytes.strip_prefix(STAND_IN.as_bytes()) else { return Ok(None) };
@@ -73,10 +102,16 @@ fn chart_for<'c>(bytes: &[u8], charts: &'c [Chart]) -> Result<Option<&'c Chart>,
     }
 }
 
-/// Rewrites docx-rs's package `raw` (see the module documentation). `alts` holds the
-/// alternative text of each drawing in document order; `charts[id]` is the image of the chart
-/// packed as [`stand_in`]`(id)`.
-pub fn normalise(raw: &[u8], meta: &Meta, alts: &[String], charts: &[Chart]) -> Result<Vec<u8>, EmitError> {
+/// Rewrites docx-rs's package `raw` (see the module documentation). `written[n]` is the XML of
+/// the blocks marked [`text_mark`]`(n)`; `alts` holds the alternative text of each drawing in
+/// document order; `charts[id]` is the image of the chart packed as [`stand_in`]`(id)`.
+pub fn normalise(
+    raw: &[u8],
+    written: &[Vec<u8>],
+    meta: &Meta,
+    alts: &[String],
+    charts: &[Chart],
+) -> Result<Vec<u8>, EmitError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(raw)).map_err(docx_err)?;
     let mut entries: Vec<(String, Vec<u8>)> = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
@@ -112,7 +147,7 @@ pub fn normalise(raw: &[u8], meta: &Meta, alts: &[String], charts: &[Chart]) -> 
     for (name, bytes) in entries {
         let bytes = match name.as_str() {
             "word/document.xml" => {
-                let xml = text(bytes)?.replace(HEADER_ROW_MARK, "<w:tblHeader />");
+                let xml = splice(&text(bytes)?, written)?.replace(HEADER_ROW_MARK, "<w:tblHeader />");
                 let xml = number_para_ids(&xml, &mut para_ids);
                 number_drawings(&xml, alts).into_bytes()
             }
@@ -256,12 +291,12 @@ mod tests {
         let meta = Meta { title: "T".into(), subject: "S".into(), creator: "C".into(), date: NaiveDate::MIN };
         let chart = |png: &[u8]| Chart { png: png.to_vec(), width: 10, height: 5 };
         let charts = [chart(b"first"), chart(b"second")];
-        let out = normalise(&package_with(&stand_in(1)), &meta, &[], &charts).unwrap();
+        let out = normalise(&package_with(&stand_in(1)), &[], &meta, &[], &charts).unwrap();
         assert_eq!(media_of(&out), b"second");
         // An image that is no stand-in is kept as it is.
-        let out = normalise(&package_with(b"\x89PNG"), &meta, &[], &charts).unwrap();
+        let out = normalise(&package_with(b"\x89PNG"), &[], &meta, &[], &charts).unwrap();
         assert_eq!(media_of(&out), b"\x89PNG");
-        assert!(normalise(&package_with(&stand_in(2)), &meta, &[], &charts).is_err());
+        assert!(normalise(&package_with(&stand_in(2)), &[], &meta, &[], &charts).is_err());
         assert_ne!(stand_in(1), stand_in(10), "distinct, or docx-rs would store them once");
     }
 

@@ -11,9 +11,16 @@
 //! A chart goes into the document by its [`Figure`] — its size and a number — while its pixels
 //! are still being drawn elsewhere: docx-rs packs a stand-in for each image
 //! ([`package::stand_in`]), which the finished package replaces with the chart's PNG.
+//!
+//! The body is written out block by block as it is built: a paragraph or table becomes its XML
+//! (docx-rs's own, `BuildXML::build`) as soon as the next block comes, so that a report of
+//! thousands of partner texts holds their XML, not docx-rs's far larger tree of them. docx-rs
+//! packs a marked paragraph in place of each run of written blocks ([`package::text_mark`]),
+//! which the finished package replaces with the XML; only the charts' paragraphs, whose images
+//! docx-rs must pack, stay in its tree.
 
 use docx_rs::{
-    AlignmentType, BorderType, BreakType, Docx, Footer, HeightRule, Hyperlink, HyperlinkType, LineSpacing,
+    AlignmentType, BorderType, BreakType, BuildXML, Docx, Footer, HeightRule, Hyperlink, HyperlinkType, LineSpacing,
     LineSpacingType, NumPages, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading, ShdType, SpecialIndentType,
     Style, StyleType, Tab, TabValueType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell,
     TableCellBorder, TableCellBorderPosition, TableCellBorders, TableCellMargins, TableLayoutType, TableRow, WidthType,
@@ -131,9 +138,19 @@ enum Block {
     Table(Box<Table>),
 }
 
-/// A report being written: body blocks in order, headings for the table of contents, charts.
+/// A stretch of the body: blocks already written as XML, or a chart's paragraph for docx-rs.
+enum Part {
+    Written(Vec<u8>),
+    Chart(Box<Paragraph>),
+}
+
+/// A report being written: the body so far, headings for the table of contents, charts.
 pub struct Doc {
-    blocks: Vec<Block>,
+    /// The body in order, but for its last block.
+    parts: Vec<Part>,
+    /// The last block, written when the next comes: a table makes the paragraph before it keep
+    /// with its first rows.
+    last: Option<Block>,
     toc: Vec<TocEntry>,
     bookmarks: usize,
     figures: usize,
@@ -172,7 +189,8 @@ impl Doc {
     /// An empty document whose figure captions start with `figure_label` ("Figur").
     pub fn new(figure_label: &str) -> Doc {
         Doc {
-            blocks: Vec::new(),
+            parts: Vec::new(),
+            last: None,
             toc: Vec::new(),
             bookmarks: 0,
             figures: 0,
@@ -182,7 +200,33 @@ impl Doc {
     }
 
     fn push(&mut self, p: Paragraph) {
-        self.blocks.push(Block::Paragraph(Box::new(p)));
+        self.add(Block::Paragraph(Box::new(p)));
+    }
+
+    /// Makes `block` the last block, writing the one before it.
+    fn add(&mut self, block: Block) {
+        if let Some(done) = self.last.replace(block) {
+            self.write(done);
+        }
+    }
+
+    /// Writes `block`'s XML at the end of the body.
+    fn write(&mut self, block: Block) {
+        let xml = match block {
+            Block::Paragraph(p) => p.build(),
+            Block::Table(t) => t.build(),
+        };
+        match self.parts.last_mut() {
+            Some(Part::Written(body)) => body.extend_from_slice(&xml),
+            _ => self.parts.push(Part::Written(xml)),
+        }
+    }
+
+    /// Writes the last block, if any.
+    fn flush(&mut self) {
+        if let Some(done) = self.last.take() {
+            self.write(done);
+        }
     }
 
     /// A heading of `level` 1–3 with a bookmark; levels 1 and 2 go into the table of contents.
@@ -237,7 +281,7 @@ impl Doc {
     /// A table with a header row that repeats on every page, amounts aligned right.
     pub fn table(&mut self, columns: &[Column], rows: &[Row]) {
         // The paragraph introducing the table, and the header row, stay with the first rows.
-        if let Some(Block::Paragraph(p)) = self.blocks.last_mut() {
+        if let Some(Block::Paragraph(p)) = self.last.as_mut() {
             let intro = std::mem::take(&mut **p);
             **p = intro.keep_next(true);
         }
@@ -299,7 +343,7 @@ impl Doc {
             )
             .width(widths.iter().sum(), WidthType::Dxa)
             .set_borders(borders);
-        self.blocks.push(Block::Table(Box::new(table)));
+        self.add(Block::Table(Box::new(table)));
         // A little air after the table.
         self.push(Paragraph::new().style("AfterTable"));
     }
@@ -313,7 +357,9 @@ impl Doc {
         let pic = Pic::new_with_dimensions(package::stand_in(chart.id), chart.width, chart.height)
             .id(format!("rIdImage{n}"))
             .size(IMAGE_WIDTH_EMU, height);
-        self.push(Paragraph::new().style("Figure").keep_next(true).add_run(Run::new().add_image(pic)));
+        self.flush();
+        let figure = Paragraph::new().style("Figure").keep_next(true).add_run(Run::new().add_image(pic));
+        self.parts.push(Part::Chart(Box::new(figure)));
         let label = format!("{} {n}. ", self.figure_label);
         self.push(
             Paragraph::new().style("Caption").add_run(Run::new().add_text(label).bold()).add_run(text_run(caption)),
@@ -322,7 +368,8 @@ impl Doc {
     }
 
     /// Title page, table of contents and body packed by docx-rs, the charts still to come.
-    pub fn pack(self, title: &TitlePage, meta: Meta) -> Result<Packed, EmitError> {
+    pub fn pack(mut self, title: &TitlePage, meta: Meta) -> Result<Packed, EmitError> {
+        self.flush();
         let mut docx = Docx::new()
             .page_size(PAGE_W, PAGE_H)
             .page_margin(
@@ -348,30 +395,38 @@ impl Doc {
             ));
         }
         docx = docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
-        for block in self.blocks {
-            docx = match block {
-                Block::Paragraph(p) => docx.add_paragraph(*p),
-                Block::Table(t) => docx.add_table(*t),
+        let mut written = Vec::new();
+        for part in self.parts {
+            docx = match part {
+                Part::Written(xml) => {
+                    let mark = Paragraph::new().style(&package::text_mark(written.len()));
+                    written.push(xml);
+                    docx.add_paragraph(mark)
+                }
+                Part::Chart(p) => docx.add_paragraph(*p),
             };
         }
         let mut raw = std::io::Cursor::new(Vec::new());
         docx.pack(&mut raw).map_err(|e| EmitError::Docx(e.to_string()))?;
-        Ok(Packed { raw: raw.into_inner(), alts: self.alts, meta })
+        Ok(Packed { raw: raw.into_inner(), written, alts: self.alts, meta })
     }
 }
 
-/// A report as docx-rs packed it, each chart a stand-in.
+/// A report as docx-rs packed it, each chart a stand-in and each run of written blocks a marked
+/// paragraph.
 pub struct Packed {
     raw: Vec<u8>,
+    /// The XML of each marked paragraph's blocks, in order.
+    written: Vec<Vec<u8>>,
     alts: Vec<String>,
     meta: Meta,
 }
 
 impl Packed {
-    /// The finished `.docx`: the package normalised, chart `id` of every [`Figure`] taken from
-    /// `charts[id]`.
+    /// The finished `.docx`: the package normalised, the written blocks in place of their marks,
+    /// chart `id` of every [`Figure`] taken from `charts[id]`.
     pub fn finish(self, charts: &[Chart]) -> Result<Vec<u8>, EmitError> {
-        package::normalise(&self.raw, &self.meta, &self.alts, charts)
+        package::normalise(&self.raw, &self.written, &self.meta, &self.alts, charts)
     }
 }
 
