@@ -217,7 +217,20 @@ pub const TYP: [&str; 2] = ["Offentlig kontant", "Privat kontant"];
 /// trailing `:`, inner runs of spaces as one.
 pub fn normalise(text: &str) -> String {
     let t = text.trim().trim_end_matches(':').trim();
-    t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    // One pass into one string: the reader normalises every header and label cell it meets.
+    let mut out = String::with_capacity(t.len());
+    for word in t.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_ascii() {
+        out.make_ascii_lowercase();
+        out
+    } else {
+        out.to_lowercase()
+    }
 }
 
 /// Whether a contract name (trimmed, single-spaced, no trailing `:`) is the [`normalise`]d

@@ -211,7 +211,7 @@ pub fn examine_with(
             });
         }
         let (report, findings) = isolated(project, wb, month_report);
-        ex.report = report;
+        ex.report = report.map(compact);
         ex.findings.extend(findings);
     }
     after_read(&ex.file.path);
@@ -225,7 +225,21 @@ pub fn examine_with(
             f.place.partner = ex.file.folder.clone();
         }
     }
+    ex.findings.shrink_to_fit();
     ex
+}
+
+/// A workbook's figures as they are kept until the run ends, one per workbook of the inbox:
+/// without the room their lists grew into while they were collected.
+fn compact(mut report: MonthReport) -> MonthReport {
+    report.persons.shrink_to_fit();
+    report.held.shrink_to_fit();
+    report.other_costs.shrink_to_fit();
+    report.participants.shrink_to_fit();
+    report.indicator_values.shrink_to_fit();
+    report.narratives.shrink_to_fit();
+    report.payments.shrink_to_fit();
+    report
 }
 
 /// Runs the reconcile step on one workbook in the same isolation as reading it
