@@ -233,6 +233,24 @@ pub fn normalise(text: &str) -> String {
     }
 }
 
+/// Whether two names are the same once [`normalise`]d, without allocating (the project's names
+/// are compared with every other partner's for every payment row read).
+pub fn same(a: &str, b: &str) -> bool {
+    // `str::to_lowercase` lowers a capital sigma by its place in the word; char by char does
+    // the rest the same.
+    if a.contains('Σ') || b.contains('Σ') {
+        return normalise(a) == normalise(b);
+    }
+    fn chars(s: &str) -> impl Iterator<Item = char> + '_ {
+        let t = s.trim().trim_end_matches(':').trim();
+        t.split_whitespace()
+            .enumerate()
+            .flat_map(|(i, word)| (i > 0).then_some(' ').into_iter().chain(word.chars()))
+            .flat_map(char::to_lowercase)
+    }
+    chars(a).eq(chars(b))
+}
+
 /// Whether a contract name (trimmed, single-spaced, no trailing `:`) is the [`normalise`]d
 /// text `key`, without allocating: the reader compares every header cell against every column.
 pub fn is(constant: &str, key: &str) -> bool {
@@ -261,6 +279,9 @@ mod tests {
         assert_eq!(sheet_for("FRÅNVARO"), Some(Sheet::Franvaro));
         assert_eq!(sheet_for("Övriga  kostnader"), Some(Sheet::OvrigaKostnader));
         assert_eq!(normalise(" Månadslön: "), "månadslön");
+        assert!(same("  Region  Västernorrland:", "region västernorrland"));
+        assert!(!same("Region Västernorrland", "Region Väster norrland"));
+        assert_eq!(same("ΟΔΟΣ", "οδος"), normalise("ΟΔΟΣ") == normalise("οδος"));
         assert!(is("Månadslön", &normalise("MÅNADSLÖN:")));
         assert!(!is("Månadslön", "månadslö"));
         assert_eq!(canonical(&REDOVISNING, "fast andel"), Some("Fast andel"));

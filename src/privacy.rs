@@ -58,34 +58,43 @@ fn binds(c: char) -> bool {
 /// younger than 100 on that day (`+` between the groups: 100 or older), as in
 /// [`Personnummer::parse`]. See the module documentation for the exact rule.
 pub fn mask_personnummer(text: &str, on: NaiveDate) -> String {
-    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        let chain = Chain::scan(&chars, i);
-        let mut g = 0;
-        let mut copied = i;
-        while g < chain.groups.len() {
-            match chain.personnummer_at(g, &chars, on) {
-                Some(last) => {
-                    out.extend(&chars[copied..chain.groups[g].0]);
-                    out.push_str(PLACEHOLDER);
-                    copied = chain.groups[last].1;
-                    g = last + 1;
-                }
-                None => g += 1,
-            }
-        }
-        let end = chain.groups.last().map_or(i + 1, |grp| grp.1);
-        out.extend(&chars[copied..end]);
-        i = end;
+    let mut rest = text;
+    let mut run: Vec<char> = Vec::new();
+    // Text without digits is copied as it is; digits are ASCII, so a byte search finds them.
+    while let Some(at) = rest.bytes().position(|b| b.is_ascii_digit()) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        // The run of digits and separators from here: no chain of digit groups reaches past it.
+        run.clear();
+        run.extend(rest.chars().take_while(|c| c.is_ascii_digit() || SEPARATORS.contains(c)));
+        let end = mask_chain(&run, on, &mut out);
+        rest = &rest[run[..end].iter().map(|c| c.len_utf8()).sum::<usize>()..];
     }
+    out.push_str(rest);
     out
+}
+
+/// Writes the chain of digit groups that starts `chars` (at a digit) to `out`, personnummer
+/// masked; returns how many chars the chain took.
+fn mask_chain(chars: &[char], on: NaiveDate, out: &mut String) -> usize {
+    let chain = Chain::scan(chars, 0);
+    let mut g = 0;
+    let mut copied = 0;
+    while g < chain.groups.len() {
+        match chain.personnummer_at(g, chars, on) {
+            Some(last) => {
+                out.extend(&chars[copied..chain.groups[g].0]);
+                out.push_str(PLACEHOLDER);
+                copied = chain.groups[last].1;
+                g = last + 1;
+            }
+            None => g += 1,
+        }
+    }
+    let end = chain.groups.last().map_or(1, |grp| grp.1);
+    out.extend(&chars[copied..end]);
+    end
 }
 
 /// Digit groups joined by separators, as found from one starting digit.

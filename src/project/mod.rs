@@ -600,11 +600,10 @@ impl Project {
     /// The cash financiers of partner `idx`'s column of the financing plan.
     pub fn cash_financiers(&self, idx: usize) -> Vec<CashFinancier<'_>> {
         let Some(p) = self.partners.get(idx) else { return Vec::new() };
-        let name_key = |s: &str| crate::contract::normalise(s);
         p.cash
             .iter()
             .map(|line| {
-                let by_name = self.partners.iter().find(|q| name_key(&q.name) == name_key(&line.financier));
+                let by_name = self.partners.iter().find(|q| crate::contract::same(&q.name, &line.financier));
                 let org_nr = line.org_nr.as_ref().or(by_name.map(|q| &q.org_nr));
                 let partner_nr = org_nr.is_some_and(|n| self.partners.iter().any(|q| &q.org_nr == n));
                 CashFinancier { partner: idx, line, org_nr, external: !(partner_nr || by_name.is_some()) }
