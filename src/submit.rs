@@ -11,7 +11,7 @@
 use rust_decimal::Decimal;
 
 use crate::emit::atomic::RunLock;
-use crate::ledger::{Claim, Ledger, UsedWorkbook};
+use crate::ledger::{Claim, Ledger, ReportedIndicator, UsedWorkbook};
 use crate::money::sv_kr;
 use crate::pipeline::{self, Options, RunError};
 use crate::project::Project;
@@ -73,6 +73,11 @@ pub fn submit(project: &Project, opts: &Options, allow_errors: bool) -> Result<C
         workbooks,
         months: Some(figures.lines),
         held_corrections: figures.adjustments.iter().any(|a| a.held),
+        indicators: figures
+            .indicators
+            .iter()
+            .map(|i| ReportedIndicator { code: i.code.clone(), name: i.name.clone(), cumulative: i.cumulative })
+            .collect(),
         prev: String::new(),
     };
     ledger.append(claim)?;

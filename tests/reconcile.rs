@@ -123,6 +123,7 @@ fn run(project: &Project, reports: &[(usize, MonthReport)], from: &str, to: &str
         workbooks: Vec::new(),
         months: Some(Vec::new()),
         held_corrections: false,
+        indicators: Vec::new(),
         prev: String::new(),
     };
     let claims = if claimed_before.is_zero() { Vec::new() } else { vec![earlier] };
@@ -752,6 +753,7 @@ fn the_ledger_hours_of_a_claimed_month_without_workbook_count_when_held() {
         workbooks: Vec::new(),
         months: Some(vec![line]),
         held_corrections: false,
+        indicators: Vec::new(),
         prev: String::new(),
     };
     let claims = [claim];

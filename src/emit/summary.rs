@@ -174,6 +174,12 @@ struct Indicator<'a> {
     target: String,
     period: String,
     cumulative: String,
+    /// Cumulative ÷ target in whole per cent, rounded down; absent when the target is 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    percent_of_target: Option<String>,
+    /// Participant registrations, which `women`, `men` and `not_stated` split.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    participant_registrations: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     women: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -350,6 +356,8 @@ pub fn render(f: &Figures) -> Vec<u8> {
                 target: i.target.normalize().to_string(),
                 period: i.period.normalize().to_string(),
                 cumulative: i.cumulative.normalize().to_string(),
+                percent_of_target: i.percent_of_target.map(|p| p.normalize().to_string()),
+                participant_registrations: i.gender.map(|g| g.total()),
                 women: i.gender.map(|g| g.women),
                 men: i.gender.map(|g| g.men),
                 not_stated: i.gender.map(|g| g.not_stated),

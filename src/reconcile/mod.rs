@@ -110,8 +110,8 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     }
     support.eligible_all_claims = support.earlier.iter().map(|c| c.eligible).sum::<Decimal>() + totals.eligible;
     let indicators = figures::indicators(project, &inputs);
-    let financing = figures::financing(project, &agg.orgs, &totals, &cumulative, &support);
     let (cofinancing, lag_findings) = figures::cofinancing(project, &inputs, &agg.orgs);
+    let financing = figures::financing(project, &agg.orgs, (&totals, &cumulative), &support, &cofinancing);
     findings.extend(lag_findings);
     let reporting = reporting_status(project, period, input.claims, input.today);
     if input.claim && !reporting.is_empty() && reporting.this_claim.is_none() {

@@ -342,7 +342,7 @@ pub struct AdjustmentTotals {
     pub eligible: Decimal,
 }
 
-/// An indicator against its target.
+/// An indicator against its target (`docs/rules.md`, "Indicators").
 #[derive(Debug, Clone)]
 pub struct IndicatorFigures {
     pub name: String,
@@ -350,20 +350,33 @@ pub struct IndicatorFigures {
     pub kind: String,
     pub unit: String,
     pub target: Decimal,
+    /// What is new in this claim: the cumulative value less what the last submitted claim
+    /// reported, so the claims' period values add up to the cumulative value.
     pub period: Decimal,
+    /// From the project's start to the period's end; distinct things counted once.
     pub cumulative: Decimal,
-    /// Gender split of participant rows, up to the period's end, where counted.
+    /// Participant registrations (`Deltagare` rows, one per participant and event) by gender,
+    /// from the project's start to the period's end, where the indicator counts participants'
+    /// organisations. Its own total ([`GenderCount::total`]) is what it splits, not the indicator.
     pub gender: Option<GenderCount>,
-    /// Cumulative ÷ target (the outcome against the target); `None` when the target is 0.
-    pub share_of_target: Option<Decimal>,
+    /// Cumulative ÷ target in whole per cent, rounded down (449 of 450 is 99); `None` when the
+    /// target is 0.
+    pub percent_of_target: Option<Decimal>,
 }
 
-/// Participant rows by gender.
+/// Participant registrations by gender.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GenderCount {
     pub women: u32,
     pub men: u32,
     pub not_stated: u32,
+}
+
+impl GenderCount {
+    /// The registrations the split divides: women, men and not stated together.
+    pub fn total(&self) -> u32 {
+        self.women + self.men + self.not_stated
+    }
 }
 
 /// How many findings of one code and severity a run has.
@@ -374,16 +387,29 @@ pub struct FindingCount {
     pub count: u32,
 }
 
+/// What a line of the financing plan is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinancingRole {
+    /// A financier's line: cash paid in, in kind, or support.
+    Line,
+    /// A sum of the lines above it.
+    Sum,
+    /// Computed, not paid in: eligible costs less support and in kind, what cash co-financing
+    /// has to cover. Shown apart and explained; Min ansökan takes the cash paid in.
+    Remainder,
+}
+
 /// A line of the financing plan against the outcome.
 #[derive(Debug, Clone)]
 pub struct FinancingLine {
+    pub role: FinancingRole,
     /// Swedish heading of the line, e.g. `Offentlig kontant medfinansiering`.
     pub label: String,
     pub financier: String,
     pub plan: Decimal,
-    /// Outcome in the period and cumulatively, where the claim shows it.
-    pub period: Option<Decimal>,
-    pub cumulative: Option<Decimal>,
+    /// Outcome in the period (what this claim takes) and cumulatively.
+    pub period: Decimal,
+    pub cumulative: Decimal,
 }
 
 /// Co-financing paid in from one cash financier of the plan, in one partner's column.

@@ -3,12 +3,11 @@
 //! and the charts. The progress report shows the period beside the cumulative figures, the final
 //! report the outcome against the budget and the plan.
 
-use rust_decimal::Decimal;
-
 use super::sections::{Charts, Ctx, amount_columns};
 use super::word::{Column, Doc, Row};
 use super::{kr, share};
 use crate::emit::EmitError;
+use crate::reconcile::model::{FinancingLine, FinancingRole};
 
 /// 5 Ekonomi: cost categories, partners, co-financiers, work packages, support and financing,
 /// charts.
@@ -158,36 +157,42 @@ pub(super) fn economy(cx: &Ctx, doc: &mut Doc, charts: &Charts) -> Result<(), Em
         doc.text(&cx.fill(&t.capped));
     }
     doc.text(&cx.pick(&t.financing_intro, &t.final_financing_intro));
-    let dash = |d: Option<Decimal>| d.map_or_else(|| "–".to_string(), kr);
-    let financing_rows: Vec<Row> = f
-        .financing
-        .iter()
-        .map(|l| {
-            let cells = if progress {
-                vec![l.label.clone(), l.financier.clone(), kr(l.plan), dash(l.period), dash(l.cumulative)]
-            } else {
-                vec![l.label.clone(), l.financier.clone(), kr(l.plan), dash(l.cumulative)]
-            };
-            if l.label.starts_with("Summa") { Row::total(cells) } else { Row::body(cells) }
-        })
-        .collect();
-    let financing_columns = if progress {
-        vec![
-            Column::left("Finansiering", 2_690),
-            Column::left("Finansiär", 1_700),
-            Column::right("Plan", 1_560),
-            Column::right("Perioden", 1_560),
-            Column::right("Ackumulerat", 1_560),
-        ]
-    } else {
-        vec![
-            Column::left("Finansiering", 3_170),
-            Column::left("Finansiär", 2_000),
-            Column::right("Plan", 1_950),
-            Column::right("Utfall", 1_950),
-        ]
+    let financing_row = |l: &FinancingLine| {
+        let cells = if progress {
+            vec![l.label.clone(), l.financier.clone(), kr(l.plan), kr(l.period), kr(l.cumulative)]
+        } else {
+            vec![l.label.clone(), l.financier.clone(), kr(l.plan), kr(l.cumulative)]
+        };
+        if l.role == FinancingRole::Line { Row::body(cells) } else { Row::total(cells) }
     };
-    doc.table(&financing_columns, &financing_rows);
+    let (plan, remainder): (Vec<&FinancingLine>, Vec<&FinancingLine>) =
+        f.financing.iter().partition(|l| l.role != FinancingRole::Remainder);
+    let financing_columns = |first: &str| {
+        if progress {
+            vec![
+                Column::left(first, 2_690),
+                Column::left("Finansiär", 1_700),
+                Column::right("Plan", 1_560),
+                Column::right("Perioden", 1_560),
+                Column::right("Ackumulerat", 1_560),
+            ]
+        } else {
+            vec![
+                Column::left(first, 3_170),
+                Column::left("Finansiär", 2_000),
+                Column::right("Plan", 1_950),
+                Column::right("Utfall", 1_950),
+            ]
+        }
+    };
+    doc.table(&financing_columns("Finansiering"), &plan.into_iter().map(financing_row).collect::<Vec<_>>());
+    if !remainder.is_empty() {
+        doc.text(&cx.fill(&t.remainder_intro));
+        doc.table(
+            &financing_columns("Beräknat, inte inbetalt"),
+            &remainder.into_iter().map(financing_row).collect::<Vec<_>>(),
+        );
+    }
 
     // Co-financing paid in, per financier and partner (`Medfinansiering`).
     let cf = &f.cofinancing;

@@ -16,7 +16,7 @@ use super::{Kind, kr, quantity, share, sv_date, sv_month, sv_period};
 use crate::emit::EmitError;
 use crate::emit::charts::{self, Chart, Sketch};
 use crate::finding::Severity;
-use crate::money::{sv_number, sv_percent};
+use crate::money::{sv_number, sv_percent, sv_whole_percent};
 use crate::privacy::mask_personnummer;
 use crate::reconcile::model::{Figures, GenderCount, Narrative};
 
@@ -340,11 +340,11 @@ fn results(cx: &Ctx, doc: &mut Doc, indicators: Option<Figure>) -> Result<(), Em
         let code = if i.code.is_empty() { String::new() } else { format!("{} ", i.code) };
         format!("{code}{} ({})", i.name, i.unit)
     };
-    let target_share = |s: Option<rust_decimal::Decimal>| s.map_or_else(|| "–".to_string(), |s| sv_percent(s, 0));
+    let target_share = |p: Option<rust_decimal::Decimal>| p.map_or_else(|| "–".to_string(), sv_whole_percent);
     if cx.progress() {
         let columns = amount_columns(
             "Indikator",
-            &[("Målvärde", 1_250), ("Perioden", 1_250), ("Ackumulerat", 1_500), ("Andel av mål", 1_400)],
+            &[("Målvärde", 1_250), ("Ackumulerat", 1_500), ("Nytt i perioden", 1_500), ("Andel av mål", 1_300)],
         );
         let rows: Vec<Row> = f
             .indicators
@@ -353,9 +353,9 @@ fn results(cx: &Ctx, doc: &mut Doc, indicators: Option<Figure>) -> Result<(), Em
                 Row::body(vec![
                     name(i),
                     quantity(i.target),
-                    quantity(i.period),
                     quantity(i.cumulative),
-                    target_share(i.share_of_target),
+                    quantity(i.period),
+                    target_share(i.percent_of_target),
                 ])
             })
             .collect();
@@ -366,14 +366,14 @@ fn results(cx: &Ctx, doc: &mut Doc, indicators: Option<Figure>) -> Result<(), Em
             .indicators
             .iter()
             .map(|i| {
-                Row::body(vec![name(i), quantity(i.target), quantity(i.cumulative), target_share(i.share_of_target)])
+                Row::body(vec![name(i), quantity(i.target), quantity(i.cumulative), target_share(i.percent_of_target)])
             })
             .collect();
         doc.table(&columns, &rows);
     }
     if let Some(chart) = indicators {
         doc.chart(chart, &cx.pick(&t.chart_caption, &t.final_chart_caption));
-        if f.indicators.iter().any(|i| i.share_of_target.is_none()) {
+        if f.indicators.iter().any(|i| i.percent_of_target.is_none()) {
             doc.note(&cx.fill(&t.zero_target));
         }
     }
@@ -386,10 +386,22 @@ fn results(cx: &Ctx, doc: &mut Doc, indicators: Option<Figure>) -> Result<(), Em
         let rows: Vec<Row> = gendered
             .iter()
             .map(|(i, g)| {
-                Row::body(vec![i.name.clone(), g.women.to_string(), g.men.to_string(), g.not_stated.to_string()])
+                Row::body(vec![
+                    i.name.clone(),
+                    g.women.to_string(),
+                    g.men.to_string(),
+                    g.not_stated.to_string(),
+                    g.total().to_string(),
+                ])
             })
             .collect();
-        doc.table(&amount_columns("Indikator", &[("Kvinnor", 1_300), ("Män", 1_300), ("Ej angivet", 1_300)]), &rows);
+        doc.table(
+            &amount_columns(
+                "Deltagarregistreringar",
+                &[("Kvinnor", 1_150), ("Män", 1_150), ("Ej angivet", 1_250), ("Summa", 1_150)],
+            ),
+            &rows,
+        );
     }
     sub += 1;
     doc.heading(2, &format!("4.{sub} {}", t.reported_heading));

@@ -145,6 +145,7 @@ pub struct EconomyTexts {
     pub capped: String,
     pub financing_intro: String,
     pub final_financing_intro: String,
+    pub remainder_intro: String,
     pub cofinancing_intro: String,
     pub final_cofinancing_intro: String,
     pub charts_heading: String,
