@@ -84,12 +84,18 @@ fn pages(figures: &Figures, texts: &report::Texts, out: &Path) -> Result<Vec<(Pa
     Ok(files)
 }
 
-/// Writes the final report (and its `summary.json`) into `out`.
-pub fn write_final(project: &Project, figures: &Figures, out: &Path) -> Result<Vec<PathBuf>, EmitError> {
+/// Writes the final report (and its `summary.json`) into `out`; `own` are the project's texts
+/// of the report (`mallar/slutrapport.toml`).
+pub fn write_final(
+    project: &Project,
+    figures: &Figures,
+    own: &report::FinalTexts,
+    out: &Path,
+) -> Result<Vec<PathBuf>, EmitError> {
     let texts = report::Texts::load(&project.dir)?;
     atomic::remove_stale_temporaries(out);
     Ok(vec![
-        write(out.join(FINAL_REPORT), &report::final_report(figures, &texts)?)?,
+        write(out.join(FINAL_REPORT), &report::final_report(figures, &texts, own)?)?,
         write(out.join("summary.json"), &summary::render(figures))?,
     ])
 }

@@ -26,6 +26,11 @@ struct Summary<'a> {
     totals: Totals,
     support: Support,
     claim: u32,
+    /// The submitted claims plus this one: the project's cumulative figures to the öre.
+    cumulative: Cumulative,
+    /// The final report's day (`redovisa final` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    closing: Option<ClosingOut<'a>>,
     adjustments: Vec<AdjustmentOut<'a>>,
     financing: Vec<FinancingOut<'a>>,
     indicators: Vec<Indicator<'a>>,
@@ -120,6 +125,29 @@ struct Support {
     eligible_late: String,
     eligible_corrections: String,
     eligible_held: String,
+}
+
+#[derive(Serialize)]
+struct Cumulative {
+    eligible: String,
+    support: String,
+}
+
+#[derive(Serialize)]
+struct ClosingOut<'a> {
+    preliminary: bool,
+    /// The submitted claim the final report belongs to, when its period is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    submitted_claim: Option<u32>,
+    unfinished_months: Vec<String>,
+    missing_months: Vec<MissingOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct MissingOut<'a> {
+    partner: &'a str,
+    folder: &'a str,
+    months: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -329,6 +357,24 @@ pub fn render(f: &Figures) -> Vec<u8> {
             eligible_held: amount_str(f.support.eligible_held),
         },
         claim: f.claim_seq,
+        cumulative: Cumulative {
+            eligible: amount_str(f.claims_to_date.eligible),
+            support: amount_str(f.claims_to_date.support),
+        },
+        closing: f.closing.as_ref().map(|c| ClosingOut {
+            preliminary: c.preliminary,
+            submitted_claim: c.submitted.map(|s| s.seq),
+            unfinished_months: c.unfinished.iter().map(ToString::to_string).collect(),
+            missing_months: c
+                .missing
+                .iter()
+                .map(|m| MissingOut {
+                    partner: &m.org_name,
+                    folder: &m.folder,
+                    months: m.months.iter().map(ToString::to_string).collect(),
+                })
+                .collect(),
+        }),
         adjustments: f.adjustments.iter().map(adjustment).collect(),
         financing: f
             .cofinancing

@@ -241,6 +241,8 @@ pub enum Message {
     },
     /// The claim period is not one of the reporting plan's.
     PeriodNotInPlan { from: Month, to: Month, nearest: Option<Planned> },
+    /// A text of the final report the project has not written (`key` in `mallar/slutrapport.toml`).
+    FinalTextMissing { key: String, heading: String },
     /// Claims recorded by a ledger without amounts.
     LegacyLedger { claims: Vec<u32> },
     /// A claimed partner folder is no longer in the project file.
@@ -308,6 +310,7 @@ impl Message {
             M::SupportCapReached { .. } => Code::SupportCapReached,
             M::CofinancingLagging { .. } => Code::CofinancingLagging,
             M::PeriodNotInPlan { .. } => Code::PeriodNotInPlan,
+            M::FinalTextMissing { .. } => Code::FinalTextMissing,
             M::LegacyLedger { .. } => Code::LegacyLedger,
             M::LateMonth { .. } => Code::LateMonth,
         }
@@ -455,6 +458,7 @@ impl Message {
                 to: month(2026, 10),
                 nearest: Some(Planned { from: month(2026, 9), to: month(2026, 12), due: day(2027, 1, 31) }),
             },
+            Message::FinalTextMissing { key: s("effekter"), heading: s("Effekter") },
             Message::LegacyLedger { claims: vec![1, 2] },
             Message::ClaimedFolderGone { claim: 2, folder: s("ange") },
             Message::LegacyWorkbookGone { path: s("ange/2024-05.xlsx"), month: month(2024, 5), claim: 1 },
@@ -847,6 +851,12 @@ impl fmt::Display for Message {
                      Tillväxtverket och uppdatera project.toml."
                 )
             }
+            M::FinalTextMissing { key, heading } => write!(
+                f,
+                "Slutrapportens text «{heading}» är inte skriven: rapporten visar en ruta «Att skriva» där den ska \
+                 stå. Skriv texten under [{key}] i mallar/slutrapport.toml (redovisa final --texts skapar filen med \
+                 alla rubriker) och kör redovisa final igen."
+            ),
             M::LegacyLedger { claims } => write!(
                 f,
                 "Ansökan {} registrerades av en äldre version av redovisa som bara sparade arbetsböckernas \

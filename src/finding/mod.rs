@@ -244,6 +244,11 @@ codes! {
     PeriodNotInPlan => "PERIOD_NOT_IN_PLAN", Warning,
         "Ansökningsperioden följer inte rapporteringsplanen",
         "Ansök enligt planen i beslutet, eller stäm av en ändrad plan med Tillväxtverket och uppdatera reporting i project.toml.";
+    /// A text of the final report only a person can write (summary, effects, lessons, …) is
+    /// missing from the project's `mallar/slutrapport.toml`: the report shows an "Att skriva" box.
+    FinalTextMissing => "FINAL_TEXT_MISSING", Warning,
+        "En text i slutrapporten är inte skriven",
+        "Skriv texten under sin rubrik i mallar/slutrapport.toml (redovisa final --texts skapar filen med alla rubriker och en kort vägledning) och kör redovisa final igen.";
 }
 
 impl fmt::Display for Code {

@@ -243,6 +243,8 @@ fn org_figures(
         budget_other: BudgetUse::new(cumulative.other, other_b),
         budget_total: BudgetUse::new(cumulative.total(), staff_b + flat_b + other_b),
         months_reported: months,
+        months_counted: 0,
+        months_due: 0,
     }
 }
 
@@ -543,7 +545,7 @@ pub fn financing(
             FinancierKind::Private => "Privat kontant medfinansiering",
         };
         lines.push(line(
-            FinancingRole::Line,
+            FinancingRole::Cash,
             format!("{label} ({})", l.partner),
             l.financier.clone(),
             l.decided,
@@ -600,6 +602,35 @@ pub fn financing(
         cumulative.eligible - cumulative.in_kind - support.claimed_total,
     ));
     lines
+}
+
+/// The claims from the project's start: those this one builds on as the ledger recorded them,
+/// then this one (with its date when the ledger already holds it), and their sums.
+pub fn claims_to_date(claims: &[Claim], ledger: &[Claim], period: Period, seq: u32, totals: &Totals) -> ClaimsToDate {
+    let mut rows: Vec<ClaimRow> = claims
+        .iter()
+        .map(|c| ClaimRow {
+            seq: c.seq,
+            from: c.from,
+            to: c.to,
+            eligible: c.eligible,
+            support: c.support,
+            submitted: Some(c.recorded_on),
+        })
+        .collect();
+    rows.push(ClaimRow {
+        seq,
+        from: period.from,
+        to: period.to,
+        eligible: totals.eligible,
+        support: totals.support,
+        submitted: ledger.iter().find(|c| c.from == period.from && c.to == period.to).map(|c| c.recorded_on),
+    });
+    ClaimsToDate {
+        eligible: rows.iter().map(|r| r.eligible).sum(),
+        support: rows.iter().map(|r| r.support).sum(),
+        rows,
+    }
 }
 
 /// The approved budget by cost category against the cumulative outcome: partners' categories
