@@ -709,7 +709,7 @@ fn final_report_shows_outcome_against_plan_over_the_whole_project() {
     let narrative = |t: &str| paras.iter().any(|(s, x)| s == "Narrative" && x == t);
     // Härnösand wrote the same line in January, February and March: one line, three months.
     assert!(narrative("Kartläggning av planerade etableringar i länet påbörjad. (Härnösands kommun jan–mar 2024)"));
-    assert!(narrative("Regionens underlag om infrastruktur delat med parterna. (Region Västernorrland mar 2024)"));
+    assert!(narrative("Regionens underlag om infrastruktur delat med parterna. (Region Västernorrland jan–mar 2024)"));
     // Texts only the project can write: a box saying what to write, for each.
     let to_write = paras.iter().filter(|(_, t)| t.starts_with("Att skriva:")).count();
     assert_eq!(to_write, report::final_texts::KEYS.len());
