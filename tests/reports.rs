@@ -879,7 +879,7 @@ fn demo_project_reports() {
         for (text, lines) in [(&n.done, &a.done), (&n.results, &a.results)] {
             assert!(text.trim().is_empty() || shown(lines, &n.org_name, n.month) || a.left_out > 0, "{n:?}");
         }
-        let who = format!("{}, {}", n.org_name, n.activity);
+        let who = format!("{} (aktivitet {})", n.org_name, n.activity);
         assert!(
             n.deviations.trim().is_empty()
                 || shown(&digest.deviations, &who, n.month)

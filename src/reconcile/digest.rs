@@ -65,7 +65,7 @@ pub fn digest(narratives: &[Narrative], orgs: &[String]) -> NarrativeDigest {
         .map(|n| Entry {
             month: n.month,
             who: (org(&n.folder), activities.iter().position(|a| *a == n.activity).unwrap_or(usize::MAX)),
-            label: format!("{}, {}", n.org_name, n.activity),
+            label: format!("{} (aktivitet {})", n.org_name, n.activity),
             text: n.deviations.trim(),
         })
         .filter(|e| !e.text.is_empty())

@@ -619,8 +619,8 @@ pub struct Closing {
 #[derive(Debug, Clone)]
 pub struct DigestLine {
     pub text: String,
-    /// Who wrote it (an organisation's name, for deviations with the activity: `Ånge kommun,
-    /// 1.1`), in project order, with the months of its lines.
+    /// Who wrote it (an organisation's name, for deviations with the activity: `Ånge kommun
+    /// (aktivitet 1.1)`), in project order, with the months of its lines.
     pub sources: Vec<(String, Vec<Month>)>,
     pub latest: Month,
 }

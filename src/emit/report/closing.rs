@@ -181,12 +181,12 @@ fn implementation(cx: &Ctx, doc: &mut Doc, s: &mut Sections) {
         doc.table(
             &amount_columns(
                 "Aktivitet",
-                &[(&t.planned, 1_900), ("Timmar", 950), ("Utfall", 1_450), ("Budget", 1_450), ("Förbrukat", 1_200)],
+                &[(&t.planned, 1_950), ("Timmar", 800), ("Utfall", 1_550), ("Budget", 1_550), ("Förbrukat", 1_150)],
             ),
             &rows,
         );
         for a in activities {
-            doc.heading(3, &format!("{} {}", a.code, a.name));
+            doc.heading(3, &format!("{} {} {}", cx.t.activities.activity, a.code, a.name));
             match f.digest.activities.iter().find(|d| d.activity == a.code) {
                 Some(d) => narratives(cx, doc, d),
                 None => doc.note(&cx.fill(&t.no_narratives)),
