@@ -350,7 +350,7 @@ pub fn closing_message(figures: &Figures) -> Option<String> {
     let c = figures.closing.as_ref()?;
     let mut lines = Vec::new();
     if c.preliminary {
-        lines.push("Preliminär slutrapport: projektet är inte avslutat.".to_string());
+        lines.push("Preliminär slutrapport, märkt så på varje sida.".to_string());
     }
     if let Some(s) = c.submitted {
         lines.push(format!("Slutrapporten hör till ansökan {} (registrerad {}).", s.seq, s.on));

@@ -239,8 +239,8 @@ mod tests {
         assert_eq!(
             d.deviations[0].sources,
             vec![
-                ("timra kommun, 2.2".to_string(), vec![m("2024-05")]),
-                ("ange kommun, 1.1".to_string(), vec![m("2024-03")])
+                ("timra kommun (aktivitet 2.2)".to_string(), vec![m("2024-05")]),
+                ("ange kommun (aktivitet 1.1)".to_string(), vec![m("2024-03")])
             ]
         );
         assert!(d.activities.iter().all(|x| x.done.len() == 1 && x.results.is_empty()));

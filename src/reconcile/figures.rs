@@ -605,8 +605,14 @@ pub fn financing(
 }
 
 /// The claims from the project's start: those this one builds on as the ledger recorded them,
-/// then this one (with its date when the ledger already holds it), and their sums.
-pub fn claims_to_date(claims: &[Claim], ledger: &[Claim], period: Period, seq: u32, totals: &Totals) -> ClaimsToDate {
+/// then this one (with its date when the ledger already holds it: `submitted`), and their sums.
+pub fn claims_to_date(
+    claims: &[Claim],
+    submitted: Option<Submitted>,
+    period: Period,
+    seq: u32,
+    totals: &Totals,
+) -> ClaimsToDate {
     let mut rows: Vec<ClaimRow> = claims
         .iter()
         .map(|c| ClaimRow {
@@ -624,7 +630,7 @@ pub fn claims_to_date(claims: &[Claim], ledger: &[Claim], period: Period, seq: u
         to: period.to,
         eligible: totals.eligible,
         support: totals.support,
-        submitted: ledger.iter().find(|c| c.from == period.from && c.to == period.to).map(|c| c.recorded_on),
+        submitted: submitted.map(|s| s.on),
     });
     ClaimsToDate {
         eligible: rows.iter().map(|r| r.eligible).sum(),

@@ -190,8 +190,14 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         BudgetLine::new(cumulative.costs, orgs.iter().filter(|o| !o.in_kind).map(|o| o.budget_total.budget).sum());
     let finding_counts = figures::finding_counts(&findings);
     let claim_seq = input.claims.last().map_or(1, |c| c.seq + 1);
-    let claims_to_date = figures::claims_to_date(input.claims, input.ledger, period, claim_seq, &totals);
-    let closing = input.final_report.map(|run| closing(run, period, input.ledger, input.today, &months, &org_names));
+    // The ledger's claim of this very period: a re-run, or the final report of the last claim.
+    let submitted = input
+        .ledger
+        .iter()
+        .find(|c| c.from == period.from && c.to == period.to)
+        .map(|c| Submitted { seq: c.seq, on: c.recorded_on });
+    let claims_to_date = figures::claims_to_date(input.claims, submitted, period, claim_seq, &totals);
+    let closing = input.final_report.map(|run| closing(run, period, submitted, input.today, &months, &org_names));
     let digest =
         if input.final_report.is_some() { digest::digest(&narratives, &folders) } else { NarrativeDigest::default() };
     let (adjustments, lines) = claim_lines(project, &history);
@@ -253,7 +259,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
 fn closing(
     run: FinalRun,
     period: Period,
-    ledger: &[Claim],
+    submitted: Option<Submitted>,
     today: NaiveDate,
     months: &[OrgMonths],
     org_names: &[String],
@@ -280,10 +286,7 @@ fn closing(
         preliminary: run.preliminary,
         unfinished: period.from.through(period.to).filter(|m| !over(*m)).collect(),
         missing,
-        submitted: ledger
-            .iter()
-            .find(|c| c.from == period.from && c.to == period.to)
-            .map(|c| Submitted { seq: c.seq, on: c.recorded_on }),
+        submitted,
     }
 }
 
