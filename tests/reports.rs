@@ -12,8 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use chrono::NaiveDate;
 use redovisa::emit::EmitError;
@@ -59,6 +58,10 @@ fn the_independent_formatter_writes_by_hand_figures() {
     assert_eq!(sv_kr_whole(dec!(-1000)), "\u{2212}1\u{a0}000\u{a0}kr");
     assert_eq!(sv_number(dec!(0.4), 0), "0");
 }
+
+mod support;
+
+use support::{docx_to_pdf, poppler};
 
 const FIXTURE: &str = "fixtures/hallbar-samhallsomstallning";
 
@@ -744,48 +747,6 @@ fn a_project_can_adjust_the_wording() {
     }
 }
 
-/// Converts `docx` to PDF with headless LibreOffice in its own profile; `None` without soffice.
-fn to_pdf(docx: &[u8], name: &str, dir: &Path) -> Option<PathBuf> {
-    let input = dir.join(name);
-    std::fs::write(&input, docx).unwrap();
-    let profile = dir.join("lo-profile");
-    let status = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir)
-        .arg(&input)
-        .output();
-    match status {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => panic!("soffice: {e}"),
-        Ok(out) => {
-            assert!(out.status.success(), "soffice: {}", String::from_utf8_lossy(&out.stderr));
-            Some(input.with_extension("pdf"))
-        }
-    }
-}
-
-/// Runs a poppler tool; `None` when it is not installed, which fails the test when
-/// CI requires poppler (`REDOVISA_REQUIRE_POPPLER`, set by `.ci/run`) and skips that check,
-/// saying so, otherwise.
-fn poppler(name: &str, args: &[&str]) -> Option<String> {
-    match Command::new(name).args(args).output() {
-        Ok(out) => {
-            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
-            Some(String::from_utf8_lossy(&out.stdout).into_owned())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            assert!(
-                std::env::var_os("REDOVISA_REQUIRE_POPPLER").is_none(),
-                "{name} (poppler-utils) is required here (REDOVISA_REQUIRE_POPPLER is set) but not installed"
-            );
-            eprintln!("HOPPAR ÖVER: {name} (poppler-utils) finns inte; den kontrollen körs inte");
-            None
-        }
-        Err(e) => panic!("{name}: {e}"),
-    }
-}
-
 #[test]
 fn libreoffice_renders_both_reports_with_headings_and_charts() {
     let fx = fixture();
@@ -796,14 +757,7 @@ fn libreoffice_renders_both_reports_with_headings_and_charts() {
     for (name, bytes, sections) in
         [("lagesrapport.docx", progress, &SECTIONS[..]), ("slutrapport.docx", whole, &FINAL_SECTIONS[..])]
     {
-        let Some(pdf) = to_pdf(&bytes, name, work.path()) else {
-            assert!(
-                std::env::var_os("REDOVISA_REQUIRE_LIBREOFFICE").is_none(),
-                "soffice (LibreOffice) is required here (REDOVISA_REQUIRE_LIBREOFFICE is set) but not installed"
-            );
-            eprintln!("HOPPAR ÖVER: soffice (LibreOffice) finns inte; PDF-kontrollen körs inte");
-            return;
-        };
+        let Some(pdf) = docx_to_pdf(&bytes, name, work.path()) else { return };
         let data = std::fs::read(&pdf).unwrap();
         assert!(data.starts_with(b"%PDF"));
         let pdf_arg = pdf.display().to_string();

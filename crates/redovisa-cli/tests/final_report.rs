@@ -23,9 +23,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+#[path = "../../../tests/support/mod.rs"]
+mod support;
+
 use assert_cmd::cargo::CommandCargoExt;
 use rust_decimal::Decimal;
 use serde_json::Value;
+use support::{docx_to_pdf, poppler};
 
 /// The planned claims of the seed project and the day each is submitted (after its due date).
 const PLAN: [(&str, &str, &str); 10] = [
@@ -267,7 +271,7 @@ fn before_the_last_month_it_is_refused_unless_preliminary_and_then_says_so_on_ev
     assert!(paragraphs(&f.document).iter().any(|(s, t)| s == "Subtitle" && t == "Preliminär slutrapport"));
     // Every page, the title page included, has the header that says so.
     let work = tempfile::tempdir().unwrap();
-    let Some(pdf) = to_pdf(&f.docx, work.path()) else { return };
+    let Some(pdf) = docx_to_pdf(&f.docx, "slutrapport.docx", work.path()) else { return };
     let Some(text) = poppler("pdftotext", &[pdf.to_str().unwrap(), "-"]) else { return };
     let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
     assert!(pages.len() > 5);
@@ -333,7 +337,7 @@ fn the_report_is_a_report_not_a_transcript() {
     assert!(orgs[1..12].iter().all(|r| r[1] == "40 av 40"), "{orgs:?}");
     // Under 30 pages.
     let work = tempfile::tempdir().unwrap();
-    let Some(pdf) = to_pdf(&f.docx, work.path()) else { return };
+    let Some(pdf) = docx_to_pdf(&f.docx, "slutrapport.docx", work.path()) else { return };
     let Some(info) = poppler("pdfinfo", &[pdf.to_str().unwrap()]) else { return };
     let pages: u32 = info
         .lines()
@@ -378,46 +382,4 @@ fn the_projects_texts_come_from_its_file_and_the_file_is_not_overwritten() {
     let forced = std::fs::read_to_string(&file).unwrap();
     assert_eq!(forced.matches("Fler företag i länet planerar").count(), 3);
     assert!(!forced.contains("# ifyllt"));
-}
-
-/// Converts `docx` to PDF with headless LibreOffice in its own profile; `None` (the check
-/// skipped, saying so) without soffice, unless CI requires it.
-fn to_pdf(docx: &[u8], dir: &Path) -> Option<PathBuf> {
-    let input = dir.join("slutrapport.docx");
-    std::fs::write(&input, docx).unwrap();
-    let profile = dir.join("lo-profile");
-    let out = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir)
-        .arg(&input)
-        .output();
-    match out {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            assert!(std::env::var_os("REDOVISA_REQUIRE_LIBREOFFICE").is_none(), "soffice is required here");
-            eprintln!("HOPPAR ÖVER: soffice (LibreOffice) finns inte; PDF-kontrollen körs inte");
-            None
-        }
-        Err(e) => panic!("soffice: {e}"),
-        Ok(out) => {
-            assert!(out.status.success(), "soffice: {}", String::from_utf8_lossy(&out.stderr));
-            Some(input.with_extension("pdf"))
-        }
-    }
-}
-
-/// Runs a poppler tool; `None` (the check skipped) when it is not installed, unless CI requires it.
-fn poppler(name: &str, args: &[&str]) -> Option<String> {
-    match Command::new(name).args(args).output() {
-        Ok(out) => {
-            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
-            Some(String::from_utf8_lossy(&out.stdout).to_string())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            assert!(std::env::var_os("REDOVISA_REQUIRE_POPPLER").is_none(), "{name} (poppler) is required here");
-            eprintln!("HOPPAR ÖVER: {name} (poppler) finns inte");
-            None
-        }
-        Err(e) => panic!("{name}: {e}"),
-    }
 }

@@ -153,31 +153,22 @@ fn implementation(cx: &Ctx, doc: &mut Doc, s: &mut Sections) {
     let (f, t) = (cx.f, &cx.t.slutrapport);
     doc.heading(1, &s.next(&t.implementation_heading));
     doc.text(&cx.fill(&t.implementation_intro));
-    let hours = |d| sv_number(d, 0);
-    let span = |a: chrono::NaiveDate, b: chrono::NaiveDate| {
-        month_runs(&Month::of(a).through(Month::of(b)).collect::<Vec<_>>())
+    // An activity, or the work package over it, against its plan.
+    let cells = |label: String, a: &crate::reconcile::model::ActivityFigures| {
+        vec![
+            label,
+            month_runs(&Month::of(a.start).through(Month::of(a.end)).collect::<Vec<_>>()),
+            sv_number(a.hours_cumulative, 0),
+            kr(a.cumulative),
+            kr(a.budget.budget),
+            share(a.budget.used),
+        ]
     };
     for wp in &f.work_packages {
         doc.heading(2, &s.sub(&format!("{} {}: {}", t.work_package, wp.code, wp.name)));
-        let mut rows = vec![Row::group(vec![
-            format!("{} {}", t.work_package, wp.code),
-            span(wp.start, wp.end),
-            hours(wp.hours_cumulative),
-            kr(wp.cumulative),
-            kr(wp.budget.budget),
-            share(wp.budget.used),
-        ])];
+        let mut rows = vec![Row::group(cells(format!("{} {}", t.work_package, wp.code), wp))];
         let activities: Vec<_> = f.activities.iter().filter(|a| a.work_package == wp.code).collect();
-        rows.extend(activities.iter().map(|a| {
-            Row::sub(vec![
-                format!("{} {}", a.code, a.name),
-                span(a.start, a.end),
-                hours(a.hours_cumulative),
-                kr(a.cumulative),
-                kr(a.budget.budget),
-                share(a.budget.used),
-            ])
-        }));
+        rows.extend(activities.iter().map(|a| Row::sub(cells(format!("{} {}", a.code, a.name), a))));
         doc.table(
             &amount_columns(
                 "Aktivitet",
