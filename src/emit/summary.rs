@@ -3,8 +3,10 @@
 //! Keys added beyond the spec: `partners[].folder`, `files[].folder`, `files[].note`,
 //! `totals.support_uncapped`, `support` (approved, claimed before, claimed total, remaining, the
 //! earlier claims and this claim's eligible costs by kind), `claim` (this claim's number),
-//! `adjustments[].held`, `.hours`, `.persons`, `indicators[].code`, `indicators[].unit`, `financing`
-//! (co-financing paid in per cash financier and partner; see `docs/outputs.md`).
+//! `adjustments[].held`, `.hours`, `.persons`, `indicators[].code`, `indicators[].unit`,
+//! `indicators[].percent_of_target`, `.participant_registrations`, `financing` (co-financing paid
+//! in per cash financier and partner), `cumulative` (the ledger's claims plus this one) and, from
+//! `redovisa final`, `closing` (see `docs/outputs.md`).
 //!
 //! `partners[]`, `in_kind[]` and `totals` are what this claim takes: its period's months plus
 //! the late months and corrections listed in `adjustments` (held corrections excepted).
