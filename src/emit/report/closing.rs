@@ -153,11 +153,10 @@ fn implementation(cx: &Ctx, doc: &mut Doc, s: &mut Sections) {
     let (f, t) = (cx.f, &cx.t.slutrapport);
     doc.heading(1, &s.next(&t.implementation_heading));
     doc.text(&cx.fill(&t.implementation_intro));
-    // An activity, or the work package over it, against its plan.
+    // An activity, or the work package over it, against its plan: its planned months under it.
     let cells = |label: String, a: &crate::reconcile::model::ActivityFigures| {
         vec![
-            label,
-            month_runs(&Month::of(a.start).through(Month::of(a.end)).collect::<Vec<_>>()),
+            format!("{label}\n{} {}–{}", t.planned, Month::of(a.start), Month::of(a.end)),
             sv_number(a.hours_cumulative, 0),
             kr(a.cumulative),
             kr(a.budget.budget),
@@ -172,7 +171,7 @@ fn implementation(cx: &Ctx, doc: &mut Doc, s: &mut Sections) {
         doc.table(
             &amount_columns(
                 "Aktivitet",
-                &[(&t.planned, 1_950), ("Timmar", 800), ("Utfall", 1_550), ("Budget", 1_550), ("Förbrukat", 1_150)],
+                &[("Timmar", 950), ("Utfall", 1_600), ("Budget", 1_600), ("Förbrukat", 1_200)],
             ),
             &rows,
         );
@@ -268,19 +267,19 @@ fn economy(cx: &Ctx, doc: &mut Doc, charts: &Charts, s: &mut Sections) {
         })
         .collect();
     rows.push(Row::total(vec![
-        "Summa".into(),
         String::new(),
+        "Summa".into(),
         sv_kr(claims.eligible),
         sv_kr(claims.support),
         String::new(),
     ]));
     doc.table(
         &[
-            Column::left("Ansökan", 1_050),
-            Column::left("Period", 2_320),
+            Column::left("Nr", 600),
+            Column::left("Period", 2_820),
             Column::right("Stödgrundande", 1_950),
-            Column::right("Stöd", 1_850),
-            Column::right("Inskickad", 1_900),
+            Column::right("Stöd", 1_950),
+            Column::right("Inskickad", 1_750),
         ],
         &rows,
     );
