@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::contract::Label;
 use crate::finding::{FileProblem, Finding, Message, Place};
 use crate::intake::{self, FileKind, Header, InboxFile};
 use crate::month::Month;
@@ -29,6 +30,8 @@ pub struct Examined {
     pub version: Option<u32>,
     pub month: Option<Month>,
     pub attested_on: Option<NaiveDate>,
+    /// What the file says it is as far as it can be read ([`read::Workbook::stated`]).
+    pub stated: Option<(Month, Option<u32>)>,
     pub report: Option<MonthReport>,
     pub findings: Vec<Finding>,
     /// The file changed on disk while it was read: left for the next run.
@@ -45,6 +48,7 @@ impl Examined {
             sha256: self.sha256.clone(),
             header: self.header.clone(),
             unusable: self.changed || self.report.is_none(),
+            stated: self.stated,
         }
     }
 }
@@ -113,6 +117,7 @@ pub fn examine_with(
         version: None,
         month: None,
         attested_on: None,
+        stated: None,
         report: None,
         findings: Vec::new(),
         changed: false,
@@ -148,8 +153,16 @@ pub fn examine_with(
             ex.findings.push(intake::outside_partner_folders(place));
             return ex;
         }
+        FileKind::UnreadableFolder(ref reason) => {
+            let finding = intake::folder_unreadable(place, &ex.file.rel, reason);
+            ex.findings.push(if ex.file.folder.is_some() { finding } else { finding.as_warning() });
+            return ex;
+        }
         FileKind::Ignored(_) => return ex,
     }
+    // Whether the bytes were read: a file that could not be opened has nothing to compare
+    // afterwards, and is one finding (FILE_UNREADABLE), not also a change during the run.
+    let mut snapshot = true;
     let outcome = if ex.file.size > limits.max_file_bytes {
         ex.sha256 = sha256_file(&ex.file.path).unwrap_or_default();
         read::ReadOutcome::unreadable(
@@ -162,7 +175,10 @@ pub fn examine_with(
                 ex.sha256 = hex(&Sha256::digest(&bytes));
                 read::read_workbook(&bytes, &ex.file.rel, limits)
             }
-            Err(e) => read::ReadOutcome::unreadable(&ex.file.rel, FileProblem::Io(e.to_string())),
+            Err(e) => {
+                snapshot = false;
+                read::ReadOutcome::unreadable(&ex.file.rel, FileProblem::Io(e.to_string()))
+            }
         }
     };
     ex.findings = outcome.findings;
@@ -171,12 +187,15 @@ pub fn examine_with(
         ex.version = Some(wb.info.version);
         ex.month = wb.info.month;
         ex.attested_on = wb.info.attested_on;
+        ex.stated = wb.stated();
         if let (Some(org_nr), Some(month)) = (&wb.info.org_nr, wb.info.month) {
+            let unattested = if wb.info.attested_by.is_none() { Label::AttesteradAv } else { Label::Attestdatum };
             ex.header = Some(Header {
                 org_nr: org_nr.clone(),
                 month,
                 version: wb.info.version,
                 attested: wb.info.attested_by.is_some() && wb.info.attested_on.is_some(),
+                attest_place: wb.info_place(unattested),
             });
         }
         let (report, findings) = isolated(project, wb, month_report);
@@ -184,7 +203,7 @@ pub fn examine_with(
         ex.findings.extend(findings);
     }
     after_read(&ex.file.path);
-    if sha256_file(&ex.file.path).map_or(true, |now| now != ex.sha256) {
+    if snapshot && sha256_file(&ex.file.path).map_or(true, |now| now != ex.sha256) {
         ex.changed = true;
         ex.report = None;
         ex.findings.push(Finding::of(Place::file(&ex.file.rel), Message::FileChangedDuringRun));

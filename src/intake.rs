@@ -34,6 +34,9 @@ pub enum FileKind {
     Ignored(&'static str),
     /// A file in no partner's folder: reported, not read.
     OutsideFolders,
+    /// A folder that cannot be listed, with the reason (Swedish where known): reported as
+    /// `FOLDER_UNREADABLE` for its partner, whose files are left out; the others are read.
+    UnreadableFolder(String),
 }
 
 /// A file found in the inbox.
@@ -88,11 +91,12 @@ impl fmt::Display for Status {
 pub const GONE: &str =
     "försvann medan inkorgen lästes (stängdes eller sparades just då); läses nästa gång om den finns kvar";
 
-/// Walks the inbox. Unreadable subfolders are an error (the inbox cannot be trusted); symlinked
-/// folders are not followed. The inbox is a shared folder that changes under the walk: an entry
-/// that vanishes between the listing and a look at it (an Office `~$` lock file closing, a
-/// partner's save replacing a file) is listed as ignored with the reason [`GONE`], and a
-/// subfolder that vanishes is skipped; neither stops the run.
+/// Walks the inbox. An inbox that cannot be listed is an error (nobody can be read); a folder
+/// inside it that cannot be listed is an entry of kind [`FileKind::UnreadableFolder`], so that
+/// only its partner loses its files. Symlinked folders are not followed. The inbox is a shared
+/// folder that changes under the walk: an entry that vanishes between the listing and a look at
+/// it (an Office `~$` lock file closing, a partner's save replacing a file) is listed as ignored
+/// with the reason [`GONE`], and a subfolder that vanishes is skipped; neither stops the run.
 pub fn scan(project: &Project, inbox: &Path) -> std::io::Result<Vec<InboxFile>> {
     scan_observed(project, inbox, &|_| {})
 }
@@ -102,7 +106,8 @@ pub fn scan(project: &Project, inbox: &Path) -> std::io::Result<Vec<InboxFile>> 
 #[doc(hidden)]
 pub fn scan_observed(project: &Project, inbox: &Path, listed: &dyn Fn(&Path)) -> std::io::Result<Vec<InboxFile>> {
     let mut out = Vec::new();
-    walk(project, inbox, std::fs::read_dir(inbox)?, &mut out, listed)?;
+    let entries = std::fs::read_dir(inbox)?.collect::<std::io::Result<Vec<_>>>()?;
+    walk(project, inbox, entries, &mut out, listed);
     out.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(out)
 }
@@ -111,50 +116,87 @@ fn vanished(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::NotFound
 }
 
+/// `path` relative to the inbox, `/`-separated: the name used in every output.
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The partner folder `rel` lies in or is.
+fn partner_folder(project: &Project, rel: &str) -> Option<String> {
+    let top = rel.split('/').next().unwrap_or_default();
+    project.org_by_folder(top).is_some().then(|| top.to_string())
+}
+
+/// Why a folder cannot be listed, in Swedish where the reason is a common one.
+fn reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "behörighet saknas".to_string(),
+        std::io::ErrorKind::TimedOut => "nätverksresursen svarar inte".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Lists a folder inside the inbox: its entries, or why they cannot be had.
+fn list(dir: &Path, rel: &str) -> Result<Vec<std::fs::DirEntry>, std::io::Error> {
+    crate::fault::point_for("intake.read_dir", rel)?;
+    std::fs::read_dir(dir)?.collect()
+}
+
 fn walk(
     project: &Project,
     root: &Path,
-    entries: std::fs::ReadDir,
+    entries: Vec<std::fs::DirEntry>,
     out: &mut Vec<InboxFile>,
     listed: &dyn Fn(&Path),
-) -> std::io::Result<()> {
+) {
     for entry in entries {
-        let entry = entry?;
         let path = entry.path();
         listed(&path);
-        let rel = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = relative(root, &path);
         let name = entry.file_name().to_string_lossy().into_owned();
-        let top = rel.split('/').next().unwrap_or_default();
-        let folder = (rel.contains('/') && project.org_by_folder(top).is_some()).then(|| top.to_string());
+        let folder = partner_folder(project, &rel);
+        let in_folder = folder.is_some() && rel.contains('/');
+        let unreadable = |why: &std::io::Error, path: &Path, rel: &str| InboxFile {
+            path: path.to_path_buf(),
+            rel: rel.to_string(),
+            folder: folder.clone(),
+            size: 0,
+            kind: FileKind::UnreadableFolder(reason(why)),
+        };
         let meta = match std::fs::symlink_metadata(&path) {
             Ok(meta) => meta,
             Err(e) if vanished(&e) => {
+                let folder = folder.clone().filter(|_| in_folder);
                 out.push(InboxFile { path, rel, folder, size: 0, kind: FileKind::Ignored(GONE) });
                 continue;
             }
-            Err(e) => return Err(e),
+            // The folder holding it lists its names but will not show them: unreadable.
+            Err(e) => {
+                let dir = path.parent().unwrap_or(root);
+                out.push(unreadable(&e, dir, &relative(root, dir)));
+                return;
+            }
         };
         if meta.is_dir() {
             if !name.starts_with('.') {
-                match std::fs::read_dir(&path) {
-                    Ok(entries) => walk(project, root, entries, out, listed)?,
+                match list(&path, &rel) {
+                    Ok(entries) => walk(project, root, entries, out, listed),
                     Err(e) if vanished(&e) => {}
-                    Err(e) => return Err(e),
+                    Err(e) => out.push(unreadable(&e, &path, &rel)),
                 }
             }
             continue;
         }
+        let folder = folder.filter(|_| in_folder);
         let size = if meta.is_symlink() { std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) } else { meta.len() };
         let kind = classify(&name, folder.is_some());
         out.push(InboxFile { path, rel, folder, size, kind });
     }
-    Ok(())
 }
 
 /// Sorts a file by its name alone.
@@ -189,6 +231,9 @@ pub struct Header {
     pub month: Month,
     pub version: u32,
     pub attested: bool,
+    /// Where the attestation is missing: the empty `Attesterad av` or `Attestdatum` cell (or the
+    /// `Uppgifter` sheet when the label is absent).
+    pub attest_place: Place,
 }
 
 /// A candidate for selection: one file, its hash and what it says it is.
@@ -201,6 +246,11 @@ pub struct Candidate {
     pub header: Option<Header>,
     /// Whether reading found an error that makes the whole file unusable.
     pub unusable: bool,
+    /// What the file says it is as far as it can be read, even when it cannot count: its month
+    /// (the Period, or the month its dated rows fall in when the Period is unreadable or
+    /// contradicted) and its version (`None` when unreadable). A file in a partner's folder that
+    /// cannot count keeps the lower versions of that month from counting.
+    pub stated: Option<(Month, Option<u32>)>,
 }
 
 /// The outcome of selection for one file.
@@ -215,9 +265,14 @@ pub struct Choice {
 /// workbook the claim used, which keeps counting for the month.
 pub type Pinned = BTreeMap<(String, Month), String>;
 
-/// Decides, for every candidate, whether it counts. `claim` says whether attestation is
-/// required (a claim) or only reported (status and checks). Returns one choice per candidate, in
-/// candidate order, and the findings selection raises.
+/// Decides, for every candidate, whether it counts ("Which workbooks count", `docs/rules.md`).
+/// `claim` says whether attestation is required (a claim) or only reported (status and checks).
+/// Returns one choice per candidate, in candidate order, and the findings selection raises.
+///
+/// The highest version of a month counts. When it cannot (a duplicate, no attestation in a
+/// claim, or a file of a higher version that cannot be read or attributed), the lower versions
+/// do not count either: the month waits until it is fixed (a month already claimed is taken
+/// back as a correction meanwhile, unless corrections are held back).
 pub fn select(
     project: &Project,
     candidates: &[Candidate],
@@ -229,17 +284,33 @@ pub fn select(
     let reject = |choices: &mut Vec<Choice>, i: usize, note: String| {
         choices[i] = Choice { status: Status::Rejected, note };
     };
-    // Group attributable workbooks by (partner folder, month).
+    // Attributable workbooks by (partner folder, month); files that cannot count but say which
+    // month they are, by the folder they lie in.
     let mut groups: BTreeMap<(String, Month), Vec<usize>> = BTreeMap::new();
+    let mut blockers: BTreeMap<(String, Month), Vec<usize>> = BTreeMap::new();
+    let mut block = |i: usize| {
+        let c = &candidates[i];
+        if let (Some(folder), Some((month, _))) = (&c.folder, c.stated) {
+            blockers.entry((folder.clone(), month)).or_default().push(i);
+        }
+    };
     for (i, c) in candidates.iter().enumerate() {
         let place = Place::file(&c.rel).with_partner(c.folder.as_deref().unwrap_or(""));
         let Some(h) = c.header.as_ref().filter(|_| !c.unusable) else {
-            reject(&mut choices, i, "kan inte läsas eller saknar uppgifter om part och månad".into());
+            let note = match (&c.header, c.stated) {
+                (Some(h), Some((rows, _))) if rows != h.month => {
+                    format!("Perioden {} stämmer inte med raderna ({rows}); räknas inte förrän den är rättad", h.month)
+                }
+                _ => "kan inte läsas eller saknar uppgifter om part och månad".into(),
+            };
+            reject(&mut choices, i, note);
+            block(i);
             continue;
         };
         let Some(org) = project.org_by_nr(&h.org_nr) else {
             findings.push(unknown_partner(&c.rel, &h.org_nr).with_partner(c.folder.as_deref().unwrap_or("")));
             reject(&mut choices, i, format!("okänt organisationsnummer {}", h.org_nr));
+            block(i);
             continue;
         };
         if c.folder.as_deref() != Some(org.folder()) {
@@ -253,6 +324,7 @@ pub fn select(
                 },
             ));
             reject(&mut choices, i, format!("ligger i fel mapp (är från {})", org.name()));
+            block(i);
             continue;
         }
         if h.month < project.start_month() || h.month > project.end_month() {
@@ -271,10 +343,15 @@ pub fn select(
             pin(candidates, &members, sha, &folder, month, &mut choices, &mut findings);
             continue;
         }
-        let top = members.iter().filter_map(|&i| header(i).map(|h| h.version)).max().unwrap_or(1);
+        let version = |i: usize| header(i).map_or(1, |h| h.version);
+        let top = members.iter().map(|&i| version(i)).max().unwrap_or(1);
+        // A higher version that cannot count (an unreadable version counts as higher).
+        let blocker = blockers.get(&(folder.clone(), month)).and_then(|b| {
+            b.iter().copied().find(|&i| candidates[i].stated.and_then(|(_, v)| v).is_none_or(|v| v > top))
+        });
         let mut distinct: BTreeMap<&str, usize> = BTreeMap::new();
         for &i in &members {
-            if header(i).map(|h| h.version) != Some(top) {
+            if version(i) != top {
                 choices[i] = Choice { status: Status::Superseded, note: format!("ersatt av version {top}") };
             } else if let Some(&first) = distinct.get(candidates[i].sha256.as_str()) {
                 choices[i] =
@@ -282,6 +359,21 @@ pub fn select(
             } else {
                 distinct.insert(&candidates[i].sha256, i);
             }
+        }
+        if let Some(b) = blocker {
+            let newest = match candidates[b].stated.and_then(|(_, v)| v) {
+                Some(v) => format!("version {v} ({})", candidates[b].rel),
+                None => candidates[b].rel.clone(),
+            };
+            for &i in distinct.values() {
+                choices[i] = Choice {
+                    status: Status::Superseded,
+                    note: format!(
+                        "{newest} är nyare men kan inte räknas (se felen); månaden räknas inte förrän den är rättad"
+                    ),
+                };
+            }
+            continue;
         }
         if distinct.len() > 1 {
             let names: Vec<&str> = distinct.values().map(|&i| candidates[i].rel.as_str()).collect();
@@ -298,17 +390,19 @@ pub fn select(
             }
             continue;
         }
-        if let Some(&winner) = distinct.values().next() {
-            let attested = header(winner).is_some_and(|h| h.attested);
-            if !attested {
-                let finding = not_attested(&candidates[winner].rel).with_partner(&folder);
-                if claim {
-                    findings.push(finding);
-                    reject(&mut choices, winner, "saknar attest".into());
-                } else {
-                    findings.push(finding.as_warning());
-                }
-            }
+        let Some(&winner) = distinct.values().next() else { continue };
+        let Some(h) = header(winner).filter(|h| !h.attested) else { continue };
+        // A higher version without attestation: it says that nothing counts meanwhile.
+        let message = match members.iter().map(|&i| version(i)).filter(|v| *v < top).max() {
+            Some(lower) => Message::NewerNotAttested { month, version: top, lower },
+            None => Message::NotAttested,
+        };
+        let finding = Finding::of(h.attest_place.clone(), message).with_partner(&folder);
+        if claim {
+            findings.push(finding);
+            reject(&mut choices, winner, "saknar attest".into());
+        } else {
+            findings.push(finding.as_warning());
         }
     }
     (choices, findings)
@@ -362,6 +456,11 @@ pub fn not_a_regular_file(place: Place) -> Finding {
     Finding::of(place, Message::NotARegularFile)
 }
 
+/// `FOLDER_UNREADABLE`: a folder of the inbox (`rel`) that cannot be listed.
+pub fn folder_unreadable(place: Place, rel: &str, reason: &str) -> Finding {
+    Finding::of(place, Message::FolderUnreadable { folder: rel.to_string(), reason: reason.to_string() })
+}
+
 /// `WRONG_FORMAT`: `.xls`, `.ods`, `.csv`, `.xlsm` and their like.
 pub fn wrong_format(place: Place) -> Finding {
     Finding::of(place, Message::WrongFormat)
@@ -372,7 +471,8 @@ pub fn outside_partner_folders(place: Place) -> Finding {
     Finding::of(place, Message::OutsidePartnerFolders)
 }
 
-/// `NOT_ATTESTED`: nobody has attested the workbook (intake and `check`; a warning outside a claim).
-pub fn not_attested(file: &str) -> Finding {
-    Finding::of(Place::file(file).in_sheet(INFO_SHEET), Message::NotAttested)
+/// `NOT_ATTESTED`: nobody has attested the workbook, at the empty attestation cell (`check`;
+/// a warning there).
+pub fn not_attested(place: Place) -> Finding {
+    Finding::of(place, Message::NotAttested)
 }

@@ -49,7 +49,7 @@ pub fn check_file(project: &Project, path: &Path) -> CheckReport {
             findings.push(crate::intake::unknown_partner(&name, &h.org_nr));
         }
         if !h.attested {
-            findings.push(crate::intake::not_attested(&name).as_warning());
+            findings.push(crate::intake::not_attested(h.attest_place.clone()).as_warning());
         }
     }
     let figures = match (org, ex.report.as_ref(), ex.month) {

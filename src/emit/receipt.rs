@@ -25,7 +25,7 @@ pub fn render(figures: &Figures, folder: &str) -> String {
         figures.findings.iter().filter(|x| x.place.partner.as_deref() == Some(folder)).collect();
     let mut out = String::new();
     header(&mut out, figures, org, folder);
-    to_do(&mut out, &findings);
+    to_do(&mut out, figures, folder, &findings);
     files_section(&mut out, &files);
     months_section(&mut out, figures, folder);
     findings_section(&mut out, &findings);
@@ -61,16 +61,48 @@ fn underline(out: &mut String, title: &str, c: char) {
     let _ = writeln!(out, "{}", c.to_string().repeat(title.chars().count()));
 }
 
-fn to_do(out: &mut String, findings: &[&Finding]) {
+/// What an organisation with errors is asked to do, as the receipts (text and page) say it after
+/// "N fel:". Advice about versions is given only where it is right: a cell of a workbook that
+/// counts, fixed in a new file. A file that does not count at all is fixed as its error says (its
+/// Period, its attestation, …); a higher version does not make it count.
+pub fn error_advice(figures: &Figures, folder: &str) -> Vec<&'static str> {
+    let status =
+        |x: &Finding| figures.files.iter().find(|f| x.place.file.as_deref() == Some(f.path.as_str())).map(|f| f.status);
+    let errors: Vec<&Finding> =
+        figures.findings.iter().filter(|x| x.is_error() && x.place.partner.as_deref() == Some(folder)).collect();
+    if errors.is_empty() {
+        return Vec::new();
+    }
+    let mut advice = vec![
+        "det som felen gäller räknas inte i beloppen; varje fel nedan säger vad som hålls utanför och vad som ska \
+         rättas.",
+    ];
+    if errors.iter().any(|x| status(x) == Some(Status::Used)) {
+        advice.push(
+            "Rätta cellerna i arbetsboken och spara den i din mapp. Sparar du den rättade arbetsboken som en ny fil, \
+             ge den en högre Version i bladet Uppgifter så att den ersätter den gamla.",
+        );
+    }
+    if errors.iter().any(|x| status(x) == Some(Status::Rejected)) {
+        advice.push(
+            "En fil som inte räknas alls (avvisad under Filer) rättas så som felet säger, till exempel Perioden eller \
+             attesten i bladet Uppgifter; en högre Version gör inte att den räknas.",
+        );
+    }
+    advice
+}
+
+fn to_do(out: &mut String, figures: &Figures, folder: &str, findings: &[&Finding]) {
     let errors = findings.iter().filter(|x| x.is_error()).count();
     let warnings = findings.len() - errors;
+    let _ = writeln!(out, "Sammanfattning");
     underline(out, "Sammanfattning", '-');
-    if errors > 0 {
-        let _ = writeln!(
-            out,
-            "{errors} fel: det som felen gäller är inte med i beloppen. Rätta arbetsboken, höj Version i bladet \
-             Uppgifter och lägg den i din mapp igen."
-        );
+    for (i, line) in error_advice(figures, folder).into_iter().enumerate() {
+        if i == 0 {
+            let _ = writeln!(out, "{errors} fel: {line}");
+        } else {
+            let _ = writeln!(out, "{line}");
+        }
     }
     if warnings > 0 {
         let _ = writeln!(out, "{warnings} varningar: beloppen räknas, men kontrollera uppgifterna.");

@@ -93,6 +93,18 @@ pub struct Delta {
     pub hours: Decimal,
 }
 
+/// Why a person's month is held out (`HELD_OUT`): a row or sheet of the workbook, by sheet name
+/// and 1-based row.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HeldCause {
+    /// An absence row of the person with an error.
+    Absence { sheet: String, row: u32 },
+    /// An absence row with an error that names nobody known: it could be anyone's.
+    AbsenceOfNobody { sheet: String, row: u32 },
+    /// The absence sheet could not be read (a required column missing).
+    Unread { sheet: String },
+}
+
 /// The reporting plan's period nearest to a claim period outside the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Planned {
@@ -117,8 +129,16 @@ pub enum Message {
     UnknownPartner { org_nr: String },
     /// Nobody has attested the workbook.
     NotAttested,
+    /// A higher version of a month lacks attestation: nothing counts meanwhile.
+    NewerNotAttested { month: Month, version: u32, lower: u32 },
+    /// Most dated rows fall in another month than the Period.
+    WrongPeriod { period: Month, rows: Month },
+    /// A workbook without dated rows whose file name names another month than the Period.
+    PeriodNotFileName { period: Month, named: Month },
     /// A pipe, a device, or a link to one under a workbook's name.
     NotARegularFile,
+    /// A folder of the inbox that cannot be listed, with the system's reason.
+    FolderUnreadable { folder: String, reason: String },
     /// `.xls`, `.ods`, `.csv`, `.xlsm`.
     WrongFormat,
     /// A file directly in the inbox or in an unknown folder.
@@ -159,8 +179,12 @@ pub enum Message {
     MissingShare,
     /// Slutdatum before Startdatum.
     EndBeforeStart { start: NaiveDate, end: NaiveDate },
-    /// The same name on two rows of `Personal`; `first` is the cell of the row that counts.
+    /// The same name and personnummer on two rows of `Personal`; `first` is the cell of the row
+    /// that counts.
     NameTwice { name: String, first: String },
+    /// The same name on two rows of `Personal` with different (or unreadable) personnummer:
+    /// neither row counts.
+    NameTwiceOthers { name: String, first: String },
     /// A negative indicator value.
     NegativeIndicator { value: Decimal },
 
@@ -202,6 +226,14 @@ pub enum Message {
     UnknownIndicator { name: String, known: Vec<String> },
     /// Absence for a person who reports time.
     AbsenceForTimeReporter { name: String },
+    /// A person's month held out for errors in rows that could lower their hours.
+    HeldOut { name: String, month: Month, causes: Vec<HeldCause> },
+    /// A Månadslön larger than the organisation's whole staff (or in-kind) budget line.
+    SalaryOverBudget { name: String, salary: Decimal, org: String, line: BudgetLine, budget: Decimal },
+    /// An other cost larger than the partner's whole other-cost budget line.
+    CostOverBudget { amount: Decimal, org: String, line: BudgetLine, budget: Decimal },
+    /// A payment larger than the financier's whole decided co-financing.
+    PaymentOverDecided { amount: Decimal, financier: String, decided: Decimal },
 
     // Checks of the period, the person and the claims.
     /// More hours than the month's weekdays × 8 × grade.
@@ -270,8 +302,14 @@ impl Message {
             | M::LegacyWorkbookGone { .. }
             | M::Corrected { .. } => Code::ChangedAfterClaim,
             M::UnknownPartner { .. } => Code::UnknownPartner,
-            M::NotAttested => Code::NotAttested,
+            M::NotAttested | M::NewerNotAttested { .. } => Code::NotAttested,
+            M::WrongPeriod { .. } | M::PeriodNotFileName { .. } => Code::WrongPeriod,
+            M::HeldOut { .. } => Code::HeldOut,
+            M::SalaryOverBudget { .. } | M::CostOverBudget { .. } | M::PaymentOverDecided { .. } => {
+                Code::AmountOverBudget
+            }
             M::NotARegularFile | M::InternalError | M::Unreadable(_) => Code::FileUnreadable,
+            M::FolderUnreadable { .. } => Code::FolderUnreadable,
             M::WrongFormat => Code::WrongFormat,
             M::OutsidePartnerFolders => Code::FileOutsidePartnerFolder,
             M::FileChangedDuringRun => Code::FileChangedDuringRun,
@@ -292,7 +330,7 @@ impl Message {
             M::UnknownPerson { .. } => Code::UnknownPerson,
             M::UnknownActivity { .. } | M::UnknownMainActivityIgnored { .. } => Code::UnknownActivity,
             M::DuplicatePersonCounted { .. } | M::DuplicatePersonDisagrees { .. } => Code::DuplicatePerson,
-            M::NameTwice { .. } => Code::DuplicateName,
+            M::NameTwice { .. } | M::NameTwiceOthers { .. } => Code::DuplicateName,
             M::RowOutsidePeriod { .. } => Code::RowOutsidePeriod,
             M::PaymentFromInKindFinancier { .. } | M::UnknownFinancier { .. } => Code::UnknownFinancier,
             M::FinancingTypeMismatch { .. } => Code::FinancingTypeMismatch,
@@ -353,7 +391,11 @@ impl Message {
             Message::ChangedUnderLegacyClaim { month: month(2025, 1) },
             Message::UnknownPartner { org_nr: s("556677-8899") },
             Message::NotAttested,
+            Message::NewerNotAttested { month: month(2025, 5), version: 2, lower: 1 },
+            Message::WrongPeriod { period: month(2025, 4), rows: month(2025, 5) },
+            Message::PeriodNotFileName { period: month(2025, 4), named: month(2025, 5) },
             Message::NotARegularFile,
+            Message::FolderUnreadable { folder: s("kramfors"), reason: s("behörighet saknas") },
             Message::WrongFormat,
             Message::OutsidePartnerFolders,
             Message::FileChangedDuringRun,
@@ -372,6 +414,7 @@ impl Message {
             Message::MissingShare,
             Message::EndBeforeStart { start: day(2025, 3, 1), end: day(2025, 2, 28) },
             Message::NameTwice { name: s("Anna Andersson"), first: s("A2") },
+            Message::NameTwiceOthers { name: s("Anna Andersson"), first: s("A2") },
             Message::NegativeIndicator { value: Decimal::from(-3) },
             Message::UnknownPerson { name: s("Ana Andersson") },
             Message::UnknownActivity { code: s("9.9"), known: activities.clone() },
@@ -401,6 +444,39 @@ impl Message {
             Message::UnknownIndicator { name: s("Antal möten"), known: vec![s("Antal deltagande organisationer")] },
             Message::UnknownIndicator { name: s("Antal möten"), known: Vec::new() },
             Message::AbsenceForTimeReporter { name: s("Anna Andersson") },
+            Message::HeldOut {
+                name: s("Björn Berg"),
+                month: month(2025, 5),
+                causes: vec![HeldCause::Absence { sheet: s("Frånvaro"), row: 2 }],
+            },
+            Message::HeldOut {
+                name: s("Björn Berg"),
+                month: month(2025, 5),
+                causes: vec![HeldCause::AbsenceOfNobody { sheet: s("Frånvaro"), row: 3 }],
+            },
+            Message::HeldOut {
+                name: s("Björn Berg"),
+                month: month(2025, 5),
+                causes: vec![HeldCause::Unread { sheet: s("Frånvaro") }],
+            },
+            Message::SalaryOverBudget {
+                name: s("Anna Andersson"),
+                salary: kr(4_500_000, 0),
+                org: s("Kramfors kommun"),
+                line: BudgetLine::Staff,
+                budget: kr(2_270_430, 0),
+            },
+            Message::CostOverBudget {
+                amount: kr(1_000_000_000, 0),
+                org: s("Kramfors kommun"),
+                line: BudgetLine::Other,
+                budget: kr(120_000, 0),
+            },
+            Message::PaymentOverDecided {
+                amount: kr(10_437_630, 0),
+                financier: s("Härnösands kommun"),
+                decided: kr(1_043_763, 0),
+            },
             Message::HoursOverMonth {
                 name: s("Anna Andersson"),
                 month: month(2025, 3),
@@ -543,9 +619,34 @@ impl fmt::Display for Message {
                  men tas inte med i en ansökan förrän den är attesterad. Låt behörig person fylla i Attesterad av och \
                  Attestdatum och spara filen igen.",
             ),
+            M::NewerNotAttested { month, version, lower } => write!(
+                f,
+                "Version {version} av {month} saknar attest (Attesterad av och Attestdatum i bladet Uppgifter) och \
+                 tas inte med i en ansökan förrän den är attesterad. Till dess räknas ingen arbetsbok för {month}: \
+                 version {lower} är ersatt av den nya. Ingick månaden redan i en inskickad ansökan tas den tillbaka \
+                 som rättelse tills version {version} är attesterad (håll inne rättelsen med --hold-corrections om den \
+                 ska vänta). Låt behörig person fylla i Attesterad av och Attestdatum och spara filen igen."
+            ),
+            M::WrongPeriod { period, rows } => write!(
+                f,
+                "Perioden är {period} men raderna gäller {rows} – rätta Perioden. Arbetsboken räknas inte förrän \
+                 Perioden och raderna stämmer, och den ersätter inte arbetsboken för {period}. Gäller raderna \
+                 verkligen {period}, rätta i stället datumen."
+            ),
+            M::PeriodNotFileName { period, named } => write!(
+                f,
+                "Perioden är {period} men filnamnet gäller {named}, och arbetsboken har inga daterade rader som kan \
+                 avgöra – rätta Perioden, eller filnamnet om Perioden stämmer. Arbetsboken räknas inte förrän de \
+                 stämmer, och den ersätter inte arbetsboken för {period}."
+            ),
             M::NotARegularFile => f.write_str(
                 "Filen är ingen vanlig fil (till exempel en länk till en enhet eller en namngiven pipe) och läses inte. \
                  Lägg in arbetsboken som en vanlig fil.",
+            ),
+            M::FolderUnreadable { folder, reason } => write!(
+                f,
+                "Mappen «{folder}» kan inte läsas ({reason}), så ingen arbetsbok i den räknas i den här körningen; övriga parter \
+                 räknas som vanligt. Ge den som kör redovisa läsrätt till mappen (eller be IT om det) och kör igen."
             ),
             M::WrongFormat => f.write_str(
                 "Filen är inte i formatet .xlsx (Excel-arbetsbok) och läses inte. Öppna den i Excel och spara som .xlsx \
@@ -614,6 +715,13 @@ impl fmt::Display for Message {
                 "«{name}» står redan i Personal ({first}); varje person ska stå på en rad, eftersom raderna i \
                  Tidrapport och Frånvaro kopplas till personen via namnet. Raden räknas inte: ta bort den, eller skilj \
                  två personer med samma namn åt (till exempel med en initial) här och i Tidrapport och Frånvaro."
+            ),
+            M::NameTwiceOthers { name, first } => write!(
+                f,
+                "«{name}» står redan i Personal ({first}) men med ett annat personnummer (eller ett som inte kan \
+                 läsas). Raderna i Tidrapport och Frånvaro kopplas till personen via namnet och kan inte fördelas \
+                 mellan två personer, så ingen av raderna räknas. Skilj personerna åt (till exempel med en initial) \
+                 här och i Tidrapport och Frånvaro, eller ta bort raden om det är samma person."
             ),
             M::NegativeIndicator { value } => write!(
                 f,
@@ -745,6 +853,46 @@ impl fmt::Display for Message {
                 f,
                 "{name} redovisar tid i Tidrapport; frånvaro dras bara av för personal med fast andel. Raden påverkar \
                  inget; ta bort den, eller ändra Redovisning till Fast andel om personen har en fast andel."
+            ),
+            M::HeldOut { name, month, causes } => {
+                let of = |c: &HeldCause| match c {
+                    HeldCause::Absence { sheet, row } => format!("frånvaroraden på rad {row} i {sheet} har fel"),
+                    HeldCause::AbsenceOfNobody { sheet, row } => format!(
+                        "frånvaroraden på rad {row} i {sheet} har fel och kan inte kopplas till någon i Personal, så \
+                         den kan gälla vem som helst med fast andel"
+                    ),
+                    HeldCause::Unread { sheet } => format!("bladet {sheet} kan inte läsas"),
+                };
+                write!(
+                    f,
+                    "{name} räknas inte alls för {month}: {}. Frånvaro dras av från den fasta tiden, och utan den kunde \
+                     timmarna bli för många; därför hålls hela personens månad utanför, inte bara raden. Rätta felet, \
+                     så räknas månaden (som sen månad eller rättelse om ansökan redan har skickats).",
+                    causes.iter().map(of).collect::<Vec<_>>().join("; ")
+                )
+            }
+            M::SalaryOverBudget { name, salary, org, line, budget } => write!(
+                f,
+                "Månadslönen {} för {name} är ensam större än hela den beviljade budgeten för {org} – {} ({}); det \
+                 är troligen ett skrivfel. {name} räknas inte för månaden förrän Månadslön är rättad.",
+                sv_kr(*salary),
+                line.swedish(),
+                sv_kr_whole(*budget)
+            ),
+            M::CostOverBudget { amount, org, line, budget } => write!(
+                f,
+                "Beloppet {} är ensamt större än hela den beviljade budgeten för {org} – {} ({}); det är troligen \
+                 ett skrivfel. Raden räknas inte förrän beloppet är rättat.",
+                sv_kr(*amount),
+                line.swedish(),
+                sv_kr_whole(*budget)
+            ),
+            M::PaymentOverDecided { amount, financier, decided } => write!(
+                f,
+                "Beloppet {} är ensamt större än hela den medfinansiering {financier} har beslutat ({}); det är \
+                 troligen ett skrivfel. Inbetalningen räknas inte förrän beloppet är rättat.",
+                sv_kr(*amount),
+                sv_kr_whole(*decided)
             ),
             M::HoursOverMonth { name, month, hours, weekdays, employment, limit } => write!(
                 f,
@@ -984,6 +1132,8 @@ pub enum CellProblem {
     TimeTooLong,
     /// More hours than any row can hold.
     TooManyHours(Decimal),
+    /// More hours in one row than the workbook's month has.
+    HoursBeyondMonth { hours: Decimal, month: Month, max: u32 },
     /// A version that is no whole number from 1.
     NotWhole(Decimal),
     /// Redovisning other than Tidrapport or Fast andel.
@@ -1030,6 +1180,10 @@ impl CellProblem {
             (s("Timmar"), C::TimeUnreadable),
             (s("Timmar"), C::TimeTooLong),
             (s("Timmar"), C::TooManyHours(d(12_000, 0))),
+            (
+                s("Timmar"),
+                C::HoursBeyondMonth { hours: d(750, 0), month: Month::new(2025, 3).unwrap_or(Month::MIN), max: 744 },
+            ),
             (s("Version"), C::NotWhole(d(15, 1))),
             (s("Redovisning"), C::NotReporting(s("Timmar"))),
             (s("Orsak"), C::NotAbsenceReason(s("Sjuk dag 3"))),
@@ -1086,6 +1240,11 @@ impl fmt::Display for CellProblem {
                 f.write_str("tiden i cellen motsvarar orimligt många timmar för en rad; kontrollera värdet")
             }
             C::TooManyHours(h) => write!(f, "{} timmar är orimligt många för en rad; kontrollera talet", sv_plain(h)),
+            C::HoursBeyondMonth { hours, month, max } => write!(
+                f,
+                "{} timmar är fler än hela månaden {month} har ({max} timmar dygnet runt); kontrollera talet",
+                sv_plain(hours)
+            ),
             C::NotWhole(d) => {
                 write!(f, "«{}» är inget heltal från 1 och uppåt; skriv ett heltal, till exempel 1", sv_plain(d))
             }

@@ -18,7 +18,8 @@ use serde::Serialize;
 mod message;
 
 pub use message::{
-    BasisField, BudgetLine, Budgeted, CellProblem, Dated, Delta, FileProblem, Message, ParserTrouble, Planned, Revision,
+    BasisField, BudgetLine, Budgeted, CellProblem, Dated, Delta, FileProblem, HeldCause, Message, ParserTrouble,
+    Planned, Revision,
 };
 
 /// How serious a finding is.
@@ -85,6 +86,12 @@ codes! {
     FileUnreadable => "FILE_UNREADABLE", Error,
         "Filen kan inte läsas",
         "Öppna filen i Excel, spara den som Excel-arbetsbok (.xlsx) och lägg den i inkorgen igen. Är den lösenordsskyddad: ta bort skyddet först.";
+    /// A folder of the inbox that cannot be listed (no permission, a broken network share): its
+    /// partner's files are left out of this run; the other partners are not affected. A warning
+    /// for a folder outside every partner's folder.
+    FolderUnreadable => "FOLDER_UNREADABLE", Error,
+        "En mapp i inkorgen kan inte läsas",
+        "Ge den som kör redovisa läsrätt till mappen (eller be IT om det) och kör igen; arbetsböckerna i mappen tas då med.";
     /// `.xls`, `.ods`, `.csv`, `.xlsm`.
     WrongFormat => "WRONG_FORMAT", Error,
         "Filen är inte i formatet .xlsx",
@@ -137,6 +144,11 @@ codes! {
     RowOutsidePeriod => "ROW_OUTSIDE_PERIOD", Error,
         "Rad daterad utanför arbetsbokens månad",
         "Flytta raden till arbetsboken för den månad datumet hör till, eller rätta datumet.";
+    /// Most dated rows of a workbook fall in one month, and its Period names another: the
+    /// workbook does not count, and never replaces the workbook of the month its Period names.
+    WrongPeriod => "WRONG_PERIOD", Error,
+        "Perioden i Uppgifter stämmer inte med raderna",
+        "Rätta Period i bladet Uppgifter till den månad raderna gäller (eller datumen, om Perioden stämmer). Arbetsboken räknas inte förrän dess och ersätter aldrig en annan månads arbetsbok.";
     /// A month outside the project, or outside the person's Startdatum–Slutdatum.
     OutsideProjectPeriod => "OUTSIDE_PROJECT_PERIOD", Error,
         "Tid utanför projektets eller personens period",
@@ -155,8 +167,21 @@ codes! {
     DuplicatePerson => "DUPLICATE_PERSON", Error,
         "Samma personnummer på två rader i Personal",
         "Ta bort den extra raden så att varje person står på en rad i Personal; räkna in tiden under det namn som står kvar.";
-    /// Two rows of `Personal` with the same name: time and absence rows name the person, so
-    /// the later row is left out until the names differ.
+    /// A person's whole month is left out because a row that could lower their hours (absence)
+    /// or that places them on activities (time, for fixed-share staff) has an error: leaving out
+    /// only the row could claim more.
+    HeldOut => "HELD_OUT", Error,
+        "En persons månad hålls utanför",
+        "Rätta raden som meddelandet nämner; då räknas personens månad igen (som sen månad eller rättelse om ansökan redan har skickats).";
+    /// A single amount larger than the whole approved budget it belongs to (a Månadslön over
+    /// the staff budget, an other cost over the other-cost budget, a payment over the decided
+    /// co-financing): a typo, left out at its cell.
+    AmountOverBudget => "AMOUNT_OVER_BUDGET", Error,
+        "Ett belopp är större än hela budgeten",
+        "Kontrollera beloppet (ett skrivfel?) och rätta cellen; ett enda belopp kan inte vara större än hela det beviljade beloppet för sitt slag.";
+    /// Two rows of `Personal` with the same name: time and absence rows name the person. With the
+    /// same personnummer the later row is left out; with another (or an unreadable) one the rows
+    /// may be two people whose time cannot be told apart, and neither counts.
     DuplicateName => "DUPLICATE_NAME", Error,
         "Samma namn på två rader i Personal",
         "Ta bort den extra raden. Är det två olika personer med samma namn: skilj dem åt (till exempel med en initial) i Personal, Tidrapport och Frånvaro.";

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use redovisa::emit::protect;
 use redovisa::month::Month;
 use redovisa::pipeline::{self, Options};
 use redovisa::project::Project;
@@ -88,9 +89,13 @@ enum Command {
         partner: String,
         #[arg(long, value_name = "YYYY-MM")]
         month: Month,
-        /// Output file (default: <partner>-<month>.xlsx in the current folder).
+        /// Output file (default: <partner>-<month>.xlsx in the current folder, numbered when a
+        /// file of that name is there or in the partner's inbox folder).
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
+        /// Replace the output file if it exists (it may hold a partner's filled-in work).
+        #[arg(long)]
+        force: bool,
     },
     /// Record a claim as submitted in the project's ledger.
     Submit {
@@ -138,6 +143,11 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// The claim ledger: `redovisa ledger repair <project>`.
+    Ledger {
+        #[command(subcommand)]
+        action: LedgerAction,
+    },
     /// Write the seed project with a realistic, deterministic example inbox.
     Demo {
         /// Folder to write (project.toml and inkorg/).
@@ -154,6 +164,18 @@ enum Command {
         /// Write a synthetic programme of N copies of the project (benchmark workload).
         #[arg(long, value_name = "N", default_value_t = 1)]
         copies: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerAction {
+    /// Show what a repair of the ledger would drop (a last line cut short by an older version, claims
+    /// no anchor knows); with --apply, keep a copy of the file and drop it.
+    Repair {
+        project: PathBuf,
+        /// Drop it (a copy of the ledger is kept beside it first).
+        #[arg(long)]
+        apply: bool,
     },
 }
 
@@ -218,7 +240,8 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Validate { project } => {
             let p = Project::parse_file(&project).map_err(|e| e.to_string())?;
-            let issues = p.validate();
+            let mut issues = p.validate();
+            issues.extend(p.check_folders(&p.inbox()));
             print!("{}", plain(&p.describe()));
             for i in &issues {
                 println!("{}", plain(&i.to_string()));
@@ -241,12 +264,15 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
             print!("{}", precheck::render(&report));
             Ok(if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Template { project, partner, month, output } => {
+        Command::Template { project, partner, month, output, force } => {
             let p = load(&project)?;
             let bytes = template::render(&p, &partner, month).map_err(|e| e.to_string())?;
-            let path = output.unwrap_or_else(|| PathBuf::from(format!("{partner}-{month}.xlsx")));
-            redovisa::emit::atomic::write_atomic(&path, &bytes)
-                .map_err(|e| format!("kan inte skriva {}: {e}", path.display()))?;
+            // The default name is never one a partner's workbook already has, here or in the inbox.
+            let path = output.unwrap_or_else(|| {
+                let inbox = p.inbox();
+                protect::free_name(Path::new(""), &format!("{partner}-{month}"), "xlsx", &[inbox.join(&partner), inbox])
+            });
+            protect::write_protected(&path, &bytes, force).map_err(|e| e.to_string())?;
             eprintln!("Skrev mallen {}", path.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -278,6 +304,19 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
             watch::watch(&p, &opts, out.as_deref()).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Ledger { action: LedgerAction::Repair { project, apply } } => {
+            let p = load(&project)?;
+            let _lock = redovisa::emit::atomic::RunLock::acquire(&p.dir).map_err(|e| e.to_string())?;
+            let plan = redovisa::ledger::repair::plan(&p).map_err(|e| e.to_string())?;
+            print!("{}", plain(&plan.describe()));
+            if !plan.is_empty() && apply {
+                let copy = plan.apply().map_err(|e| e.to_string())?;
+                println!("Klart. Filen som den var finns kvar som {}.", copy.display());
+            } else if !plan.is_empty() {
+                println!("Inget är ändrat. Kör igen med --apply för att ta bort det; en kopia av filen sparas först.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Demo { dir, to, seed, run, copies } => {
             let to = to.unwrap_or(demo::DEFAULT_TO);
             let written = demo::write(&dir, &demo::DemoOptions { to, seed, copies }).map_err(|e| e.to_string())?;
@@ -301,21 +340,14 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
 /// `final --texts`: the project's `mallar/slutrapport.toml` with every heading and its guide.
 /// An existing file is left alone unless `force`; then what it already says is kept.
 fn write_final_texts(p: &Project, force: bool) -> Result<PathBuf, String> {
-    use redovisa::emit::report::final_texts;
+    use redovisa::emit::report::final_texts::{self, FinalTexts};
     let path = p.dir.join(final_texts::FILE);
-    if path.exists() && !force {
-        return Err(format!(
-            "{} finns redan och skrivs inte över; ange --force för att skriva om den med alla rubriker (texter som redan \
-             står där behålls)",
-            path.display()
-        ));
-    }
-    let current = final_texts::FinalTexts::load(&p.dir).map_err(|e| e.to_string())?;
+    // Without --force there is no file to keep texts from: it is refused if it exists.
+    let current = if force { FinalTexts::load(&p.dir) } else { FinalTexts::built_in() }.map_err(|e| e.to_string())?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("kan inte skapa {}: {e}", dir.display()))?;
     }
-    redovisa::emit::atomic::write_atomic(&path, final_texts::template(&current).as_bytes())
-        .map_err(|e| format!("kan inte skriva {}: {e}", path.display()))?;
+    protect::write_protected(&path, final_texts::template(&current).as_bytes(), force).map_err(|e| e.to_string())?;
     Ok(path)
 }
 

@@ -35,10 +35,34 @@ struct Expect {
 
 /// Runs `redovisa run` on the project for March 2025 (or `period`) and returns summary.json.
 fn run(p: &Project, period: &str, exit: i32) -> Value {
+    run_as(Command::cargo_bin("redovisa").unwrap(), p, period, exit)
+}
+
+/// [`run`] by a user who cannot read every file: root gives up the capabilities that let it
+/// read past file permissions (`setpriv`), anyone else is such a user already.
+fn run_unprivileged(p: &Project, period: &str, exit: i32) -> Value {
+    let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    let cmd = if root {
+        let mut c = Command::new("setpriv");
+        c.args(["--bounding-set=-dac_override,-dac_read_search", env!("CARGO_BIN_EXE_redovisa")]);
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_redovisa"))
+    };
+    run_as(cmd, p, period, exit)
+}
+
+/// Chmods `path` to `mode` (octal).
+#[cfg(unix)]
+fn chmod(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+fn run_as(mut cmd: Command, p: &Project, period: &str, exit: i32) -> Value {
     let out = p.dir.join("ut");
     let _ = std::fs::remove_dir_all(&out);
-    let o = Command::cargo_bin("redovisa")
-        .unwrap()
+    let o = cmd
         .args(["run", p.dir.to_str().unwrap(), "--from", period, "--to", period, "--today", "2027-06-01"])
         .arg("--out")
         .arg(&out)
@@ -272,6 +296,84 @@ fn not_attested() -> &'static str {
             sheet: Some("Uppgifter"),
             cell: None,
             says: "Attesterad av",
+            exit: 1,
+        },
+    )
+}
+
+/// Issue 24: a May workbook whose Period still says April gets one error at the Period (not one
+/// per row), and does not replace April's workbook.
+fn wrong_period() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &kramfors_march(|_| {}));
+    put_in_inbox(
+        &p,
+        "kramfors/april.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Uppgifter").set("B3", "2025-04").set("B4", 2.0);
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "WRONG_PERIOD",
+            severity: "error",
+            file: Some("kramfors/april.xlsx"),
+            sheet: Some("Uppgifter"),
+            cell: Some("B3"),
+            says: "Perioden är 2025-04 men raderna gäller 2025-03 – rätta Perioden",
+            exit: 1,
+        },
+    )
+}
+
+/// Issue 24: an absence row that cannot be read holds out the fixed-share person it could lower.
+fn held_out() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            let rows = vec![vec![t("Bertil Berg"), t("2025-03"), n(16.0), t("Vård av barn")]];
+            b.replace(table("Frånvaro", "A1", &headers(redovisa::contract::Sheet::Franvaro), rows));
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "HELD_OUT",
+            severity: "error",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Personal"),
+            cell: Some("A3"),
+            says: "Bertil Berg räknas inte alls för 2025-03: frånvaroraden på rad 2 i Frånvaro har fel",
+            exit: 1,
+        },
+    )
+}
+
+/// Issue 24: a Månadslön larger than the whole staff budget is a typo, left out at its cell.
+fn amount_over_budget() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Personal").set("F2", 45_000_000.0);
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "AMOUNT_OVER_BUDGET",
+            severity: "error",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Personal"),
+            cell: Some("F2"),
+            says: "Anna Andersson räknas inte för månaden förrän Månadslön är rättad",
             exit: 1,
         },
     )
@@ -702,12 +804,13 @@ fn hours_over_month() -> &'static str {
 
 fn hours_over_annual_cap() -> &'static str {
     let (_d, p) = inbox_project();
-    // 1 800 h in one month passes the year's 1 720 h at 100 %.
+    // 3 × 600 h + 4 h = 1 804 h in one month passes the year's 1 720 h at 100 % (no row holds more
+    // than the month's 744 hours).
     put_in_inbox(
         &p,
         "kramfors/mars.xlsx",
         &kramfors_march(|b| {
-            b.sheet("Tidrapport").set("D3", n(1800.0));
+            b.sheet("Tidrapport").set("D2", n(600.0)).set("D3", n(600.0)).set("D4", n(600.0));
         }),
     );
     check(
@@ -885,13 +988,17 @@ fn over_budget() -> &'static str {
 
 fn support_cap_reached() -> &'static str {
     let (_d, p) = inbox_project();
-    // 200 000 000 kr a month: 200 000 000 × 12 / 1 720 = 1 395 348,84 kr/h; × 26,5 h ≈ 37 Mkr
-    // plus on-costs and flat rate, × 39,92 % ≈ 20 Mkr of support > the approved 12 752 293 kr.
+    // 2 200 000 kr a month (under Kramfors' staff budget of 2 270 430 kr, so not a typo by the
+    // rules): 2 200 000 × 12 / 1 720 × 1,024 ≈ 15 717 kr/h; × 1 600 h (4 × 400) ≈ 25 Mkr, with
+    // on-costs and flat rate ≈ 44 Mkr, × 39,92 % ≈ 17,6 Mkr of support > the approved 12 752 293 kr.
     put_in_inbox(
         &p,
         "kramfors/mars.xlsx",
         &kramfors_march(|b| {
-            b.sheet("Personal").set("F2", n(200_000_000.0));
+            b.sheet("Personal").set("F2", n(2_200_000.0));
+            for cell in ["D2", "D3", "D4", "D5"] {
+                b.sheet("Tidrapport").set(cell, n(400.0));
+            }
         }),
     );
     check(
@@ -980,6 +1087,51 @@ fn legacy_ledger() -> &'static str {
     )
 }
 
+/// Issue 23: one unreadable partner folder stopped everyone (exit 2, the folder not named). It
+/// is a finding for that partner; the others are read.
+fn folder_unreadable() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &valid_book().xlsx(Strings::Shared));
+    put_in_inbox(&p, "harnosand/mars.xlsx", &book_for(&HARNOSAND, "2025-03").xlsx(Strings::Shared));
+    let folder = p.inbox().join("kramfors");
+    chmod(&folder, 0o000);
+    let summary = run_unprivileged(&p, "2025-03", 1);
+    chmod(&folder, 0o755);
+    let e = Expect {
+        code: "FOLDER_UNREADABLE",
+        severity: "error",
+        file: Some("kramfors"),
+        sheet: None,
+        cell: None,
+        says: "Mappen «kramfors» kan inte läsas (behörighet saknas)",
+        exit: 1,
+    };
+    assert_finding(&summary, &e);
+    let partner = summary["findings"].as_array().unwrap().iter().find(|f| f["code"] == e.code).unwrap();
+    assert_eq!(partner["partner"], "Kramfors kommun");
+    let files = summary["files"].as_array().unwrap();
+    let used = files.iter().find(|f| f["path"] == "harnosand/mars.xlsx").unwrap();
+    assert_eq!(used["status"], "used", "the other partner is read");
+    e.code
+}
+
+/// Issue 23: a workbook that cannot be opened got `FILE_UNREADABLE` and a spurious
+/// `FILE_CHANGED_DURING_RUN`. It gets the one finding.
+#[test]
+fn an_unreadable_workbook_is_one_finding() {
+    let (_d, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &valid_book().xlsx(Strings::Shared));
+    let file = p.inbox().join("kramfors/mars.xlsx");
+    chmod(&file, 0o000);
+    let summary = run_unprivileged(&p, "2025-03", 1);
+    chmod(&file, 0o644);
+    let about: Vec<&Value> =
+        summary["findings"].as_array().unwrap().iter().filter(|f| f["file"] == "kramfors/mars.xlsx").collect();
+    assert_eq!(about.len(), 1, "{about:?}");
+    assert_eq!(about[0]["code"], "FILE_UNREADABLE");
+    assert!(about[0]["message"].as_str().unwrap().contains("Permission denied"), "{}", about[0]["message"]);
+}
+
 fn file_outside_partner_folder() -> &'static str {
     let (_d, p) = inbox_project();
     put_in_inbox(&p, "mars.xlsx", &valid_book().xlsx(Strings::Shared));
@@ -1042,6 +1194,9 @@ const CASES: &[(&str, Case)] = &[
     ("WRONG_FOLDER", wrong_folder),
     ("DUPLICATE_SUBMISSION", duplicate_submission),
     ("NOT_ATTESTED", not_attested),
+    ("WRONG_PERIOD", wrong_period),
+    ("HELD_OUT", held_out),
+    ("AMOUNT_OVER_BUDGET", amount_over_budget),
     ("BAD_VALUE", bad_value),
     ("INVALID_ORGNR", invalid_orgnr),
     ("INVALID_PERSONNUMMER", invalid_personnummer),
@@ -1069,6 +1224,7 @@ const CASES: &[(&str, Case)] = &[
     ("LATE_MONTH", late_month),
     ("LEGACY_LEDGER", legacy_ledger),
     ("FILE_OUTSIDE_PARTNER_FOLDER", file_outside_partner_folder),
+    ("FOLDER_UNREADABLE", folder_unreadable),
     ("UNKNOWN_FINANCIER", unknown_financier),
     ("COFINANCING_LAGGING", cofinancing_lagging),
     ("PERIOD_NOT_IN_PLAN", period_not_in_plan),
