@@ -235,6 +235,9 @@ pub enum Message {
     /// A payment larger than the financier's whole decided co-financing.
     PaymentOverDecided { amount: Decimal, financier: String, decided: Decimal },
 
+    /// Hours written `6.30`: read as 6,3 h, possibly meant as 6 h 30 min.
+    AmbiguousTime { text: String, read_as: Decimal, hours: u32, minutes: u32 },
+
     // Checks of the period, the person and the claims.
     /// More hours than the month's weekdays × 8 × grade.
     HoursOverMonth { name: String, month: Month, hours: Decimal, weekdays: u32, employment: Decimal, limit: Decimal },
@@ -338,6 +341,7 @@ impl Message {
             M::UnknownIndicator { .. } => Code::UnknownIndicator,
             M::AbsenceForTimeReporter { .. } => Code::AbsenceForTimeReporter,
             M::HoursOverMonth { .. } => Code::HoursOverMonth,
+            M::AmbiguousTime { .. } => Code::AmbiguousTime,
             M::SalaryBasisChanged { .. } => Code::SalaryBasisChanged,
             M::MissingSubmission { .. } => Code::MissingSubmission,
             M::OverBudget { .. } => Code::OverBudget,
@@ -474,6 +478,7 @@ impl Message {
                 financier: s("Härnösands kommun"),
                 decided: kr(1_043_763, 0),
             },
+            Message::AmbiguousTime { text: s("6.30"), read_as: Decimal::new(63, 1), hours: 6, minutes: 30 },
             Message::HoursOverMonth {
                 name: s("Anna Andersson"),
                 month: month(2025, 3),
@@ -891,6 +896,13 @@ impl fmt::Display for Message {
                  troligen ett skrivfel. Inbetalningen räknas inte förrän beloppet är rättat.",
                 sv_kr(*amount),
                 sv_kr_whole(*decided)
+            ),
+            M::AmbiguousTime { text, read_as, hours, minutes } => write!(
+                f,
+                "«{text}» är läst som {} timmar. Betyder det {hours} timmar och {minutes} minuter, skriv {hours}:{minutes:02} \
+                 (eller {}) i stället.",
+                sv_hours(*read_as),
+                sv_hours(Decimal::from(*hours) + Decimal::from(*minutes) / Decimal::from(60))
             ),
             M::HoursOverMonth { name, month, hours, weekdays, employment, limit } => write!(
                 f,
