@@ -61,8 +61,10 @@ pub enum Status {
     Superseded,
     /// Not counted because of an error finding.
     Rejected,
-    /// Not a workbook to read, or outside the run's months.
+    /// Not a workbook to read (lock and temporary files, files outside the partners' folders).
     Ignored,
+    /// A workbook of a month after the run's period: it counts in a later claim.
+    Later,
 }
 
 impl Status {
@@ -72,6 +74,7 @@ impl Status {
             Status::Superseded => "ersatt",
             Status::Rejected => "avvisad",
             Status::Ignored => "ignorerad",
+            Status::Later => "senare månad",
         }
     }
 }
@@ -83,6 +86,7 @@ impl fmt::Display for Status {
             Status::Superseded => "superseded",
             Status::Rejected => "rejected",
             Status::Ignored => "ignored",
+            Status::Later => "later",
         })
     }
 }

@@ -69,7 +69,7 @@ pub enum RunError {
     Ledger(#[from] LedgerError),
     #[error(transparent)]
     Project(#[from] LoadError),
-    #[error("kan inte läsa inkorgen {0}: {1}")]
+    #[error("kan inte läsa inkorgen {}: {}", .0.display(), crate::sv::io_error(.1))]
     Inbox(PathBuf, std::io::Error),
     #[error("{0}")]
     Period(String),
@@ -144,7 +144,7 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
         let month = e.stated.map(|(m, _)| m).or(e.month);
         let (status, note) = match (status, month) {
             (Status::Used | Status::Superseded | Status::Rejected, Some(m)) if m > period.to => {
-                (Status::Ignored, format!("gäller {m}, efter perioden"))
+                (Status::Later, format!("gäller {m}, räknas i en senare ansökan"))
             }
             (status, _) => (status, note),
         };

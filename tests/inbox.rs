@@ -74,7 +74,10 @@ fn lock_hidden_temporary_and_wrong_format_files() {
         assert_eq!(status(&f, &rel).0, Status::Rejected, "{rel}");
         assert_eq!(codes(&f, &rel), vec![(Code::WrongFormat, Severity::Error)], "{rel}");
         let message = &f.findings.iter().find(|x| x.place.file.as_deref() == Some(rel.as_str())).unwrap().message;
-        assert!(message.contains("spara som .xlsx"), "{message}");
+        assert!(
+            message.contains("som .xlsx") && message.contains("Excel") && message.contains("LibreOffice"),
+            "{message}"
+        );
     }
     for outside in ["lös.xlsx", "okänd-mapp/mars.xlsx"] {
         assert_eq!(status(&f, outside).0, Status::Ignored);

@@ -226,6 +226,7 @@ fn file_view(f: &FileRecord) -> FileView {
         Status::Superseded => "ersatt",
         Status::Rejected => "avvisad",
         Status::Ignored => "ignorerad",
+        Status::Later => "senare",
     };
     let why = match (f.status, f.note.is_empty()) {
         (Status::Used, true) => "räknas i beloppen".to_string(),
@@ -783,6 +784,8 @@ pub struct ReceiptPage {
     pub months: Vec<ReceiptMonth>,
     pub findings: Vec<FindingView>,
     pub totals: Option<ReceiptTotals>,
+    pub cofinancing_title: &'static str,
+    pub cofinancing: Option<super::receipt::CofinancingView>,
 }
 
 impl ReceiptPage {
@@ -832,6 +835,8 @@ impl ReceiptPage {
             months,
             findings,
             totals: org.map(receipt_totals),
+            cofinancing_title: super::receipt::COFINANCING_TITLE,
+            cofinancing: org.and_then(|_| super::receipt::CofinancingView::new(f, folder)),
         }
     }
 }

@@ -22,7 +22,7 @@ pub enum ProtectError {
          filnamn, eller ange --force om filen ska ersättas."
     )]
     Exists(PathBuf),
-    #[error("kan inte skriva {0}: {1}")]
+    #[error("kan inte skriva {}: {}", .0.display(), crate::sv::io_error(.1))]
     Io(PathBuf, std::io::Error),
 }
 

@@ -235,6 +235,9 @@ pub enum Message {
     /// A payment larger than the financier's whole decided co-financing.
     PaymentOverDecided { amount: Decimal, financier: String, decided: Decimal },
 
+    /// Hours written `6.30`: read as 6,3 h, possibly meant as 6 h 30 min.
+    AmbiguousTime { text: String, read_as: Decimal, hours: u32, minutes: u32 },
+
     // Checks of the period, the person and the claims.
     /// More hours than the month's weekdays × 8 × grade.
     HoursOverMonth { name: String, month: Month, hours: Decimal, weekdays: u32, employment: Decimal, limit: Decimal },
@@ -340,6 +343,7 @@ impl Message {
             M::UnknownIndicator { .. } => Code::UnknownIndicator,
             M::AbsenceForTimeReporter { .. } => Code::AbsenceForTimeReporter,
             M::HoursOverMonth { .. } => Code::HoursOverMonth,
+            M::AmbiguousTime { .. } => Code::AmbiguousTime,
             M::SalaryBasisChanged { .. } => Code::SalaryBasisChanged,
             M::MissingSubmission { .. } => Code::MissingSubmission,
             M::OverBudget { .. } => Code::OverBudget,
@@ -477,6 +481,7 @@ impl Message {
                 financier: s("Härnösands kommun"),
                 decided: kr(1_043_763, 0),
             },
+            Message::AmbiguousTime { text: s("6.30"), read_as: Decimal::new(63, 1), hours: 6, minutes: 30 },
             Message::HoursOverMonth {
                 name: s("Anna Andersson"),
                 month: month(2025, 3),
@@ -616,7 +621,8 @@ impl fmt::Display for Message {
             ),
             M::NotAttested => f.write_str(
                 "Arbetsboken saknar attest (Attesterad av och Attestdatum i bladet Uppgifter). Den visas i månadsstatus \
-                 men tas inte med i en ansökan förrän den är attesterad. Låt behörig person fylla i Attesterad av och \
+                 men tas inte med i en ansökan förrän den är attesterad: i en ansökan är det därför ett fel, i \
+                 kontrollen före inlämning och i månadsstatus en varning. Låt behörig person fylla i Attesterad av och \
                  Attestdatum och spara filen igen.",
             ),
             M::NewerNotAttested { month, version, lower } => write!(
@@ -649,8 +655,9 @@ impl fmt::Display for Message {
                  räknas som vanligt. Ge den som kör redovisa läsrätt till mappen (eller be IT om det) och kör igen."
             ),
             M::WrongFormat => f.write_str(
-                "Filen är inte i formatet .xlsx (Excel-arbetsbok) och läses inte. Öppna den i Excel och spara som .xlsx \
-                 (Arkiv → Spara som → Excel-arbetsbok).",
+                "Filen är inte i formatet .xlsx (Excel-arbetsbok) och läses inte. Spara om den som .xlsx: i Excel \
+                 Arkiv → Spara som → Excel-arbetsbok (*.xlsx); i LibreOffice Arkiv → Spara som → filtyp «Excel \
+                 2007-365 (.xlsx)» → Behåll nuvarande format.",
             ),
             M::OutsidePartnerFolders => f.write_str(
                 "Filen ligger inte i någon parts mapp och läses inte. Flytta den till rätt parts mapp i inkorgen.",
@@ -894,6 +901,13 @@ impl fmt::Display for Message {
                 sv_kr(*amount),
                 sv_kr_whole(*decided)
             ),
+            M::AmbiguousTime { text, read_as, hours, minutes } => write!(
+                f,
+                "«{text}» är läst som {} timmar. Betyder det {hours} timmar och {minutes} minuter, skriv {hours}:{minutes:02} \
+                 (eller {}) i stället.",
+                sv_hours(*read_as),
+                sv_hours(Decimal::from(*hours) + Decimal::from(*minutes) / Decimal::from(60))
+            ),
             M::HoursOverMonth { name, month, hours, weekdays, employment, limit } => write!(
                 f,
                 "{name} har {} timmar i {month}, mer än månadens {weekdays} vardagar × 8 h × sysselsättningsgrad {} = \
@@ -1066,14 +1080,14 @@ impl fmt::Display for Message {
                     sv_hours(delta.hours)
                 )?;
                 f.write_str(if *held {
-                    "Rättelsen hålls inne (--hold-corrections): den tas inte med i den här ansökan utan väntar till en \
+                    "Rättelsen hålls inne av projektekonomen: den tas inte med i den här ansökan utan väntar till en \
                      senare."
                 } else if matches!(revision, Revision::Gone { .. }) {
-                    "Den tas med som rättelse i den här ansökan. Lägg tillbaka arbetsboken om den försvann av misstag, \
-                     eller håll inne rättelsen med --hold-corrections."
+                    "Den tas med som rättelse i den här ansökan. Lägg tillbaka arbetsboken om den försvann av misstag; \
+                     projektekonomen kan också hålla inne rättelsen till en senare ansökan."
                 } else {
-                    "Den tas med som rättelse i den här ansökan (Tidigare månader). Håll inne den med \
-                     --hold-corrections om den ska vänta."
+                    "Den tas med som rättelse i den här ansökan (Tidigare månader); projektekonomen kan hålla inne den \
+                     till en senare ansökan."
                 })
             }
         }

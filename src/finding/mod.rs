@@ -85,7 +85,7 @@ codes! {
     /// Not a readable xlsx: corrupt, truncated, encrypted, empty, too large.
     FileUnreadable => "FILE_UNREADABLE", Error,
         "Filen kan inte läsas",
-        "Öppna filen i Excel, spara den som Excel-arbetsbok (.xlsx) och lägg den i inkorgen igen. Är den lösenordsskyddad: ta bort skyddet först.";
+        "Öppna filen i Excel eller LibreOffice, spara den som Excel-arbetsbok (.xlsx) och lägg den i inkorgen igen. Är den lösenordsskyddad: ta bort skyddet först.";
     /// A folder of the inbox that cannot be listed (no permission, a broken network share): its
     /// partner's files are left out of this run; the other partners are not affected. A warning
     /// for a folder outside every partner's folder.
@@ -95,7 +95,7 @@ codes! {
     /// `.xls`, `.ods`, `.csv`, `.xlsm`.
     WrongFormat => "WRONG_FORMAT", Error,
         "Filen är inte i formatet .xlsx",
-        "Öppna filen och spara den som Excel-arbetsbok (.xlsx) utan makron; lägg den nya filen i inkorgen.";
+        "Öppna filen och spara den som Excel-arbetsbok (.xlsx) utan makron: i Excel Arkiv → Spara som → Excel-arbetsbok, i LibreOffice Arkiv → Spara som → filtyp «Excel 2007-365 (.xlsx)». Lägg den nya filen i inkorgen.";
     /// A required sheet is absent.
     MissingSheet => "MISSING_SHEET", Error,
         "Ett obligatoriskt blad saknas",
@@ -209,6 +209,11 @@ codes! {
     FinancingTypeMismatch => "FINANCING_TYPE_MISMATCH", Warning,
         "Typ av medfinansiering stämmer inte med finansieringsplanen",
         "Rätta Typ i bladet Medfinansiering så att den stämmer med finansieringsplanen (offentlig eller privat).";
+    /// Hours written as a clock time with a dot (`6.30`): read as a decimal number (6,3 h), but
+    /// a Swede may mean 6 hours 30 minutes.
+    AmbiguousTime => "AMBIGUOUS_TIME", Warning,
+        "Timmar som kan läsas på två sätt",
+        "Skriv timmar och minuter med kolon (6:30 är 6 timmar 30 minuter) eller som decimaltal med komma (6,5).";
     /// More hours in a month than its weekdays × 8 × Sysselsättningsgrad.
     HoursOverMonth => "HOURS_OVER_MONTH", Warning,
         "Ovanligt många timmar på en månad",
@@ -237,7 +242,7 @@ codes! {
     /// version, removed): the difference is carried into the next claim as a correction.
     ChangedAfterClaim => "CHANGED_AFTER_CLAIM", Warning,
         "Underlag har ändrats efter inskickad ansökan (rättelse)",
-        "Kontrollera att ändringen är avsiktlig; skillnaden tas med som rättelse i nästa ansökan (eller hålls inne med --hold-corrections).";
+        "Kontrollera att ändringen är avsiktlig; skillnaden tas med som rättelse i nästa ansökan, om inte projektekonomen håller inne den.";
     /// A month of a submitted claim's period that no claim counted now counts: it is taken in
     /// this claim.
     LateMonth => "LATE_MONTH", Warning,

@@ -505,7 +505,7 @@ fn month_grid(
         findings.iter().filter(|f| f.code == Code::NotAttested).filter_map(|f| f.place.file.as_deref()).collect();
     let lines: BTreeMap<(usize, Month), &history::Line> = history.lines.iter().map(|l| ((l.org, l.month), l)).collect();
     let mut by_month: BTreeMap<(&str, Month), Vec<&FileRecord>> = BTreeMap::new();
-    for f in files.iter().filter(|f| f.status != Status::Ignored) {
+    for f in files.iter().filter(|f| !matches!(f.status, Status::Ignored | Status::Later)) {
         if let (Some(folder), Some(m)) = (f.folder.as_deref(), f.month) {
             by_month.entry((folder, m)).or_default().push(f);
         }

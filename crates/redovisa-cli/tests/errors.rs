@@ -777,6 +777,32 @@ fn financing_type_mismatch() -> &'static str {
     )
 }
 
+fn ambiguous_time() -> &'static str {
+    let (_d, p) = inbox_project();
+    // «6.30» with a dot: a Swedish clock time (6 h 30 min) or the decimal 6,3 h. Read as 6,3 h,
+    // with a warning at the cell.
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Tidrapport").set("D3", "6.30");
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "AMBIGUOUS_TIME",
+            severity: "warning",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Tidrapport"),
+            cell: Some("D3"),
+            says: "skriv 6:30",
+            exit: 0,
+        },
+    )
+}
+
 fn hours_over_month() -> &'static str {
     let (_d, p) = inbox_project();
     // March 2025 has 21 weekdays: 21 × 8 = 168 h at 100 %; 7,5 + 200 + 7,5 + 4 = 219 h.
@@ -1213,6 +1239,7 @@ const CASES: &[(&str, Case)] = &[
     ("UNKNOWN_INDICATOR", unknown_indicator),
     ("ABSENCE_FOR_TIME_REPORTER", absence_for_time_reporter),
     ("FINANCING_TYPE_MISMATCH", financing_type_mismatch),
+    ("AMBIGUOUS_TIME", ambiguous_time),
     ("HOURS_OVER_MONTH", hours_over_month),
     ("HOURS_OVER_ANNUAL_CAP", hours_over_annual_cap),
     ("SALARY_BASIS_CHANGED", salary_basis_changed),
