@@ -238,6 +238,25 @@ pub struct ClaimedMonth {
     pub content: Content,
 }
 
+/// An indicator's cumulative value as a claim reported it: the next claim's period value is what
+/// is new against it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportedIndicator {
+    /// The indicator's code (empty when it has none) and name, as the project file gave them.
+    pub code: String,
+    pub name: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub cumulative: Decimal,
+}
+
+impl ReportedIndicator {
+    /// Whether this is the indicator with `code` and `name`: by code when it has one, else by name.
+    pub fn is(&self, code: &str, name: &str) -> bool {
+        if code.is_empty() { self.code.is_empty() && self.name == name } else { self.code == code }
+    }
+}
+
 /// One submitted claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -265,6 +284,10 @@ pub struct Claim {
     /// Corrections the economist held back from this claim (they stay pending).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub held_corrections: bool,
+    /// Each indicator's cumulative value as the claim reported it; empty in claims recorded
+    /// before indicators were kept (their values are then taken from the inbox).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<ReportedIndicator>,
     /// SHA-256 of the previous line (empty for the first).
     pub prev: String,
 }
@@ -574,6 +597,7 @@ mod tests {
             }],
             months: None,
             held_corrections: false,
+            indicators: Vec::new(),
             prev: String::new(),
         }
     }

@@ -96,6 +96,12 @@ pub fn sv_percent(fraction: Decimal, decimals: u32) -> String {
     format!("{}\u{a0}%", sv_number(fraction * Decimal::ONE_HUNDRED, decimals))
 }
 
+/// A number of whole per cent as it stands (`99 %` with a no-break space), for shares already
+/// rounded by the rules.
+pub fn sv_whole_percent(percent: Decimal) -> String {
+    format!("{}\u{a0}%", sv_number(percent.trunc(), 0))
+}
+
 /// Parses a number the way people type it in Sweden: `1 234,50`, `1234.5`, `1 234 kr`,
 /// `1.234,50`, `−12`. Spaces, no-break spaces and thin spaces may group thousands; a trailing
 /// `kr` or `:-` is allowed. Returns `None` for anything else, never a guess.

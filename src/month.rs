@@ -160,6 +160,22 @@ impl<'de> Deserialize<'de> for Month {
     }
 }
 
+/// Consecutive months as runs (first, last), in order: `2024-01, 2024-02, 2024-04` gives
+/// `(2024-01, 2024-02), (2024-04, 2024-04)`. The months may come in any order; repeats count once.
+pub fn runs(months: &[Month]) -> Vec<(Month, Month)> {
+    let mut sorted = months.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    let mut out: Vec<(Month, Month)> = Vec::new();
+    for m in sorted {
+        match out.last_mut() {
+            Some((_, last)) if last.next() == m => *last = m,
+            _ => out.push((m, m)),
+        }
+    }
+    out
+}
+
 /// Whole months from `start` to `date`: the number of month boundaries passed, less one when the
 /// day of month has not yet been reached (2024-01-15 → 2025-02-01 is 12, → 2025-01-01 is 11).
 pub fn whole_months_between(start: NaiveDate, date: NaiveDate) -> i32 {
@@ -170,6 +186,16 @@ pub fn whole_months_between(start: NaiveDate, date: NaiveDate) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_as_runs() {
+        let m = |s: &str| s.parse::<Month>().unwrap();
+        assert_eq!(
+            runs(&[m("2024-04"), m("2023-12"), m("2024-01"), m("2024-01"), m("2024-02")]),
+            vec![(m("2023-12"), m("2024-02")), (m("2024-04"), m("2024-04"))]
+        );
+        assert!(runs(&[]).is_empty());
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

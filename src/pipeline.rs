@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::emit::report::FinalTexts;
 use crate::emit::{self, EmitError, atomic::RunLock};
 pub use crate::examine::{Examined, MonthReportFn, examine, examine_observed, examine_with, read_all, sha256_file};
 use crate::finding::Finding;
@@ -17,7 +18,7 @@ use crate::ledger::{Ledger, LedgerError, legacy_pinned};
 use crate::month::Month;
 use crate::project::{LoadError, PROJECT_FILE, Project};
 use crate::read::Limits;
-use crate::reconcile::model::{Figures, FileRecord, Period};
+use crate::reconcile::model::{Figures, FileRecord, Period, PlannedClaimStatus};
 use crate::reconcile::{self, UsedWorkbook};
 
 /// How a run is asked for.
@@ -36,9 +37,11 @@ pub struct Options {
     pub progress: bool,
     /// Hold corrections of claimed months back: listed and reported, not taken.
     pub hold_corrections: bool,
-    /// The final report: narratives from the project's start, and when every month is already
-    /// claimed, the last claim again.
+    /// The final report: its period to the project's end (or `to`), narratives from the
+    /// project's start, condensed.
     pub final_report: bool,
+    /// A final report written before the project's last month, marked as preliminary.
+    pub preliminary: bool,
 }
 
 impl Options {
@@ -54,6 +57,7 @@ impl Options {
             progress: false,
             hold_corrections: false,
             final_report: false,
+            preliminary: false,
         }
     }
 }
@@ -170,13 +174,16 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
         files,
         findings,
         today: opts.today,
+        ledger: &ledger.claims,
+        final_report: opts.final_report.then_some(reconcile::FinalRun { preliminary: opts.preliminary }),
     };
     Ok(reconcile::reconcile(project, input))
 }
 
 /// The claim period: `--from`/`--to`, or after the last submitted claim up to the last whole
-/// month with a counting workbook. The final report, when every month is already claimed, is
-/// the last claim's period again.
+/// month with a counting workbook. The final report's period runs to the project's end (or
+/// `--to`), never to the clock: the submitted claim that holds that month (its final report), or
+/// the months after the last submitted claim.
 fn resolve_period(
     project: &Project,
     opts: &Options,
@@ -202,20 +209,21 @@ fn resolve_period(
     };
     let (from, to) = match (opts.from, opts.to, ledger.last()) {
         (Some(from), Some(to), _) => (from, to),
-        (None, to, Some(last)) if opts.final_report => {
-            let to = match to {
-                Some(m) => m,
-                None => last_whole()?,
+        (None, to, _) if opts.final_report => {
+            let to = to.unwrap_or(project.end_month());
+            let from = match ledger.claims.iter().find(|c| c.covers(to)) {
+                Some(claim) => claim.from,
+                None => ledger.last().filter(|c| c.to < to).map_or(project.start_month(), |c| c.to.next()),
             };
-            (if last.to >= to { last.from } else { last.to.next() }, to)
+            (from, to)
         }
         (from, to, last) => {
             let from = from.unwrap_or_else(|| last.map_or(project.start_month(), |c| c.to.next()));
             // With a reporting plan, a claim that starts where a planned one does ends where it
-            // does (the final report and status runs keep the last whole month).
+            // does (status runs keep the last whole month).
             let to = match (to, project.planned_from(from)) {
                 (Some(m), _) => m,
-                (None, Some(planned)) if opts.claim && !opts.final_report => planned.to,
+                (None, Some(planned)) if opts.claim => planned.to,
                 (None, _) => last_whole()?,
             };
             (from, to)
@@ -255,20 +263,39 @@ pub fn run(project: &Project, opts: &Options, out: Option<&Path>) -> Result<(Fig
     Ok((figures, written))
 }
 
-/// The final report over the whole project up to `opts.to` (default: the last whole month): it
-/// belongs to the last claim (the months after the last submitted claim, or that claim again when
-/// none are left), and shows the whole project's cumulative figures and narratives.
+/// The final report over the whole project up to its end (or `opts.to`): it belongs to the
+/// last claim (the submitted claim holding that month, or the months after the last submitted
+/// claim), and shows the whole project's cumulative figures and its narratives condensed.
+/// Before the project's last month, or short of its end, it is written only as preliminary.
 pub fn final_report(
     project: &Project,
     opts: &Options,
     out: Option<&Path>,
 ) -> Result<(Figures, Vec<PathBuf>), RunError> {
+    let end = project.end_month();
+    if !opts.preliminary {
+        if opts.today < end.first_day() {
+            return Err(RunError::Period(format!(
+                "slutrapporten skrivs under projektets sista månad ({end}) eller senare, och i dag är det {}. Ange \
+                 --preliminary för en preliminär slutrapport, märkt så på varje sida.",
+                opts.today
+            )));
+        }
+        if let Some(to) = opts.to.filter(|to| *to < end) {
+            return Err(RunError::Period(format!(
+                "slutrapporten gäller hela projektet, till {end}, inte bara till {to}. Ange --preliminary för en \
+                 preliminär slutrapport till {to}, märkt så på varje sida."
+            )));
+        }
+    }
     let lock = RunLock::acquire(&project.dir)?;
     let ledger = Ledger::open_locked(project, &lock)?;
-    let opts = Options { final_report: true, ..opts.clone() };
-    let Evaluation { figures, .. } = evaluate(project, &opts, &ledger)?;
+    let own = FinalTexts::load(&project.dir)?;
+    let opts = Options { final_report: true, from: None, ..opts.clone() };
+    let Evaluation { mut figures, .. } = evaluate(project, &opts, &ledger)?;
+    reconcile::add_findings(&mut figures, own.missing_findings());
     let out = out.map_or_else(|| project.output().join("slutrapport"), Path::to_path_buf);
-    let written = emit::write_final(project, &figures, &out)?;
+    let written = emit::write_final(project, &figures, &own, &out)?;
     Ok((figures, written))
 }
 
@@ -285,6 +312,13 @@ pub fn plan_message(figures: &Figures) -> Option<String> {
     };
     let planned = |i: usize| r.claims.get(i);
     match r.this_claim.and_then(planned) {
+        Some(PlannedClaimStatus { number, from, to, submitted: Some(s), .. }) => Some(format!(
+            "Rapporteringsplanen: ansökan {number} av {} gäller {from} – {to} och är inskickad (ansökan {}, \
+             registrerad {}).",
+            r.claims.len(),
+            s.seq,
+            s.on
+        )),
         Some(c) => Some(format!(
             "Rapporteringsplanen: ansökan {} av {} gäller {} – {} och ska vara inne senast {} ({}).",
             c.number,
@@ -295,7 +329,7 @@ pub fn plan_message(figures: &Figures) -> Option<String> {
             days(c.days_left)
         )),
         None if r.is_empty() => None,
-        None => Some(match r.next.and_then(planned) {
+        None => Some(match r.next.and_then(planned).filter(|c| c.submitted.is_none()) {
             Some(c) => format!(
                 "Rapporteringsplanen: perioden {} – {} följer inte planen. Nästa planerade ansökan ({} av {}) gäller \
                  {} – {} och ska vara inne senast {} ({}).",
@@ -309,9 +343,44 @@ pub fn plan_message(figures: &Figures) -> Option<String> {
                 days(c.days_left)
             ),
             None => format!(
-                "Rapporteringsplanen: perioden {} – {} följer inte planen, och alla planerade ansökningar är inskickade.",
-                figures.period.from, figures.period.to
+                "Rapporteringsplanen: perioden {} – {} följer inte planen{}.",
+                figures.period.from,
+                figures.period.to,
+                if r.claims.iter().all(|c| c.submitted.is_some()) {
+                    ", och alla planerade ansökningar är inskickade"
+                } else {
+                    ""
+                }
             ),
         }),
     }
+}
+
+/// What the final report says about its own day, for the terminal: preliminary, the months not
+/// over yet, the months without a counting workbook. `None` outside `final`.
+pub fn closing_message(figures: &Figures) -> Option<String> {
+    let c = figures.closing.as_ref()?;
+    let mut lines = Vec::new();
+    if c.preliminary {
+        lines.push("Preliminär slutrapport, märkt så på varje sida.".to_string());
+    }
+    if let Some(s) = c.submitted {
+        lines.push(format!("Slutrapporten hör till ansökan {} (registrerad {}).", s.seq, s.on));
+    }
+    if !c.unfinished.is_empty() {
+        lines.push(format!("Månader som inte är avslutade: {}.", month_list(&c.unfinished)));
+    }
+    for m in &c.missing {
+        lines.push(format!("Utan godkänd arbetsbok: {} {}.", m.org_name, month_list(&m.months)));
+    }
+    Some(lines.join("\n")).filter(|s| !s.is_empty())
+}
+
+/// `2024-01 – 2024-03, 2024-06`: months as runs.
+fn month_list(months: &[Month]) -> String {
+    crate::month::runs(months)
+        .into_iter()
+        .map(|(a, b)| if a == b { a.to_string() } else { format!("{a} – {b}") })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -101,6 +101,8 @@ pub fn check_file(project: &Project, path: &Path) -> CheckReport {
                 files: vec![record],
                 findings: Vec::new(),
                 today: month.last_day(),
+                ledger: &[],
+                final_report: None,
             };
             let figures = reconcile::reconcile(project, input);
             findings

@@ -13,7 +13,7 @@
 use rust_decimal::Decimal;
 
 use crate::emit::atomic::RunLock;
-use crate::ledger::{Claim, Ledger, LedgerError, UsedWorkbook, anchor};
+use crate::ledger::{Claim, Ledger, LedgerError, ReportedIndicator, UsedWorkbook, anchor};
 use crate::money::sv_kr;
 use crate::pipeline::{self, Options, RunError};
 use crate::project::Project;
@@ -88,6 +88,11 @@ pub fn submit_claim(project: &Project, opts: &Options, allow_errors: bool) -> Re
         workbooks,
         months: Some(figures.lines),
         held_corrections: figures.adjustments.iter().any(|a| a.held),
+        indicators: figures
+            .indicators
+            .iter()
+            .map(|i| ReportedIndicator { code: i.code.clone(), name: i.name.clone(), cumulative: i.cumulative })
+            .collect(),
         prev: String::new(),
     };
     let claim = record(project, &mut ledger, claim)?;

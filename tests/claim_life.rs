@@ -8,7 +8,10 @@
 //! - cumulative figures are exactly the sum of the claims (the flat rate included, which differs
 //!   from the single pass only by the rounding of each claim's flat rate, at most an öre a line);
 //! - no organisation-month is taken whole by two claims;
-//! - the support of all claims together never passes the approved amount, nor goes below 0.
+//! - the support of all claims together never passes the approved amount, nor goes below 0;
+//! - every indicator's period values over the claims add up to its cumulative value, which is
+//!   the single pass's: organisations and participants' organisations counted once over the
+//!   project, reported values summed (`docs/rules.md`, "Indicators").
 
 mod support;
 
@@ -48,8 +51,9 @@ fn month(i: u32) -> Month {
 
 #[derive(Debug, Clone)]
 enum Step {
-    /// Write (or overwrite: an edit) an organisation's workbook for a month.
-    Put { org: usize, month: u32, version: u32, attested: bool, quarter_hours: u32 },
+    /// Write (or overwrite: an edit) an organisation's workbook for a month, with participants
+    /// from the pool (a bit per organisation) and a reported indicator value.
+    Put { org: usize, month: u32, version: u32, attested: bool, quarter_hours: u32, participants: u8, value: u32 },
     /// Remove a workbook if it is there.
     Remove { org: usize, month: u32, version: u32 },
     /// Submit the next claim, `months` long (at least one), perhaps holding corrections back.
@@ -58,8 +62,10 @@ enum Step {
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        5 => (0..3usize, 0..MONTHS, 1..3u32, prop::bool::weighted(0.8), 1..200u32).prop_map(
-            |(org, month, version, attested, quarter_hours)| Step::Put { org, month, version, attested, quarter_hours }
+        5 => (0..3usize, 0..MONTHS, 1..3u32, prop::bool::weighted(0.8), 1..200u32, any::<u8>(), 0..50u32).prop_map(
+            |(org, month, version, attested, quarter_hours, participants, value)| Step::Put {
+                org, month, version, attested, quarter_hours, participants, value
+            }
         ),
         1 => (0..3usize, 0..MONTHS, 1..3u32).prop_map(|(org, month, version)| Step::Remove { org, month, version }),
         2 => (1..4u32, prop::bool::weighted(0.2)).prop_map(|(months, hold)| Step::Submit { months, hold }),
@@ -70,14 +76,44 @@ fn file(org: usize, m: u32, version: u32) -> String {
     format!("{}/{}-v{version}.xlsx", ORGS[org].folder, month(m))
 }
 
-fn workbook(org: usize, m: u32, version: u32, attested: bool, quarter_hours: u32) -> Vec<u8> {
+/// The organisations whose people take part in events: a bit each in `Step::Put::participants`.
+fn participant_pool() -> Vec<String> {
+    ["556000001", "556000002", "556000003", "556000004", "556000005", "556000006", "556000007", "556000008"]
+        .iter()
+        .map(|nine| orgnr(nine))
+        .collect()
+}
+
+const REPORTED: &str = "Värdet av digitala tjänster, produkter och processer som utvecklats för företag";
+
+struct Content {
+    quarter_hours: u32,
+    participants: u8,
+    value: u32,
+}
+
+fn workbook(org: usize, m: u32, version: u32, attested: bool, c: &Content) -> Vec<u8> {
     let p = person(org);
     let when = date(2024, 1 + m, 5);
-    let hours = f64::from(quarter_hours) / 4.0;
+    let hours = f64::from(c.quarter_hours) / 4.0;
+    let gender = ["Kvinna", "Man", "Ej angivet"];
+    let participants: Vec<Vec<Cell>> = participant_pool()
+        .into_iter()
+        .enumerate()
+        .filter(|(bit, _)| c.participants & (1 << bit) != 0)
+        .map(|(bit, nr)| vec![when.clone(), t("2.2"), t("Träff"), t(&nr), t("Företaget AB"), t(gender[bit % 3])])
+        .collect();
     Book::new()
         .with(info_sheet(&ORGS[org], &month(m).to_string(), version, attested))
         .with(personal_sheet(std::slice::from_ref(&p)))
         .with(time_sheet(vec![time_row(&p.name, when, "1.1", n(hours))]))
+        .with(table("Deltagare", "A1", &headers(redovisa::contract::Sheet::Deltagare), participants))
+        .with(table(
+            "Indikatorer",
+            "A1",
+            &headers(redovisa::contract::Sheet::Indikatorer),
+            vec![vec![t(REPORTED), n(f64::from(c.value))]],
+        ))
         .xlsx(Strings::Shared)
 }
 
@@ -98,10 +134,13 @@ fn add_line(sums: &mut Sums, folder: &str, c: &redovisa::ledger::Content) {
 
 fn live(project: &Project, steps: &[Step]) -> Result<(), TestCaseError> {
     let last = month(MONTHS - 1);
+    // Each submitted claim's indicator period values, in the project's indicator order.
+    let mut periods: Vec<Vec<Decimal>> = Vec::new();
     for s in steps {
         match *s {
-            Step::Put { org, month: m, version, attested, quarter_hours } => {
-                put_in_inbox(project, &file(org, m, version), &workbook(org, m, version, attested, quarter_hours));
+            Step::Put { org, month: m, version, attested, quarter_hours, participants, value } => {
+                let content = Content { quarter_hours, participants, value };
+                put_in_inbox(project, &file(org, m, version), &workbook(org, m, version, attested, &content));
             }
             Step::Remove { org, month: m, version } => {
                 let _ = std::fs::remove_file(project.inbox().join(file(org, m, version)));
@@ -113,6 +152,8 @@ fn live(project: &Project, steps: &[Step]) -> Result<(), TestCaseError> {
                     continue;
                 }
                 let to = (1..months).fold(from, |m, _| if m < last { m.next() } else { m });
+                let claim = pipeline::evaluate(project, &options(from, to, hold), &ledger).unwrap().figures;
+                periods.push(claim.indicators.iter().map(|i| i.period).collect());
                 submit::submit(project, &options(from, to, hold), true).unwrap();
             }
         }
@@ -174,6 +215,13 @@ fn live(project: &Project, steps: &[Step]) -> Result<(), TestCaseError> {
     prop_assert_eq!(now.support.claimed_total, support);
     prop_assert!(support <= project.info.approved_support);
     prop_assert!(support >= Decimal::ZERO, "support over all claims {}", support);
+    // Indicators: the claims' period values add up to the cumulative value, which is the single
+    // pass's over the final inbox.
+    for (i, (ind, one)) in now.indicators.iter().zip(&once.indicators).enumerate() {
+        let periods: Decimal = periods.iter().map(|p| p[i]).sum::<Decimal>() + ind.period;
+        prop_assert_eq!(periods, ind.cumulative, "{}: period values against the cumulative value", &ind.name);
+        prop_assert_eq!(ind.cumulative, one.cumulative, "{}: cumulative against one pass", &ind.name);
+    }
     Ok(())
 }
 
@@ -231,6 +279,7 @@ proptest! {
                 workbooks: Vec::new(),
                 months: Some(Vec::new()),
                 held_corrections: false,
+                indicators: Vec::new(),
                 prev: String::new(),
             });
         }

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use redovisa::emit::{claim, summary};
 use redovisa::ledger::LineKind;
 use redovisa::money::round2;
-use redovisa::reconcile::model::{Adjustment, Concerns, Figures, StaffLine};
+use redovisa::reconcile::model::{Adjustment, Concerns, Figures, FinancingRole, StaffLine};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::Value;
@@ -218,8 +218,20 @@ const BIDRAG_PERSONER: &[&str] = &[
     "Till månad",
 ];
 const FINANSIERING: &[&str] = &["Finansiering", "Finansiär", "Enligt plan", "Perioden", "Ackumulerat"];
-const INDIKATORER: &[&str] =
-    &["Indikator", "Kod", "Typ", "Enhet", "Målvärde", "Perioden", "Ackumulerat", "Kvinnor", "Män", "Ej angivet"];
+const INDIKATORER: &[&str] = &[
+    "Indikator",
+    "Kod",
+    "Typ",
+    "Enhet",
+    "Målvärde",
+    "Ackumulerat",
+    "Nytt i perioden",
+    "Andel av mål, %",
+    "Deltagarregistreringar",
+    "Kvinnor",
+    "Män",
+    "Ej angivet",
+];
 const AVVIKELSER: &[&str] = &["Allvarlighet", "Kod", "Projektpart", "Fil", "Blad och cell", "Meddelande"];
 const KALLFILER: &[&str] = &["Fil", "Projektpart", "Månad", "Version", "Status", "Statuskod", "Anmärkning", "SHA-256"];
 
@@ -547,19 +559,33 @@ fn in_kind_sheet(f: &Figures, s: &Sheet) {
 
 fn financing_sheet(f: &Figures, s: &Sheet) {
     assert_eq!(s.header(0), headers(FINANSIERING));
-    for (i, l) in f.financing.iter().enumerate() {
+    let (plan, remainder): (Vec<_>, Vec<_>) = f.financing.iter().partition(|l| l.role != FinancingRole::Remainder);
+    for (i, l) in plan.iter().enumerate() {
         let r = 1 + i as u32;
         assert_eq!(s.text(r, 0), l.label);
         assert_eq!(s.text(r, 1), l.financier);
         s.money(r, 2, l.plan);
-        for (c, v) in [(3, l.period), (4, l.cumulative)] {
-            match v {
-                Some(d) => s.money(r, c, d),
-                None => assert!(s.is_empty(r, c)),
-            }
-        }
+        s.money(r, 3, l.period);
+        s.money(r, 4, l.cumulative);
     }
-    assert!(s.is_empty(1 + f.financing.len() as u32, 0));
+    assert!(s.text(1 + plan.len() as u32, 0).contains("förs in i Min ansökan"), "which cash figure goes in");
+    // Every financier's row is filled, and the cash sum is what the Inbetalt table sums, read
+    // from the sheet itself: one figure for cash co-financing.
+    let sum = s.find("Summa kontant medfinansiering, inbetald", 0);
+    let paid = s.find("Summa", 0);
+    for c in [3, 4] {
+        let cash: f64 = (1..sum).filter(|&r| s.text(r, 0).contains("kontant")).map(|r| s.number(r, c)).sum();
+        assert!((cash - s.number(sum, c)).abs() < 0.005, "cash rows sum to the cash total");
+        assert!((s.number(paid, c + 3) - s.number(sum, c)).abs() < 0.005, "the Inbetalt table's sum");
+    }
+    // The remainder stands apart, labelled as computed, and explained.
+    let h = s.find("Beräknat, inte inbetalt", 0);
+    assert_eq!(remainder.len(), 1);
+    assert!(remainder[0].label.contains("beräknat"));
+    assert_eq!(s.text(h + 1, 0), remainder[0].label);
+    s.money(h + 1, 3, remainder[0].period);
+    s.money(h + 1, 4, remainder[0].cumulative);
+    assert!(s.text(h + 2, 0).starts_with("Beräknat belopp"));
 }
 
 fn indicators_sheet(f: &Figures, s: &Sheet) {
@@ -569,16 +595,24 @@ fn indicators_sheet(f: &Figures, s: &Sheet) {
         assert_eq!(s.text(r, 0), ind.name);
         assert_eq!(s.text(r, 1), ind.code);
         assert_eq!(s.text(r, 3), ind.unit);
-        for (c, d) in [(4, ind.target), (5, ind.period), (6, ind.cumulative)] {
+        for (c, d) in [(4, ind.target), (5, ind.cumulative), (6, ind.period)] {
             assert_eq!(s.number(r, c), d.to_f64().unwrap(), "{}", s.at(r, c));
+        }
+        // Whole per cent of the target, rounded down (computed here from the cells).
+        if ind.target.is_zero() {
+            assert!(s.is_empty(r, 7));
+        } else {
+            assert_eq!(s.number(r, 7), (s.number(r, 5) * 100.0 / s.number(r, 4)).floor());
         }
         match ind.gender {
             Some(g) => {
-                assert_eq!(s.number(r, 7), f64::from(g.women));
-                assert_eq!(s.number(r, 8), f64::from(g.men));
-                assert_eq!(s.number(r, 9), f64::from(g.not_stated));
+                assert_eq!(s.number(r, 9), f64::from(g.women));
+                assert_eq!(s.number(r, 10), f64::from(g.men));
+                assert_eq!(s.number(r, 11), f64::from(g.not_stated));
+                // The split sums to the value it splits.
+                assert_eq!(s.number(r, 8), s.number(r, 9) + s.number(r, 10) + s.number(r, 11));
             }
-            None => assert!(s.is_empty(r, 7) && s.is_empty(r, 8) && s.is_empty(r, 9)),
+            None => assert!((8..12).all(|c| s.is_empty(r, c))),
         }
     }
 }
@@ -716,8 +750,9 @@ fn tables_filters_frozen_headers_print_setup_and_properties() {
     let bytes = claim::render(&f).unwrap();
     let parts = parts(&bytes);
     let tables: Vec<&(String, String)> = parts.iter().filter(|(p, _)| p.starts_with("xl/tables/table")).collect();
-    // 15, plus Finansiering's co-financing paid in, its sums and the transaction list.
-    assert_eq!(tables.len(), 18, "one table per list: {:?}", tables.iter().map(|t| &t.0).collect::<Vec<_>>());
+    // 15, plus Finansiering's computed remainder, co-financing paid in, its sums and the
+    // transaction list.
+    assert_eq!(tables.len(), 19, "one table per list: {:?}", tables.iter().map(|t| &t.0).collect::<Vec<_>>());
     for (part, xml) in &tables {
         assert!(xml.contains("<autoFilter"), "{part} has no filter");
     }
@@ -818,9 +853,11 @@ fn the_workbook_agrees_with_summary_json() {
     for (i, x) in json["indicators"].as_array().unwrap().iter().enumerate() {
         let r = 1 + i as u32;
         assert_eq!(ind.text(r, 0), x["name"].as_str().unwrap());
-        assert_eq!(ind.number(r, 6), kr(&x["cumulative"]).parse::<f64>().unwrap());
+        assert_eq!(ind.number(r, 5), kr(&x["cumulative"]).parse::<f64>().unwrap());
+        assert_eq!(ind.number(r, 6), kr(&x["period"]).parse::<f64>().unwrap());
         if let Some(w) = x.get("women") {
-            assert_eq!(ind.number(r, 7), w.as_f64().unwrap());
+            assert_eq!(ind.number(r, 8), x["participant_registrations"].as_f64().unwrap());
+            assert_eq!(ind.number(r, 9), w.as_f64().unwrap());
         }
     }
     let avv = Sheet::read(&mut book, "Avvikelser");

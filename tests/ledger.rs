@@ -394,6 +394,7 @@ fn support_already_claimed_counts_toward_the_cap() {
             workbooks: Vec::new(),
             months: Some(Vec::new()),
             held_corrections: false,
+            indicators: Vec::new(),
             prev: String::new(),
         })
         .unwrap();

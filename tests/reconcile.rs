@@ -124,6 +124,7 @@ fn run(project: &Project, reports: &[(usize, MonthReport)], from: &str, to: &str
         workbooks: Vec::new(),
         months: Some(Vec::new()),
         held_corrections: false,
+        indicators: Vec::new(),
         prev: String::new(),
     };
     let claims = if claimed_before.is_zero() { Vec::new() } else { vec![earlier] };
@@ -137,6 +138,8 @@ fn run(project: &Project, reports: &[(usize, MonthReport)], from: &str, to: &str
         files: Vec::new(),
         findings: Vec::new(),
         today: m(to).last_day(),
+        ledger: &claims,
+        final_report: None,
     };
     reconcile::reconcile(project, input)
 }
@@ -753,6 +756,7 @@ fn the_ledger_hours_of_a_claimed_month_without_workbook_count_when_held() {
         workbooks: Vec::new(),
         months: Some(vec![line]),
         held_corrections: false,
+        indicators: Vec::new(),
         prev: String::new(),
     };
     let claims = [claim];
@@ -771,6 +775,8 @@ fn the_ledger_hours_of_a_claimed_month_without_workbook_count_when_held() {
             files: Vec::new(),
             findings: Vec::new(),
             today: m("2025-10").last_day(),
+            ledger: &claims,
+            final_report: None,
         };
         let f = reconcile::reconcile(&p, input);
         f.staff.iter().filter(|s| s.folder == "timra").map(|s| (s.hours, s.salary_cost)).collect::<Vec<_>>()

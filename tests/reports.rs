@@ -12,19 +12,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use chrono::NaiveDate;
 use redovisa::emit::EmitError;
-use redovisa::emit::report::{self, Texts};
+use redovisa::emit::report::{self, FinalTexts, Texts};
 use redovisa::ids::luhn_digit;
 use redovisa::ledger::Ledger;
 use redovisa::month::Month;
 use redovisa::pipeline::{self, Options};
 use redovisa::project::Project;
 use redovisa::read::Limits;
-use redovisa::reconcile::model::Figures;
+use redovisa::reconcile::model::{Figures, FinancingRole};
 use redovisa_demo::{self as demo, DemoOptions};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::Workbook;
@@ -59,6 +58,10 @@ fn the_independent_formatter_writes_by_hand_figures() {
     assert_eq!(sv_kr_whole(dec!(-1000)), "\u{2212}1\u{a0}000\u{a0}kr");
     assert_eq!(sv_number(dec!(0.4), 0), "0");
 }
+
+mod support;
+
+use support::{docx_to_pdf, poppler};
 
 const FIXTURE: &str = "fixtures/hallbar-samhallsomstallning";
 
@@ -379,6 +382,22 @@ fn evaluate(project: &Project, from: &str, to: &str) -> Figures {
     pipeline::evaluate(project, &opts, &Ledger::load(&project.dir).unwrap()).unwrap().figures
 }
 
+/// The figures `redovisa final` reports on: up to `to`, the whole project's narratives condensed.
+fn evaluate_final(project: &Project, to: &str) -> Figures {
+    let opts = Options {
+        to: Some(to.parse().unwrap()),
+        final_report: true,
+        preliminary: true,
+        ..Options::claim(NaiveDate::from_ymd_opt(2024, 4, 20).unwrap())
+    };
+    pipeline::evaluate(project, &opts, &Ledger::load(&project.dir).unwrap()).unwrap().figures
+}
+
+/// The final report with the built-in texts and none of the project's own.
+fn final_report(f: &Figures, texts: &Texts) -> Vec<u8> {
+    report::final_report(f, texts, &FinalTexts::built_in().unwrap()).unwrap()
+}
+
 /// Every entry of a zip package, by name.
 fn entries(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -421,6 +440,19 @@ fn paragraphs(document: &str) -> Vec<(String, String)> {
 fn unescape(s: &str) -> String {
     s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
 }
+
+/// The final report's sections, as Tillväxtverket asks at a project's close.
+const FINAL_SECTIONS: [&str; 9] = [
+    "1 Sammanfattning",
+    "2 Mål och resultat",
+    "3 Genomförande per arbetspaket",
+    "4 Effekter",
+    "5 Spridning och implementering",
+    "6 Lärdomar",
+    "7 Efter projektet",
+    "8 Horisontella principer",
+    "9 Ekonomi under hela projekttiden",
+];
 
 const SECTIONS: [&str; 7] = [
     "1 Övergripande uppgifter om projektet",
@@ -555,11 +587,11 @@ fn no_personal_data_anywhere_in_either_report() {
     let fx = fixture();
     let texts = Texts::built_in().unwrap();
     let progress = evaluate(&fx.project, "2024-02", "2024-03");
-    let whole = evaluate(&fx.project, "2024-01", "2024-03");
+    let whole = evaluate_final(&fx.project, "2024-03");
     // The inputs did carry the people (the claim needs them) …
     assert!(progress.staff.iter().any(|s| s.name == "Anna Andersson"));
     let mut quoted = 0;
-    for bytes in [report::progress(&progress, &texts).unwrap(), report::final_report(&whole, &texts).unwrap()] {
+    for bytes in [report::progress(&progress, &texts).unwrap(), final_report(&whole, &texts)] {
         for (name, content) in entries(&bytes) {
             let text = String::from_utf8_lossy(&content).to_lowercase();
             for person in &fx.secrets.names {
@@ -610,7 +642,7 @@ fn same_inputs_give_the_same_bytes() {
     let texts = Texts::built_in().unwrap();
     let a = report::progress(&f, &texts).unwrap();
     // Another thread, after other documents were built in this one (docx-rs keeps global counters).
-    let _ = report::final_report(&f, &texts).unwrap();
+    let _ = final_report(&f, &texts);
     let b = std::thread::scope(|s| s.spawn(|| report::progress(&f, &texts).unwrap()).join().unwrap());
     assert!(a == b, "the progress report differs between two renderings");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&a)).unwrap();
@@ -628,14 +660,21 @@ fn same_inputs_give_the_same_bytes() {
 #[test]
 fn final_report_shows_outcome_against_plan_over_the_whole_project() {
     let fx = fixture();
-    let f = evaluate(&fx.project, "2024-01", "2024-03");
-    let bytes = report::final_report(&f, &Texts::built_in().unwrap()).unwrap();
+    let f = evaluate_final(&fx.project, "2024-03");
+    let bytes = final_report(&f, &Texts::built_in().unwrap());
     let doc = part(&bytes, "word/document.xml");
     let paras = paragraphs(&doc);
     let texts: Vec<&str> = paras.iter().map(|(_, t)| t.as_str()).collect();
-    assert_eq!(paras.iter().find(|(s, _)| s == "Subtitle").map(|(_, t)| t.as_str()), Some("Slutrapport"));
+    // Run as preliminary (the project is not over): the title and every page say so.
+    assert_eq!(paras.iter().find(|(s, _)| s == "Subtitle").map(|(_, t)| t.as_str()), Some("Preliminär slutrapport"));
+    let headers: Vec<String> = entries(&bytes)
+        .into_iter()
+        .filter(|(n, _)| n.starts_with("word/header"))
+        .map(|(_, b)| String::from_utf8(b).unwrap())
+        .collect();
+    assert!(!headers.is_empty() && headers.iter().all(|h| h.contains("PRELIMINÄR")), "{headers:?}");
     let h1: Vec<&str> = paras.iter().filter(|(s, _)| s == "Heading1").map(|(_, t)| t.as_str()).collect();
-    assert_eq!(h1, SECTIONS);
+    assert_eq!(h1, FINAL_SECTIONS);
     // Outcome and plan columns rather than period and cumulative.
     assert!(texts.contains(&"Utfall") && texts.contains(&"Plan") && !texts.contains(&"Perioden"));
     // Each indicator's outcome against its target.
@@ -644,22 +683,39 @@ fn final_report_shows_outcome_against_plan_over_the_whole_project() {
         assert!(row.contains(&format!(">{}<", sv_number(i.target, 0))), "{} mål", i.name);
         assert!(row.contains(&format!(">{}<", sv_number(i.cumulative, 0))), "{} utfall", i.name);
     }
-    // The final financing against the plan, and the support claimed in total.
-    for line in &f.financing {
+    // The final financing against the plan (cash as paid in, per financier in the table of
+    // co-financing below it), and the support claimed in total.
+    for line in f.financing.iter().filter(|l| l.role != FinancingRole::Cash) {
         let row = doc
             .split("<w:tr>")
             .find(|r| r.contains(&format!(">{}<", line.label)) && r.contains(&format!(">{}<", line.financier)))
             .unwrap_or_else(|| panic!("{} {}", line.label, line.financier));
         assert!(row.contains(&sv_kr_whole(line.plan)), "{} plan", line.label);
-        if let Some(c) = line.cumulative {
-            assert!(row.contains(&sv_kr_whole(c)), "{} utfall", line.label);
-        }
+        assert!(row.contains(&sv_kr_whole(line.cumulative)), "{} utfall", line.label);
+    }
+    for l in &f.cofinancing.lines {
+        let cells = [
+            format!(">{}", l.financier),
+            format!(">{}<", l.partner),
+            sv_kr_whole(l.decided),
+            sv_kr_whole(l.paid_cumulative),
+        ];
+        assert!(
+            doc.split("<w:tr>").any(|r| cells.iter().all(|c| r.contains(c.as_str()))),
+            "{} {}: decided and paid in",
+            l.financier,
+            l.partner
+        );
     }
     assert!(texts.iter().any(|t| t.contains(&format!("sammanlagt begärt {}", sv_kr_whole(f.support.claimed_total)))));
-    // The narratives of the whole project, January included.
+    // The narratives of the whole project, January included, each with who wrote it and when.
     let narrative = |t: &str| paras.iter().any(|(s, x)| s == "Narrative" && x == t);
-    assert!(narrative("Härnösands kommun, januari 2024. Kartläggning av planerade etableringar i länet påbörjad."));
-    assert!(narrative("Region Västernorrland, mars 2024. Regionens underlag om infrastruktur delat med parterna."));
+    // Härnösand wrote the same line in January, February and March: one line, three months.
+    assert!(narrative("Kartläggning av planerade etableringar i länet påbörjad. (Härnösands kommun jan–mar 2024)"));
+    assert!(narrative("Regionens underlag om infrastruktur delat med parterna. (Region Västernorrland jan–mar 2024)"));
+    // Texts only the project can write: a box saying what to write, for each.
+    let to_write = paras.iter().filter(|(_, t)| t.starts_with("Att skriva:")).count();
+    assert_eq!(to_write, report::final_texts::KEYS.len());
 }
 
 #[test]
@@ -691,64 +747,17 @@ fn a_project_can_adjust_the_wording() {
     }
 }
 
-/// Converts `docx` to PDF with headless LibreOffice in its own profile; `None` without soffice.
-fn to_pdf(docx: &[u8], name: &str, dir: &Path) -> Option<PathBuf> {
-    let input = dir.join(name);
-    std::fs::write(&input, docx).unwrap();
-    let profile = dir.join("lo-profile");
-    let status = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir)
-        .arg(&input)
-        .output();
-    match status {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => panic!("soffice: {e}"),
-        Ok(out) => {
-            assert!(out.status.success(), "soffice: {}", String::from_utf8_lossy(&out.stderr));
-            Some(input.with_extension("pdf"))
-        }
-    }
-}
-
-/// Runs a poppler tool; `None` when it is not installed, which fails the test when
-/// CI requires poppler (`REDOVISA_REQUIRE_POPPLER`, set by `.ci/run`) and skips that check,
-/// saying so, otherwise.
-fn poppler(name: &str, args: &[&str]) -> Option<String> {
-    match Command::new(name).args(args).output() {
-        Ok(out) => {
-            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
-            Some(String::from_utf8_lossy(&out.stdout).into_owned())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            assert!(
-                std::env::var_os("REDOVISA_REQUIRE_POPPLER").is_none(),
-                "{name} (poppler-utils) is required here (REDOVISA_REQUIRE_POPPLER is set) but not installed"
-            );
-            eprintln!("HOPPAR ÖVER: {name} (poppler-utils) finns inte; den kontrollen körs inte");
-            None
-        }
-        Err(e) => panic!("{name}: {e}"),
-    }
-}
-
 #[test]
 fn libreoffice_renders_both_reports_with_headings_and_charts() {
     let fx = fixture();
     let texts = Texts::built_in().unwrap();
     let work = tempfile::tempdir().unwrap();
     let progress = report::progress(&evaluate(&fx.project, "2024-02", "2024-03"), &texts).unwrap();
-    let whole = report::final_report(&evaluate(&fx.project, "2024-01", "2024-03"), &texts).unwrap();
-    for (name, bytes) in [("lagesrapport.docx", progress), ("slutrapport.docx", whole)] {
-        let Some(pdf) = to_pdf(&bytes, name, work.path()) else {
-            assert!(
-                std::env::var_os("REDOVISA_REQUIRE_LIBREOFFICE").is_none(),
-                "soffice (LibreOffice) is required here (REDOVISA_REQUIRE_LIBREOFFICE is set) but not installed"
-            );
-            eprintln!("HOPPAR ÖVER: soffice (LibreOffice) finns inte; PDF-kontrollen körs inte");
-            return;
-        };
+    let whole = final_report(&evaluate_final(&fx.project, "2024-03"), &texts);
+    for (name, bytes, sections) in
+        [("lagesrapport.docx", progress, &SECTIONS[..]), ("slutrapport.docx", whole, &FINAL_SECTIONS[..])]
+    {
+        let Some(pdf) = docx_to_pdf(&bytes, name, work.path()) else { return };
         let data = std::fs::read(&pdf).unwrap();
         assert!(data.starts_with(b"%PDF"));
         let pdf_arg = pdf.display().to_string();
@@ -762,7 +771,7 @@ fn libreoffice_renders_both_reports_with_headings_and_charts() {
             assert!(pages >= 6, "{name}: {pages} sidor");
         }
         if let Some(text) = poppler("pdftotext", &["-layout", &pdf_arg, "-"]) {
-            for heading in SECTIONS {
+            for heading in sections {
                 assert!(text.contains(heading), "{name}: {heading} saknas i PDF-texten");
             }
             assert!(text.contains("Innehåll"));
@@ -782,17 +791,18 @@ fn libreoffice_renders_both_reports_with_headings_and_charts() {
 
 /// The demo project (January 2024 – October 2026, every partner and co-financier each month):
 /// the final report over the whole project and the progress report of its last quarter carry
-/// every organisation's figures and every narrative, and none of the staff the workbooks name.
-/// With `REPORTS_OUT` set, both reports are also written there for a look.
+/// every organisation's figures, the final report every narrative condensed (each line with who
+/// wrote it and when, or counted as left out), and none of the staff the workbooks name. With
+/// `REPORTS_OUT` set, both reports are also written there for a look.
 #[test]
 fn demo_project_reports() {
     let dir = tempfile::tempdir().unwrap();
     demo::write(dir.path(), &DemoOptions::default()).unwrap();
     let project = Project::load(dir.path()).unwrap();
     let texts = Texts::load(&project.dir).unwrap();
-    let whole = evaluate(&project, "2024-01", "2026-10");
+    let whole = evaluate_final(&project, "2026-10");
     let quarter = evaluate(&project, "2026-08", "2026-10");
-    let final_bytes = report::final_report(&whole, &texts).unwrap();
+    let final_bytes = final_report(&whole, &texts);
     let progress_bytes = report::progress(&quarter, &texts).unwrap();
     if let Ok(out) = std::env::var("REPORTS_OUT") {
         std::fs::create_dir_all(&out).unwrap();
@@ -804,21 +814,37 @@ fn demo_project_reports() {
     let paras = paragraphs(&doc);
     for o in &whole.orgs {
         assert!(!o.cumulative.total().is_zero(), "{} har inga kostnader i demon", o.name);
-        // The cost table's row: name (co-financiers with their kind), outcome, budget, share used.
+        // The organisations' row: name, months over the whole project, outcome, budget.
         let outcome = sv_kr_whole(o.cumulative.total());
         let row = doc.split("<w:tr>").find(|r| r.contains(&format!(">{}", o.name)) && r.contains(&outcome));
         let row = row.unwrap_or_else(|| panic!("{} {outcome}", o.name));
         assert!(row.contains(&sv_kr_whole(o.budget_total.budget)), "{}", o.name);
+        // 34 months from January 2024 to October 2026, every one reported.
+        assert!(row.contains(">34 av 34<"), "{}: {row}", o.name);
     }
-    // Every narrative of the project is quoted once per text it has (done, results, deviations).
-    let quoted = paras.iter().filter(|(s, _)| s == "Narrative").count();
-    let expected: usize = whole
-        .narratives
-        .iter()
-        .map(|n| [&n.done, &n.results, &n.deviations].iter().filter(|t| !t.trim().is_empty()).count())
-        .sum();
-    assert!(expected > 100, "{expected}");
-    assert_eq!(quoted, expected);
+    // Every line of the narratives is in the report, condensed: shown with its writer and month,
+    // or counted among the lines left out of its activity.
+    let digest = &whole.digest;
+    let shown = |lines: &[redovisa::reconcile::model::DigestLine], who: &str, month: Month| {
+        lines.iter().any(|l| l.sources.iter().any(|(w, months)| w == who && months.contains(&month)))
+    };
+    for n in &whole.narratives {
+        let a = digest.activities.iter().find(|a| a.activity == n.activity).unwrap();
+        for (text, lines) in [(&n.done, &a.done), (&n.results, &a.results)] {
+            assert!(text.trim().is_empty() || shown(lines, &n.org_name, n.month) || a.left_out > 0, "{n:?}");
+        }
+        let who = format!("{} (aktivitet {})", n.org_name, n.activity);
+        assert!(
+            n.deviations.trim().is_empty()
+                || shown(&digest.deviations, &who, n.month)
+                || digest.deviations_left_out > 0,
+            "{n:?}"
+        );
+    }
+    let lines: usize =
+        digest.activities.iter().map(|a| a.done.len() + a.results.len()).sum::<usize>() + digest.deviations.len();
+    assert_eq!(paras.iter().filter(|(s, _)| s == "Narrative").count(), lines);
+    assert!(lines > 40 && lines * 4 < whole.narratives.len(), "{lines} lines of {}", whole.narratives.len());
     assert!(doc.contains(&sv_kr_whole(whole.support.claimed_total)));
     assert_eq!(entries(&final_bytes).keys().filter(|n| n.starts_with("word/media/")).count(), 4);
 

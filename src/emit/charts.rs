@@ -21,7 +21,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::EmitError;
-use crate::money::{sv_number, sv_percent};
+use crate::money::{sv_number, sv_percent, sv_whole_percent};
 use crate::month::{Month, SWEDISH_MONTHS};
 use crate::reconcile::model::Figures;
 
@@ -533,20 +533,20 @@ pub fn cost_per_work_package(f: &Figures, show_period: bool) -> Sketch<'static> 
     bars(rows, max / div, format!("Kronor ({unit})"), items, Labels::Above, false)
 }
 
-/// Each indicator with a target above zero: its cumulative outcome as a share of the target.
-/// `None` when no indicator has such a target.
+/// Each indicator with a target above zero: its cumulative outcome in whole per cent of the
+/// target, rounded down as the table shows it. `None` when no indicator has such a target.
 pub fn indicator_progress(f: &Figures) -> Option<Sketch<'static>> {
-    let shown: Vec<_> = f.indicators.iter().filter_map(|i| i.share_of_target.map(|s| (i, s))).collect();
+    let shown: Vec<_> = f.indicators.iter().filter_map(|i| i.percent_of_target.map(|p| (i, p))).collect();
     if shown.is_empty() {
         return None;
     }
-    let max = shown.iter().map(|(_, s)| coord(*s) * 100.0).fold(100.0, f64::max);
+    let max = shown.iter().map(|(_, p)| coord(*p)).fold(100.0, f64::max);
     let rows: Vec<BarRow> = shown
         .iter()
-        .map(|(i, s)| BarRow {
+        .map(|(i, p)| BarRow {
             label: format!("{} – {} av {}", i.name, sv_number(i.cumulative, 0), sv_number(i.target, 0)),
-            bars: vec![(100.0, LIGHT, 1.0), (coord(*s) * 100.0, DARK, 0.55)],
-            note: sv_percent(*s, 0),
+            bars: vec![(100.0, LIGHT, 1.0), (coord(*p), DARK, 0.55)],
+            note: sv_whole_percent(*p),
         })
         .collect();
     Some(bars(

@@ -27,7 +27,9 @@ use super::EmitError;
 use crate::finding::Severity;
 use crate::ledger::LineKind;
 use crate::project::FinancierKind;
-use crate::reconcile::model::{ActivityFigures, Adjustment, Concerns, Figures, OrgFigures, StaffLine, StaffTotals};
+use crate::reconcile::model::{
+    ActivityFigures, Adjustment, Concerns, Figures, FinancingLine, FinancingRole, OrgFigures, StaffLine, StaffTotals,
+};
 
 /// Sheet names, in workbook order.
 pub const SHEETS: [&str; 10] = [
@@ -613,7 +615,8 @@ fn in_kind_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles)
     s.finish(2, None)
 }
 
-/// `Finansiering`: the financing plan against the period and the project so far.
+/// `Finansiering`: the financing plan against the period and the project so far, cash
+/// co-financing as paid in; the computed remainder apart, explained.
 fn financing_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
     let mut s = Sheet::new(ws, SHEETS[6], titles)?;
     let cols = [
@@ -623,27 +626,50 @@ fn financing_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Title
         col("Perioden", 18.0),
         col("Ackumulerat", 18.0),
     ];
-    let opt = |d: Option<Decimal>| d.map_or(Cell::Empty, Cell::Money);
-    let rows: Vec<Vec<Cell>> = f
-        .financing
-        .iter()
-        .map(|l| vec![text(&l.label), text(&l.financier), Cell::Money(l.plan), opt(l.period), opt(l.cumulative)])
-        .collect();
+    let plan: Vec<&FinancingLine> = f.financing.iter().filter(|l| l.role != FinancingRole::Remainder).collect();
+    let cells = |l: &FinancingLine| {
+        vec![text(&l.label), text(&l.financier), Cell::Money(l.plan), Cell::Money(l.period), Cell::Money(l.cumulative)]
+    };
+    let rows: Vec<Vec<Cell>> = plan.iter().map(|l| cells(l)).collect();
     let (next, _) = s.table(fm, "Finansiering", 0, &cols, &rows, false, "Ingen finansieringsplan")?;
     // The plan's sum lines stand out.
-    for (i, l) in f.financing.iter().enumerate().filter(|(_, l)| l.label.starts_with("Summa")) {
+    for (i, l) in plan.iter().enumerate().filter(|(_, l)| l.role == FinancingRole::Sum) {
         let r = 1 + i as u32;
         s.ws.write_string_with_format(r, 0, &l.label, &fm.label)?;
-        for (c, d) in [(2u16, Some(l.plan)), (3, l.period), (4, l.cumulative)] {
-            if let Some(d) = d {
-                s.ws.write_number_with_format(r, c, num(d), &fm.money_bold)?;
-            }
+        for (c, d) in [(2u16, l.plan), (3, l.period), (4, l.cumulative)] {
+            s.ws.write_number_with_format(r, c, num(d), &fm.money_bold)?;
         }
+    }
+    s.note(fm, next, PAID_IN_NOTE)?;
+    let mut next = next + 2;
+    let remainder: Vec<Vec<Cell>> =
+        f.financing.iter().filter(|l| l.role == FinancingRole::Remainder).map(cells).collect();
+    if !remainder.is_empty() {
+        let cols = [
+            col("Beräknat, inte inbetalt", 52.0).wrap(),
+            col("Finansiär", 30.0),
+            col("Enligt plan", 18.0),
+            col("Perioden", 18.0),
+            col("Ackumulerat", 18.0),
+        ];
+        let (after, _) = s.table(fm, "Restbelopp", next, &cols, &remainder, false, "")?;
+        s.note(fm, after, REMAINDER_NOTE)?;
+        next = after + 1;
     }
     let next = cofinancing_tables(&mut s, f, fm, next + 1)?;
     payments_table(&mut s, f, fm, next + 1)?;
     s.finish(1, Some(0))
 }
+
+/// Which cash figure goes into Min ansökan (`docs/outputs.md`, "Finansiering").
+const PAID_IN_NOTE: &str = "Kontant medfinansiering är det som har betalats in enligt parternas blad \
+     Medfinansiering: det är beloppen som förs in i Min ansökan.";
+
+/// What the computed remainder is, and that it is not paid in.
+const REMAINDER_NOTE: &str = "Beräknat belopp: stödgrundande kostnader minus stöd och bidrag i annat än pengar, \
+     alltså den del av kostnaderna som kontant medfinansiering ska täcka. Det är ingen inbetalning och förs inte \
+     in i Min ansökan; skillnaden mot det inbetalda visar hur mycket som återstår att betala in, eller som har \
+     betalats in i förväg.";
 
 fn booked(external: bool) -> &'static str {
     if external { "Extern: bokförs separat" } else { "Projektpartens egna medel" }
@@ -784,7 +810,8 @@ fn indicator_kind(kind: &str) -> String {
     }
 }
 
-/// `Indikatorer`: each indicator against its target, with the gender split where counted.
+/// `Indikatorer`: each indicator's cumulative value (what Min ansökan takes) against its target,
+/// what is new in this claim, and the participant registrations by gender where counted.
 fn indicators_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {
     let mut s = Sheet::new(ws, SHEETS[7], titles)?;
     let cols = [
@@ -793,8 +820,10 @@ fn indicators_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titl
         col("Typ", 16.0),
         col("Enhet", 18.0),
         col("Målvärde", 11.0),
-        col("Perioden", 11.0),
-        col("Ackumulerat", 11.0),
+        col("Ackumulerat", 12.0),
+        col("Nytt i perioden", 12.0),
+        col("Andel av mål, %", 11.0),
+        col("Deltagarregistreringar", 14.0),
         col("Kvinnor", 9.0),
         col("Män", 9.0),
         col("Ej angivet", 9.0),
@@ -812,17 +841,27 @@ fn indicators_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titl
                 text(indicator_kind(&i.kind)),
                 text(&i.unit),
                 Cell::Number(i.target),
-                Cell::Number(i.period),
                 Cell::Number(i.cumulative),
+                Cell::Number(i.period),
+                i.percent_of_target.map_or(Cell::Empty, Cell::Number),
+                g(|x| x.total()),
                 g(|x| x.women),
                 g(|x| x.men),
                 g(|x| x.not_stated),
             ]
         })
         .collect();
-    s.table(fm, "Indikatorer", 0, &cols, &rows, false, "Inga indikatorer")?;
+    let (next, _) = s.table(fm, "Indikatorer", 0, &cols, &rows, false, "Inga indikatorer")?;
+    s.note(fm, next + 1, INDICATOR_NOTE)?;
     s.finish(1, Some(0))
 }
+
+/// What the `Indikatorer` sheet's columns mean (`docs/rules.md`, "Indicators").
+const INDICATOR_NOTE: &str = "Ackumulerat är värdet från projektets start, det som förs in i Min ansökan; en \
+     organisation räknas en gång under hela projektet. Nytt i perioden är det ackumulerade värdet minus det som \
+     förra ansökan redovisade, så att periodernas värden summeras till det ackumulerade. Andel av mål är avrundad \
+     nedåt till hela procent: 100 % betyder att målet är nått. Kvinnor, män och ej angivet delar upp \
+     deltagarregistreringarna (en per deltagare och träff), inte indikatorns antal organisationer.";
 
 /// `Avvikelser`: every finding of the run with its place.
 fn findings_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles) -> Result<(), XlsxError> {

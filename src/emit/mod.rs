@@ -104,12 +104,18 @@ fn pages(figures: &Figures, texts: &report::Texts, stage: &atomic::Stage) -> Res
     Ok(written)
 }
 
-/// Writes the final report (and its `summary.json`) into `out`.
-pub fn write_final(project: &Project, figures: &Figures, out: &Path) -> Result<Vec<PathBuf>, EmitError> {
+/// Writes the final report (and its `summary.json`) into `out`; `own` are the project's texts
+/// of the report (`mallar/slutrapport.toml`).
+pub fn write_final(
+    project: &Project,
+    figures: &Figures,
+    own: &report::FinalTexts,
+    out: &Path,
+) -> Result<Vec<PathBuf>, EmitError> {
     let texts = report::Texts::load(&project.dir)?;
     let written = [PathBuf::from(FINAL_REPORT), PathBuf::from("summary.json")];
     atomic::replace_folder_with(out, &FOLDER_MARKS, |stage| {
-        stage.put(&written[0], &report::final_report(figures, &texts)?)?;
+        stage.put(&written[0], &report::final_report(figures, &texts, own)?)?;
         stage.put(&written[1], &summary::render(figures)).map_err(EmitError::from)
     })?;
     Ok(written.iter().map(|rel| out.join(rel)).collect())

@@ -3,8 +3,10 @@
 //! Keys added beyond the spec: `partners[].folder`, `files[].folder`, `files[].note`,
 //! `totals.support_uncapped`, `support` (approved, claimed before, claimed total, remaining, the
 //! earlier claims and this claim's eligible costs by kind), `claim` (this claim's number),
-//! `adjustments[].held`, `.hours`, `.persons`, `indicators[].code`, `indicators[].unit`, `financing`
-//! (co-financing paid in per cash financier and partner; see `docs/outputs.md`).
+//! `adjustments[].held`, `.hours`, `.persons`, `indicators[].code`, `indicators[].unit`,
+//! `indicators[].percent_of_target`, `.participant_registrations`, `financing` (co-financing paid
+//! in per cash financier and partner), `cumulative` (the ledger's claims plus this one) and, from
+//! `redovisa final`, `closing` (see `docs/outputs.md`).
 //!
 //! `partners[]`, `in_kind[]` and `totals` are what this claim takes: its period's months plus
 //! the late months and corrections listed in `adjustments` (held corrections excepted).
@@ -26,6 +28,11 @@ struct Summary<'a> {
     totals: Totals,
     support: Support,
     claim: u32,
+    /// The submitted claims plus this one: the project's cumulative figures to the öre.
+    cumulative: Cumulative,
+    /// The final report's day (`redovisa final` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    closing: Option<ClosingOut<'a>>,
     adjustments: Vec<AdjustmentOut<'a>>,
     financing: Vec<FinancingOut<'a>>,
     indicators: Vec<Indicator<'a>>,
@@ -123,6 +130,29 @@ struct Support {
 }
 
 #[derive(Serialize)]
+struct Cumulative {
+    eligible: String,
+    support: String,
+}
+
+#[derive(Serialize)]
+struct ClosingOut<'a> {
+    preliminary: bool,
+    /// The submitted claim the final report belongs to, when its period is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    submitted_claim: Option<u32>,
+    unfinished_months: Vec<String>,
+    missing_months: Vec<MissingOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct MissingOut<'a> {
+    partner: &'a str,
+    folder: &'a str,
+    months: Vec<String>,
+}
+
+#[derive(Serialize)]
 struct ClaimOut {
     seq: u32,
     from: String,
@@ -174,6 +204,12 @@ struct Indicator<'a> {
     target: String,
     period: String,
     cumulative: String,
+    /// Cumulative ÷ target in whole per cent, rounded down; absent when the target is 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    percent_of_target: Option<String>,
+    /// Participant registrations, which `women`, `men` and `not_stated` split.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    participant_registrations: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     women: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -323,6 +359,24 @@ pub fn render(f: &Figures) -> Vec<u8> {
             eligible_held: amount_str(f.support.eligible_held),
         },
         claim: f.claim_seq,
+        cumulative: Cumulative {
+            eligible: amount_str(f.claims_to_date.eligible),
+            support: amount_str(f.claims_to_date.support),
+        },
+        closing: f.closing.as_ref().map(|c| ClosingOut {
+            preliminary: c.preliminary,
+            submitted_claim: c.submitted.map(|s| s.seq),
+            unfinished_months: c.unfinished.iter().map(ToString::to_string).collect(),
+            missing_months: c
+                .missing
+                .iter()
+                .map(|m| MissingOut {
+                    partner: &m.org_name,
+                    folder: &m.folder,
+                    months: m.months.iter().map(ToString::to_string).collect(),
+                })
+                .collect(),
+        }),
         adjustments: f.adjustments.iter().map(adjustment).collect(),
         financing: f
             .cofinancing
@@ -350,6 +404,8 @@ pub fn render(f: &Figures) -> Vec<u8> {
                 target: i.target.normalize().to_string(),
                 period: i.period.normalize().to_string(),
                 cumulative: i.cumulative.normalize().to_string(),
+                percent_of_target: i.percent_of_target.map(|p| p.normalize().to_string()),
+                participant_registrations: i.gender.map(|g| g.total()),
                 women: i.gender.map(|g| g.women),
                 men: i.gender.map(|g| g.men),
                 not_stated: i.gender.map(|g| g.not_stated),

@@ -235,6 +235,9 @@ pub enum Message {
     /// A payment larger than the financier's whole decided co-financing.
     PaymentOverDecided { amount: Decimal, financier: String, decided: Decimal },
 
+    /// Hours written `6.30`: read as 6,3 h, possibly meant as 6 h 30 min.
+    AmbiguousTime { text: String, read_as: Decimal, hours: u32, minutes: u32 },
+
     // Checks of the period, the person and the claims.
     /// More hours than the month's weekdays × 8 × grade.
     HoursOverMonth { name: String, month: Month, hours: Decimal, weekdays: u32, employment: Decimal, limit: Decimal },
@@ -273,6 +276,8 @@ pub enum Message {
     },
     /// The claim period is not one of the reporting plan's.
     PeriodNotInPlan { from: Month, to: Month, nearest: Option<Planned> },
+    /// A text of the final report the project has not written (`key` in `mallar/slutrapport.toml`).
+    FinalTextMissing { key: String, heading: String },
     /// Claims recorded by a ledger without amounts.
     LegacyLedger { claims: Vec<u32> },
     /// A claimed partner folder is no longer in the project file.
@@ -338,6 +343,7 @@ impl Message {
             M::UnknownIndicator { .. } => Code::UnknownIndicator,
             M::AbsenceForTimeReporter { .. } => Code::AbsenceForTimeReporter,
             M::HoursOverMonth { .. } => Code::HoursOverMonth,
+            M::AmbiguousTime { .. } => Code::AmbiguousTime,
             M::SalaryBasisChanged { .. } => Code::SalaryBasisChanged,
             M::MissingSubmission { .. } => Code::MissingSubmission,
             M::OverBudget { .. } => Code::OverBudget,
@@ -346,6 +352,7 @@ impl Message {
             M::SupportCapReached { .. } => Code::SupportCapReached,
             M::CofinancingLagging { .. } => Code::CofinancingLagging,
             M::PeriodNotInPlan { .. } => Code::PeriodNotInPlan,
+            M::FinalTextMissing { .. } => Code::FinalTextMissing,
             M::LegacyLedger { .. } => Code::LegacyLedger,
             M::LateMonth { .. } => Code::LateMonth,
         }
@@ -474,6 +481,7 @@ impl Message {
                 financier: s("Härnösands kommun"),
                 decided: kr(1_043_763, 0),
             },
+            Message::AmbiguousTime { text: s("6.30"), read_as: Decimal::new(63, 1), hours: 6, minutes: 30 },
             Message::HoursOverMonth {
                 name: s("Anna Andersson"),
                 month: month(2025, 3),
@@ -531,6 +539,7 @@ impl Message {
                 to: month(2026, 10),
                 nearest: Some(Planned { from: month(2026, 9), to: month(2026, 12), due: day(2027, 1, 31) }),
             },
+            Message::FinalTextMissing { key: s("effekter"), heading: s("Effekter") },
             Message::LegacyLedger { claims: vec![1, 2] },
             Message::ClaimedFolderGone { claim: 2, folder: s("ange") },
             Message::LegacyWorkbookGone { path: s("ange/2024-05.xlsx"), month: month(2024, 5), claim: 1 },
@@ -892,6 +901,13 @@ impl fmt::Display for Message {
                 sv_kr(*amount),
                 sv_kr_whole(*decided)
             ),
+            M::AmbiguousTime { text, read_as, hours, minutes } => write!(
+                f,
+                "«{text}» är läst som {} timmar. Betyder det {hours} timmar och {minutes} minuter, skriv {hours}:{minutes:02} \
+                 (eller {}) i stället.",
+                sv_hours(*read_as),
+                sv_hours(Decimal::from(*hours) + Decimal::from(*minutes) / Decimal::from(60))
+            ),
             M::HoursOverMonth { name, month, hours, weekdays, employment, limit } => write!(
                 f,
                 "{name} har {} timmar i {month}, mer än månadens {weekdays} vardagar × 8 h × sysselsättningsgrad {} = \
@@ -997,6 +1013,12 @@ impl fmt::Display for Message {
                      Tillväxtverket och uppdatera project.toml."
                 )
             }
+            M::FinalTextMissing { key, heading } => write!(
+                f,
+                "Slutrapportens text «{heading}» är inte skriven: rapporten visar en ruta «Att skriva» där den ska \
+                 stå. Skriv texten under [{key}] i mallar/slutrapport.toml (redovisa final --texts skapar filen med \
+                 alla rubriker) och kör redovisa final igen."
+            ),
             M::LegacyLedger { claims } => write!(
                 f,
                 "Ansökan {} registrerades av en äldre version av redovisa som bara sparade arbetsböckernas \

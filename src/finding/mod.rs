@@ -209,6 +209,11 @@ codes! {
     FinancingTypeMismatch => "FINANCING_TYPE_MISMATCH", Warning,
         "Typ av medfinansiering stämmer inte med finansieringsplanen",
         "Rätta Typ i bladet Medfinansiering så att den stämmer med finansieringsplanen (offentlig eller privat).";
+    /// Hours written as a clock time with a dot (`6.30`): read as a decimal number (6,3 h), but
+    /// a Swede may mean 6 hours 30 minutes.
+    AmbiguousTime => "AMBIGUOUS_TIME", Warning,
+        "Timmar som kan läsas på två sätt",
+        "Skriv timmar och minuter med kolon (6:30 är 6 timmar 30 minuter) eller som decimaltal med komma (6,5).";
     /// More hours in a month than its weekdays × 8 × Sysselsättningsgrad.
     HoursOverMonth => "HOURS_OVER_MONTH", Warning,
         "Ovanligt många timmar på en månad",
@@ -269,6 +274,11 @@ codes! {
     PeriodNotInPlan => "PERIOD_NOT_IN_PLAN", Warning,
         "Ansökningsperioden följer inte rapporteringsplanen",
         "Ansök enligt planen i beslutet, eller stäm av en ändrad plan med Tillväxtverket och uppdatera reporting i project.toml.";
+    /// A text of the final report only a person can write (summary, effects, lessons, …) is
+    /// missing from the project's `mallar/slutrapport.toml`: the report shows an "Att skriva" box.
+    FinalTextMissing => "FINAL_TEXT_MISSING", Warning,
+        "En text i slutrapporten är inte skriven",
+        "Skriv texten under sin rubrik i mallar/slutrapport.toml (redovisa final --texts skapar filen med alla rubriker och en kort vägledning) och kör redovisa final igen.";
 }
 
 impl fmt::Display for Code {

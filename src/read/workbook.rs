@@ -408,9 +408,10 @@ impl Reader {
 
     /// Hours of a time or absence row: at most the hours of the workbook's month (a row can hold
     /// no more time than the month has).
+    /// A `6.30` is read as 6,3 h with a warning at its cell (it may mean 6 h 30 min).
     fn row_hours(&mut self, v: &RowView) -> Option<crate::money::Hours> {
         let month = self.wb.info.month;
-        self.need(v, Column::Timmar, |raw| {
+        let hours = self.need(v, Column::Timmar, |raw| {
             let h = value::hours(raw)?;
             match month {
                 Some(m) if h.value() > Decimal::from(m.days() * 24) => {
@@ -418,7 +419,21 @@ impl Reader {
                 }
                 _ => Ok(h),
             }
-        })
+        })?;
+        if let Some(raw) = v.get(Column::Timmar)
+            && let Some((h, m)) = value::ambiguous_time(raw)
+        {
+            let text = match raw {
+                Raw::Text(t) => t.trim().to_string(),
+                _ => String::new(),
+            };
+            self.bad(
+                v.loc(),
+                Column::Timmar,
+                Message::AmbiguousTime { text, read_as: hours.value(), hours: h, minutes: m },
+            );
+        }
+        Some(hours)
     }
 
     fn time(&mut self, v: &RowView) {

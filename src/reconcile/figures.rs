@@ -243,6 +243,8 @@ fn org_figures(
         budget_other: BudgetUse::new(cumulative.other, other_b),
         budget_total: BudgetUse::new(cumulative.total(), staff_b + flat_b + other_b),
         months_reported: months,
+        months_counted: 0,
+        months_due: 0,
     }
 }
 
@@ -454,128 +456,187 @@ pub struct SupportOutcome {
     pub finding: Option<Finding>,
 }
 
-/// Indicators against their targets, period and cumulative.
+/// Indicators against their targets (`docs/rules.md`, "Indicators"). The cumulative value is
+/// primary: over the counting workbooks from the project's start to the period's end, each
+/// organisation counted once over the whole project. The period value is what is new against the
+/// cumulative value the last submitted claim reported (recorded in the ledger; for a claim
+/// recorded before indicators were kept, the value over the months up to its end), so the
+/// claims' period values add up to the cumulative value. The share of the target is in whole per
+/// cent rounded down: only a target met shows 100 %.
 pub fn indicators(project: &Project, inp: &Inputs) -> Vec<IndicatorFigures> {
+    let last = inp.claims.last();
     project
         .indicators
         .iter()
         .enumerate()
         .map(|(i, ind)| {
-            let (mut period, mut cumulative, mut gender) = (Decimal::ZERO, Decimal::ZERO, None);
-            match ind.measure {
-                Measure::Reported => {
-                    for u in inp.used {
-                        let sum: Decimal =
-                            u.report.indicator_values.iter().filter(|(j, _)| *j == i).map(|(_, v)| *v).sum();
-                        cumulative += sum;
-                        if inp.period.contains(u.report.month) {
-                            period += sum;
-                        }
+            let cumulative = indicator_value(ind.measure, i, inp.used.iter());
+            let before = last.map_or(Decimal::ZERO, |c| {
+                c.indicators.iter().find(|r| r.is(&ind.code, &ind.name)).map_or_else(
+                    || indicator_value(ind.measure, i, inp.used.iter().filter(|u| u.report.month <= c.to)),
+                    |r| r.cumulative,
+                )
+            });
+            let registrations = (ind.measure == Measure::ParticipantOrganisations).then(|| {
+                let mut count = GenderCount::default();
+                for p in inp.used.iter().flat_map(|u| &u.report.participants) {
+                    match p.gender {
+                        Gender::Woman => count.women += 1,
+                        Gender::Man => count.men += 1,
+                        Gender::NotStated => count.not_stated += 1,
                     }
                 }
-                Measure::Organisations => {
-                    let all: BTreeSet<usize> = inp.used.iter().map(|u| u.org).collect();
-                    let now: BTreeSet<usize> =
-                        inp.used.iter().filter(|u| inp.period.contains(u.report.month)).map(|u| u.org).collect();
-                    cumulative = Decimal::from(all.len());
-                    period = Decimal::from(now.len());
-                }
-                Measure::ParticipantOrganisations => {
-                    let (mut all, mut now) = (BTreeSet::new(), BTreeSet::new());
-                    let mut count = GenderCount::default();
-                    for u in inp.used {
-                        for p in &u.report.participants {
-                            all.insert(&p.org_nr);
-                            if inp.period.contains(u.report.month) {
-                                now.insert(&p.org_nr);
-                            }
-                            match p.gender {
-                                Gender::Woman => count.women += 1,
-                                Gender::Man => count.men += 1,
-                                Gender::NotStated => count.not_stated += 1,
-                            }
-                        }
-                    }
-                    cumulative = Decimal::from(all.len());
-                    period = Decimal::from(now.len());
-                    gender = Some(count);
-                }
-            }
+                count
+            });
             IndicatorFigures {
                 name: ind.name.clone(),
                 code: ind.code.clone(),
                 kind: ind.kind.clone(),
                 unit: ind.unit.clone(),
                 target: ind.target,
-                period,
+                period: cumulative - before,
                 cumulative,
-                gender,
-                share_of_target: (!ind.target.is_zero()).then(|| cumulative / ind.target),
+                gender: registrations,
+                percent_of_target: (!ind.target.is_zero())
+                    .then(|| (cumulative * Decimal::ONE_HUNDRED / ind.target).floor()),
             }
         })
         .collect()
 }
 
-/// The financing plan against what the period and the project so far claim.
+/// An indicator's value over `used` workbooks: the sum of the reported values, or the number of
+/// distinct organisations (the project's own with a counting workbook, or the participants').
+fn indicator_value<'a>(measure: Measure, index: usize, used: impl Iterator<Item = &'a Used<'a>>) -> Decimal {
+    match measure {
+        Measure::Reported => {
+            used.flat_map(|u| &u.report.indicator_values).filter(|(j, _)| *j == index).map(|(_, v)| *v).sum()
+        }
+        Measure::Organisations => Decimal::from(used.map(|u| u.org).collect::<BTreeSet<usize>>().len()),
+        Measure::ParticipantOrganisations => {
+            Decimal::from(used.flat_map(|u| &u.report.participants).map(|p| &p.org_nr).collect::<BTreeSet<_>>().len())
+        }
+    }
+}
+
+/// The financing plan against the outcome of the period and the project so far. Cash
+/// co-financing is what was paid in (the partners' `Medfinansiering` sheets, [`cofinancing`]):
+/// each financier's line and their sum, the figure Min ansökan takes. The remainder (eligible
+/// costs less support and in kind: what cash co-financing has to cover) is a line of its own,
+/// marked [`FinancingRole::Remainder`], never a sum of cash.
 pub fn financing(
     project: &Project,
     orgs: &[OrgFigures],
-    period: &Totals,
-    cumulative: &Totals,
+    (period, cumulative): (&Totals, &Totals),
     support: &SupportFigures,
+    cash: &Cofinancing,
 ) -> Vec<FinancingLine> {
     let mut lines = Vec::new();
-    for p in &project.partners {
-        for c in &p.cash {
-            let label = match c.kind {
-                FinancierKind::Public => "Offentlig kontant medfinansiering",
-                FinancierKind::Private => "Privat kontant medfinansiering",
-            };
-            lines.push(FinancingLine {
-                label: format!("{label} ({})", p.name),
-                financier: c.financier.clone(),
-                plan: c.amount,
-                period: None,
-                cumulative: None,
-            });
-        }
+    let line = |role, label: String, financier: String, plan, period, cumulative| FinancingLine {
+        role,
+        label,
+        financier,
+        plan,
+        period,
+        cumulative,
+    };
+    for l in &cash.lines {
+        let label = match l.kind {
+            FinancierKind::Public => "Offentlig kontant medfinansiering",
+            FinancierKind::Private => "Privat kontant medfinansiering",
+        };
+        lines.push(line(
+            FinancingRole::Cash,
+            format!("{label} ({})", l.partner),
+            l.financier.clone(),
+            l.decided,
+            l.paid_period,
+            l.paid_cumulative,
+        ));
     }
-    // Cash co-financing is what the costs leave after support: only its total can be shown.
-    lines.push(FinancingLine {
-        label: "Summa kontant medfinansiering".into(),
-        financier: String::new(),
-        plan: project.budget_cash(),
-        period: Some(period.eligible - period.in_kind - period.support),
-        cumulative: Some(cumulative.eligible - cumulative.in_kind - support.claimed_total),
-    });
+    let (cash_period, cash_cumulative): (Decimal, Decimal) =
+        cash.total.as_ref().map_or((Decimal::ZERO, Decimal::ZERO), |t| (t.paid_period, t.paid_cumulative));
+    lines.push(line(
+        FinancingRole::Sum,
+        "Summa kontant medfinansiering, inbetald".into(),
+        String::new(),
+        project.budget_cash(),
+        cash_period,
+        cash_cumulative,
+    ));
     for o in orgs.iter().filter(|o| o.in_kind) {
         let label = match o.kind {
             FinancierKind::Public => "Offentligt bidrag i annat än pengar",
             FinancierKind::Private => "Privat bidrag i annat än pengar",
         };
-        lines.push(FinancingLine {
-            label: label.into(),
-            financier: o.name.clone(),
-            plan: o.budget_total.budget,
-            period: Some(o.period.total()),
-            cumulative: Some(o.cumulative.total()),
-        });
+        lines.push(line(
+            FinancingRole::Line,
+            label.into(),
+            o.name.clone(),
+            o.budget_total.budget,
+            o.period.total(),
+            o.cumulative.total(),
+        ));
     }
-    lines.push(FinancingLine {
-        label: "Stöd (Europeiska regionala utvecklingsfonden)".into(),
-        financier: "Tillväxtverket".into(),
-        plan: project.info.approved_support,
-        period: Some(period.support),
-        cumulative: Some(support.claimed_total),
-    });
-    lines.push(FinancingLine {
-        label: "Summa finansiering".into(),
-        financier: String::new(),
-        plan: project.totals.total,
-        period: Some(period.eligible),
-        cumulative: Some(cumulative.eligible),
-    });
+    lines.push(line(
+        FinancingRole::Line,
+        "Stöd (Europeiska regionala utvecklingsfonden)".into(),
+        "Tillväxtverket".into(),
+        project.info.approved_support,
+        period.support,
+        support.claimed_total,
+    ));
+    lines.push(line(
+        FinancingRole::Sum,
+        "Summa finansiering".into(),
+        String::new(),
+        project.totals.total,
+        cash_period + period.in_kind + period.support,
+        cash_cumulative + cumulative.in_kind + support.claimed_total,
+    ));
+    lines.push(line(
+        FinancingRole::Remainder,
+        "Kostnader som kontant medfinansiering ska täcka (beräknat, inte inbetalt)".into(),
+        String::new(),
+        project.budget_cash(),
+        period.eligible - period.in_kind - period.support,
+        cumulative.eligible - cumulative.in_kind - support.claimed_total,
+    ));
     lines
+}
+
+/// The claims from the project's start: those this one builds on as the ledger recorded them,
+/// then this one (with its date when the ledger already holds it: `submitted`), and their sums.
+pub fn claims_to_date(
+    claims: &[Claim],
+    submitted: Option<Submitted>,
+    period: Period,
+    seq: u32,
+    totals: &Totals,
+) -> ClaimsToDate {
+    let mut rows: Vec<ClaimRow> = claims
+        .iter()
+        .map(|c| ClaimRow {
+            seq: c.seq,
+            from: c.from,
+            to: c.to,
+            eligible: c.eligible,
+            support: c.support,
+            submitted: Some(c.recorded_on),
+        })
+        .collect();
+    rows.push(ClaimRow {
+        seq,
+        from: period.from,
+        to: period.to,
+        eligible: totals.eligible,
+        support: totals.support,
+        submitted: submitted.map(|s| s.on),
+    });
+    ClaimsToDate {
+        eligible: rows.iter().map(|r| r.eligible).sum(),
+        support: rows.iter().map(|r| r.support).sum(),
+        rows,
+    }
 }
 
 /// The approved budget by cost category against the cumulative outcome: partners' categories

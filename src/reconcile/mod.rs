@@ -19,6 +19,7 @@
 
 pub mod checks;
 pub mod contribution;
+pub mod digest;
 pub mod figures;
 pub mod history;
 pub mod model;
@@ -67,8 +68,21 @@ pub struct Input<'a> {
     pub files: Vec<FileRecord>,
     /// Findings of intake and read, places with partner folders filled in.
     pub findings: Vec<Finding>,
-    /// Today, for the days left to a planned claim's due date (never in a claim's outputs).
+    /// Today, for the days left to a planned claim's due date (never in a claim's outputs), and
+    /// for the final report, which months are not over yet.
     pub today: NaiveDate,
+    /// Every claim of the ledger, also those after this period (a re-run, or the final report
+    /// of a submitted claim): whether this period or a planned one is submitted.
+    pub ledger: &'a [Claim],
+    /// The final report (`redovisa final`): its narratives condensed, its day's state.
+    pub final_report: Option<FinalRun>,
+}
+
+/// How the final report is asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct FinalRun {
+    /// Before the project's last month, on request (`--preliminary`).
+    pub preliminary: bool,
 }
 
 /// Computes the figures of the period.
@@ -110,10 +124,10 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     }
     support.eligible_all_claims = support.earlier.iter().map(|c| c.eligible).sum::<Decimal>() + totals.eligible;
     let indicators = figures::indicators(project, &inputs);
-    let financing = figures::financing(project, &agg.orgs, &totals, &cumulative, &support);
     let (cofinancing, lag_findings) = figures::cofinancing(project, &inputs, &agg.orgs);
+    let financing = figures::financing(project, &agg.orgs, (&totals, &cumulative), &support, &cofinancing);
     findings.extend(lag_findings);
-    let reporting = reporting_status(project, period, input.claims, input.today);
+    let reporting = reporting_status(project, period, input.claims, input.ledger, input.today);
     if input.claim && !reporting.is_empty() && reporting.this_claim.is_none() {
         findings.push(plan_finding(project, period));
     }
@@ -152,6 +166,11 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     let shown = shown_months(project, period, input.claims, &history, &folders);
     let findings = in_scope(findings, &files, project, period, &shown);
     let months = month_grid(project, period, &history, &files, &findings);
+    let mut orgs = agg.orgs;
+    for (o, grid) in orgs.iter_mut().zip(&months) {
+        o.months_due = grid.cells.len() as u32;
+        o.months_counted = grid.cells.iter().filter(|c| c.state.counts()).count() as u32;
+    }
     let org_names: Vec<String> = project.orgs().map(|o| o.name().to_string()).collect();
     let order: BTreeMap<&str, usize> =
         project.activities().enumerate().map(|(i, (_, a))| (a.code.as_str(), i)).collect();
@@ -176,13 +195,24 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         (order.get(n.activity.as_str()).copied(), n.month, folders.iter().position(|f| *f == n.folder))
     });
 
-    let budget = figures::project_budget(&agg.orgs, &cumulative);
+    let budget = figures::project_budget(&orgs, &cumulative);
     let staff_totals = figures::staff_totals(&agg.staff, false);
     let in_kind_staff_totals = figures::staff_totals(&agg.staff, true);
     let plan_totals = figures::plan_totals(&agg.work_packages);
     let costs_budget =
-        BudgetLine::new(cumulative.costs, agg.orgs.iter().filter(|o| !o.in_kind).map(|o| o.budget_total.budget).sum());
+        BudgetLine::new(cumulative.costs, orgs.iter().filter(|o| !o.in_kind).map(|o| o.budget_total.budget).sum());
     let finding_counts = figures::finding_counts(&findings);
+    let claim_seq = input.claims.last().map_or(1, |c| c.seq + 1);
+    // The ledger's claim of this very period: a re-run, or the final report of the last claim.
+    let submitted = input
+        .ledger
+        .iter()
+        .find(|c| c.from == period.from && c.to == period.to)
+        .map(|c| Submitted { seq: c.seq, on: c.recorded_on });
+    let claims_to_date = figures::claims_to_date(input.claims, submitted, period, claim_seq, &totals);
+    let closing = input.final_report.map(|run| closing(run, period, submitted, input.today, &months, &org_names));
+    let digest =
+        if input.final_report.is_some() { digest::digest(&narratives, &folders) } else { NarrativeDigest::default() };
     let (adjustments, lines) = claim_lines(project, &history);
     let adjustment_totals =
         adjustments.iter().filter(|a| !a.held).fold(AdjustmentTotals::default(), |t, a| AdjustmentTotals {
@@ -201,7 +231,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         project_end: project.info.end,
         period,
         claim: input.claim,
-        orgs: agg.orgs,
+        orgs,
         staff: agg.staff,
         work_packages: agg.work_packages,
         activities: agg.activities,
@@ -226,19 +256,80 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         specific_objective: project.info.specific_objective.clone(),
         costs_budget,
         finding_counts,
-        claim_seq: input.claims.last().map_or(1, |c| c.seq + 1),
+        claim_seq,
         adjustments,
         adjustment_totals,
         lines,
+        claims_to_date,
+        closing,
+        digest,
         months,
     }
 }
 
-/// The reporting plan against the submitted claims and this run's period.
-fn reporting_status(project: &Project, period: Period, claims: &[Claim], today: NaiveDate) -> ReportingStatus {
+/// The final report's day: the months of its period not over yet, those over but without a
+/// counting workbook per organisation, and whether the period is a submitted claim.
+fn closing(
+    run: FinalRun,
+    period: Period,
+    submitted: Option<Submitted>,
+    today: NaiveDate,
+    months: &[OrgMonths],
+    org_names: &[String],
+) -> Closing {
+    let over = |m: Month| m.last_day() < today;
+    let missing = months
+        .iter()
+        .zip(org_names)
+        .filter_map(|(grid, name)| {
+            let gaps: Vec<Month> = grid
+                .cells
+                .iter()
+                .filter(|c| period.contains(c.month) && over(c.month) && !c.state.counts())
+                .map(|c| c.month)
+                .collect();
+            (!gaps.is_empty()).then(|| MissingMonths {
+                folder: grid.folder.clone(),
+                org_name: name.clone(),
+                months: gaps,
+            })
+        })
+        .collect();
+    Closing {
+        preliminary: run.preliminary,
+        unfinished: period.from.through(period.to).filter(|m| !over(*m)).collect(),
+        missing,
+        submitted,
+    }
+}
+
+/// Findings raised after reconcile (the final report's texts): added, sorted and counted like
+/// the rest.
+pub fn add_findings(figures: &mut Figures, extra: Vec<Finding>) {
+    if extra.is_empty() {
+        return;
+    }
+    figures.findings.extend(extra);
+    sort_findings(&mut figures.findings);
+    figures.finding_counts = figures::finding_counts(&figures.findings);
+}
+
+/// The reporting plan against the submitted claims and this run's period. `claims` are those
+/// this run builds on; `ledger` every submitted claim, so that a planned claim already submitted
+/// is never shown as late, whatever period the run looks at.
+fn reporting_status(
+    project: &Project,
+    period: Period,
+    claims: &[Claim],
+    ledger: &[Claim],
+    today: NaiveDate,
+) -> ReportingStatus {
     let mut status = ReportingStatus { today: Some(today), ..ReportingStatus::default() };
+    let covering = |claims: &[Claim], p: &crate::project::PlannedClaim| {
+        claims.iter().find(|c| c.from <= p.to && p.to <= c.to).map(|c| Submitted { seq: c.seq, on: c.recorded_on })
+    };
     for (i, p) in project.reporting.iter().enumerate() {
-        let submitted = claims.iter().find(|c| c.from <= p.to && p.to <= c.to).map(|c| c.seq);
+        let submitted = covering(claims, p).map(|s| s.seq);
         let this = period.from == p.from && period.to == p.to;
         let state = match (submitted, this) {
             (_, true) => PlanState::ThisClaim,
@@ -259,6 +350,7 @@ fn reporting_status(project: &Project, period: Period, claims: &[Claim], today: 
             due: p.due,
             state,
             days_left: (p.due - today).num_days(),
+            submitted: covering(ledger, p),
         });
     }
     status

@@ -91,6 +91,11 @@ pub struct OrgFigures {
     pub budget_total: BudgetUse,
     /// Months of the period with an accepted workbook.
     pub months_reported: Vec<Month>,
+    /// Months from the project's start to the period's end that count (a claim took them, this
+    /// claim takes them, or they count in the cumulative figures), and how many months that
+    /// span has: the final report's months over the whole project.
+    pub months_counted: u32,
+    pub months_due: u32,
 }
 
 /// What a `Personal` line concerns: the claim period, a late month, or a correction of a month
@@ -215,6 +220,20 @@ impl MonthState {
             MonthState::Rejected => "avvisad – tas med i en ansökan när den är rättad".to_string(),
             MonthState::Missing => "saknas – tas med i en ansökan när den kommer".to_string(),
         }
+    }
+
+    /// Whether the month counts: a claim took it, this claim takes it, or it counts in the
+    /// cumulative figures.
+    pub fn counts(self) -> bool {
+        matches!(
+            self,
+            MonthState::Claimed(_)
+                | MonthState::Counted
+                | MonthState::Late
+                | MonthState::Corrected
+                | MonthState::CorrectionHeld
+                | MonthState::Outside
+        )
     }
 
     /// Short Swedish label (one or two words).
@@ -342,7 +361,7 @@ pub struct AdjustmentTotals {
     pub eligible: Decimal,
 }
 
-/// An indicator against its target.
+/// An indicator against its target (`docs/rules.md`, "Indicators").
 #[derive(Debug, Clone)]
 pub struct IndicatorFigures {
     pub name: String,
@@ -350,20 +369,33 @@ pub struct IndicatorFigures {
     pub kind: String,
     pub unit: String,
     pub target: Decimal,
+    /// What is new in this claim: the cumulative value less what the last submitted claim
+    /// reported, so the claims' period values add up to the cumulative value.
     pub period: Decimal,
+    /// From the project's start to the period's end; distinct things counted once.
     pub cumulative: Decimal,
-    /// Gender split of participant rows, up to the period's end, where counted.
+    /// Participant registrations (`Deltagare` rows, one per participant and event) by gender,
+    /// from the project's start to the period's end, where the indicator counts participants'
+    /// organisations. Its own total ([`GenderCount::total`]) is what it splits, not the indicator.
     pub gender: Option<GenderCount>,
-    /// Cumulative ÷ target (the outcome against the target); `None` when the target is 0.
-    pub share_of_target: Option<Decimal>,
+    /// Cumulative ÷ target in whole per cent, rounded down (449 of 450 is 99); `None` when the
+    /// target is 0.
+    pub percent_of_target: Option<Decimal>,
 }
 
-/// Participant rows by gender.
+/// Participant registrations by gender.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GenderCount {
     pub women: u32,
     pub men: u32,
     pub not_stated: u32,
+}
+
+impl GenderCount {
+    /// The registrations the split divides: women, men and not stated together.
+    pub fn total(&self) -> u32 {
+        self.women + self.men + self.not_stated
+    }
 }
 
 /// How many findings of one code and severity a run has.
@@ -374,16 +406,31 @@ pub struct FindingCount {
     pub count: u32,
 }
 
+/// What a line of the financing plan is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinancingRole {
+    /// A cash financier's line in a partner's column: what it paid in.
+    Cash,
+    /// Another financier's line: in kind, or support.
+    Line,
+    /// A sum of the lines above it.
+    Sum,
+    /// Computed, not paid in: eligible costs less support and in kind, what cash co-financing
+    /// has to cover. Shown apart and explained; Min ansökan takes the cash paid in.
+    Remainder,
+}
+
 /// A line of the financing plan against the outcome.
 #[derive(Debug, Clone)]
 pub struct FinancingLine {
+    pub role: FinancingRole,
     /// Swedish heading of the line, e.g. `Offentlig kontant medfinansiering`.
     pub label: String,
     pub financier: String,
     pub plan: Decimal,
-    /// Outcome in the period and cumulatively, where the claim shows it.
-    pub period: Option<Decimal>,
-    pub cumulative: Option<Decimal>,
+    /// Outcome in the period (what this claim takes) and cumulatively.
+    pub period: Decimal,
+    pub cumulative: Decimal,
 }
 
 /// Co-financing paid in from one cash financier of the plan, in one partner's column.
@@ -495,6 +542,16 @@ pub struct PlannedClaimStatus {
     /// Days from today to the due date (negative when passed). Depends on the clock: shown on
     /// the terminal and the status page, never written into a claim's outputs.
     pub days_left: i64,
+    /// The ledger's claim that covers the planned period's end, whatever period this run is
+    /// (a re-run or the final report of a submitted claim): a submitted claim is never late.
+    pub submitted: Option<Submitted>,
+}
+
+/// A claim the ledger holds: its number and the day it was recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Submitted {
+    pub seq: u32,
+    pub on: NaiveDate,
 }
 
 /// The project's reporting plan and where the project stands (empty plan: no plan).
@@ -513,6 +570,79 @@ impl ReportingStatus {
     pub fn is_empty(&self) -> bool {
         self.claims.is_empty()
     }
+}
+
+/// One claim of the project, submitted or this one (the final report's claims over the project).
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimRow {
+    pub seq: u32,
+    pub from: Month,
+    pub to: Month,
+    pub eligible: Decimal,
+    pub support: Decimal,
+    /// When the ledger recorded it; `None` for this claim when it is not submitted yet.
+    pub submitted: Option<NaiveDate>,
+}
+
+/// The project's claims from its start: the submitted claims this one builds on, then this one.
+/// Their sums are the cumulative figures to the öre: the ledger's claims plus this period.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimsToDate {
+    pub rows: Vec<ClaimRow>,
+    pub eligible: Decimal,
+    pub support: Decimal,
+}
+
+/// An organisation's months without a counting workbook.
+#[derive(Debug, Clone)]
+pub struct MissingMonths {
+    pub folder: String,
+    pub org_name: String,
+    pub months: Vec<Month>,
+}
+
+/// How the final report stands on the day it is written (`redovisa final`).
+#[derive(Debug, Clone, Default)]
+pub struct Closing {
+    /// Written with `--preliminary`, before the project's last month: every page says so.
+    pub preliminary: bool,
+    /// Months of the period not over on the day the report was written.
+    pub unfinished: Vec<Month>,
+    /// Months of the period that are over but have no counting workbook, per organisation.
+    pub missing: Vec<MissingMonths>,
+    /// This period is a submitted claim: the final report belongs to it.
+    pub submitted: Option<Submitted>,
+}
+
+/// Near-identical lines of the partners' narratives condensed into one (the final report): the
+/// latest wording, with who wrote it and in which months.
+#[derive(Debug, Clone)]
+pub struct DigestLine {
+    pub text: String,
+    /// Who wrote it (an organisation's name, for deviations with the activity: `Ånge kommun
+    /// (aktivitet 1.1)`), in project order, with the months of its lines.
+    pub sources: Vec<(String, Vec<Month>)>,
+    pub latest: Month,
+}
+
+/// One activity's narratives condensed, the latest first.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityDigest {
+    /// The activity code as the partners wrote it (a code of the plan, or not).
+    pub activity: String,
+    pub done: Vec<DigestLine>,
+    pub results: Vec<DigestLine>,
+    /// Older lines left out because an organisation already has its few lines here.
+    pub left_out: u32,
+}
+
+/// The partners' narratives condensed (the final report): what was done and seen per activity,
+/// deviations over the whole project (they are seldom an activity's alone).
+#[derive(Debug, Clone, Default)]
+pub struct NarrativeDigest {
+    pub activities: Vec<ActivityDigest>,
+    pub deviations: Vec<DigestLine>,
+    pub deviations_left_out: u32,
 }
 
 /// Cumulative cost at the end of one month, for the charts.
@@ -627,6 +757,12 @@ pub struct Figures {
     pub lines: Vec<ClaimedMonth>,
     /// Every organisation's months from the project's start to the period's end.
     pub months: Vec<OrgMonths>,
+    /// The claims from the project's start, this one included, with their sums.
+    pub claims_to_date: ClaimsToDate,
+    /// The final report's day: what is unfinished or missing (`None` outside `final`).
+    pub closing: Option<Closing>,
+    /// The narratives condensed (the final report; empty otherwise).
+    pub digest: NarrativeDigest,
 }
 
 impl Figures {

@@ -11,6 +11,8 @@
 //! - Reading helpers ([`read`], [`check`]) running the crate's reader and row checks against the
 //!   seed project, and xlsx inspection and filling helpers ([`zip_text`], [`sheet_xml`],
 //!   [`fill`], [`cell_number_format`]) for files written by someone else (the template).
+//! - [`docx_to_pdf`] and [`poppler`]: a report through LibreOffice and poppler, skipped (saying
+//!   so) where they are not installed unless CI requires them.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -948,4 +950,55 @@ pub fn describe(findings: &[Finding]) -> String {
 /// Error findings only.
 pub fn errors(findings: &[Finding]) -> Vec<&Finding> {
     findings.iter().filter(|f| f.severity == Severity::Error).collect()
+}
+
+/// Converts `docx` to PDF with headless LibreOffice in its own profile, in `dir` as `name`.
+/// `None` when soffice is not installed: that fails the test when CI requires LibreOffice
+/// (`REDOVISA_REQUIRE_LIBREOFFICE`, set by `.ci/run`) and skips the check, saying so, otherwise.
+pub fn docx_to_pdf(docx: &[u8], name: &str, dir: &Path) -> Option<PathBuf> {
+    let input = dir.join(name);
+    std::fs::write(&input, docx).unwrap();
+    let profile = dir.join("lo-profile");
+    let status = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir)
+        .arg(&input)
+        .output();
+    match status {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            assert!(
+                std::env::var_os("REDOVISA_REQUIRE_LIBREOFFICE").is_none(),
+                "soffice (LibreOffice) is required here (REDOVISA_REQUIRE_LIBREOFFICE is set) but not installed"
+            );
+            eprintln!("HOPPAR ÖVER: soffice (LibreOffice) finns inte; PDF-kontrollen körs inte");
+            None
+        }
+        Err(e) => panic!("soffice: {e}"),
+        Ok(out) => {
+            assert!(out.status.success(), "soffice: {}", String::from_utf8_lossy(&out.stderr));
+            Some(input.with_extension("pdf"))
+        }
+    }
+}
+
+/// Runs a poppler tool; `None` when it is not installed, which fails the test when
+/// CI requires poppler (`REDOVISA_REQUIRE_POPPLER`, set by `.ci/run`) and skips that check,
+/// saying so, otherwise.
+pub fn poppler(name: &str, args: &[&str]) -> Option<String> {
+    match std::process::Command::new(name).args(args).output() {
+        Ok(out) => {
+            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+            Some(String::from_utf8_lossy(&out.stdout).into_owned())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            assert!(
+                std::env::var_os("REDOVISA_REQUIRE_POPPLER").is_none(),
+                "{name} (poppler-utils) is required here (REDOVISA_REQUIRE_POPPLER is set) but not installed"
+            );
+            eprintln!("HOPPAR ÖVER: {name} (poppler-utils) finns inte; den kontrollen körs inte");
+            None
+        }
+        Err(e) => panic!("{name}: {e}"),
+    }
 }

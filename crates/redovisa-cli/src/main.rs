@@ -138,12 +138,21 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Write the final report over the whole project.
+    /// Write the final report over the whole project (during its last month or later).
     Final {
         project: PathBuf,
-        /// Last month to include (default: the last whole month with workbooks).
+        /// Last month to include (default: the project's last month). Short of it, only with --preliminary.
         #[arg(long, value_name = "YYYY-MM")]
         to: Option<Month>,
+        /// Write it before the project's last month, marked "Preliminär" on every page.
+        #[arg(long)]
+        preliminary: bool,
+        /// Write <project>/mallar/slutrapport.toml, the report's own texts with every heading and a short guide, and stop.
+        #[arg(long)]
+        texts: bool,
+        /// With --texts: overwrite an existing file (texts already written in it are kept).
+        #[arg(long, requires = "texts")]
+        force: bool,
         #[command(flatten)]
         common: Common,
         /// Output folder (default: <project>/utdata/slutrapport).
@@ -469,10 +478,19 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
             say(&plain(&submit::describe(&submitted.claim)));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Final { project, to, common, out } => {
+        Command::Final { project, texts: true, force, .. } => {
             let p = load(&project)?;
-            let opts = Options { to, ..options(None, &common, true)? };
+            let path = write_final_texts(&p, force)?;
+            eprintln!("Skrev {}: skriv texterna under varje rubrik och kör redovisa final igen.", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Final { project, to, preliminary, common, out, .. } => {
+            let p = load(&project)?;
+            let opts = Options { to, preliminary, ..options(None, &common, true)? };
             let (figures, written) = pipeline::final_report(&p, &opts, out.as_deref()).map_err(|e| e.to_string())?;
+            if let Some(message) = pipeline::closing_message(&figures) {
+                eprintln!("{message}");
+            }
             Ok(finish(&figures, &written))
         }
         Command::Watch { project, common, out } => {
@@ -530,6 +548,20 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
             Ok(finish(&figures, &written))
         }
     }
+}
+
+/// `final --texts`: the project's `mallar/slutrapport.toml` with every heading and its guide.
+/// An existing file is left alone unless `force`; then what it already says is kept.
+fn write_final_texts(p: &Project, force: bool) -> Result<PathBuf, String> {
+    use redovisa::emit::report::final_texts::{self, FinalTexts};
+    let path = p.dir.join(final_texts::FILE);
+    // Without --force there is no file to keep texts from: it is refused if it exists.
+    let current = if force { FinalTexts::load(&p.dir) } else { FinalTexts::built_in() }.map_err(|e| e.to_string())?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("kan inte skapa {}: {e}", dir.display()))?;
+    }
+    protect::write_protected(&path, final_texts::template(&current).as_bytes(), force).map_err(|e| e.to_string())?;
+    Ok(path)
 }
 
 /// No-break spaces (used in documents) as plain spaces for the terminal.

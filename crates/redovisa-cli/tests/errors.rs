@@ -777,6 +777,32 @@ fn financing_type_mismatch() -> &'static str {
     )
 }
 
+fn ambiguous_time() -> &'static str {
+    let (_d, p) = inbox_project();
+    // «6.30» with a dot: a Swedish clock time (6 h 30 min) or the decimal 6,3 h. Read as 6,3 h,
+    // with a warning at the cell.
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Tidrapport").set("D3", "6.30");
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "AMBIGUOUS_TIME",
+            severity: "warning",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Tidrapport"),
+            cell: Some("D3"),
+            says: "skriv 6:30",
+            exit: 0,
+        },
+    )
+}
+
 fn hours_over_month() -> &'static str {
     let (_d, p) = inbox_project();
     // March 2025 has 21 weekdays: 21 × 8 = 168 h at 100 %; 7,5 + 200 + 7,5 + 4 = 219 h.
@@ -1150,6 +1176,41 @@ fn file_outside_partner_folder() -> &'static str {
     )
 }
 
+/// `redovisa final` after the project's end with the project's texts written, except one.
+fn final_text_missing() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &valid_book().xlsx(Strings::Shared));
+    std::fs::create_dir_all(p.dir.join("mallar")).unwrap();
+    let written: String = redovisa::emit::report::final_texts::KEYS
+        .iter()
+        .filter(|k| **k != "effekter")
+        .map(|k| format!("[{k}]\ntext = \"Skrivet.\"\n"))
+        .collect();
+    std::fs::write(p.dir.join("mallar/slutrapport.toml"), written).unwrap();
+    let out = p.dir.join("ut");
+    let o = Command::cargo_bin("redovisa")
+        .unwrap()
+        .args(["final", p.dir.to_str().unwrap(), "--today", "2027-06-01", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "exit status\nstderr:\n{}", String::from_utf8_lossy(&o.stderr));
+    let summary: Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let e = Expect {
+        code: "FINAL_TEXT_MISSING",
+        severity: "warning",
+        file: Some("mallar/slutrapport.toml"),
+        sheet: None,
+        cell: None,
+        says: "«Effekter» är inte skriven",
+        exit: 0,
+    };
+    let message = assert_finding(&summary, &e);
+    assert!(message.contains("[effekter]"), "{message}");
+    let missing = summary["findings"].as_array().unwrap().iter().filter(|f| f["code"] == e.code).count();
+    assert_eq!(missing, 1, "only the text not written");
+    e.code
+}
+
 const CASES: &[(&str, Case)] = &[
     ("FILE_UNREADABLE", file_unreadable),
     ("WRONG_FORMAT", wrong_format),
@@ -1178,6 +1239,7 @@ const CASES: &[(&str, Case)] = &[
     ("UNKNOWN_INDICATOR", unknown_indicator),
     ("ABSENCE_FOR_TIME_REPORTER", absence_for_time_reporter),
     ("FINANCING_TYPE_MISMATCH", financing_type_mismatch),
+    ("AMBIGUOUS_TIME", ambiguous_time),
     ("HOURS_OVER_MONTH", hours_over_month),
     ("HOURS_OVER_ANNUAL_CAP", hours_over_annual_cap),
     ("SALARY_BASIS_CHANGED", salary_basis_changed),
@@ -1193,6 +1255,7 @@ const CASES: &[(&str, Case)] = &[
     ("UNKNOWN_FINANCIER", unknown_financier),
     ("COFINANCING_LAGGING", cofinancing_lagging),
     ("PERIOD_NOT_IN_PLAN", period_not_in_plan),
+    ("FINAL_TEXT_MISSING", final_text_missing),
 ];
 
 #[test]

@@ -418,6 +418,19 @@ impl<'a> Sheet<'a> {
         Ok(())
     }
 
+    /// An explanation under a table: wrapped text over the columns the sheet has so far.
+    pub(super) fn note(&mut self, fm: &Formats, row: u32, text: &str) -> Result<(), XlsxError> {
+        let last = u16::try_from(self.widths.len().saturating_sub(1)).unwrap_or(0);
+        let width: f64 = self.widths.iter().sum();
+        if last == 0 {
+            self.ws.write_string_with_format(row, 0, text, &fm.wrap)?;
+        } else {
+            self.ws.merge_range(row, 0, row, last, text, &fm.wrap)?;
+        }
+        self.ws.set_row_height(row, 15.0 * f64::from(wrapped_lines(text, width)))?;
+        Ok(())
+    }
+
     pub(super) fn finish(self, freeze_below: u32, repeat: Option<u32>) -> Result<(), XlsxError> {
         for (c, w) in self.widths.iter().enumerate() {
             self.ws.set_column_width(c as u16, *w)?;

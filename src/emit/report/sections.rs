@@ -16,7 +16,7 @@ use super::{Kind, kr, quantity, share, sv_date, sv_month, sv_period};
 use crate::emit::EmitError;
 use crate::emit::charts::{self, Chart, Sketch};
 use crate::finding::Severity;
-use crate::money::{sv_number, sv_percent};
+use crate::money::{sv_number, sv_percent, sv_whole_percent};
 use crate::privacy::mask_personnummer;
 use crate::reconcile::model::{Figures, GenderCount, Narrative};
 
@@ -45,7 +45,7 @@ impl Ctx<'_> {
     }
 
     /// A partner's free text, with anything that reads as a personnummer masked.
-    fn free_text(&self, text: &str) -> String {
+    pub(super) fn free_text(&self, text: &str) -> String {
         mask_personnummer(text.trim(), self.f.document_date())
     }
 
@@ -101,7 +101,7 @@ pub(super) struct Charts {
 
 impl Charts {
     /// Settles each chart's size; the sketches, in the order of the figures' ids, draw them.
-    fn sketch<'a>(f: &'a Figures, progress: bool) -> (Charts, Vec<Sketch<'a>>) {
+    pub(super) fn sketch<'a>(f: &'a Figures, progress: bool) -> (Charts, Vec<Sketch<'a>>) {
         let mut sketches = Vec::with_capacity(4);
         let mut place = |sketch: Sketch<'a>| {
             let figure = Figure { id: sketches.len(), width: sketch.width, height: sketch.height };
@@ -118,13 +118,18 @@ impl Charts {
     }
 }
 
-/// The whole report.
+/// The whole report: `document` lays out its sections.
 ///
 /// Rasterising and PNG-encoding the charts is the largest part of a report's rendering, so they
 /// are drawn side by side while the document is built and packed; the package then gets their
 /// images. The document is built on this thread alone: docx-rs numbers paragraphs per thread,
 /// and paragraphs made on two threads collide and cost a renumbering pass when it packs.
-pub(super) fn render(f: &Figures, t: &Texts, kind: Kind) -> Result<Vec<u8>, EmitError> {
+pub(super) fn render(
+    f: &Figures,
+    t: &Texts,
+    kind: Kind,
+    document: impl Fn(&Ctx, &Charts) -> Result<Packed, EmitError> + Sync,
+) -> Result<Vec<u8>, EmitError> {
     let cx = Ctx { f, t, kind, values: values(f) };
     let (charts, sketches) = Charts::sketch(f, cx.progress());
     let (packed, drawn) = rayon::join(
@@ -134,9 +139,10 @@ pub(super) fn render(f: &Figures, t: &Texts, kind: Kind) -> Result<Vec<u8>, Emit
     packed?.finish(&drawn?)
 }
 
-/// The report's title page, contents and seven sections, packed with stand-ins for the charts.
-fn document(cx: &Ctx, charts: &Charts) -> Result<Packed, EmitError> {
-    let (f, t, kind) = (cx.f, cx.t, cx.kind);
+/// The progress report's title page, contents and seven sections, packed with stand-ins for
+/// the charts.
+pub(super) fn progress_document(cx: &Ctx, charts: &Charts) -> Result<Packed, EmitError> {
+    let t = cx.t;
     let mut doc = Doc::new(&t.document.figure);
     overview(cx, &mut doc);
     organisation(cx, &mut doc);
@@ -145,17 +151,29 @@ fn document(cx: &Ctx, charts: &Charts) -> Result<Packed, EmitError> {
     super::economy::economy(cx, &mut doc, charts)?;
     deviations(cx, &mut doc);
     horizontal(cx, &mut doc);
-    let kind_name = kind.pick(&t.document.progress, &t.document.r#final).to_string();
+    pack(cx, doc, &t.document.progress, cx.span(), None)
+}
+
+/// Title page (the report's kind, the project, its facts), table of contents, page furniture
+/// (`header` on every page when given) and body, packed.
+pub(super) fn pack(
+    cx: &Ctx,
+    doc: Doc,
+    kind_name: &str,
+    span: String,
+    header: Option<String>,
+) -> Result<Packed, EmitError> {
+    let (f, t) = (cx.f, cx.t);
     let mut facts =
         vec![("Projektnummer".to_string(), f.project_id.clone()), ("Projektägare".to_string(), f.owner_name.clone())];
     if !f.programme.is_empty() {
         facts.push(("Program".to_string(), f.programme.clone()));
     }
     facts.push(("Projekttid".to_string(), format!("{} – {}", sv_date(f.project_start), sv_date(f.project_end))));
-    facts.push(("Rapportperiod".to_string(), cx.span()));
+    facts.push(("Rapportperiod".to_string(), span.clone()));
     facts.push(("Datum".to_string(), sv_date(f.document_date())));
     let title = TitlePage {
-        kind: kind_name.clone(),
+        kind: kind_name.to_string(),
         project: f.project_name.clone(),
         facts,
         note: cx.fill(&t.document.no_personal_data),
@@ -163,9 +181,10 @@ fn document(cx: &Ctx, charts: &Charts) -> Result<Packed, EmitError> {
         footer: cx.fill(&t.document.footer),
         page: t.document.page.clone(),
         page_of: t.document.page_of.clone(),
+        header,
     };
     let meta = Meta {
-        title: format!("{kind_name} {} – {}", cx.span(), f.project_name),
+        title: format!("{kind_name} {span} – {}", f.project_name),
         subject: format!("{} {}", f.project_id, f.project_name),
         creator: f.owner_name.clone(),
         date: f.document_date(),
@@ -189,7 +208,7 @@ pub(super) fn amount_columns(first: &str, others: &[(&str, u32)]) -> Vec<Column>
 fn overview(cx: &Ctx, doc: &mut Doc) {
     let (f, t) = (cx.f, &cx.t.overview);
     doc.heading(1, &format!("1 {}", t.heading));
-    doc.text(&cx.pick(&t.intro, &t.final_intro));
+    doc.text(&cx.fill(&t.intro));
 
     doc.heading(2, &format!("1.1 {}", t.facts_heading));
     let mut facts = vec![
@@ -248,42 +267,28 @@ fn organisation(cx: &Ctx, doc: &mut Doc) {
     doc.heading(1, &format!("2 {}", t.heading));
     doc.text(&cx.fill(&t.text));
     doc.heading(2, &format!("2.1 {}", t.reporting_heading));
-    doc.text(&cx.pick(&t.reporting_intro, &t.final_reporting_intro));
+    doc.text(&cx.fill(&t.reporting_intro));
     let hours = |d| sv_number(d, 0);
-    let (columns, rows, total) = if cx.progress() {
-        (
-            amount_columns(
-                "Organisation",
-                &[("Godkända månader", 1_700), ("Timmar perioden", 1_700), ("Timmar ackumulerat", 1_800)],
-            ),
-            f.orgs
-                .iter()
-                .map(|o| {
-                    Row::body(vec![
-                        o.name.clone(),
-                        o.months_reported.len().to_string(),
-                        hours(o.hours_period),
-                        hours(o.hours_cumulative),
-                    ])
-                })
-                .collect::<Vec<_>>(),
-            Row::total(vec!["Summa".into(), String::new(), hours(f.totals.hours), hours(f.cumulative.hours)]),
-        )
-    } else {
-        (
-            amount_columns("Organisation", &[("Godkända månader", 1_900), ("Timmar", 1_900)]),
-            f.orgs
-                .iter()
-                .map(|o| {
-                    Row::body(vec![o.name.clone(), o.months_reported.len().to_string(), hours(o.hours_cumulative)])
-                })
-                .collect(),
-            Row::total(vec!["Summa".into(), String::new(), hours(f.cumulative.hours)]),
-        )
-    };
-    let mut rows = rows;
-    rows.push(total);
-    doc.table(&columns, &rows);
+    let mut rows: Vec<Row> = f
+        .orgs
+        .iter()
+        .map(|o| {
+            Row::body(vec![
+                o.name.clone(),
+                o.months_reported.len().to_string(),
+                hours(o.hours_period),
+                hours(o.hours_cumulative),
+            ])
+        })
+        .collect();
+    rows.push(Row::total(vec!["Summa".into(), String::new(), hours(f.totals.hours), hours(f.cumulative.hours)]));
+    doc.table(
+        &amount_columns(
+            "Organisation",
+            &[("Godkända månader", 1_700), ("Timmar perioden", 1_700), ("Timmar ackumulerat", 1_800)],
+        ),
+        &rows,
+    );
 }
 
 /// `Härnösands kommun, mars 2025`.
@@ -300,7 +305,7 @@ fn activity_label(f: &Figures, code: &str) -> String {
 fn activities(cx: &Ctx, doc: &mut Doc) {
     let (f, t) = (cx.f, &cx.t.activities);
     doc.heading(1, &format!("3 {}", t.heading));
-    doc.text(&cx.pick(&t.intro, &t.final_intro));
+    doc.text(&cx.fill(&t.intro));
     let mut n = 0;
     for wp in &f.work_packages {
         n += 1;
@@ -310,7 +315,7 @@ fn activities(cx: &Ctx, doc: &mut Doc) {
             let done: Vec<&Narrative> =
                 f.narratives.iter().filter(|x| x.activity == a.code && !x.done.trim().is_empty()).collect();
             if done.is_empty() {
-                doc.note(&cx.pick(&t.none, &t.final_none));
+                doc.note(&cx.fill(&t.none));
             }
             for x in done {
                 doc.quote(&attribution(x), &cx.free_text(&x.done));
@@ -335,68 +340,27 @@ fn results(cx: &Ctx, doc: &mut Doc, indicators: Option<Figure>) -> Result<(), Em
     let (f, t) = (cx.f, &cx.t.results);
     doc.heading(1, &format!("4 {}", t.heading));
     doc.heading(2, &format!("4.1 {}", t.indicators_heading));
-    doc.text(&cx.pick(&t.indicators_intro, &t.final_indicators_intro));
-    let name = |i: &crate::reconcile::model::IndicatorFigures| {
-        let code = if i.code.is_empty() { String::new() } else { format!("{} ", i.code) };
-        format!("{code}{} ({})", i.name, i.unit)
-    };
-    let target_share = |s: Option<rust_decimal::Decimal>| s.map_or_else(|| "–".to_string(), |s| sv_percent(s, 0));
-    if cx.progress() {
-        let columns = amount_columns(
-            "Indikator",
-            &[("Målvärde", 1_250), ("Perioden", 1_250), ("Ackumulerat", 1_500), ("Andel av mål", 1_400)],
-        );
-        let rows: Vec<Row> = f
-            .indicators
-            .iter()
-            .map(|i| {
-                Row::body(vec![
-                    name(i),
-                    quantity(i.target),
-                    quantity(i.period),
-                    quantity(i.cumulative),
-                    target_share(i.share_of_target),
-                ])
-            })
-            .collect();
-        doc.table(&columns, &rows);
-    } else {
-        let columns = amount_columns("Indikator", &[("Målvärde", 1_400), ("Utfall", 1_400), ("Andel av mål", 1_500)]);
-        let rows: Vec<Row> = f
-            .indicators
-            .iter()
-            .map(|i| {
-                Row::body(vec![name(i), quantity(i.target), quantity(i.cumulative), target_share(i.share_of_target)])
-            })
-            .collect();
-        doc.table(&columns, &rows);
-    }
+    doc.text(&cx.fill(&t.indicators_intro));
+    indicator_table(cx, doc);
     if let Some(chart) = indicators {
-        doc.chart(chart, &cx.pick(&t.chart_caption, &t.final_chart_caption));
-        if f.indicators.iter().any(|i| i.share_of_target.is_none()) {
+        doc.chart(chart, &cx.fill(&t.chart_caption));
+        if f.indicators.iter().any(|i| i.percent_of_target.is_none()) {
             doc.note(&cx.fill(&t.zero_target));
         }
     }
     let mut sub = 1;
-    let gendered: Vec<_> = f.indicators.iter().filter_map(|i| i.gender.map(|g| (i, g))).collect();
-    if !gendered.is_empty() {
+    if f.indicators.iter().any(|i| i.gender.is_some()) {
         sub += 1;
         doc.heading(2, &format!("4.{sub} {}", t.gender_heading));
         doc.text(&cx.fill(&t.gender_intro));
-        let rows: Vec<Row> = gendered
-            .iter()
-            .map(|(i, g)| {
-                Row::body(vec![i.name.clone(), g.women.to_string(), g.men.to_string(), g.not_stated.to_string()])
-            })
-            .collect();
-        doc.table(&amount_columns("Indikator", &[("Kvinnor", 1_300), ("Män", 1_300), ("Ej angivet", 1_300)]), &rows);
+        gender_table(cx, doc);
     }
     sub += 1;
     doc.heading(2, &format!("4.{sub} {}", t.reported_heading));
-    doc.text(&cx.pick(&t.reported_intro, &t.final_reported_intro));
+    doc.text(&cx.fill(&t.reported_intro));
     let reported: Vec<&Narrative> = f.narratives.iter().filter(|x| !x.results.trim().is_empty()).collect();
     if reported.is_empty() {
-        doc.note(&cx.pick(&t.none, &t.final_none));
+        doc.note(&cx.fill(&t.none));
     }
     for x in reported {
         doc.quote(&format!("{} – {}", attribution(x), activity_label(f, &x.activity)), &cx.free_text(&x.results));
@@ -404,20 +368,82 @@ fn results(cx: &Ctx, doc: &mut Doc, indicators: Option<Figure>) -> Result<(), Em
     Ok(())
 }
 
+/// Each indicator against its target: the cumulative value first, then (progress report) what
+/// is new in the period, and the share of the target in whole per cent rounded down.
+pub(super) fn indicator_table(cx: &Ctx, doc: &mut Doc) {
+    let name = |i: &crate::reconcile::model::IndicatorFigures| {
+        let code = if i.code.is_empty() { String::new() } else { format!("{} ", i.code) };
+        format!("{code}{} ({})", i.name, i.unit)
+    };
+    let target_share = |p: Option<rust_decimal::Decimal>| p.map_or_else(|| "–".to_string(), sv_whole_percent);
+    let columns = if cx.progress() {
+        amount_columns(
+            "Indikator",
+            &[("Målvärde", 1_250), ("Ackumulerat", 1_500), ("Nytt i perioden", 1_500), ("Andel av mål", 1_300)],
+        )
+    } else {
+        amount_columns("Indikator", &[("Målvärde", 1_400), ("Utfall", 1_400), ("Andel av mål", 1_500)])
+    };
+    let rows: Vec<Row> =
+        cx.f.indicators
+            .iter()
+            .map(|i| {
+                let mut cells = vec![name(i), quantity(i.target), quantity(i.cumulative)];
+                if cx.progress() {
+                    cells.push(quantity(i.period));
+                }
+                cells.push(target_share(i.percent_of_target));
+                Row::body(cells)
+            })
+            .collect();
+    doc.table(&columns, &rows);
+}
+
+/// Participant registrations by gender, each split beside its own total.
+pub(super) fn gender_table(cx: &Ctx, doc: &mut Doc) {
+    let rows: Vec<Row> =
+        cx.f.indicators
+            .iter()
+            .filter_map(|i| i.gender.map(|g| (i, g)))
+            .map(|(i, g)| {
+                Row::body(vec![
+                    i.name.clone(),
+                    g.women.to_string(),
+                    g.men.to_string(),
+                    g.not_stated.to_string(),
+                    g.total().to_string(),
+                ])
+            })
+            .collect();
+    doc.table(
+        &amount_columns(
+            "Deltagarregistreringar",
+            &[("Kvinnor", 1_150), ("Män", 1_150), ("Ej angivet", 1_250), ("Summa", 1_150)],
+        ),
+        &rows,
+    );
+}
+
 /// 6 Avvikelser och åtgärder: the partners' deviations, and the open findings counted by code.
 fn deviations(cx: &Ctx, doc: &mut Doc) {
     let (f, t) = (cx.f, &cx.t.deviations);
     doc.heading(1, &format!("6 {}", t.heading));
     doc.heading(2, &format!("6.1 {}", t.reported_heading));
-    doc.text(&cx.pick(&t.reported_intro, &t.final_reported_intro));
+    doc.text(&cx.fill(&t.reported_intro));
     let reported: Vec<&Narrative> = f.narratives.iter().filter(|x| !x.deviations.trim().is_empty()).collect();
     if reported.is_empty() {
-        doc.note(&cx.pick(&t.none, &t.final_none));
+        doc.note(&cx.fill(&t.none));
     }
     for x in reported {
         doc.quote(&format!("{} – {}", attribution(x), activity_label(f, &x.activity)), &cx.free_text(&x.deviations));
     }
     doc.heading(2, &format!("6.2 {}", t.findings_heading));
+    open_findings(cx, doc);
+}
+
+/// The run's open findings counted by code, with each code's Swedish title.
+pub(super) fn open_findings(cx: &Ctx, doc: &mut Doc) {
+    let (f, t) = (cx.f, &cx.t.deviations);
     if f.finding_counts.is_empty() {
         doc.text(&cx.fill(&t.no_findings));
         return;

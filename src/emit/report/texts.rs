@@ -73,7 +73,6 @@ pub struct DocumentTexts {
 pub struct OverviewTexts {
     pub heading: String,
     pub intro: String,
-    pub final_intro: String,
     pub facts_heading: String,
     pub parties_heading: String,
     pub parties_intro: String,
@@ -87,7 +86,6 @@ pub struct OrganisationTexts {
     pub text: String,
     pub reporting_heading: String,
     pub reporting_intro: String,
-    pub final_reporting_intro: String,
 }
 
 /// `[activities]`: section 3.
@@ -96,11 +94,9 @@ pub struct OrganisationTexts {
 pub struct ActivityTexts {
     pub heading: String,
     pub intro: String,
-    pub final_intro: String,
     pub work_package: String,
     pub activity: String,
     pub none: String,
-    pub final_none: String,
     pub other_heading: String,
 }
 
@@ -111,17 +107,13 @@ pub struct ResultTexts {
     pub heading: String,
     pub indicators_heading: String,
     pub indicators_intro: String,
-    pub final_indicators_intro: String,
     pub chart_caption: String,
-    pub final_chart_caption: String,
     pub zero_target: String,
     pub gender_heading: String,
     pub gender_intro: String,
     pub reported_heading: String,
     pub reported_intro: String,
-    pub final_reported_intro: String,
     pub none: String,
-    pub final_none: String,
 }
 
 /// `[economy]`: section 5.
@@ -130,28 +122,25 @@ pub struct ResultTexts {
 pub struct EconomyTexts {
     pub heading: String,
     pub intro: String,
-    pub final_intro: String,
     pub categories_heading: String,
     pub partners_heading: String,
     pub partners_intro: String,
-    pub final_partners_intro: String,
     pub cofinanciers_heading: String,
     pub cofinanciers_intro: String,
     pub work_packages_heading: String,
     pub work_packages_intro: String,
     pub support_heading: String,
     pub support_intro: String,
-    pub final_support_intro: String,
     pub capped: String,
     pub financing_intro: String,
     pub final_financing_intro: String,
+    pub remainder_intro: String,
     pub cofinancing_intro: String,
     pub final_cofinancing_intro: String,
     pub charts_heading: String,
     pub chart_cumulative: String,
     pub chart_orgs: String,
     pub chart_work_packages: String,
-    pub final_chart_work_packages: String,
 }
 
 /// `[deviations]`: section 6, with a Swedish explanation per finding code.
@@ -161,9 +150,7 @@ pub struct DeviationTexts {
     pub heading: String,
     pub reported_heading: String,
     pub reported_intro: String,
-    pub final_reported_intro: String,
     pub none: String,
-    pub final_none: String,
     pub findings_heading: String,
     pub findings_intro: String,
     pub no_findings: String,
@@ -194,6 +181,58 @@ pub struct HorizontalTexts {
     pub environment: String,
 }
 
+/// `[slutrapport]`: the final report's own headings and fixed sentences.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinalReportTexts {
+    pub preliminary: String,
+    pub preliminary_header: String,
+    pub preliminary_label: String,
+    pub preliminary_note: String,
+    pub span: String,
+    pub to_write: String,
+    pub summary_heading: String,
+    pub key_figures_heading: String,
+    pub basis_heading: String,
+    pub basis_intro: String,
+    pub basis_complete: String,
+    pub basis_unfinished: String,
+    pub basis_missing: String,
+    pub goals_heading: String,
+    pub indicators_heading: String,
+    pub indicators_intro: String,
+    pub chart_caption: String,
+    pub gender_heading: String,
+    pub implementation_heading: String,
+    pub implementation_intro: String,
+    pub work_package: String,
+    pub planned: String,
+    pub done: String,
+    pub results: String,
+    pub deviations: String,
+    pub deviations_intro: String,
+    pub no_deviations: String,
+    pub no_narratives: String,
+    pub left_out: String,
+    pub other_heading: String,
+    pub horizontal_heading: String,
+    pub economy_heading: String,
+    pub economy_intro: String,
+    pub claims_heading: String,
+    pub claims_intro: String,
+    pub not_submitted: String,
+    pub categories_heading: String,
+    pub orgs_heading: String,
+    pub orgs_intro: String,
+    pub work_packages_heading: String,
+    pub financing_heading: String,
+    pub charts_heading: String,
+    pub chart_cumulative: String,
+    pub chart_orgs: String,
+    pub chart_work_packages: String,
+    pub findings_heading: String,
+}
+
 /// Every fixed text of the reports, built in or adjusted by the project.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -206,6 +245,7 @@ pub struct Texts {
     pub economy: EconomyTexts,
     pub deviations: DeviationTexts,
     pub horizontal: HorizontalTexts,
+    pub slutrapport: FinalReportTexts,
 }
 
 impl Texts {

@@ -20,7 +20,8 @@
 //! docx-rs must pack, stay in its tree.
 
 use docx_rs::{
-    AlignmentType, BorderType, BreakType, BuildXML, Docx, Footer, HeightRule, Hyperlink, HyperlinkType, LineSpacing,
+    AlignmentType, BorderType, BreakType, BuildXML, Docx, Footer, Header, HeightRule, Hyperlink, HyperlinkType,
+    LineSpacing,
     LineSpacingType, NumPages, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading, ShdType, SpecialIndentType,
     Style, StyleType, Tab, TabValueType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell,
     TableCellBorder, TableCellBorderPosition, TableCellBorders, TableCellMargins, TableLayoutType, TableRow, WidthType,
@@ -48,9 +49,12 @@ const MARGIN: i32 = 1_418;
 const FONT: &str = "Calibri";
 const HEADING_COLOR: &str = "1F4E79";
 const MUTED: &str = "595959";
+const ALERT: &str = "9C2A00";
 const RULE: &str = "A6A6A6";
 const HEADER_FILL: &str = "DCE6F1";
 const TOTAL_FILL: &str = "F2F2F2";
+const FRAME_FILL: &str = "FFF4D6";
+const FRAME_RULE: &str = "C9A227";
 
 /// Left and right padding of table cells (Word's default is 108).
 const CELL_MARGIN: usize = 72;
@@ -273,9 +277,57 @@ impl Doc {
         }
     }
 
+    /// A line of text with its source after it, small and muted: `Text. (Ånge kommun jan 2024)`.
+    pub fn sourced(&mut self, text: &str, source: &str) {
+        self.push(
+            Paragraph::new()
+                .style("Narrative")
+                .add_run(text_run(text))
+                .add_run(text_run(&format!(" ({source})")).size(18).italic().color(MUTED)),
+        );
+    }
+
+    /// A short bold label over the paragraphs that follow it (kept with them).
+    pub fn label(&mut self, text: &str) {
+        self.push(Paragraph::new().style("Label").keep_next(true).add_run(text_run(text)));
+    }
+
     /// A small note in muted text.
     pub fn note(&mut self, text: &str) {
         self.push(Paragraph::new().style("Note").add_run(text_run(text)));
+    }
+
+    /// A framed, shaded box with `label` in bold run in before `text`: what the reader must not
+    /// miss (the final report's "Att skriva", a preliminary report's warning).
+    pub fn frame(&mut self, label: &str, text: &str) {
+        let cleaned = clean(text);
+        let mut parts = cleaned.split("\n\n").map(str::trim).filter(|p| !p.is_empty());
+        let mut first = Paragraph::new().style("FrameText").add_run(text_run(&format!("{label} ")).bold());
+        if let Some(part) = parts.next() {
+            first = first.add_run(text_run(part));
+        }
+        let mut cell = TableCell::new()
+            .width(TEXT_WIDTH as usize, WidthType::Dxa)
+            .shading(shading(FRAME_FILL))
+            .add_paragraph(first);
+        for part in parts {
+            cell = cell.add_paragraph(Paragraph::new().style("FrameText").add_run(text_run(part)));
+        }
+        let rule = |pos| TableBorder::new(pos).border_type(BorderType::Single).size(8).color(FRAME_RULE);
+        let table = Table::new(vec![TableRow::new(vec![cell]).cant_split()])
+            .set_grid(vec![TEXT_WIDTH as usize])
+            .layout(TableLayoutType::Fixed)
+            .margins(TableCellMargins::new().margin(100, 140, 100, 140))
+            .width(TEXT_WIDTH as usize, WidthType::Dxa)
+            .set_borders(
+                TableBorders::with_empty()
+                    .set(rule(TableBorderPosition::Top))
+                    .set(rule(TableBorderPosition::Bottom))
+                    .set(rule(TableBorderPosition::Left))
+                    .set(rule(TableBorderPosition::Right)),
+            );
+        self.add(Block::Table(Box::new(table)));
+        self.push(Paragraph::new().style("AfterTable"));
     }
 
     /// A table with a header row that repeats on every page, amounts aligned right.
@@ -381,6 +433,10 @@ impl Doc {
             .title_pg()
             .first_footer(Footer::new().add_paragraph(Paragraph::new().style("Footer")))
             .footer(footer(&title.footer, &title.page, &title.page_of));
+        if let Some(text) = &title.header {
+            let header = || Header::new().add_paragraph(Paragraph::new().style("Header").add_run(text_run(text)));
+            docx = docx.header(header()).first_header(header());
+        }
         for style in styles() {
             docx = docx.add_style(style);
         }
@@ -444,6 +500,8 @@ pub struct TitlePage {
     pub footer: String,
     pub page: String,
     pub page_of: String,
+    /// A line at the top of every page, the title page included (a preliminary report says so).
+    pub header: Option<String>,
 }
 
 fn title_page(t: &TitlePage) -> Vec<Paragraph> {
@@ -580,6 +638,9 @@ fn styles() -> Vec<Style> {
         paragraph_style("Narrative", "Narrative").based_on("Normal").line_spacing(spacing(60, 80)),
         paragraph_style("NarrativeMore", "Narrative Continued").based_on("Narrative").line_spacing(spacing(0, 80)),
         paragraph_style("Note", "Note").based_on("Normal").size(18).italic().color(MUTED),
+        paragraph_style("Label", "Label").based_on("Normal").bold().color(HEADING_COLOR).line_spacing(spacing(120, 20)),
+        paragraph_style("FrameText", "Frame Text").based_on("Normal").line_spacing(spacing(40, 40)),
+        paragraph_style("Header", "header").based_on("Normal").size(18).bold().color(ALERT).line_spacing(spacing(0, 0)),
         paragraph_style("Footer", "footer").based_on("Normal").size(16).color(MUTED).line_spacing(spacing(0, 0)),
     ]
 }
