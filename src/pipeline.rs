@@ -153,6 +153,7 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
         claim: opts.claim,
         used,
         claims,
+        submitted: &ledger.claims,
         hold_corrections: opts.hold_corrections,
         narratives_from: if opts.final_report { project.start_month() } else { period.from },
         files,

@@ -78,6 +78,7 @@ pub fn check_file(project: &Project, path: &Path) -> CheckReport {
                     attested_on: ex.attested_on,
                 }],
                 claims: &[],
+                submitted: &[],
                 hold_corrections: false,
                 narratives_from: month,
                 files: vec![record],

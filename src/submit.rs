@@ -2,7 +2,8 @@
 //!
 //! The claim is evaluated exactly as `run` would evaluate it (same period, same inbox, the same
 //! choice to hold corrections back); its support, the SHA-256 of every workbook it used and what
-//! it counted per organisation and month (late months and corrections included) are appended to
+//! it counted per organisation and month (late months and corrections included, each with the
+//! values it was priced by) and the decision in force (`ledger::DecisionRecord`) are appended to
 //! the ledger. The period must
 //! follow the last submitted claim without a gap or overlap. A period with error findings is
 //! refused unless the economist says otherwise (`--allow-errors`): the errors leave rows out,
@@ -57,6 +58,7 @@ pub fn submit(project: &Project, opts: &Options, allow_errors: bool) -> Result<C
         .filter(|l| !l.sha256.is_empty())
         .map(|l| UsedWorkbook {
             folder: l.folder.clone(),
+            org_nr: l.org_nr.clone(),
             month: l.month,
             path: l.path.clone(),
             sha256: l.sha256.clone(),
@@ -73,6 +75,7 @@ pub fn submit(project: &Project, opts: &Options, allow_errors: bool) -> Result<C
         workbooks,
         months: Some(figures.lines),
         held_corrections: figures.adjustments.iter().any(|a| a.held),
+        decision: Some(crate::reconcile::decision::record(project)),
         prev: String::new(),
     };
     ledger.append(claim)?;

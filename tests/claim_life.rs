@@ -231,6 +231,7 @@ proptest! {
                 workbooks: Vec::new(),
                 months: Some(Vec::new()),
                 held_corrections: false,
+                decision: None,
                 prev: String::new(),
             });
         }

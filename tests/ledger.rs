@@ -382,6 +382,7 @@ fn support_already_claimed_counts_toward_the_cap() {
             workbooks: Vec::new(),
             months: Some(Vec::new()),
             held_corrections: false,
+            decision: None,
             prev: String::new(),
         })
         .unwrap();

@@ -139,6 +139,7 @@ fn state_view(state: MonthState) -> StateView {
         MonthState::Corrected => ("rattad", "±"),
         MonthState::CorrectionHeld => ("halls", "±"),
         MonthState::Outside => ("utanfor", "○"),
+        MonthState::NotInDecision => ("utanfor", "·"),
         MonthState::NotAttested => ("ejattest", "!"),
         MonthState::Rejected => ("avvisad", "✗"),
         MonthState::Missing => ("saknas", "–"),

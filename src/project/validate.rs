@@ -7,6 +7,7 @@ impl Project {
     /// All checks of the project file: every sum against its parts, identifiers, dates.
     pub fn validate(&self) -> Vec<Issue> {
         let mut issues = Vec::new();
+        self.check_changes(&mut issues);
         let mut err = |key: String, message: String| issues.push(Issue { error: true, key, message });
         let info = &self.info;
         if info.end <= info.start {
@@ -45,10 +46,7 @@ impl Project {
         let mut folders = BTreeSet::new();
         let mut numbers = BTreeSet::new();
         for (i, org) in self.orgs().enumerate() {
-            let key = match org {
-                Org::Partner(_) => format!("partner[{}]", i + 1),
-                Org::Cofinancier(_) => format!("cofinancier[{}]", i + 1 - self.partners.len()),
-            };
+            let key = self.org_key(i);
             if org.folder().is_empty() || org.folder().contains(['/', '\\']) || org.folder().starts_with('.') {
                 err(format!("{key}.folder"), format!("«{}» duger inte som mappnamn", org.folder()));
             }
@@ -57,22 +55,6 @@ impl Project {
             }
             if !numbers.insert(org.org_nr().clone()) {
                 err(format!("{key}.org_nr"), format!("organisationsnumret {} förekommer två gånger", org.org_nr()));
-            }
-            let on_costs = org.on_cost_fraction();
-            if on_costs < Decimal::ZERO || on_costs > Decimal::ONE {
-                err(format!("{key}.on_costs"), "lönebikostnaden ska vara mellan 0 och 100 %".into());
-            }
-            let fr = org.flat_rate();
-            let max = match fr.model {
-                FlatRateModel::RemainingCosts => Decimal::from(40),
-                FlatRateModel::Indirect => Decimal::from(15),
-                FlatRateModel::None => Decimal::ZERO,
-            };
-            if fr.rate < Decimal::ZERO || fr.rate > max {
-                err(
-                    format!("{key}.flat_rate.rate"),
-                    format!("schablonen {} % är större än modellen tillåter ({max} %)", fr.rate),
-                );
             }
         }
         for (i, c) in self.cofinanciers.iter().enumerate() {
@@ -154,6 +136,9 @@ impl Project {
         }
         self.check_sums(&mut issues);
         self.check_plan(&mut issues);
+        for (i, org) in self.orgs().enumerate() {
+            self.check_dated(&self.org_key(i), org, &mut issues);
+        }
         issues
     }
 
@@ -229,20 +214,24 @@ impl Project {
                 p.budget.total() + in_kind,
                 financing,
             ));
-            if p.flat_rate.model != FlatRateModel::None {
+            // The budget's flat rate is the application's, on a single rate: a rate that changes
+            // during the project has no one product to check against.
+            if let Some(flat) = p.flat_rate.single().filter(|f| f.model != FlatRateModel::None) {
                 // The application rounds the flat rate to whole kronor.
-                let expected = round2(p.budget.staff * percent(p.flat_rate.rate)).round();
+                let expected = round2(p.budget.staff * percent(flat.rate)).round();
                 if (expected - p.budget.flat_rate).abs() > Decimal::ONE {
                     sums.push(sum_issue(
                         false,
                         &format!("{key}.budget.flat_rate"),
-                        &format!("{}: personal × schablon {} %", p.name, p.flat_rate.rate),
+                        &format!("{}: personal × schablon {} %", p.name, flat.rate),
                         p.budget.flat_rate,
                         expected,
                     ));
                 }
             }
-            if p.flat_rate.model == FlatRateModel::RemainingCosts && !p.budget.other.is_zero() {
+            let only_remaining =
+                p.flat_rate.entries().iter().all(|(_, f)| f.model == FlatRateModel::RemainingCosts);
+            if only_remaining && !p.budget.other.is_zero() {
                 issues.push(Issue {
                     error: true,
                     key: format!("{key}.budget.other"),
@@ -272,6 +261,115 @@ impl Project {
                 key: "project.support_rate".into(),
                 message: format!("stöd / totala kostnader är {rate} %, inte {} %", self.info.support_rate),
             });
+        }
+    }
+}
+
+impl Project {
+    /// The key of the `i`-th organisation of [`Project::orgs`]: `partner[2]`, `cofinancier[1]`.
+    pub(crate) fn org_key(&self, i: usize) -> String {
+        if i < self.partners.len() {
+            format!("partner[{}]", i + 1)
+        } else {
+            format!("cofinancier[{}]", i + 1 - self.partners.len())
+        }
+    }
+
+    /// The dated values of one organisation (`on_costs`, `flat_rate`) and its months in the
+    /// decision (`from`, `until`): each value within its bounds, each `from` inside the project,
+    /// and a value in force from the organisation's first month.
+    fn check_dated(&self, key: &str, org: Org, issues: &mut Vec<Issue>) {
+        let mut err = |key: String, message: String| issues.push(Issue { error: true, key, message });
+        let (start, end) = (self.start_month(), self.end_month());
+        let (from, until) = org.from_until();
+        for (name, m) in [("from", from), ("until", until)] {
+            if let Some(m) = m.filter(|m| *m < start || *m > end) {
+                err(format!("{key}.{name}"), format!("{m} ligger utanför projektets tid {start} – {end}"));
+            }
+        }
+        if let (Some(f), Some(u)) = (from, until)
+            && u < f
+        {
+            err(format!("{key}.until"), format!("sista månaden {u} ligger före första månaden {f}"));
+        }
+        let (first, _) = self.months_of(org);
+        let dated_from = |entries: &[Option<Month>]| entries.first().copied().flatten();
+        let on_costs: Vec<Option<Month>> = org.on_costs().entries().iter().map(|(m, _)| *m).collect();
+        let flat: Vec<Option<Month>> = org.flat_rates().entries().iter().map(|(m, _)| *m).collect();
+        for (name, froms) in [("on_costs", &on_costs), ("flat_rate", &flat)] {
+            if let Some(m) = dated_from(froms).filter(|m| *m > first) {
+                err(
+                    format!("{key}.{name}"),
+                    format!(
+                        "första värdet gäller från {m}, men {} ingår i beslutet från {first}; ange ett värde från {first}",
+                        org.name()
+                    ),
+                );
+            }
+            if let Some(m) = froms.iter().flatten().find(|m| **m > end) {
+                err(format!("{key}.{name}"), format!("värdet från {m} ligger efter projektets slut {end}"));
+            }
+        }
+        for (m, rate) in org.on_costs().entries() {
+            if *rate < Decimal::ZERO || *rate > Decimal::ONE_HUNDRED {
+                let when = m.map_or_else(String::new, |m| format!(" (från {m})"));
+                err(format!("{key}.on_costs"), format!("lönebikostnaden{when} ska vara mellan 0 och 100 %"));
+            }
+        }
+        for (m, fr) in org.flat_rates().entries() {
+            let max = match fr.model {
+                FlatRateModel::RemainingCosts => Decimal::from(40),
+                FlatRateModel::Indirect => Decimal::from(15),
+                FlatRateModel::None => Decimal::ZERO,
+            };
+            if fr.rate < Decimal::ZERO || fr.rate > max {
+                let when = m.map_or_else(String::new, |m| format!(" (från {m})"));
+                err(
+                    format!("{key}.flat_rate.rate"),
+                    format!("schablonen {} %{when} är större än modellen tillåter ({max} %)", fr.rate),
+                );
+            }
+        }
+    }
+
+    /// The change log: numbers given once, retroactive months inside the project, keys naming an
+    /// organisation of the file and a value that prices months (`on_costs`, `flat_rate`).
+    fn check_changes(&self, issues: &mut Vec<Issue>) {
+        let mut err = |key: String, message: String| issues.push(Issue { error: true, key, message });
+        let mut numbers = BTreeSet::new();
+        for (i, c) in self.changes.iter().enumerate() {
+            let key = format!("change[{}]", i + 1);
+            if c.number.is_empty() {
+                err(format!("{key}.number"), "ange ändringsbeslutets nummer".into());
+            } else if !numbers.insert(c.number.as_str()) {
+                err(format!("{key}.number"), format!("ändringsbeslut {} förekommer två gånger", c.number));
+            }
+            let Some(r) = &c.retroactive else { continue };
+            if r.from < self.start_month() || r.from > self.end_month() {
+                err(
+                    format!("{key}.retroactive.from"),
+                    format!("{} ligger utanför projektets tid {} – {}", r.from, self.start_month(), self.end_month()),
+                );
+            }
+            if r.keys.is_empty() {
+                err(
+                    format!("{key}.retroactive.keys"),
+                    "ange vilka värden ändringen gäller, t.ex. keys = [\"solleftea.on_costs\"]".into(),
+                );
+            }
+            for k in &r.keys {
+                match parse_key(k) {
+                    Some((folder, _)) if self.org_by_folder(folder).is_some() => {}
+                    Some((folder, _)) => err(
+                        format!("{key}.retroactive.keys"),
+                        format!("«{k}»: «{folder}» är ingen projektparts eller medfinansiärs mapp"),
+                    ),
+                    None => err(
+                        format!("{key}.retroactive.keys"),
+                        format!("«{k}» är ingen nyckel som prissätter månader; skriv <mapp>.on_costs eller <mapp>.flat_rate"),
+                    ),
+                }
+            }
         }
     }
 }

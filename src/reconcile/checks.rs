@@ -321,10 +321,11 @@ fn activity_outside_dates(ctx: &WorkbookCtx) -> Vec<RowFinding> {
 /// Other costs from a partner on the 40 % model (or a co-financier, who gives only time).
 fn other_costs_with_flat_rate(ctx: &WorkbookCtx) -> Vec<RowFinding> {
     let Some(org) = ctx.org else { return Vec::new() };
-    let why = match org.flat_rate().model {
+    let flat = org.flat_rate_at(ctx.month);
+    let why = match flat.model {
         FlatRateModel::Indirect => return Vec::new(),
         FlatRateModel::RemainingCosts => {
-            Message::OtherCostsUnderFlatRate { org: org.name().to_string(), rate: org.flat_rate().rate }
+            Message::OtherCostsUnderFlatRate { org: org.name().to_string(), rate: flat.rate }
         }
         FlatRateModel::None => Message::OtherCostsFromInKind { org: org.name().to_string() },
     };
@@ -454,7 +455,7 @@ fn missing_submission(ctx: &PeriodCtx) -> Vec<Finding> {
     let last = ctx.period.to.min(ctx.project.end_month());
     let mut out = Vec::new();
     for org in ctx.project.orgs() {
-        for m in first.through(last) {
+        for m in first.through(last).filter(|m| ctx.project.in_decision(org, *m)) {
             if !ctx.used.contains(&(org.folder().to_string(), m)) {
                 out.push(Finding::of(
                     Place { partner: Some(org.folder().to_string()), ..Place::default() },
@@ -473,7 +474,8 @@ fn missing_submission(ctx: &PeriodCtx) -> Vec<Finding> {
 /// Cumulative cost of a partner, a cost category or an activity past its approved budget.
 fn over_budget(ctx: &PeriodCtx) -> Vec<Finding> {
     let mut out = Vec::new();
-    for o in ctx.orgs {
+    // An organisation that left the project file has no budget any more.
+    for o in ctx.orgs.iter().filter(|o| o.in_file) {
         let place = Place { partner: Some(o.folder.clone()), ..Place::default() };
         let lines = if o.in_kind {
             vec![(BudgetLine::InKind, o.cumulative.total(), o.budget_total.budget)]

@@ -19,6 +19,7 @@
 
 pub mod checks;
 pub mod contribution;
+pub mod decision;
 pub mod figures;
 pub mod history;
 pub mod model;
@@ -58,6 +59,9 @@ pub struct Input<'a> {
     pub used: Vec<UsedWorkbook<'a>>,
     /// The submitted claims this one builds on (those that ended before its period), in order.
     pub claims: &'a [Claim],
+    /// Every submitted claim (the whole ledger): when the change decisions came into force, and
+    /// what a re-run of a submitted period claimed.
+    pub submitted: &'a [Claim],
     /// Hold corrections of claimed months back (they are listed, not taken).
     pub hold_corrections: bool,
     /// The first month whose narratives the reports show: the period's start, or the project's
@@ -78,16 +82,30 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     input.used.sort_by_key(|u| (u.org, u.report.month));
     let mut findings = std::mem::take(&mut input.findings);
 
+    let shas: Vec<(usize, &str)> = input.used.iter().map(|u| (u.org, u.sha256)).collect();
+    let roster = decision::Roster::new(project, input.claims, &shas);
+    let orgs = roster.orgs();
+    let pricing = decision::Pricing::new(project, &roster, input.claims);
     let reports: Vec<staff::OrgReport> =
         input.used.iter().map(|u| staff::OrgReport { org: u.org, report: u.report }).collect();
-    let claimed = claimed_without_workbook(project, &input);
-    let (person_months, basis_changes, staff_findings) = staff::cost_all(project, &reports, &claimed);
+    let claimed = claimed_without_workbook(&roster, &input);
+    let (person_months, basis_changes, staff_findings) = staff::cost_all(project, &pricing, &reports, &claimed);
     findings.extend(staff_findings);
     let current = history::current_months(&input.used, &person_months);
-    let mut history = history::build(project, period, input.claims, &current, input.hold_corrections);
+    let mut history = history::build(&roster, &pricing, period, input.claims, &current, input.hold_corrections);
     findings.append(&mut history.findings);
+    findings.extend(decision::decision_changed(&orgs, &pricing, &current, &history.counted));
+    findings.extend(gone_findings(&roster, &orgs, &history));
     let used: Vec<Used> = input.used.iter().map(|u| Used { org: u.org, report: u.report }).collect();
-    let inputs = Inputs { period, used: &used, person_months: &person_months, history: &history, claims: input.claims };
+    let inputs = Inputs {
+        orgs: &orgs,
+        in_file: project.orgs().count(),
+        period,
+        used: &used,
+        person_months: &person_months,
+        history: &history,
+        claims: input.claims,
+    };
     let agg = figures::aggregate(project, &inputs);
 
     let rate = project.support_fraction();
@@ -98,7 +116,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     totals.support_uncapped = outcome.uncapped;
     totals.support = outcome.claimed;
     cumulative.support = support.claimed_total;
-    findings.extend(outcome.finding);
+    findings.extend(outcome.findings);
     for l in &history.lines {
         let eligible = l.content.total();
         match (l.kind, l.held) {
@@ -118,7 +136,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         findings.push(plan_finding(project, period));
     }
 
-    let folders: Vec<String> = project.orgs().map(|o| o.folder().to_string()).collect();
+    let folders: Vec<String> = orgs.iter().map(|o| o.folder().to_string()).collect();
     let used_months: BTreeSet<(String, Month)> =
         input.used.iter().map(|u| (folders[u.org].clone(), u.report.month)).collect();
     let ctx = PeriodCtx {
@@ -137,9 +155,13 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     let mut files = with_contributions(input.files, &input.used, &person_months, &folders);
     annotate_files(&mut files, &history, &folders);
     let shown = shown_months(project, period, input.claims, &history, &folders);
+    let (adjustments, lines) = claim_lines(&orgs, &history);
+    if let Some(f) = resubmission(&roster, input.submitted, period, &lines, &totals) {
+        findings.push(f);
+    }
     let findings = in_scope(findings, &files, period, &shown);
-    let months = month_grid(project, period, &history, &files, &findings);
-    let org_names: Vec<String> = project.orgs().map(|o| o.name().to_string()).collect();
+    let months = month_grid(project, &orgs, period, &history, &files, &findings);
+    let org_names: Vec<String> = orgs.iter().map(|o| o.name().to_string()).collect();
     let order: BTreeMap<&str, usize> =
         project.activities().enumerate().map(|(i, (_, a))| (a.code.as_str(), i)).collect();
     let mut narratives: Vec<Narrative> = input
@@ -170,7 +192,8 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     let costs_budget =
         BudgetLine::new(cumulative.costs, agg.orgs.iter().filter(|o| !o.in_kind).map(|o| o.budget_total.budget).sum());
     let finding_counts = figures::finding_counts(&findings);
-    let (adjustments, lines) = claim_lines(project, &history);
+    let claim_seq = input.claims.last().map_or(1, |c| c.seq + 1);
+    let changes = change_log(project, input.submitted, claim_seq);
     let adjustment_totals =
         adjustments.iter().filter(|a| !a.held).fold(AdjustmentTotals::default(), |t, a| AdjustmentTotals {
             hours: t.hours + a.hours,
@@ -213,12 +236,163 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         specific_objective: project.info.specific_objective.clone(),
         costs_budget,
         finding_counts,
-        claim_seq: input.claims.last().map_or(1, |c| c.seq + 1),
+        claim_seq,
         adjustments,
         adjustment_totals,
         lines,
         months,
+        changes,
     }
+}
+
+/// `PARTNER_REMOVED`: an organisation the ledger has claims for that the project file no longer
+/// holds, with what it claimed (it stays in every cumulative figure).
+fn gone_findings(roster: &decision::Roster, orgs: &[crate::project::Org], history: &history::History) -> Vec<Finding> {
+    orgs.iter()
+        .enumerate()
+        .filter(|(i, _)| roster.is_gone(*i))
+        .map(|(i, o)| {
+            let mine = history.counted.range((i, Month::MIN)..=(i, Month::MAX)).map(|(_, c)| c);
+            let mut claims: Vec<u32> = Vec::new();
+            let mut eligible = Decimal::ZERO;
+            for c in mine {
+                eligible += c.content.total();
+                claims.extend(&c.claims);
+            }
+            claims.sort_unstable();
+            claims.dedup();
+            Finding::of(
+                Place { partner: Some(o.folder().to_string()), ..Place::default() },
+                Message::ClaimedPartnerGone {
+                    partner: o.name().to_string(),
+                    org_nr: o.org_nr().to_string(),
+                    claims,
+                    eligible,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The change log with the claim each change came into force under: the first submitted claim
+/// that recorded it, else this one.
+fn change_log(project: &Project, submitted: &[Claim], this: u32) -> Vec<ChangeEntry> {
+    project
+        .changes
+        .iter()
+        .map(|c| {
+            let first = submitted
+                .iter()
+                .find(|claim| claim.decision.as_ref().is_some_and(|d| d.changes.contains(&c.number)))
+                .map(|claim| claim.seq);
+            ChangeEntry {
+                number: c.number.clone(),
+                decided: c.decided,
+                what: c.what.clone(),
+                retroactive: c
+                    .retroactive
+                    .as_ref()
+                    .map(|r| format!("Retroaktivt från {}: {}.", r.from, r.keys.join(", "))),
+                claim: first.unwrap_or(this),
+                submitted: first.is_some(),
+            }
+        })
+        .collect()
+}
+
+/// `PERIOD_ALREADY_SUBMITTED`: the run's period is that of submitted claims (one, or several in a
+/// row). Says what they claimed, what the run gives, and why they differ, per organisation and
+/// cause: a decision value the month is priced by now, a changed workbook, a month that no longer
+/// counts or counts now, or other months (the annual cap, the salary basis, the flat rate's
+/// rounding).
+fn resubmission(
+    roster: &decision::Roster,
+    submitted: &[Claim],
+    period: Period,
+    lines: &[ClaimedMonth],
+    totals: &Totals,
+) -> Option<Finding> {
+    let covered: Vec<&Claim> = submitted.iter().filter(|c| period.from <= c.from && c.to <= period.to).collect();
+    let (first, last) = (covered.first()?, covered.last()?);
+    if first.from != period.from || last.to != period.to {
+        return None;
+    }
+    let orgs = roster.orgs();
+    let index = |nr: Option<&crate::ids::OrgNr>, folder: &str| {
+        orgs.iter().position(|o| nr.map_or(o.folder() == folder, |nr| o.org_nr() == nr))
+    };
+    type Side<'l> = BTreeMap<(usize, Month), (Decimal, Vec<&'l ClaimedMonth>)>;
+    let mut before: Side = BTreeMap::new();
+    for l in covered.iter().flat_map(|c| c.months.iter().flatten()) {
+        let Some(org) = index(l.org_nr.as_ref(), &l.folder) else { continue };
+        let e = before.entry((org, l.month)).or_default();
+        e.0 += l.eligible;
+        e.1.push(l);
+    }
+    let mut now: Side = BTreeMap::new();
+    for l in lines {
+        let Some(org) = index(l.org_nr.as_ref(), &l.folder) else { continue };
+        let e = now.entry((org, l.month)).or_default();
+        e.0 += l.eligible;
+        e.1.push(l);
+    }
+    let keys: BTreeSet<(usize, Month)> = before.keys().chain(now.keys()).copied().collect();
+    let mut causes: BTreeMap<(usize, String), (u32, Decimal)> = BTreeMap::new();
+    for key in keys {
+        let (b, n) = (before.get(&key), now.get(&key));
+        let diff = n.map_or(Decimal::ZERO, |x| x.0) - b.map_or(Decimal::ZERO, |x| x.0);
+        if diff.is_zero() {
+            continue;
+        }
+        let cause = match (b, n) {
+            (None, _) => "månader som räknas nu men inte räknades då".to_string(),
+            (_, None) => "månader som inte längre räknas".to_string(),
+            (Some((_, b)), Some((_, n))) => {
+                let (rb, rn) = (b.iter().rev().find_map(|l| l.rates), n.iter().rev().find_map(|l| l.rates));
+                let changed: Vec<String> = match (rb, rn) {
+                    (Some(rb), Some(rn)) => crate::project::RateKey::ALL
+                        .into_iter()
+                        .filter(|k| k.differs(&rb, &rn))
+                        .map(|k| format!("{} {} → {}", k.swedish(), k.describe(&rb), k.describe(&rn)))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let sha = |ls: &[&ClaimedMonth]| ls.iter().rev().map(|l| l.sha256.clone()).find(|s| !s.is_empty());
+                if !changed.is_empty() {
+                    format!("{} i projektfilen", changed.join(" och "))
+                } else if sha(b) != sha(n) {
+                    "ändrade arbetsböcker".to_string()
+                } else {
+                    "andra månader (årstaket, lönegrunden eller schablonens avrundning)".to_string()
+                }
+            }
+        };
+        let e = causes.entry((key.0, cause)).or_default();
+        e.0 += 1;
+        e.1 += diff;
+    }
+    let reasons = causes
+        .into_iter()
+        .map(|((org, cause), (n, amount))| {
+            let name = orgs.get(org).map_or("", |o| o.name());
+            let months = if n == 1 { "1 månad".to_string() } else { format!("{n} månader") };
+            let sign = if amount > Decimal::ZERO { "+" } else { "" };
+            format!("{name}: {cause} ({months}, {sign}{})", sv_kr(amount))
+        })
+        .collect();
+    Some(Finding::of(
+        Place::default(),
+        Message::AlreadySubmitted {
+            claims: covered.iter().map(|c| c.seq).collect(),
+            from: period.from,
+            to: period.to,
+            claimed_eligible: covered.iter().map(|c| c.eligible).sum(),
+            claimed_support: covered.iter().map(|c| c.support).sum(),
+            eligible: totals.eligible,
+            support: totals.support,
+            reasons,
+        },
+    ))
 }
 
 /// The reporting plan against the submitted claims and this run's period.
@@ -266,17 +440,15 @@ fn plan_finding(project: &Project, period: Period) -> Finding {
 /// holds now, when corrections are held back (the month stays claimed as it was): they count
 /// against the person's annual cap before any month costed now. Without the hold, such a month
 /// is taken out by a correction and its hours with it.
-fn claimed_without_workbook(project: &Project, input: &Input) -> staff::ClaimedHours {
+fn claimed_without_workbook(roster: &decision::Roster, input: &Input) -> staff::ClaimedHours {
     let mut out = staff::ClaimedHours::new();
     if !input.hold_corrections {
         return out;
     }
-    let folders: Vec<String> = project.orgs().map(|o| o.folder().to_string()).collect();
-    let present: BTreeSet<(&str, Month)> =
-        input.used.iter().filter_map(|u| Some((folders.get(u.org)?.as_str(), u.report.month))).collect();
+    let present: BTreeSet<(usize, Month)> = input.used.iter().map(|u| (u.org, u.report.month)).collect();
     for claim in input.claims {
-        for line in claim.months.iter().flatten() {
-            if present.contains(&(line.folder.as_str(), line.month)) {
+        for (i, line) in claim.months.iter().flatten().enumerate() {
+            if roster.line_org(claim.seq, i).is_some_and(|org| present.contains(&(org, line.month))) {
                 continue;
             }
             for p in &line.content.persons {
@@ -290,8 +462,7 @@ fn claimed_without_workbook(project: &Project, input: &Input) -> staff::ClaimedH
 
 /// The claim's late months and corrections as [`Adjustment`]s, and every line it takes as the
 /// ledger records it.
-fn claim_lines(project: &Project, history: &history::History) -> (Vec<Adjustment>, Vec<ClaimedMonth>) {
-    let orgs: Vec<crate::project::Org> = project.orgs().collect();
+fn claim_lines(orgs: &[crate::project::Org], history: &history::History) -> (Vec<Adjustment>, Vec<ClaimedMonth>) {
     let mut adjustments = Vec::new();
     let mut lines = Vec::new();
     for l in &history.lines {
@@ -319,6 +490,7 @@ fn claim_lines(project: &Project, history: &history::History) -> (Vec<Adjustment
         if l.taken() {
             lines.push(ClaimedMonth {
                 folder: org.folder().to_string(),
+                org_nr: Some(org.org_nr().clone()),
                 month: l.month,
                 kind: l.kind,
                 path: l.path.clone(),
@@ -326,6 +498,8 @@ fn claim_lines(project: &Project, history: &history::History) -> (Vec<Adjustment
                 previous_sha256: l.previous_sha256.clone(),
                 in_kind: if org.is_cofinancier() { total } else { Decimal::ZERO },
                 eligible: total,
+                rates: Some(l.rates),
+                changes: l.changes.iter().map(|a| a.change.clone()).collect(),
                 content: l.content.clone(),
             });
         }
@@ -391,6 +565,7 @@ fn shown_months(
 /// Each organisation's months from the project's start to the period's end, with their state.
 fn month_grid(
     project: &Project,
+    orgs: &[crate::project::Org],
     period: Period,
     history: &history::History,
     files: &[FileRecord],
@@ -405,10 +580,11 @@ fn month_grid(
             by_month.entry((folder, m)).or_default().push(f);
         }
     }
-    project
-        .orgs()
+    let in_file = project.orgs().count();
+    orgs.iter()
         .enumerate()
         .map(|(i, org)| {
+            let in_decision = |m: Month| i < in_file && project.in_decision(*org, m);
             let cells = project
                 .start_month()
                 .through(period.to)
@@ -427,6 +603,7 @@ fn month_grid(
                             let state = c.claims.last().map_or(MonthState::Outside, |s| MonthState::Claimed(*s));
                             (state, Some(c.path.clone()).filter(|p| !p.is_empty()))
                         }
+                        (None, None) if !in_decision(m) => (MonthState::NotInDecision, None),
                         (None, None) => {
                             let mine = by_month.get(&(org.folder(), m)).map_or(&[][..], Vec::as_slice);
                             if let Some(f) = mine.iter().find(|f| not_attested.contains(f.path.as_str())) {

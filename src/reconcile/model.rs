@@ -74,10 +74,16 @@ pub struct OrgFigures {
     pub in_kind: bool,
     /// Public or private (co-financiers); partners are public here.
     pub kind: FinancierKind,
-    /// On-cost rate as a fraction.
+    /// In the project file. An organisation that left it keeps what it claimed in every
+    /// cumulative figure, with no budget and no new months.
+    pub in_file: bool,
+    /// First and last month in the decision (`from` / `until`), when the file gives them.
+    pub from: Option<Month>,
+    pub until: Option<Month>,
+    /// On-cost rate as a fraction, in force in the period's last month.
     pub on_cost_rate: Decimal,
+    /// Flat-rate model and rate (a fraction), in force in the period's last month.
     pub flat_model: FlatRateModel,
-    /// Flat rate as a fraction.
     pub flat_rate: Decimal,
     pub period: Amounts,
     pub cumulative: Amounts,
@@ -192,6 +198,8 @@ pub enum MonthState {
     CorrectionHeld,
     /// Before the period and in no claim, counted only in the cumulative figures.
     Outside,
+    /// Outside the organisation's months in the decision (`from` / `until`), not claimed.
+    NotInDecision,
     /// The workbook that would count lacks attestation.
     NotAttested,
     /// Workbooks came, but none can count (see the receipt).
@@ -211,6 +219,7 @@ impl MonthState {
             MonthState::Corrected => format!("rättad – skillnaden tas med i denna ansökan (nr {this})"),
             MonthState::CorrectionHeld => "rättad – skillnaden hålls inne till en senare ansökan".to_string(),
             MonthState::Outside => "före perioden och i ingen ansökan".to_string(),
+            MonthState::NotInDecision => "utanför partens tid i beslutet".to_string(),
             MonthState::NotAttested => "saknar attest – tas med i en ansökan när den är attesterad".to_string(),
             MonthState::Rejected => "avvisad – tas med i en ansökan när den är rättad".to_string(),
             MonthState::Missing => "saknas – tas med i en ansökan när den kommer".to_string(),
@@ -226,6 +235,7 @@ impl MonthState {
             MonthState::Corrected => "rättad",
             MonthState::CorrectionHeld => "rättelse inne",
             MonthState::Outside => "utanför",
+            MonthState::NotInDecision => "ej i beslutet",
             MonthState::NotAttested => "ej attesterad",
             MonthState::Rejected => "avvisad",
             MonthState::Missing => "saknas",
@@ -247,6 +257,25 @@ pub struct MonthCell {
 pub struct OrgMonths {
     pub folder: String,
     pub cells: Vec<MonthCell>,
+}
+
+/// A change decision of the change log (*ändringsbeslut*), as the claim workbook and the
+/// reports list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeEntry {
+    /// The decision's number or name.
+    pub number: String,
+    pub decided: NaiveDate,
+    /// What changed (the project file's free text).
+    pub what: String,
+    /// Swedish, when the change re-prices claimed months: `Retroaktivt från 2025-01:
+    /// solleftea.on_costs.`
+    pub retroactive: Option<String>,
+    /// The claim under which it came into force: the first submitted claim that recorded it, or
+    /// this claim.
+    pub claim: u32,
+    /// Whether that claim is submitted (else it is this one).
+    pub submitted: bool,
 }
 
 /// A submitted claim, as the ledger has it.
@@ -627,6 +656,8 @@ pub struct Figures {
     pub lines: Vec<ClaimedMonth>,
     /// Every organisation's months from the project's start to the period's end.
     pub months: Vec<OrgMonths>,
+    /// The change log (ändringsbeslut), in the project file's order.
+    pub changes: Vec<ChangeEntry>,
 }
 
 impl Figures {

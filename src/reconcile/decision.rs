@@ -1,0 +1,416 @@
+//! The decision over the project's life, against the claims: who the organisations are and
+//! which values price each month (`docs/claims.md`, "Ändringsbeslut").
+//!
+//! - An organisation is its organisationsnummer. The [`Roster`] holds every organisation of the
+//!   run: those of the project file, in its order, then those the ledger has claims for that the
+//!   file no longer holds (rebuilt from the claims' [`DecisionRecord`]s), so that what they
+//!   claimed stays in every cumulative figure. A ledger line names its organisation by number;
+//!   a line written before numbers were recorded is mapped by its folder, through the first
+//!   decision the ledger recorded, else the project file, else a workbook with its checksum.
+//! - A month is priced by the values in force for it ([`Pricing`]): the project file's
+//!   ([`crate::project::Dated`]) for a month no claim has priced; for a claimed month, the values it
+//!   was claimed at, key by key, unless the file's value is the same or a change decision
+//!   (`[[change]]`) re-prices that key retroactively and came into force after the month was
+//!   priced. A claimed month the file now prices differently without such a change keeps its
+//!   price, and [`decision_changed`] raises `DECISION_CHANGED` with what it would move.
+//! - A gone organisation's months, and months outside an organisation's `from` / `until`, are
+//!   frozen: they stay as claimed, never corrected.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::Decimal;
+
+use super::history::{Counted, Current, Key, flat_rate_of};
+use crate::finding::{Finding, Message, Place};
+use crate::ids::OrgNr;
+use crate::ledger::{Claim, ClaimedMonth, Content, DecisionRecord, OrgRecord, Role};
+use crate::money::{percent, round2};
+use crate::month::Month;
+use crate::project::{
+    CashLine, CategoryBudget, Cofinancier, Dated, FlatRate, Org, Partner, Project, RateKey, Rates,
+};
+
+/// An organisation that claimed but is no longer in the project file.
+#[derive(Debug, Clone)]
+enum Gone {
+    Partner(Partner),
+    Cofinancier(Cofinancier),
+}
+
+/// Every organisation of the run, by organisationsnummer: the project file's, then the gone.
+#[derive(Debug)]
+pub struct Roster<'p> {
+    project: &'p Project,
+    gone: Vec<Gone>,
+    /// Folders of lines recorded before organisationsnummer were, with the number they were
+    /// mapped to, and the claims holding such lines.
+    pub folder_mapped: BTreeMap<String, OrgNr>,
+    pub folder_claims: BTreeSet<u32>,
+    /// Lines whose organisation cannot be known: (claim, folder).
+    pub unknown: BTreeSet<(u32, String)>,
+    /// Each ledger line's organisation (index in [`Roster::orgs`]), by claim and line.
+    line_orgs: BTreeMap<(u32, usize), usize>,
+}
+
+impl<'p> Roster<'p> {
+    /// The organisations of the project file and those of `claims` the file no longer holds.
+    /// `workbooks` are the run's counting workbooks (organisation index, SHA-256), to recognise
+    /// an old line's organisation by its workbook when nothing else names it.
+    pub fn new(project: &'p Project, claims: &[Claim], workbooks: &[(usize, &str)]) -> Roster<'p> {
+        let mut roster = Roster {
+            project,
+            gone: Vec::new(),
+            folder_mapped: BTreeMap::new(),
+            folder_claims: BTreeSet::new(),
+            unknown: BTreeSet::new(),
+            line_orgs: BTreeMap::new(),
+        };
+        let file: Vec<Org> = project.orgs().collect();
+        let first_record = claims.iter().find_map(|c| c.decision.as_ref());
+        let by_sha: BTreeMap<&str, usize> = workbooks.iter().map(|(org, sha)| (*sha, *org)).collect();
+        let mut gone_nrs: Vec<OrgNr> = Vec::new();
+        let mut resolved: Vec<((u32, usize), OrgNr)> = Vec::new();
+        for claim in claims {
+            for (i, line) in claim.months.iter().flatten().enumerate() {
+                let nr = match &line.org_nr {
+                    Some(nr) => Some(nr.clone()),
+                    None => {
+                        let nr = first_record
+                            .and_then(|r| r.orgs.iter().find(|o| o.folder == line.folder))
+                            .map(|o| o.org_nr.clone())
+                            .or_else(|| project.org_by_folder(&line.folder).map(|o| o.org_nr().clone()))
+                            .or_else(|| {
+                                by_sha.get(line.sha256.as_str()).and_then(|o| file.get(*o)).map(|o| o.org_nr().clone())
+                            });
+                        if let Some(nr) = &nr {
+                            roster.folder_mapped.insert(line.folder.clone(), nr.clone());
+                            roster.folder_claims.insert(claim.seq);
+                        }
+                        nr
+                    }
+                };
+                let Some(nr) = nr else {
+                    roster.unknown.insert((claim.seq, line.folder.clone()));
+                    continue;
+                };
+                if project.org_by_nr(&nr).is_none() && !gone_nrs.contains(&nr) {
+                    gone_nrs.push(nr.clone());
+                }
+                resolved.push(((claim.seq, i), nr));
+            }
+        }
+        for nr in &gone_nrs {
+            roster.gone.push(rebuild(nr, claims));
+        }
+        let index: BTreeMap<OrgNr, usize> =
+            roster.orgs().iter().enumerate().map(|(i, o)| (o.org_nr().clone(), i)).collect();
+        roster.line_orgs = resolved.into_iter().filter_map(|(k, nr)| Some((k, *index.get(&nr)?))).collect();
+        roster
+    }
+
+    /// Every organisation: the project file's in its order ([`Project::orgs`]), then the gone.
+    pub fn orgs(&self) -> Vec<Org<'_>> {
+        let gone = self.gone.iter().map(|g| match g {
+            Gone::Partner(p) => Org::Partner(p),
+            Gone::Cofinancier(c) => Org::Cofinancier(c),
+        });
+        self.project.orgs().chain(gone).collect()
+    }
+
+    /// The organisation of the `i`-th line of claim `seq`.
+    pub fn line_org(&self, seq: u32, i: usize) -> Option<usize> {
+        self.line_orgs.get(&(seq, i)).copied()
+    }
+
+    /// Whether the organisation is no longer in the project file.
+    pub fn is_gone(&self, org: usize) -> bool {
+        org >= self.project.orgs().count()
+    }
+
+    /// Whether the month of the organisation stays as claimed whatever the file says now: the
+    /// organisation has left the file, or the month lies outside its `from` / `until`.
+    pub fn frozen(&self, orgs: &[Org], org: usize, month: Month) -> bool {
+        self.is_gone(org) || orgs.get(org).is_none_or(|o| !self.project.in_decision(*o, month))
+    }
+}
+
+/// A gone organisation as the last claim that recorded it saw it; without a record (it cannot
+/// be: lines with a number come with one), as its lines show it.
+fn rebuild(nr: &OrgNr, claims: &[Claim]) -> Gone {
+    let record: Option<&OrgRecord> =
+        claims.iter().rev().filter_map(|c| c.decision.as_ref()).find_map(|d| d.orgs.iter().find(|o| &o.org_nr == nr));
+    let line = claims.iter().rev().flat_map(|c| c.months.iter().flatten()).find(|l| l.org_nr.as_ref() == Some(nr));
+    let folder = record.map(|r| r.folder.clone()).or_else(|| line.map(|l| l.folder.clone())).unwrap_or_default();
+    let name = record.map_or_else(|| folder.clone(), |r| r.name.clone());
+    let rates: Vec<(Option<Month>, Rates)> = match record {
+        Some(r) => r.values.iter().map(|v| (v.from, v.rates)).collect(),
+        None => line.and_then(|l| l.rates).map(|r| vec![(None, r)]).unwrap_or_default(),
+    };
+    let fallback = Rates { on_costs: Decimal::ZERO, flat_model: crate::project::FlatRateModel::None, flat_rate: Decimal::ZERO };
+    let rates = if rates.is_empty() { vec![(None, fallback)] } else { rates };
+    let on_costs = Dated::from_entries(rates.iter().map(|(m, r)| (*m, r.on_costs)).collect())
+        .unwrap_or_else(|| Dated::plain(Decimal::ZERO));
+    let flat_rate = Dated::from_entries(rates.iter().map(|(m, r)| (*m, r.flat())).collect())
+        .unwrap_or_else(|| Dated::plain(FlatRate::default()));
+    let (from, until) = record.map_or((None, None), |r| (r.from, r.until));
+    let cofinancier = record.map_or_else(|| line.is_some_and(|l| !l.in_kind.is_zero()), |r| r.role == Role::Cofinancier);
+    if cofinancier {
+        Gone::Cofinancier(Cofinancier {
+            folder,
+            name,
+            org_nr: nr.clone(),
+            kind: record.map_or_else(Default::default, |r| r.kind),
+            on_costs,
+            in_kind_budget: Decimal::ZERO,
+            counted_with: String::new(),
+            flat_rate,
+            from,
+            until,
+            note: String::new(),
+        })
+    } else {
+        Gone::Partner(Partner {
+            folder,
+            name,
+            org_nr: nr.clone(),
+            on_costs,
+            flat_rate,
+            from,
+            until,
+            budget: CategoryBudget::default(),
+            cash: Vec::<CashLine>::new(),
+            support: Decimal::ZERO,
+            note: String::new(),
+        })
+    }
+}
+
+/// The decision in force as a claim records it.
+pub fn record(project: &Project) -> DecisionRecord {
+    let orgs = project
+        .orgs()
+        .map(|o| {
+            let (from, until) = o.from_until();
+            let mut starts: Vec<Option<Month>> = vec![None];
+            starts.extend(o.on_costs().changes().chain(o.flat_rates().changes()).map(Some));
+            starts.sort();
+            starts.dedup();
+            let first = project.start_month();
+            let values = starts
+                .into_iter()
+                .map(|m| crate::ledger::DatedRates { from: m, rates: o.rates_at(m.unwrap_or(first)) })
+                .collect();
+            OrgRecord {
+                org_nr: o.org_nr().clone(),
+                folder: o.folder().to_string(),
+                name: o.name().to_string(),
+                role: if o.is_cofinancier() { Role::Cofinancier } else { Role::Partner },
+                kind: match o {
+                    Org::Partner(_) => crate::project::FinancierKind::Public,
+                    Org::Cofinancier(c) => c.kind,
+                },
+                from,
+                until,
+                values,
+            }
+        })
+        .collect();
+    DecisionRecord {
+        project_sha256: project.sha256.clone(),
+        support_rate: project.info.support_rate,
+        approved_support: project.info.approved_support,
+        changes: project.changes.iter().map(|c| c.number.clone()).collect(),
+        orgs,
+    }
+}
+
+/// A key a change decision re-prices retroactively for a claimed month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub key: RateKey,
+    /// The change decision's number.
+    pub change: String,
+    /// The value the month was claimed at.
+    pub old: Rates,
+}
+
+/// How a claimed month is priced now.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The values the month is priced by in this run.
+    pub rates: Rates,
+    /// The values the project file gives for it.
+    pub file: Rates,
+    /// The values it was claimed at.
+    pub claimed: Rates,
+    /// The claim that priced it last.
+    pub claim: u32,
+    /// Keys a change decision re-prices (the difference is a correction naming it).
+    pub applied: Vec<Applied>,
+    /// Keys whose claimed value is kept although the file says otherwise (`DECISION_CHANGED`).
+    pub kept: Vec<RateKey>,
+}
+
+/// Which values price each organisation-month of the run.
+#[derive(Debug, Default)]
+pub struct Pricing {
+    claimed: BTreeMap<Key, Resolved>,
+    /// The file's values per organisation, by month (the roster's organisations).
+    file: Vec<(Dated<Decimal>, Dated<FlatRate>)>,
+}
+
+impl Pricing {
+    /// Resolves every month the claims priced against the file and the change log.
+    pub fn new(project: &Project, roster: &Roster, claims: &[Claim]) -> Pricing {
+        let orgs = roster.orgs();
+        let file: Vec<(Dated<Decimal>, Dated<FlatRate>)> =
+            orgs.iter().map(|o| (o.on_costs().clone(), o.flat_rates().clone())).collect();
+        let first_record = claims.iter().find_map(|c| c.decision.as_ref());
+        let mut last: BTreeMap<Key, (Rates, u32, Vec<String>)> = BTreeMap::new();
+        for claim in claims {
+            let in_force: Vec<String> = claim.decision.as_ref().map(|d| d.changes.clone()).unwrap_or_default();
+            for (i, line) in claim.months.iter().flatten().enumerate() {
+                let Some(org) = roster.line_org(claim.seq, i) else { continue };
+                let Some(rates) = line.rates.or_else(|| recorded_rates(first_record, &orgs[org], line)) else {
+                    continue;
+                };
+                last.insert((org, line.month), (rates, claim.seq, in_force.clone()));
+            }
+        }
+        let claimed = last
+            .into_iter()
+            .map(|((org, month), (claimed, claim, in_force))| {
+                let file_rates = orgs[org].rates_at(month);
+                let frozen = roster.frozen(&orgs, org, month);
+                let mut rates = claimed;
+                let (mut applied, mut kept) = (Vec::new(), Vec::new());
+                for key in RateKey::ALL.into_iter().filter(|k| k.differs(&claimed, &file_rates)) {
+                    if frozen {
+                        continue;
+                    }
+                    let change = project
+                        .retroactive_for(orgs[org].folder(), key, month)
+                        .find(|c| !in_force.contains(&c.number));
+                    match change {
+                        Some(c) => {
+                            set(&mut rates, key, &file_rates);
+                            applied.push(Applied { key, change: c.number.clone(), old: claimed });
+                        }
+                        None => kept.push(key),
+                    }
+                }
+                ((org, month), Resolved { rates, file: file_rates, claimed, claim, applied, kept })
+            })
+            .collect();
+        Pricing { claimed, file }
+    }
+
+    /// The values `month` of `org` is priced by in this run.
+    pub fn rates(&self, org: usize, month: Month) -> Rates {
+        match self.claimed.get(&(org, month)) {
+            Some(r) => r.rates,
+            None => self.file_rates(org, month),
+        }
+    }
+
+    /// On-cost rate as a fraction.
+    pub fn on_cost_fraction(&self, org: usize, month: Month) -> Decimal {
+        percent(self.rates(org, month).on_costs)
+    }
+
+    /// The flat rate `month` of `org` is priced by.
+    pub fn flat(&self, org: usize, month: Month) -> FlatRate {
+        self.rates(org, month).flat()
+    }
+
+    /// How a claimed month is priced, if a claim priced it.
+    pub fn resolved(&self, org: usize, month: Month) -> Option<&Resolved> {
+        self.claimed.get(&(org, month))
+    }
+
+    fn file_rates(&self, org: usize, month: Month) -> Rates {
+        match self.file.get(org) {
+            Some((on, flat)) => {
+                let f = flat.at(month);
+                Rates { on_costs: on.at(month), flat_model: f.model, flat_rate: f.rate }
+            }
+            None => Rates { on_costs: Decimal::ZERO, flat_model: crate::project::FlatRateModel::None, flat_rate: Decimal::ZERO },
+        }
+    }
+}
+
+/// A line recorded before rates were: priced at the values of the first decision the ledger
+/// recorded (the file as this version first saw it), else at the file's values now.
+fn recorded_rates(first: Option<&DecisionRecord>, org: &Org, line: &ClaimedMonth) -> Option<Rates> {
+    let record = first?.orgs.iter().find(|o| &o.org_nr == org.org_nr())?;
+    record.values.iter().rev().find(|v| v.from.is_none_or(|f| f <= line.month)).map(|v| v.rates)
+}
+
+fn set(rates: &mut Rates, key: RateKey, from: &Rates) {
+    match key {
+        RateKey::OnCosts => rates.on_costs = from.on_costs,
+        RateKey::FlatRate => {
+            rates.flat_model = from.flat_model;
+            rates.flat_rate = from.flat_rate;
+        }
+    }
+}
+
+/// What a month's content costs, staff and flat rate, at other rates: each person's on-costs
+/// recomputed on their salary (as [`super::staff`] does), the flat rate on the month alone.
+pub fn priced_at(content: &Content, rates: &Rates) -> Decimal {
+    let staff: Decimal =
+        content.persons.iter().map(|p| p.salary_cost + round2(p.salary_cost * percent(rates.on_costs))).sum();
+    staff + flat_rate_of(rates.flat(), staff) + content.other
+}
+
+/// `DECISION_CHANGED`: claimed months the file now prices differently, without a change decision
+/// that re-prices them, per organisation, key and old → new value: the months, the claims and
+/// what the new value would move (the month as it counts now, at the file's value of the key,
+/// less at its claimed value).
+pub fn decision_changed(
+    orgs: &[Org],
+    pricing: &Pricing,
+    current: &BTreeMap<Key, Current>,
+    counted: &BTreeMap<Key, Counted>,
+) -> Vec<Finding> {
+    type Group = (Vec<Month>, BTreeSet<u32>, Decimal);
+    let mut groups: BTreeMap<(usize, RateKey, String, String), Group> = BTreeMap::new();
+    for (&(org, month), r) in &pricing.claimed {
+        for &key in &r.kept {
+            let Some(content) =
+                current.get(&(org, month)).map(|c| &c.content).or(counted.get(&(org, month)).map(|c| &c.content))
+            else {
+                continue;
+            };
+            let mut alt = r.rates;
+            set(&mut alt, key, &r.file);
+            let moved = priced_at(content, &alt) - priced_at(content, &r.rates);
+            let e = groups
+                .entry((org, key, key.describe(&r.claimed), key.describe(&r.file)))
+                .or_insert_with(|| (Vec::new(), BTreeSet::new(), Decimal::ZERO));
+            e.0.push(month);
+            e.1.insert(r.claim);
+            e.2 += moved;
+        }
+    }
+    groups
+        .into_iter()
+        .filter_map(|((org, key, old, new), (months, claims, amount))| {
+            let o = orgs.get(org)?;
+            Some(Finding::of(
+                Place { partner: Some(o.folder().to_string()), ..Place::default() },
+                Message::DecisionChanged {
+                    partner: o.name().to_string(),
+                    key: format!("{}.{}", o.folder(), key.as_str()),
+                    what: key.swedish().to_string(),
+                    old,
+                    new,
+                    months,
+                    claims: claims.into_iter().collect(),
+                    amount,
+                },
+            ))
+        })
+        .collect()
+}
