@@ -117,11 +117,7 @@ pub fn month_ranges(months: &[Month]) -> String {
             _ => ranges.push((m, m)),
         }
     }
-    ranges
-        .iter()
-        .map(|(a, b)| if a == b { a.to_string() } else { format!("{a} – {b}") })
-        .collect::<Vec<_>>()
-        .join(", ")
+    ranges.iter().map(|(a, b)| if a == b { a.to_string() } else { format!("{a} – {b}") }).collect::<Vec<_>>().join(", ")
 }
 
 /// `ansökan 3`, `ansökningarna 1–6` or `ansökningarna 1, 2 och 4`.
@@ -583,7 +579,9 @@ impl Message {
                     hours: Decimal::ZERO,
                 },
                 held: false,
-                changes: vec![Repriced { change: s("2"), what: s("lönebikostnad"), old: s("41,72 %"), new: s("44 %") }],
+                changes: vec![Repriced {
+                    change: s("2"), what: s("lönebikostnad"), old: s("41,72 %"), new: s("44 %")
+                }],
             },
             Message::FolderKeyedLedger {
                 claims: vec![1, 2, 3],
@@ -620,7 +618,9 @@ impl Message {
                 claimed_support: kr(1_286_635, 49),
                 eligible: kr(3_250_508, 69),
                 support: kr(1_297_603, 6),
-                reasons: vec![s("Sollefteå kommun: lönebikostnad 41,72 % → 44 % i projektfilen (DECISION_CHANGED): +27 473,88 kr")],
+                reasons: vec![s(
+                    "Sollefteå kommun: lönebikostnad 41,72 % → 44 % i projektfilen (DECISION_CHANGED): +27 473,88 kr",
+                )],
             },
         ];
         all.extend(FileProblem::examples().into_iter().map(Message::Unreadable));

@@ -18,8 +18,8 @@ use serde::Serialize;
 mod message;
 
 pub use message::{
-    BasisField, BudgetLine, Budgeted, CellProblem, Dated, Delta, FileProblem, Message, ParserTrouble, Planned, Repriced,
-    Revision, month_ranges,
+    BasisField, BudgetLine, Budgeted, CellProblem, Dated, Delta, FileProblem, Message, ParserTrouble, Planned,
+    Repriced, Revision, month_ranges,
 };
 
 /// How serious a finding is.

@@ -255,9 +255,9 @@ pub struct Change {
 impl Change {
     /// Whether the change re-prices `key` of the organisation in `folder` for `month`.
     pub fn covers(&self, folder: &str, key: RateKey, month: Month) -> bool {
-        self.retroactive.as_ref().is_some_and(|r| {
-            month >= r.from && r.keys.iter().any(|k| parse_key(k) == Some((folder, key)))
-        })
+        self.retroactive
+            .as_ref()
+            .is_some_and(|r| month >= r.from && r.keys.iter().any(|k| parse_key(k) == Some((folder, key))))
     }
 }
 

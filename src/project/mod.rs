@@ -7,9 +7,12 @@
 //! check of `redovisa validate` as findings-like [`Issue`]s. The rest of the program trusts a
 //! loaded [`Project`].
 //!
-//! This module holds the schema and the look-ups; [`validate`] the checks, [`print`] the
-//! approved budget as `redovisa validate` prints it.
+//! This module holds the schema and the look-ups; [`decision`] the values that change during the
+//! project (dated rates, `from` / `until`, the change log), [`validate`] the checks,
+//! [`against_ledger`] the file against the submitted claims, [`print`] the approved budget as
+//! `redovisa validate` prints it.
 
+mod against_ledger;
 mod decision;
 mod print;
 mod validate;

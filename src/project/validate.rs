@@ -229,8 +229,7 @@ impl Project {
                     ));
                 }
             }
-            let only_remaining =
-                p.flat_rate.entries().iter().all(|(_, f)| f.model == FlatRateModel::RemainingCosts);
+            let only_remaining = p.flat_rate.entries().iter().all(|(_, f)| f.model == FlatRateModel::RemainingCosts);
             if only_remaining && !p.budget.other.is_zero() {
                 issues.push(Issue {
                     error: true,
@@ -366,7 +365,9 @@ impl Project {
                     ),
                     None => err(
                         format!("{key}.retroactive.keys"),
-                        format!("«{k}» är ingen nyckel som prissätter månader; skriv <mapp>.on_costs eller <mapp>.flat_rate"),
+                        format!(
+                            "«{k}» är ingen nyckel som prissätter månader; skriv <mapp>.on_costs eller <mapp>.flat_rate"
+                        ),
                     ),
                 }
             }

@@ -26,9 +26,7 @@ use crate::ids::OrgNr;
 use crate::ledger::{Claim, ClaimedMonth, Content, DecisionRecord, OrgRecord, Role};
 use crate::money::{percent, round2};
 use crate::month::Month;
-use crate::project::{
-    CashLine, CategoryBudget, Cofinancier, Dated, FlatRate, Org, Partner, Project, RateKey, Rates,
-};
+use crate::project::{CashLine, CategoryBudget, Cofinancier, Dated, FlatRate, Org, Partner, Project, RateKey, Rates};
 
 /// An organisation that claimed but is no longer in the project file.
 #[derive(Debug, Clone)]
@@ -146,14 +144,16 @@ fn rebuild(nr: &OrgNr, claims: &[Claim]) -> Gone {
         Some(r) => r.values.iter().map(|v| (v.from, v.rates)).collect(),
         None => line.and_then(|l| l.rates).map(|r| vec![(None, r)]).unwrap_or_default(),
     };
-    let fallback = Rates { on_costs: Decimal::ZERO, flat_model: crate::project::FlatRateModel::None, flat_rate: Decimal::ZERO };
+    let fallback =
+        Rates { on_costs: Decimal::ZERO, flat_model: crate::project::FlatRateModel::None, flat_rate: Decimal::ZERO };
     let rates = if rates.is_empty() { vec![(None, fallback)] } else { rates };
     let on_costs = Dated::from_entries(rates.iter().map(|(m, r)| (*m, r.on_costs)).collect())
         .unwrap_or_else(|| Dated::plain(Decimal::ZERO));
     let flat_rate = Dated::from_entries(rates.iter().map(|(m, r)| (*m, r.flat())).collect())
         .unwrap_or_else(|| Dated::plain(FlatRate::default()));
     let (from, until) = record.map_or((None, None), |r| (r.from, r.until));
-    let cofinancier = record.map_or_else(|| line.is_some_and(|l| !l.in_kind.is_zero()), |r| r.role == Role::Cofinancier);
+    let cofinancier =
+        record.map_or_else(|| line.is_some_and(|l| !l.in_kind.is_zero()), |r| r.role == Role::Cofinancier);
     if cofinancier {
         Gone::Cofinancier(Cofinancier {
             folder,
@@ -288,9 +288,8 @@ impl Pricing {
                     if frozen {
                         continue;
                     }
-                    let change = project
-                        .retroactive_for(orgs[org].folder(), key, month)
-                        .find(|c| !in_force.contains(&c.number));
+                    let change =
+                        project.retroactive_for(orgs[org].folder(), key, month).find(|c| !in_force.contains(&c.number));
                     match change {
                         Some(c) => {
                             set(&mut rates, key, &file_rates);
@@ -334,7 +333,11 @@ impl Pricing {
                 let f = flat.at(month);
                 Rates { on_costs: on.at(month), flat_model: f.model, flat_rate: f.rate }
             }
-            None => Rates { on_costs: Decimal::ZERO, flat_model: crate::project::FlatRateModel::None, flat_rate: Decimal::ZERO },
+            None => Rates {
+                on_costs: Decimal::ZERO,
+                flat_model: crate::project::FlatRateModel::None,
+                flat_rate: Decimal::ZERO,
+            },
         }
     }
 }
@@ -364,28 +367,51 @@ pub fn priced_at(content: &Content, rates: &Rates) -> Decimal {
     staff + flat_rate_of(rates.flat(), staff) + content.other
 }
 
-/// `DECISION_CHANGED`: claimed months the file now prices differently, without a change decision
-/// that re-prices them, per organisation, key and old → new value: the months, the claims and
-/// what the new value would move (the month as it counts now, at the file's value of the key,
-/// less at its claimed value).
-pub fn decision_changed(
-    orgs: &[Org],
-    pricing: &Pricing,
-    current: &BTreeMap<Key, Current>,
-    counted: &BTreeMap<Key, Counted>,
-) -> Vec<Finding> {
+/// Claimed months of one organisation that the file now prices differently in one key, without a
+/// change decision that re-prices them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    /// The organisation (index in the roster).
+    pub org: usize,
+    pub key: RateKey,
+    /// The claimed and the file's value, in Swedish.
+    pub old: String,
+    pub new: String,
+    pub months: Vec<Month>,
+    pub claims: Vec<u32>,
+    /// What the file's value would move: the months as they count, at the file's value of the key
+    /// less at the claimed value.
+    pub amount: Decimal,
+}
+
+impl Changed {
+    /// The `DECISION_CHANGED` message.
+    pub fn message(&self, org: &Org) -> Message {
+        Message::DecisionChanged {
+            partner: org.name().to_string(),
+            key: format!("{}.{}", org.folder(), self.key.as_str()),
+            what: self.key.swedish().to_string(),
+            old: self.old.clone(),
+            new: self.new.clone(),
+            months: self.months.clone(),
+            claims: self.claims.clone(),
+            amount: self.amount,
+        }
+    }
+}
+
+/// Claimed months the file now prices differently without a change decision, per organisation,
+/// key and old → new value. `content` is what each month counts (as it counts now, or as the
+/// claims counted it).
+pub fn changed(pricing: &Pricing, content: impl Fn(Key) -> Option<Content>) -> Vec<Changed> {
     type Group = (Vec<Month>, BTreeSet<u32>, Decimal);
     let mut groups: BTreeMap<(usize, RateKey, String, String), Group> = BTreeMap::new();
     for (&(org, month), r) in &pricing.claimed {
         for &key in &r.kept {
-            let Some(content) =
-                current.get(&(org, month)).map(|c| &c.content).or(counted.get(&(org, month)).map(|c| &c.content))
-            else {
-                continue;
-            };
+            let Some(content) = content((org, month)) else { continue };
             let mut alt = r.rates;
             set(&mut alt, key, &r.file);
-            let moved = priced_at(content, &alt) - priced_at(content, &r.rates);
+            let moved = priced_at(&content, &alt) - priced_at(&content, &r.rates);
             let e = groups
                 .entry((org, key, key.describe(&r.claimed), key.describe(&r.file)))
                 .or_insert_with(|| (Vec::new(), BTreeSet::new(), Decimal::ZERO));
@@ -396,21 +422,46 @@ pub fn decision_changed(
     }
     groups
         .into_iter()
-        .filter_map(|((org, key, old, new), (months, claims, amount))| {
-            let o = orgs.get(org)?;
-            Some(Finding::of(
-                Place { partner: Some(o.folder().to_string()), ..Place::default() },
-                Message::DecisionChanged {
-                    partner: o.name().to_string(),
-                    key: format!("{}.{}", o.folder(), key.as_str()),
-                    what: key.swedish().to_string(),
-                    old,
-                    new,
-                    months,
-                    claims: claims.into_iter().collect(),
-                    amount,
-                },
-            ))
+        .map(|((org, key, old, new), (months, claims, amount))| Changed {
+            org,
+            key,
+            old,
+            new,
+            months,
+            claims: claims.into_iter().collect(),
+            amount,
         })
         .collect()
+}
+
+/// `DECISION_CHANGED` findings of a run: each month as it counts now (or as the claims counted
+/// it, when no workbook counts for it any more).
+pub fn decision_changed(
+    orgs: &[Org],
+    pricing: &Pricing,
+    current: &BTreeMap<Key, Current>,
+    counted: &BTreeMap<Key, Counted>,
+) -> Vec<Finding> {
+    let content =
+        |k: Key| current.get(&k).map(|c| c.content.clone()).or_else(|| counted.get(&k).map(|c| c.content.clone()));
+    changed(pricing, content)
+        .into_iter()
+        .filter_map(|c| {
+            let o = orgs.get(c.org)?;
+            Some(Finding::of(Place { partner: Some(o.folder().to_string()), ..Place::default() }, c.message(o)))
+        })
+        .collect()
+}
+
+/// What the claims counted per organisation and month, their lines summed.
+pub fn claimed_content(roster: &Roster, claims: &[Claim]) -> BTreeMap<Key, Content> {
+    let mut out: BTreeMap<Key, Content> = BTreeMap::new();
+    for claim in claims {
+        for (i, line) in claim.months.iter().flatten().enumerate() {
+            let Some(org) = roster.line_org(claim.seq, i) else { continue };
+            let e = out.entry((org, line.month)).or_default();
+            *e = e.plus(&line.content);
+        }
+    }
+    out
 }

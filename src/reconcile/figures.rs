@@ -280,10 +280,9 @@ fn staff_lines(inp: &Inputs) -> Vec<StaffLine> {
     let mut groups: Group = BTreeMap::new();
     for pm in inp.person_months {
         match concerns.get(&(pm.org, pm.month)) {
-            Some(c @ (Concerns::Period | Concerns::Late(_))) => groups
-                .entry((pm.org, pm.pnr.as_str().to_string(), *c, pm.k, pm.on_cost_rate))
-                .or_default()
-                .push(pm),
+            Some(c @ (Concerns::Period | Concerns::Late(_))) => {
+                groups.entry((pm.org, pm.pnr.as_str().to_string(), *c, pm.k, pm.on_cost_rate)).or_default().push(pm)
+            }
             _ => continue,
         }
     }

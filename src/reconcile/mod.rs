@@ -485,6 +485,7 @@ fn claim_lines(orgs: &[crate::project::Org], history: &history::History) -> (Vec
                 previous_path: l.previous_path.clone(),
                 previous_sha256: l.previous_sha256.clone(),
                 persons: l.content.persons.clone(),
+                changes: l.changes.iter().map(|a| a.change.clone()).collect(),
             });
         }
         if l.taken() {

@@ -174,6 +174,8 @@ pub struct Adjustment {
     pub previous_sha256: String,
     /// Per person (the claim workbook only shows the personnummer).
     pub persons: Vec<PersonAmounts>,
+    /// For a correction: the change decisions whose retroactive values it carries.
+    pub changes: Vec<String>,
 }
 
 impl Adjustment {

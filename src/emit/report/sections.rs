@@ -228,6 +228,13 @@ fn overview(cx: &Ctx, doc: &mut Doc) {
             } else {
                 "Projektpart".to_string()
             };
+            let role = match (o.in_file, o.from, o.until) {
+                (false, _, _) => format!("{role}, ingår inte längre i beslutet"),
+                (true, Some(from), Some(until)) => format!("{role}, {from} – {until}"),
+                (true, Some(from), None) => format!("{role}, från {from}"),
+                (true, None, Some(until)) => format!("{role}, till {until}"),
+                (true, None, None) => role,
+            };
             Row::body(vec![o.name.clone(), o.org_nr.clone(), role, kr(o.budget_total.budget)])
         })
         .collect();
@@ -240,6 +247,33 @@ fn overview(cx: &Ctx, doc: &mut Doc) {
         ],
         &rows,
     );
+
+    if cx.progress() && !f.changes.is_empty() {
+        doc.heading(2, &format!("1.3 {}", t.changes_heading));
+        doc.text(&cx.fill(&t.changes_intro));
+        let rows: Vec<Row> = f
+            .changes
+            .iter()
+            .map(|c| {
+                let what = match &c.retroactive {
+                    Some(r) => format!("{} {r}", c.what),
+                    None => c.what.clone(),
+                };
+                let claim =
+                    if c.submitted { format!("Ansökan {}", c.claim) } else { format!("Ansökan {} (denna)", c.claim) };
+                Row::body(vec![c.number.clone(), sv_date(c.decided), claim, what])
+            })
+            .collect();
+        doc.table(
+            &[
+                Column::left("Beslut", 1_300),
+                Column::left("Beslutat", 1_500),
+                Column::left("I kraft från", 1_700),
+                Column::left("Vad som ändrades", TEXT_WIDTH - 4_500),
+            ],
+            &rows,
+        );
+    }
 }
 
 /// 2 Arbetssätt och organisation.

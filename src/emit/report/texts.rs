@@ -77,6 +77,9 @@ pub struct OverviewTexts {
     pub facts_heading: String,
     pub parties_heading: String,
     pub parties_intro: String,
+    /// The change decisions (progress report; the final report has its own section).
+    pub changes_heading: String,
+    pub changes_intro: String,
 }
 
 /// `[organisation]`: section 2.
