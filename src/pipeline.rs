@@ -156,6 +156,7 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
         submitted: &ledger.claims,
         hold_corrections: opts.hold_corrections,
         narratives_from: if opts.final_report { project.start_month() } else { period.from },
+        final_report: opts.final_report,
         files,
         findings,
         today: opts.today,

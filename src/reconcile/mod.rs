@@ -67,6 +67,9 @@ pub struct Input<'a> {
     /// The first month whose narratives the reports show: the period's start, or the project's
     /// for the final report.
     pub narratives_from: Month,
+    /// The final report: a re-run of the last claim is said only when it differs from what was
+    /// claimed.
+    pub final_report: bool,
     /// Every file seen, with its status.
     pub files: Vec<FileRecord>,
     /// Findings of intake and read, places with partner folders filled in.
@@ -156,9 +159,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     annotate_files(&mut files, &history, &folders);
     let shown = shown_months(project, period, input.claims, &history, &folders);
     let (adjustments, lines) = claim_lines(&orgs, &history);
-    if let Some(f) = resubmission(&roster, input.submitted, period, &lines, &totals) {
-        findings.push(f);
-    }
+    findings.extend(resubmission(&roster, input.submitted, period, &lines, &totals, input.final_report));
     let findings = in_scope(findings, &files, period, &shown);
     let months = month_grid(project, &orgs, period, &history, &files, &findings);
     let org_names: Vec<String> = orgs.iter().map(|o| o.name().to_string()).collect();
@@ -311,6 +312,7 @@ fn resubmission(
     period: Period,
     lines: &[ClaimedMonth],
     totals: &Totals,
+    final_report: bool,
 ) -> Option<Finding> {
     let covered: Vec<&Claim> = submitted.iter().filter(|c| period.from <= c.from && c.to <= period.to).collect();
     let (first, last) = (covered.first()?, covered.last()?);
@@ -370,6 +372,9 @@ fn resubmission(
         let e = causes.entry((key.0, cause)).or_default();
         e.0 += 1;
         e.1 += diff;
+    }
+    if final_report && causes.is_empty() {
+        return None;
     }
     let reasons = causes
         .into_iter()
