@@ -425,13 +425,10 @@ pub fn totals(
 /// claim's share.
 pub fn support(approved: Decimal, claims: &[Claim], rate: Decimal, eligible: Decimal) -> SupportOutcome {
     let claimed_before: Decimal = claims.iter().map(|c| c.support).sum();
-    // The claims never got more than their shares together; a ledger that says otherwise (written
-    // by hand, or a legacy claim whose share is derived at today's rate) is taken at its word.
-    let share_before: Decimal = claims
-        .iter()
-        .map(|c| c.support_uncapped.unwrap_or_else(|| floor2(c.eligible * rate)))
-        .sum::<Decimal>()
-        .max(claimed_before);
+    // A claim recorded before its share was (a legacy claim, or one written by hand) has the
+    // share of its eligible costs at today's rate, but never less than the support it got.
+    let share_before: Decimal =
+        claims.iter().map(|c| c.support_uncapped.unwrap_or_else(|| floor2(c.eligible * rate).max(c.support))).sum();
     let uncapped = floor2(eligible * rate);
     let entitled = approved.min((share_before + uncapped).max(Decimal::ZERO)).max(Decimal::ZERO);
     let claimed = entitled - claimed_before;

@@ -980,6 +980,150 @@ fn legacy_ledger() -> &'static str {
     )
 }
 
+/// Rewrites the project's `project.toml`, asserting that `from` is in it.
+fn edit_project(p: &Project, from: &str, to: &str) {
+    let path = p.dir.join("project.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "project.toml has no «{from}»");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn decision_changed() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &valid_book().xlsx(Strings::Shared));
+    submit(&p, "2024-01", "2025-03");
+    // Kramfors' on-cost rate edited in place: its claimed March would be priced at 44 %.
+    edit_project(&p, "org_nr = \"212000-2429\"\non_costs = 40.15", "org_nr = \"212000-2429\"\non_costs = 44");
+    check(
+        &p,
+        "2025-04",
+        Expect {
+            code: "DECISION_CHANGED",
+            severity: "error",
+            file: None,
+            sheet: None,
+            cell: None,
+            says: "(kramfors.on_costs)",
+            exit: 1,
+        },
+    )
+}
+
+fn outside_partner_period() -> &'static str {
+    let (_d, p) = inbox_project();
+    // Kramfors left the project after February 2025.
+    edit_project(&p, "org_nr = \"212000-2429\"\n", "org_nr = \"212000-2429\"\nuntil = \"2025-02\"\n");
+    put_in_inbox(&p, "kramfors/mars.xlsx", &valid_book().xlsx(Strings::Shared));
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "OUTSIDE_PARTNER_PERIOD",
+            severity: "error",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: None,
+            cell: None,
+            says: "ingår i beslutet bara 2024-01 – 2025-02",
+            exit: 1,
+        },
+    )
+}
+
+fn partner_removed() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &valid_book().xlsx(Strings::Shared));
+    submit(&p, "2024-01", "2025-03");
+    // Kramfors deleted from the file, its budget (2 838 038), support (1 135 215) and cash
+    // (1 702 823) out of the totals.
+    let path = p.dir.join("project.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text.find("[[partner]]\nfolder = \"kramfors\"").unwrap();
+    let end = start + 1 + text[start + 1..].find("[[partner]]").unwrap();
+    std::fs::write(&path, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    for (from, to) in [
+        ("approved_support = 12752293", "approved_support = 11617078"),
+        ("costs = 29058634", "costs = 26220596"),
+        ("total = 31942086", "total = 29104048"),
+        ("cofinancing = 19189793", "cofinancing = 17486970"),
+        ("support = 12752293", "support = 11617078"),
+    ] {
+        edit_project(&p, from, to);
+    }
+    check(
+        &p,
+        "2025-04",
+        Expect {
+            code: "PARTNER_REMOVED",
+            severity: "warning",
+            file: None,
+            sheet: None,
+            cell: None,
+            says: "Kramfors kommun (212000-2429) finns inte längre i projektfilen",
+            exit: 0,
+        },
+    )
+}
+
+fn approved_support_below_claimed() -> &'static str {
+    let (_d, p) = inbox_project();
+    // As SUPPORT_CAP_REACHED: about 20 Mkr of support, capped at the approved 12 752 293 kr.
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Personal").set("F2", n(200_000_000.0));
+        }),
+    );
+    submit(&p, "2024-01", "2025-03");
+    // A decision lowers the approved support by 5 000 000 kr (Härnösand's own money instead).
+    for (from, to) in [
+        ("approved_support = 12752293", "approved_support = 7752293"),
+        ("support = 12752293", "support = 7752293"),
+        ("cofinancing = 19189793", "cofinancing = 24189793"),
+        ("support = 5795365", "support = 795365"),
+        (
+            "{ financier = \"Härnösands kommun\", amount = 1043763 }",
+            "{ financier = \"Härnösands kommun\", amount = 6043763 }",
+        ),
+    ] {
+        edit_project(&p, from, to);
+    }
+    check(
+        &p,
+        "2025-04",
+        Expect {
+            code: "APPROVED_SUPPORT_BELOW_CLAIMED",
+            severity: "error",
+            file: None,
+            sheet: None,
+            cell: None,
+            says: "5\u{a0}000\u{a0}000,00\u{a0}kr mer än beviljat",
+            exit: 1,
+        },
+    )
+}
+
+fn period_already_submitted() -> &'static str {
+    let (_d, p) = inbox_project();
+    submit(&p, "2024-01", "2025-02");
+    put_in_inbox(&p, "kramfors/mars.xlsx", &valid_book().xlsx(Strings::Shared));
+    submit(&p, "2025-03", "2025-03");
+    // March run again: it is claim 2.
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "PERIOD_ALREADY_SUBMITTED",
+            severity: "warning",
+            file: None,
+            sheet: None,
+            cell: None,
+            says: "är ansökan 2",
+            exit: 0,
+        },
+    )
+}
+
 fn file_outside_partner_folder() -> &'static str {
     let (_d, p) = inbox_project();
     put_in_inbox(&p, "mars.xlsx", &valid_book().xlsx(Strings::Shared));
@@ -1037,6 +1181,11 @@ const CASES: &[(&str, Case)] = &[
     ("UNKNOWN_FINANCIER", unknown_financier),
     ("COFINANCING_LAGGING", cofinancing_lagging),
     ("PERIOD_NOT_IN_PLAN", period_not_in_plan),
+    ("DECISION_CHANGED", decision_changed),
+    ("OUTSIDE_PARTNER_PERIOD", outside_partner_period),
+    ("PARTNER_REMOVED", partner_removed),
+    ("APPROVED_SUPPORT_BELOW_CLAIMED", approved_support_below_claimed),
+    ("PERIOD_ALREADY_SUBMITTED", period_already_submitted),
 ];
 
 #[test]
