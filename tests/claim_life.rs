@@ -1,13 +1,14 @@
 //! Random project lives: workbooks dropped in random order, late, corrected, superseded,
 //! removed, unattested then attested, claims submitted at random points (some holding their
 //! corrections back), and the decision changing under them: on-cost rates and flat rates dated
-//! from a month or edited in place, partners joining and leaving (`from` / `until`), the approved
-//! support lowered and raised, folders renamed. Whatever happens (`docs/rules.md`, "Claims over
+//! from a month or edited in place, change decisions making the on-cost rate retroactive,
+//! partners joining and leaving (`from` / `until`), the approved support lowered and raised,
+//! folders renamed. Whatever happens (`docs/rules.md`, "Claims over
 //! the project's life", and `docs/claims.md`, "Ändringsbeslut"):
 //!
 //! - every month is priced by the values in force for it when a claim first took it, and keeps
-//!   them in every later claim (the test keeps its own model of the decision and checks each
-//!   ledger line's rates against it);
+//!   them in every later claim unless a change decision makes a new value retroactive (the test
+//!   keeps its own model of the decision and checks each ledger line's rates against it);
 //! - staff costs, other costs and hours of all submitted claims plus the current one equal, per
 //!   organisation and to the öre, a single claim over the whole project on the final inbox priced
 //!   at those values (the months that left an organisation's decision as they were claimed);
@@ -84,6 +85,8 @@ enum Step {
     Approved { level: usize },
     /// The organisation's folder renamed on the share and in the file.
     Rename { org: usize },
+    /// A change decision that makes the on-cost rate in force retroactive from a month.
+    Retroactive { org: usize, from: u32 },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -98,6 +101,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (0..2usize, 0..3u32, 3..MONTHS + 2).prop_map(|(org, from, until)| Step::Window { org, from, until }),
         1 => (0..3usize).prop_map(|level| Step::Approved { level }),
         1 => prop_oneof![Just(0usize), Just(2usize)].prop_map(|org| Step::Rename { org }),
+        1 => (0..3usize, 0..MONTHS).prop_map(|(org, from)| Step::Retroactive { org, from }),
     ]
 }
 
@@ -110,6 +114,9 @@ struct Decision {
     window: [(u32, u32); 3],
     renamed: [bool; 3],
     approved: Decimal,
+    /// Change decisions making an organisation's on-cost rate retroactive from a month, and
+    /// whether a claim that took corrections has recorded them (spent).
+    changes: Vec<(usize, u32, bool)>,
 }
 
 impl Decision {
@@ -125,7 +132,25 @@ impl Decision {
             window: [(0, MONTHS); 3],
             renamed: [false; 3],
             approved: Decimal::from(APPROVED),
+            changes: Vec::new(),
         }
+    }
+
+    /// The values a claim prices `key` by, claimed before at `priced` under the change decisions
+    /// `under` (those in the file then): the claimed ones, except the on-cost rate where an
+    /// unspent change decision that came after makes the file's retroactive.
+    fn expected(&self, key: (usize, u32), priced: Option<(Rates, &[usize])>) -> Rates {
+        let file = self.rates(key.0, key.1);
+        let Some((mut rates, under)) = priced else { return file };
+        let retro = self
+            .changes
+            .iter()
+            .enumerate()
+            .any(|(n, &(org, from, spent))| org == key.0 && from <= key.1 && !spent && !under.contains(&n));
+        if retro {
+            rates.on_costs = file.on_costs;
+        }
+        rates
     }
 
     fn folder(&self, org: usize) -> String {
@@ -201,6 +226,15 @@ impl Decision {
             let folder_line = format!("folder = \"{}\"", o.folder);
             text = text.replacen(&folder_line, &format!("folder = \"{}\"", self.folder(org)), 1);
         }
+        for (n, &(org, from, _)) in self.changes.iter().enumerate() {
+            text.push_str(&format!(
+                "\n[[change]]\nnumber = {}\ndecided = 2024-01-31\nwhat = \"Lönebikostnaden retroaktivt\"\n\
+                 retroactive = {{ from = \"{}\", keys = [\"{}.on_costs\"] }}\n",
+                n + 1,
+                month(from),
+                self.folder(org)
+            ));
+        }
         let moved = Decimal::from(APPROVED) - self.approved;
         let moved = moved.to_string();
         let with = |t: String, from: &str, to: String| {
@@ -275,8 +309,9 @@ fn live(dir: &Path, steps: &[Step]) -> Result<(), TestCaseError> {
     std::fs::create_dir_all(project.inbox()).unwrap();
     let last = month(MONTHS - 1);
     let rate = project.support_fraction();
-    // The values each organisation-month was first claimed at, and the bytes of every workbook.
-    let mut priced: BTreeMap<(usize, u32), Rates> = BTreeMap::new();
+    // The values each organisation-month was last priced at by a claim, with the change decisions
+    // in the file then, and the bytes of every workbook.
+    let mut priced: BTreeMap<(usize, u32), (Rates, Vec<usize>)> = BTreeMap::new();
     let mut bytes: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut shares = Decimal::ZERO;
     for s in steps {
@@ -315,6 +350,10 @@ fn live(dir: &Path, steps: &[Step]) -> Result<(), TestCaseError> {
                 d.approved = Decimal::from(APPROVED_LEVELS[level]);
                 project = decide(dir, &seed, &d);
             }
+            Step::Retroactive { org, from } => {
+                d.changes.push((org, from, false));
+                project = decide(dir, &seed, &d);
+            }
             Step::Rename { org } => {
                 let before = project.inbox().join(d.folder(org));
                 d.renamed[org] = !d.renamed[org];
@@ -331,11 +370,19 @@ fn live(dir: &Path, steps: &[Step]) -> Result<(), TestCaseError> {
                 }
                 let to = (1..months).fold(from, |m, _| if m < last { m.next() } else { m });
                 let claim = submit::submit(&project, &options(from, to, hold), true).unwrap();
-                // Each line at the values its month was first claimed at, else the file's now.
+                // Each line at the values its month was claimed at (the on-cost rate made
+                // retroactive by a change decision aside), else the file's now.
+                let under: Vec<usize> = (0..d.changes.len()).collect();
                 for l in claim.months.iter().flatten() {
                     let key = (org_of(l), index(l.month));
-                    let expected = *priced.entry(key).or_insert_with(|| d.rates(key.0, key.1));
+                    let expected = d.expected(key, priced.get(&key).map(|(r, u)| (*r, u.as_slice())));
                     prop_assert_eq!(l.rates, Some(expected), "{} {} in claim {}", org_nr(l), l.month, claim.seq);
+                    priced.insert(key, (expected, under.clone()));
+                }
+                if !hold {
+                    for c in &mut d.changes {
+                        c.2 = true;
+                    }
                 }
                 // The support of all claims: min(approved in force, Σ shares), never above it.
                 shares += floor2(claim.eligible * rate);
@@ -349,16 +396,18 @@ fn live(dir: &Path, steps: &[Step]) -> Result<(), TestCaseError> {
     let from = ledger.last().map_or(project.start_month(), |c| c.to.next());
     let to = from.max(last);
     let now: Figures = pipeline::evaluate(&project, &options(from, to, false), &ledger).unwrap().figures;
+    let mut values: BTreeMap<(usize, u32), Rates> = priced.iter().map(|(k, (r, _))| (*k, *r)).collect();
     for l in &now.lines {
         let key = (org_of(l), index(l.month));
-        let expected = priced.get(&key).copied().unwrap_or(d.rates(key.0, key.1));
+        let expected = d.expected(key, priced.get(&key).map(|(r, u)| (*r, u.as_slice())));
         prop_assert_eq!(l.rates, Some(expected), "{} {} in the current claim", org_nr(l), l.month);
+        values.insert(key, expected);
     }
 
     // The single pass: the final inbox, each month at its values, and the months outside an
     // organisation's decision as the claims counted them (their last counted workbook, or none).
     let once_dir = tempfile::tempdir().unwrap();
-    std::fs::write(once_dir.path().join("project.toml"), d.render(&seed, Some(&priced))).unwrap();
+    std::fs::write(once_dir.path().join("project.toml"), d.render(&seed, Some(&values))).unwrap();
     let once_project = Project::load(once_dir.path()).unwrap();
     copy_tree(&project.inbox(), &once_project.inbox());
     let mut last_counted: BTreeMap<(usize, u32), String> = BTreeMap::new();

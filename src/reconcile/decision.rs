@@ -10,8 +10,9 @@
 //! - A month is priced by the values in force for it ([`Pricing`]): the project file's
 //!   ([`crate::project::Dated`]) for a month no claim has priced; for a claimed month, the values it
 //!   was claimed at, key by key, unless the file's value is the same or a change decision
-//!   (`[[change]]`) re-prices that key retroactively and came into force after the month was
-//!   priced. A claimed month the file now prices differently without such a change keeps its
+//!   (`[[change]]`) re-prices that key retroactively, came into force after the month was
+//!   priced, and is not spent (a claim that took corrections has recorded it: the months it
+//!   covers were re-priced then, or already had its value). A claimed month the file now prices differently without such a change keeps its
 //!   price, and [`decision_changed`] raises `DECISION_CHANGED` with what it would move.
 //! - A gone organisation's months, and months outside an organisation's `from` / `until`, are
 //!   frozen: they stay as claimed, never corrected.
@@ -266,6 +267,13 @@ impl Pricing {
         let file: Vec<(Dated<Decimal>, Dated<FlatRate>)> =
             orgs.iter().map(|o| (o.on_costs().clone(), o.flat_rates().clone())).collect();
         let first_record = claims.iter().find_map(|c| c.decision.as_ref());
+        // A change decision is spent once a claim that took its corrections recorded it: the
+        // months it covers were priced then, re-priced or found equal.
+        let spent = |number: &str| {
+            claims.iter().any(|c| {
+                !c.held_corrections && c.decision.as_ref().is_some_and(|d| d.changes.iter().any(|n| n == number))
+            })
+        };
         let mut last: BTreeMap<Key, (Rates, u32, Vec<String>)> = BTreeMap::new();
         for claim in claims {
             let in_force: Vec<String> = claim.decision.as_ref().map(|d| d.changes.clone()).unwrap_or_default();
@@ -288,8 +296,9 @@ impl Pricing {
                     if frozen {
                         continue;
                     }
-                    let change =
-                        project.retroactive_for(orgs[org].folder(), key, month).find(|c| !in_force.contains(&c.number));
+                    let change = project
+                        .retroactive_for(orgs[org].folder(), key, month)
+                        .find(|c| !in_force.contains(&c.number) && !spent(&c.number));
                     match change {
                         Some(c) => {
                             set(&mut rates, key, &file_rates);
