@@ -256,7 +256,7 @@ fn overview(cx: &Ctx, doc: &mut Doc) {
             .iter()
             .map(|c| {
                 let what = match &c.retroactive {
-                    Some(r) => format!("{} {r}", c.what),
+                    Some(r) => format!("{}. {r}", c.what.trim_end_matches('.')),
                     None => c.what.clone(),
                 };
                 let claim =
