@@ -15,12 +15,19 @@
 //!   (`correction`, finding `CHANGED_AFTER_CLAIM`). Held back on request, it is listed and
 //!   reported but not taken, and stays pending for a later claim.
 //!
-//! The flat rate belongs to the claim: it is computed on the period's months together (as
-//! before) and on each late month by itself, rounded down to öre ([`crate::money::floor2`]); the
-//! period's flat rate is spread over its months by staff costs so the ledger can say what each
-//! month counted. A correction sets the month's flat rate to the rate on the month's own staff
-//! costs now, less what was claimed as flat rate for it (a month taken out gives back exactly
-//! its flat rate). The cumulative flat rate is therefore the sum of the claims' flat rates.
+//! Organisations are the run's [`Roster`] (by organisationsnummer), and every month is priced as
+//! [`Pricing`] says: the values it was claimed at, or the file's for a month no claim priced
+//! ([`super::decision`]). A month a retroactive change decision re-prices is a correction even
+//! when its workbook and hours are unchanged; a month that is frozen (its organisation left the
+//! file, or it lies outside the organisation's months in the decision) is never corrected.
+//!
+//! The flat rate belongs to the claim: it is computed on the period's months together (those
+//! priced at the same flat rate) and on each late month by itself, rounded down to öre
+//! ([`crate::money::floor2`]); the period's flat rate is spread over its months by staff costs so
+//! the ledger can say what each month counted. A correction sets the month's flat rate to the
+//! rate on the month's own staff costs now, less what was claimed as flat rate for it (a month
+//! taken out gives back exactly its flat rate). The cumulative flat rate is therefore the sum of
+//! the claims' flat rates.
 //!
 //! Months of a *legacy* claim (recorded before the ledger kept amounts) count with the workbooks
 //! used then (intake pins them) and what they count now is taken as what was claimed; they

@@ -4,18 +4,20 @@
 //!
 //! 1. [`month_report`], per workbook and inside the parallel read: the row checks of
 //!    [`checks::ROW_CHECKS`] leave out condemned rows, and what remains is kept compactly.
-//! 2. [`reconcile`], over all counting workbooks up to the period's end: staff costs per person
-//!    and month ([`staff`]); the claim's lines against what the submitted claims counted — the
-//!    period's months, late months, corrections ([`history`]); flat rates, other costs, in kind,
-//!    activities, support with its cap, indicators and the financing plan ([`figures`]); then
-//!    the period checks of [`checks::PERIOD_CHECKS`].
+//! 2. [`reconcile`], over all counting workbooks up to the period's end: the organisations by
+//!    organisationsnummer and the values each month is priced by ([`decision`]); staff costs per
+//!    person and month ([`staff`]); the claim's lines against what the submitted claims counted —
+//!    the period's months, late months, corrections ([`history`]); flat rates, other costs, in
+//!    kind, activities, support settled against the approved support in force, indicators and the
+//!    financing plan ([`figures`]); then the period checks of [`checks::PERIOD_CHECKS`].
 //!
 //! Findings shown by a run are those of the months it concerns: workbooks of the period's
 //! months, of the late and corrected months it carries, and of earlier months no claim has
 //! counted yet (a workbook waiting for attestation there is a warning, not an error: it is not
 //! part of this claim); files without a readable month; and those about the project as a whole
-//! (`OVER_BUDGET`, `SUPPORT_CAP_REACHED`, `CHANGED_AFTER_CLAIM`, `LEGACY_LEDGER`). Findings in
-//! months already claimed and unchanged were shown by the run that claimed them.
+//! (`OVER_BUDGET`, `SUPPORT_CAP_REACHED`, `APPROVED_SUPPORT_BELOW_CLAIMED`, `CHANGED_AFTER_CLAIM`,
+//! `DECISION_CHANGED`, `PARTNER_REMOVED`, `PERIOD_ALREADY_SUBMITTED`, `LEGACY_LEDGER`). Findings
+//! in months already claimed and unchanged were shown by the run that claimed them.
 
 pub mod checks;
 pub mod contribution;
