@@ -1076,7 +1076,7 @@ impl fmt::Display for Message {
                 if reasons.is_empty() {
                     f.write_str(" Inget har ändrats sedan den skickades in.")
                 } else {
-                    write!(f, " Skillnaden kommer av: {}. Den tas med i nästa ansökan.", reasons.join("; "))
+                    write!(f, " Skillnaden kommer av: {}.", reasons.join("; "))
                 }
             }
             M::LegacyWorkbookGone { path, month, claim } => write!(

@@ -176,6 +176,10 @@ pub struct Rates {
 }
 
 impl Rates {
+    /// No on-costs and no flat rate: what an organisation nothing is known of is priced by.
+    pub const NONE: Rates =
+        Rates { on_costs: Decimal::ZERO, flat_model: FlatRateModel::None, flat_rate: Decimal::ZERO };
+
     pub fn flat(&self) -> FlatRate {
         FlatRate { model: self.flat_model, rate: self.flat_rate }
     }

@@ -67,7 +67,8 @@ impl Project {
                     (None, Some(u)) => parts.push(format!("ingår till {u}")),
                     (None, None) => {}
                 }
-                let when = |m: &Option<crate::month::Month>| m.map_or_else(|| "projektstart".to_string(), |m| m.to_string());
+                let when =
+                    |m: &Option<crate::month::Month>| m.map_or_else(|| "projektstart".to_string(), |m| m.to_string());
                 if o.on_costs().single().is_none() {
                     let values: Vec<String> = o
                         .on_costs()
@@ -78,8 +79,12 @@ impl Project {
                     parts.push(format!("lönebikostnad {}", values.join(", ")));
                 }
                 if o.flat_rates().single().is_none() {
-                    let values: Vec<String> =
-                        o.flat_rates().entries().iter().map(|(m, f)| format!("{} från {}", f.describe(), when(m))).collect();
+                    let values: Vec<String> = o
+                        .flat_rates()
+                        .entries()
+                        .iter()
+                        .map(|(m, f)| format!("{} från {}", f.describe(), when(m)))
+                        .collect();
                     parts.push(format!("schablon {}", values.join(", ")));
                 }
                 (!parts.is_empty()).then(|| format!("  {}: {}", o.name(), parts.join("; ")))
@@ -94,9 +99,10 @@ impl Project {
         if !self.changes.is_empty() {
             let _ = writeln!(s, "\nÄndringsbeslut");
             for c in &self.changes {
-                let retro = c.retroactive.as_ref().map_or_else(String::new, |r| {
-                    format!(" Retroaktivt från {}: {}.", r.from, r.keys.join(", "))
-                });
+                let retro = c
+                    .retroactive
+                    .as_ref()
+                    .map_or_else(String::new, |r| format!(" Retroaktivt från {}: {}.", r.from, r.keys.join(", ")));
                 let _ = writeln!(s, "  {} ({}): {}.{retro}", c.number, c.decided, c.what.trim_end_matches('.'));
             }
         }

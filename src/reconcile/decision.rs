@@ -8,12 +8,13 @@
 //!   a line written before numbers were recorded is mapped by its folder, through the first
 //!   decision the ledger recorded, else the project file, else a workbook with its checksum.
 //! - A month is priced by the values in force for it ([`Pricing`]): the project file's
-//!   ([`crate::project::Dated`]) for a month no claim has priced; for a claimed month, the values it
-//!   was claimed at, key by key, unless the file's value is the same or a change decision
-//!   (`[[change]]`) re-prices that key retroactively, came into force after the month was
-//!   priced, and is not spent (a claim that took corrections has recorded it: the months it
-//!   covers were re-priced then, or already had its value). A claimed month the file now prices differently without such a change keeps its
-//!   price, and [`decision_changed`] raises `DECISION_CHANGED` with what it would move.
+//!   ([`crate::project::Dated`]) for a month no claim has priced; for a claimed month, the
+//!   values it was claimed at, key by key, unless the file's value is the same or a change
+//!   decision (`[[change]]`) re-prices that key retroactively, came into force after the month
+//!   was priced, and is not spent (a claim that took corrections has recorded it: the months it
+//!   covers were re-priced then, or already had its value). A claimed month the file now prices
+//!   differently without such a change keeps its price, and [`decision_changed`] raises
+//!   `DECISION_CHANGED` with what it would move.
 //! - A gone organisation's months, and months outside an organisation's `from` / `until`, are
 //!   frozen: they stay as claimed, never corrected.
 
@@ -143,11 +144,8 @@ fn rebuild(nr: &OrgNr, claims: &[Claim]) -> Gone {
     let name = record.map_or_else(|| folder.clone(), |r| r.name.clone());
     let rates: Vec<(Option<Month>, Rates)> = match record {
         Some(r) => r.values.iter().map(|v| (v.from, v.rates)).collect(),
-        None => line.and_then(|l| l.rates).map(|r| vec![(None, r)]).unwrap_or_default(),
+        None => vec![(None, line.and_then(|l| l.rates).unwrap_or(Rates::NONE))],
     };
-    let fallback =
-        Rates { on_costs: Decimal::ZERO, flat_model: crate::project::FlatRateModel::None, flat_rate: Decimal::ZERO };
-    let rates = if rates.is_empty() { vec![(None, fallback)] } else { rates };
     let on_costs = Dated::from_entries(rates.iter().map(|(m, r)| (*m, r.on_costs)).collect())
         .unwrap_or_else(|| Dated::plain(Decimal::ZERO));
     let flat_rate = Dated::from_entries(rates.iter().map(|(m, r)| (*m, r.flat())).collect())
@@ -342,11 +340,7 @@ impl Pricing {
                 let f = flat.at(month);
                 Rates { on_costs: on.at(month), flat_model: f.model, flat_rate: f.rate }
             }
-            None => Rates {
-                on_costs: Decimal::ZERO,
-                flat_model: crate::project::FlatRateModel::None,
-                flat_rate: Decimal::ZERO,
-            },
+            None => Rates::NONE,
         }
     }
 }

@@ -292,10 +292,20 @@ fn change_log(project: &Project, submitted: &[Claim], this: u32) -> Vec<ChangeEn
                 number: c.number.clone(),
                 decided: c.decided,
                 what: c.what.clone(),
-                retroactive: c
-                    .retroactive
-                    .as_ref()
-                    .map(|r| format!("Retroaktivt från {}: {}.", r.from, r.keys.join(", "))),
+                retroactive: c.retroactive.as_ref().map(|r| {
+                    let keys: Vec<String> = r
+                        .keys
+                        .iter()
+                        .map(|k| match crate::project::parse_key(k) {
+                            Some((folder, key)) => match project.org_by_folder(folder) {
+                                Some(o) => format!("{} för {}", key.swedish(), o.name()),
+                                None => k.clone(),
+                            },
+                            None => k.clone(),
+                        })
+                        .collect();
+                    format!("Retroaktivt från {}: {}.", r.from, keys.join(", "))
+                }),
                 claim: first.unwrap_or(this),
                 submitted: first.is_some(),
             }

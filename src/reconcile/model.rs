@@ -271,7 +271,7 @@ pub struct ChangeEntry {
     /// What changed (the project file's free text).
     pub what: String,
     /// Swedish, when the change re-prices claimed months: `Retroaktivt från 2025-01:
-    /// solleftea.on_costs.`
+    /// lönebikostnad för Sollefteå kommun.`
     pub retroactive: Option<String>,
     /// The claim under which it came into force: the first submitted claim that recorded it, or
     /// this claim.

@@ -201,7 +201,13 @@ fn broken_dated_values_and_changes_are_named() {
     let (code, text) = validate_broken(flat);
     assert_eq!(code, 2);
     assert!(text.contains("partner[5].flat_rate.rate") && text.contains("(från 2026-01)"), "{text}");
-    let window = |t: &str| t.replacen("org_nr = \"212000-2395\"\n", "org_nr = \"212000-2395\"\nfrom = \"2025-06\"\nuntil = \"2025-01\"\n", 1);
+    let window = |t: &str| {
+        t.replacen(
+            "org_nr = \"212000-2395\"\n",
+            "org_nr = \"212000-2395\"\nfrom = \"2025-06\"\nuntil = \"2025-01\"\n",
+            1,
+        )
+    };
     let (code, text) = validate_broken(window);
     assert_eq!(code, 2);
     assert!(text.contains("partner[5].until"), "{text}");
@@ -216,7 +222,9 @@ fn broken_dated_values_and_changes_are_named() {
         assert!(text.contains(key), "«{key}» not in {text}");
     }
     let twice = |t: &str| {
-        format!("{t}\n[[change]]\nnumber = 1\ndecided = 2025-02-10\nwhat = \"x\"\n\n[[change]]\nnumber = \"1\"\ndecided = 2025-03-10\nwhat = \"y\"\n")
+        format!(
+            "{t}\n[[change]]\nnumber = 1\ndecided = 2025-02-10\nwhat = \"x\"\n\n[[change]]\nnumber = \"1\"\ndecided = 2025-03-10\nwhat = \"y\"\n"
+        )
     };
     let (code, text) = validate_broken(twice);
     assert_eq!(code, 2);
