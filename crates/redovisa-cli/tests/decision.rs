@@ -95,15 +95,22 @@ fn project(edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
     dir
 }
 
+/// Rewrites `project.toml` through `change`.
+fn rewrite(dir: &Path, change: impl FnOnce(&str) -> String) {
+    let path = dir.join("project.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(path, change(&text)).unwrap();
+}
+
 /// Rewrites `project.toml`, asserting that every `(from, to)` replacement finds its text.
 fn edit(dir: &Path, pairs: &[(&str, &str)]) {
-    let path = dir.join("project.toml");
-    let mut text = std::fs::read_to_string(&path).unwrap();
-    for (from, to) in pairs {
-        assert!(text.contains(from), "project.toml has no «{from}»");
-        text = text.replacen(from, to, 1);
-    }
-    std::fs::write(path, text).unwrap();
+    rewrite(dir, |t| replace_all(t, pairs));
+}
+
+/// Kramfors' `on_costs` (40.15 in the seed) written as `value`.
+fn kramfors_on_costs(dir: &Path, value: &str) {
+    let new = format!("org_nr = \"212000-2429\"\non_costs = {value}");
+    edit(dir, &[("org_nr = \"212000-2429\"\non_costs = 40.15", new.as_str())]);
 }
 
 /// Appends TOML to `project.toml`.
@@ -201,6 +208,16 @@ fn first_quarter(dir: &Path) {
     assert_eq!(ledger(dir).claims[0].eligible, d("15766.87"));
 }
 
+/// `redovisa final` up to `to`: its `summary.json` and the final report's document text.
+fn final_report(dir: &Path, to: &str) -> (Value, String) {
+    let out = dir.join("slut");
+    let o = redovisa(&["final", dir.to_str().unwrap(), "--to", to, "--today", TODAY, "--out", out.to_str().unwrap()]);
+    assert!(status(&o) <= 1, "{}", show(&o));
+    let summary = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let mut docx = zip_text(&std::fs::read(out.join("slutrapport.docx")).unwrap());
+    (summary, docx.remove("word/document.xml").unwrap())
+}
+
 /// The cumulative eligible costs of the claim workbook's `Sammanställning`.
 fn cumulative_eligible(xlsx: &Path) -> Decimal {
     money(&row(&sheet(xlsx, "Sammanställning"), "Summa stödgrundande kostnader")[2])
@@ -240,13 +257,7 @@ fn a_dated_on_cost_rate_prices_new_months_and_leaves_claimed_ones() {
     let dir = tmp.path();
     first_quarter(dir);
     // The new year's PO-pålägg, 44 % from April.
-    edit(
-        dir,
-        &[(
-            "org_nr = \"212000-2429\"\non_costs = 40.15",
-            "org_nr = \"212000-2429\"\non_costs = [{ from = \"2024-01\", rate = 40.15 }, { from = \"2024-04\", rate = 44.0 }]",
-        )],
-    );
+    kramfors_on_costs(dir, "[{ from = \"2024-01\", rate = 40.15 }, { from = \"2024-04\", rate = 44.0 }]");
     put(dir, "kramfors", &KRAMFORS, "2024-04", 10.0);
     let (exit, s, out) = run(dir, "2024-04", "2024-04");
     assert_eq!(exit, 0, "{}", s["findings"]);
@@ -273,7 +284,7 @@ fn a_plain_edit_of_a_claimed_rate_is_decision_changed_and_submit_refuses() {
     let tmp = project(|t| t);
     let dir = tmp.path();
     first_quarter(dir);
-    edit(dir, &[("org_nr = \"212000-2429\"\non_costs = 40.15", "org_nr = \"212000-2429\"\non_costs = 44.0")]);
+    kramfors_on_costs(dir, "44.0");
     put(dir, "kramfors", &KRAMFORS, "2024-04", 10.0);
     let (exit, s, out) = run(dir, "2024-04", "2024-04");
     assert_eq!(exit, 1);
@@ -317,13 +328,7 @@ fn a_retroactive_change_is_a_correction_named_by_the_change() {
     let tmp = project(|t| t);
     let dir = tmp.path();
     first_quarter(dir);
-    edit(
-        dir,
-        &[(
-            "org_nr = \"212000-2429\"\non_costs = 40.15",
-            "org_nr = \"212000-2429\"\non_costs = [{ from = \"2024-01\", rate = 40.15 }, { from = \"2024-02\", rate = 44.0 }]",
-        )],
-    );
+    kramfors_on_costs(dir, "[{ from = \"2024-01\", rate = 40.15 }, { from = \"2024-02\", rate = 44.0 }]");
     append(
         dir,
         "[[change]]\nnumber = \"Ä-1\"\ndecided = 2024-05-02\nwhat = \"Kramfors kommuns lönebikostnad 44 % från februari\"\n\
@@ -567,24 +572,11 @@ fn a_partner_that_leaves_keeps_what_it_claimed_and_its_late_month_is_claimed() {
     assert_eq!(text(&row(&parter, "Kramfors kommun")[2]), "Projektpart, till 2024-02");
     submit_ok(dir, "2024-03", "2024-03");
     // The final report over the claims: the same cumulative figures.
-    let fin = dir.join("slut");
-    let o = redovisa(&[
-        "final",
-        dir.to_str().unwrap(),
-        "--to",
-        "2024-03",
-        "--today",
-        TODAY,
-        "--out",
-        fin.to_str().unwrap(),
-    ]);
-    assert!(status(&o) <= 1, "{}", show(&o));
-    let f: Value = serde_json::from_slice(&std::fs::read(fin.join("summary.json")).unwrap()).unwrap();
+    let (f, report) = final_report(dir, "2024-03");
     assert_eq!(dec(&partner(&f, "kramfors")["cumulative_total"]), d("10511.24"));
     assert_eq!(dec(&f["support"]["claimed_total"]), d("6545.89"));
-    let docx = zip_text(&std::fs::read(fin.join("slutrapport.docx")).unwrap());
     // In whole kronor, as the reports show amounts: 16 397,54 → 16 398 kr.
-    assert!(docx["word/document.xml"].contains("16\u{a0}398\u{a0}kr"), "the final report shows 16 398 kr");
+    assert!(report.contains("16\u{a0}398\u{a0}kr"), "the final report shows 16 398 kr");
 }
 
 #[test]
@@ -592,23 +584,8 @@ fn a_deleted_partner_keeps_what_it_claimed_and_is_named() {
     let tmp = project(|t| t);
     let dir = tmp.path();
     february_late(dir);
-    // Kramfors deleted from the file: its budget 2 270 430 + 567 608 = 2 838 038, support
-    // 1 135 215 and cash 1 043 763 + 659 060 = 1 702 823 leave the totals.
-    let path = dir.join("project.toml");
-    let text_now = std::fs::read_to_string(&path).unwrap();
-    let start = text_now.find("[[partner]]\nfolder = \"kramfors\"").unwrap();
-    let end = start + 1 + text_now[start + 1..].find("[[partner]]").unwrap();
-    std::fs::write(&path, format!("{}{}", &text_now[..start], &text_now[end..])).unwrap();
-    edit(
-        dir,
-        &[
-            ("approved_support = 12752293", "approved_support = 11617078"),
-            ("costs = 29058634", "costs = 26220596"),
-            ("total = 31942086", "total = 29104048"),
-            ("cofinancing = 19189793", "cofinancing = 17486970"),
-            ("support = 12752293", "support = 11617078"),
-        ],
-    );
+    // Kramfors deleted from the file, its budget, support and cash out of the totals.
+    rewrite(dir, without_kramfors);
     put(dir, "harnosand", &HARNOSAND, "2024-03", 10.0);
     let (exit, s, out) = run(dir, "2024-03", "2024-03");
     assert_eq!(exit, 0, "{}", s["findings"]);
@@ -638,26 +615,13 @@ fn a_deleted_partner_keeps_what_it_claimed_and_is_named() {
     );
     assert!(stdout.contains("until"));
     submit_ok(dir, "2024-03", "2024-03");
-    let fin = dir.join("slut");
-    let o = redovisa(&[
-        "final",
-        dir.to_str().unwrap(),
-        "--to",
-        "2024-03",
-        "--today",
-        TODAY,
-        "--out",
-        fin.to_str().unwrap(),
-    ]);
-    assert!(status(&o) <= 1, "{}", show(&o));
-    let f: Value = serde_json::from_slice(&std::fs::read(fin.join("summary.json")).unwrap()).unwrap();
+    let (f, report) = final_report(dir, "2024-03");
     let total: Decimal = f["partners"].as_array().unwrap().iter().map(|p| dec(&p["cumulative_total"])).sum::<Decimal>()
         + f["in_kind"].as_array().unwrap().iter().map(|p| dec(&p["cumulative_value"])).sum::<Decimal>();
     let ledger_eligible: Decimal = ledger(dir).claims.iter().map(|c| c.eligible).sum();
     assert_eq!(total, ledger_eligible);
-    let docx = zip_text(&std::fs::read(fin.join("slutrapport.docx")).unwrap());
     // 11 141,92 in whole kronor.
-    assert!(docx["word/document.xml"].contains("11\u{a0}142\u{a0}kr"));
+    assert!(report.contains("11\u{a0}142\u{a0}kr"));
 }
 
 /// Nora Norr of Kramfors: 172 000 000 kr a month, 1 200 000 kr an hour. Ten hours: lön
@@ -671,23 +635,11 @@ fn nora(dir: &Path, month: &str, hours: f64) {
     std::fs::write(path, book_of(&KRAMFORS, &nora, month, hours)).unwrap();
 }
 
-/// The decision with 5 000 000 kr less support (Härnösand's own money instead).
-const LOWER: [(&str, &str); 5] = [
-    ("approved_support = 12752293", "approved_support = 7752293"),
-    ("support = 12752293", "support = 7752293"),
-    ("cofinancing = 19189793", "cofinancing = 24189793"),
-    ("support = 5795365", "support = 795365"),
-    (
-        "{ financier = \"Härnösands kommun\", amount = 1043763 }",
-        "{ financier = \"Härnösands kommun\", amount = 6043763 }",
-    ),
-];
-
 #[test]
 fn support_held_back_by_the_cap_comes_back_when_the_cap_is_raised() {
     let tmp = project(|t| t);
     let dir = tmp.path();
-    edit(dir, &LOWER);
+    rewrite(dir, with_less_support);
     nora(dir, "2024-01", 10.0);
     submit_ok(dir, "2024-01", "2024-01");
     // Claim 1 is capped at 7 752 293,00 of its 8 392 182,00: 639 889,00 held back.
@@ -722,7 +674,7 @@ fn an_approved_support_lowered_below_the_claimed_is_an_error_naming_the_amount()
     nora(dir, "2024-01", 10.0);
     submit_ok(dir, "2024-01", "2024-01");
     assert_eq!(ledger(dir).claims[0].support, d("8392182.00"));
-    edit(dir, &LOWER);
+    rewrite(dir, with_less_support);
     nora(dir, "2024-02", 1.0);
     let (exit, s, out) = run(dir, "2024-02", "2024-02");
     assert_eq!(exit, 1);
