@@ -12,7 +12,8 @@
 
 use super::*;
 use crate::ledger::Claim;
-use crate::reconcile::decision::{Pricing, Roster, changed, claimed_content};
+use crate::reconcile::decision::{Pricing, changed};
+use crate::reconcile::roster::{Roster, claimed_content};
 
 impl Project {
     /// The file against the submitted `claims`: issues for `redovisa validate`.

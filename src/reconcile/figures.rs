@@ -31,7 +31,7 @@ pub struct Used<'a> {
 
 /// Everything the aggregation needs besides the project.
 pub struct Inputs<'a> {
-    /// Every organisation of the run ([`super::decision::Roster`]): the project file's, then
+    /// Every organisation of the run ([`super::roster::Roster`]): the project file's, then
     /// those that left it with claims.
     pub orgs: &'a [Org<'a>],
     /// How many of them the project file holds.

@@ -40,8 +40,9 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::UsedWorkbook;
-use super::decision::{Applied, Pricing, Roster};
+use super::decision::{Applied, Pricing};
 use super::model::Period;
+use super::roster::Roster;
 use super::staff::{PersonMonthCost, split_amount};
 use crate::finding::{Delta, Finding, Message, Place, Repriced, Revision};
 use crate::ledger::{ActivityAmounts, Claim, Content, LineKind, PaymentAmounts, PersonAmounts};

@@ -25,6 +25,8 @@ pub mod decision;
 pub mod figures;
 pub mod history;
 pub mod model;
+pub mod resubmitted;
+pub mod roster;
 pub mod staff;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -88,7 +90,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     let mut findings = std::mem::take(&mut input.findings);
 
     let shas: Vec<(usize, &str)> = input.used.iter().map(|u| (u.org, u.sha256)).collect();
-    let roster = decision::Roster::new(project, input.claims, &shas);
+    let roster = roster::Roster::new(project, input.claims, &shas);
     let orgs = roster.orgs();
     let pricing = decision::Pricing::new(project, &roster, input.claims);
     let reports: Vec<staff::OrgReport> =
@@ -100,7 +102,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     let mut history = history::build(&roster, &pricing, period, input.claims, &current, input.hold_corrections);
     findings.append(&mut history.findings);
     findings.extend(decision::decision_changed(&orgs, &pricing, &current, &history.counted));
-    findings.extend(gone_findings(&roster, &orgs, &history));
+    findings.extend(roster::gone_findings(&roster, &orgs, &history));
     let used: Vec<Used> = input.used.iter().map(|u| Used { org: u.org, report: u.report }).collect();
     let inputs = Inputs {
         orgs: &orgs,
@@ -161,7 +163,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     annotate_files(&mut files, &history, &folders);
     let shown = shown_months(project, period, input.claims, &history, &folders);
     let (adjustments, lines) = claim_lines(&orgs, &history);
-    findings.extend(resubmission(&roster, input.submitted, period, &lines, &totals, input.final_report));
+    findings.extend(resubmitted::resubmission(&roster, input.submitted, period, &lines, &totals, input.final_report));
     let findings = in_scope(findings, &files, period, &shown);
     let months = month_grid(project, &orgs, period, &history, &files, &findings);
     let org_names: Vec<String> = orgs.iter().map(|o| o.name().to_string()).collect();
@@ -196,7 +198,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         BudgetLine::new(cumulative.costs, agg.orgs.iter().filter(|o| !o.in_kind).map(|o| o.budget_total.budget).sum());
     let finding_counts = figures::finding_counts(&findings);
     let claim_seq = input.claims.last().map_or(1, |c| c.seq + 1);
-    let changes = change_log(project, input.submitted, claim_seq);
+    let changes = decision::change_log(project, input.submitted, claim_seq);
     let adjustment_totals =
         adjustments.iter().filter(|a| !a.held).fold(AdjustmentTotals::default(), |t, a| AdjustmentTotals {
             hours: t.hours + a.hours,
@@ -248,170 +250,6 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     }
 }
 
-/// `PARTNER_REMOVED`: an organisation the ledger has claims for that the project file no longer
-/// holds, with what it claimed (it stays in every cumulative figure).
-fn gone_findings(roster: &decision::Roster, orgs: &[crate::project::Org], history: &history::History) -> Vec<Finding> {
-    orgs.iter()
-        .enumerate()
-        .filter(|(i, _)| roster.is_gone(*i))
-        .map(|(i, o)| {
-            let mine = history.counted.range((i, Month::MIN)..=(i, Month::MAX)).map(|(_, c)| c);
-            let mut claims: Vec<u32> = Vec::new();
-            let mut eligible = Decimal::ZERO;
-            for c in mine {
-                eligible += c.content.total();
-                claims.extend(&c.claims);
-            }
-            claims.sort_unstable();
-            claims.dedup();
-            Finding::of(
-                Place { partner: Some(o.folder().to_string()), ..Place::default() },
-                Message::ClaimedPartnerGone {
-                    partner: o.name().to_string(),
-                    org_nr: o.org_nr().to_string(),
-                    claims,
-                    eligible,
-                },
-            )
-        })
-        .collect()
-}
-
-/// The change log with the claim each change came into force under: the first submitted claim
-/// that recorded it, else this one.
-fn change_log(project: &Project, submitted: &[Claim], this: u32) -> Vec<ChangeEntry> {
-    project
-        .changes
-        .iter()
-        .map(|c| {
-            let first = submitted
-                .iter()
-                .find(|claim| claim.decision.as_ref().is_some_and(|d| d.changes.contains(&c.number)))
-                .map(|claim| claim.seq);
-            ChangeEntry {
-                number: c.number.clone(),
-                decided: c.decided,
-                what: c.what.clone(),
-                retroactive: c.retroactive.as_ref().map(|r| {
-                    let keys: Vec<String> = r
-                        .keys
-                        .iter()
-                        .map(|k| match crate::project::parse_key(k) {
-                            Some((folder, key)) => match project.org_by_folder(folder) {
-                                Some(o) => format!("{} för {}", key.swedish(), o.name()),
-                                None => k.clone(),
-                            },
-                            None => k.clone(),
-                        })
-                        .collect();
-                    format!("Retroaktivt från {}: {}.", r.from, keys.join(", "))
-                }),
-                claim: first.unwrap_or(this),
-                submitted: first.is_some(),
-            }
-        })
-        .collect()
-}
-
-/// `PERIOD_ALREADY_SUBMITTED`: the run's period is that of submitted claims (one, or several in a
-/// row). Says what they claimed, what the run gives, and why they differ, per organisation and
-/// cause: a decision value the month is priced by now, a changed workbook, a month that no longer
-/// counts or counts now, or other months (the annual cap, the salary basis, the flat rate's
-/// rounding).
-fn resubmission(
-    roster: &decision::Roster,
-    submitted: &[Claim],
-    period: Period,
-    lines: &[ClaimedMonth],
-    totals: &Totals,
-    final_report: bool,
-) -> Option<Finding> {
-    let covered: Vec<&Claim> = submitted.iter().filter(|c| period.from <= c.from && c.to <= period.to).collect();
-    let (first, last) = (covered.first()?, covered.last()?);
-    if first.from != period.from || last.to != period.to {
-        return None;
-    }
-    let orgs = roster.orgs();
-    let index = |nr: Option<&crate::ids::OrgNr>, folder: &str| {
-        orgs.iter().position(|o| nr.map_or(o.folder() == folder, |nr| o.org_nr() == nr))
-    };
-    type Side<'l> = BTreeMap<(usize, Month), (Decimal, Vec<&'l ClaimedMonth>)>;
-    let mut before: Side = BTreeMap::new();
-    for l in covered.iter().flat_map(|c| c.months.iter().flatten()) {
-        let Some(org) = index(l.org_nr.as_ref(), &l.folder) else { continue };
-        let e = before.entry((org, l.month)).or_default();
-        e.0 += l.eligible;
-        e.1.push(l);
-    }
-    let mut now: Side = BTreeMap::new();
-    for l in lines {
-        let Some(org) = index(l.org_nr.as_ref(), &l.folder) else { continue };
-        let e = now.entry((org, l.month)).or_default();
-        e.0 += l.eligible;
-        e.1.push(l);
-    }
-    let keys: BTreeSet<(usize, Month)> = before.keys().chain(now.keys()).copied().collect();
-    let mut causes: BTreeMap<(usize, String), (u32, Decimal)> = BTreeMap::new();
-    for key in keys {
-        let (b, n) = (before.get(&key), now.get(&key));
-        let diff = n.map_or(Decimal::ZERO, |x| x.0) - b.map_or(Decimal::ZERO, |x| x.0);
-        if diff.is_zero() {
-            continue;
-        }
-        let cause = match (b, n) {
-            (None, _) => "månader som räknas nu men inte räknades då".to_string(),
-            (_, None) => "månader som inte längre räknas".to_string(),
-            (Some((_, b)), Some((_, n))) => {
-                let (rb, rn) = (b.iter().rev().find_map(|l| l.rates), n.iter().rev().find_map(|l| l.rates));
-                let changed: Vec<String> = match (rb, rn) {
-                    (Some(rb), Some(rn)) => crate::project::RateKey::ALL
-                        .into_iter()
-                        .filter(|k| k.differs(&rb, &rn))
-                        .map(|k| format!("{} {} → {}", k.swedish(), k.describe(&rb), k.describe(&rn)))
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                let sha = |ls: &[&ClaimedMonth]| ls.iter().rev().map(|l| l.sha256.clone()).find(|s| !s.is_empty());
-                if !changed.is_empty() {
-                    format!("{} i projektfilen", changed.join(" och "))
-                } else if sha(b) != sha(n) {
-                    "ändrade arbetsböcker".to_string()
-                } else {
-                    "andra månader (årstaket, lönegrunden eller schablonens avrundning)".to_string()
-                }
-            }
-        };
-        let e = causes.entry((key.0, cause)).or_default();
-        e.0 += 1;
-        e.1 += diff;
-    }
-    if final_report && causes.is_empty() {
-        return None;
-    }
-    let reasons = causes
-        .into_iter()
-        .map(|((org, cause), (n, amount))| {
-            let name = orgs.get(org).map_or("", |o| o.name());
-            let months = if n == 1 { "1 månad".to_string() } else { format!("{n} månader") };
-            let sign = if amount > Decimal::ZERO { "+" } else { "" };
-            format!("{name}: {cause} ({months}, {sign}{})", sv_kr(amount))
-        })
-        .collect();
-    Some(Finding::of(
-        Place::default(),
-        Message::AlreadySubmitted {
-            claims: covered.iter().map(|c| c.seq).collect(),
-            from: period.from,
-            to: period.to,
-            claimed_eligible: covered.iter().map(|c| c.eligible).sum(),
-            claimed_support: covered.iter().map(|c| c.support).sum(),
-            eligible: totals.eligible,
-            support: totals.support,
-            reasons,
-        },
-    ))
-}
-
 /// The reporting plan against the submitted claims and this run's period.
 fn reporting_status(project: &Project, period: Period, claims: &[Claim], today: NaiveDate) -> ReportingStatus {
     let mut status = ReportingStatus { today: Some(today), ..ReportingStatus::default() };
@@ -457,7 +295,7 @@ fn plan_finding(project: &Project, period: Period) -> Finding {
 /// holds now, when corrections are held back (the month stays claimed as it was): they count
 /// against the person's annual cap before any month costed now. Without the hold, such a month
 /// is taken out by a correction and its hours with it.
-fn claimed_without_workbook(roster: &decision::Roster, input: &Input) -> staff::ClaimedHours {
+fn claimed_without_workbook(roster: &roster::Roster, input: &Input) -> staff::ClaimedHours {
     let mut out = staff::ClaimedHours::new();
     if !input.hold_corrections {
         return out;
