@@ -293,7 +293,9 @@ pub fn decision_changed(
         .into_iter()
         .filter_map(|c| {
             let o = orgs.get(c.org)?;
-            Some(Finding::of(Place { partner: Some(o.folder().to_string()), ..Place::default() }, c.message(o)))
+            // The economist's to resolve, not the partner's: no partner folder, so it stays out of
+            // the partner's receipt (the message names the partner).
+            Some(Finding::of(Place::default(), c.message(o)))
         })
         .collect()
 }

@@ -254,7 +254,7 @@ pub fn build(
         current.keys().filter(|(_, m)| period.contains(*m)).filter(|k| !counted.contains_key(k)).copied().collect();
     for ((org, m), content) in with_flat_rates(pricing, &period_keys, current) {
         let cur = &current[&(org, m)];
-        lines.push(line(org, m, LineKind::Period, cur, None, content, None, pricing.rates(org, m)));
+        lines.push(line((org, m), LineKind::Period, cur, None, content, None, pricing));
     }
     // Late months: in a submitted claim's period, counted by none.
     for (&(org, m), cur) in current.iter().filter(|((_, m), _)| *m < period.from) {
@@ -262,7 +262,7 @@ pub fn build(
         let mut content = cur.content.clone();
         content.flat_rate = flat_rate_of(pricing.flat(org, m), content.staff);
         findings.push(late_finding(&orgs[org], m, seq, cur, &content));
-        lines.push(line(org, m, LineKind::Late, cur, None, content, Some(seq), pricing.rates(org, m)));
+        lines.push(line((org, m), LineKind::Late, cur, None, content, Some(seq), pricing));
     }
     // Corrections: a counted month that differs now (its workbook, its amounts, or its price by a
     // retroactive change decision). Frozen months (a gone organisation, outside its months in
@@ -284,12 +284,11 @@ pub fn build(
         let staff_now = now.map_or(Decimal::ZERO, |cur| cur.content.staff);
         delta.flat_rate = flat_rate_of(pricing.flat(org, m), staff_now) - c.content.flat_rate;
         let seq = covering(m).or(c.claims.first().copied());
-        let rates = pricing.rates(org, m);
-        findings.push(correction_finding(&orgs[org], m, seq, c, now, &delta, hold, &changes, &rates));
         let empty = Current { path: String::new(), sha256: String::new(), content: Content::default() };
-        let mut l = line(org, m, LineKind::Correction, now.unwrap_or(&empty), Some(c), delta, seq, rates);
+        let mut l = line((org, m), LineKind::Correction, now.unwrap_or(&empty), Some(c), delta, seq, pricing);
         l.held = hold;
         l.changes = changes;
+        findings.push(correction_finding(&orgs[org], &l, c, now));
         lines.push(l);
     }
     lines.sort_by_key(|l| (l.org, l.month, l.kind));
@@ -421,16 +420,15 @@ fn with_flat_rate(flat: FlatRate, mut contents: Vec<Content>) -> Vec<Content> {
     contents
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A line of `kind` for the month, its `rates` the ones [`Pricing`] says.
 fn line(
-    org: usize,
-    month: Month,
+    (org, month): Key,
     kind: LineKind,
     now: &Current,
     before: Option<&Counted>,
     content: Content,
     amends: Option<u32>,
-    rates: Rates,
+    pricing: &Pricing,
 ) -> Line {
     Line {
         org,
@@ -443,7 +441,7 @@ fn line(
         content,
         held: false,
         amends,
-        rates,
+        rates: pricing.rates(org, month),
         changes: Vec::new(),
     }
 }
@@ -455,18 +453,8 @@ fn late_finding(org: &Org, month: Month, seq: u32, cur: &Current, content: &Cont
     )
 }
 
-#[allow(clippy::too_many_arguments)]
-fn correction_finding(
-    org: &Org,
-    month: Month,
-    seq: Option<u32>,
-    before: &Counted,
-    now: Option<&Current>,
-    delta: &Content,
-    hold: bool,
-    changes: &[Applied],
-    rates: &Rates,
-) -> Finding {
+/// `CHANGED_AFTER_CLAIM` for a correction `line`: what counted `before`, what counts `now`.
+fn correction_finding(org: &Org, line: &Line, before: &Counted, now: Option<&Current>) -> Finding {
     let revision = match now {
         None => Revision::Gone { path: before.path.clone(), sha256: before.sha256.clone() },
         Some(cur) if cur.sha256 == before.sha256 => Revision::Unchanged { path: cur.path.clone() },
@@ -477,25 +465,22 @@ fn correction_finding(
             now_sha256: cur.sha256.clone(),
         },
     };
-    let delta = Delta {
-        total: delta.total(),
-        staff: delta.staff,
-        flat_rate: delta.flat_rate,
-        other: delta.other,
-        hours: delta.hours,
-    };
+    let c = &line.content;
+    let delta = Delta { total: c.total(), staff: c.staff, flat_rate: c.flat_rate, other: c.other, hours: c.hours };
     let place = match now {
         Some(cur) => Place::file(&cur.path).with_partner(org.folder()),
         None => Place { partner: Some(org.folder().to_string()), ..Place::default() },
     };
-    let changes = changes
+    let changes = line
+        .changes
         .iter()
         .map(|a| Repriced {
             change: a.change.clone(),
             what: a.key.swedish().to_string(),
             old: a.key.describe(&a.old),
-            new: a.key.describe(rates),
+            new: a.key.describe(&line.rates),
         })
         .collect();
-    Finding::of(place, Message::Corrected { month, claim: seq, revision, delta, held: hold, changes })
+    let (month, claim, held) = (line.month, line.amends, line.held);
+    Finding::of(place, Message::Corrected { month, claim, revision, delta, held, changes })
 }
