@@ -148,8 +148,16 @@ pub fn examine_with(
             ex.findings.push(intake::outside_partner_folders(place));
             return ex;
         }
+        FileKind::UnreadableFolder(ref reason) => {
+            let finding = intake::folder_unreadable(place, &ex.file.rel, reason);
+            ex.findings.push(if ex.file.folder.is_some() { finding } else { finding.as_warning() });
+            return ex;
+        }
         FileKind::Ignored(_) => return ex,
     }
+    // Whether the bytes were read: a file that could not be opened has nothing to compare
+    // afterwards, and is one finding (FILE_UNREADABLE), not also a change during the run.
+    let mut snapshot = true;
     let outcome = if ex.file.size > limits.max_file_bytes {
         ex.sha256 = sha256_file(&ex.file.path).unwrap_or_default();
         read::ReadOutcome::unreadable(
@@ -162,7 +170,10 @@ pub fn examine_with(
                 ex.sha256 = hex(&Sha256::digest(&bytes));
                 read::read_workbook(&bytes, &ex.file.rel, limits)
             }
-            Err(e) => read::ReadOutcome::unreadable(&ex.file.rel, FileProblem::Io(e.to_string())),
+            Err(e) => {
+                snapshot = false;
+                read::ReadOutcome::unreadable(&ex.file.rel, FileProblem::Io(e.to_string()))
+            }
         }
     };
     ex.findings = outcome.findings;
@@ -184,7 +195,7 @@ pub fn examine_with(
         ex.findings.extend(findings);
     }
     after_read(&ex.file.path);
-    if sha256_file(&ex.file.path).map_or(true, |now| now != ex.sha256) {
+    if snapshot && sha256_file(&ex.file.path).map_or(true, |now| now != ex.sha256) {
         ex.changed = true;
         ex.report = None;
         ex.findings.push(Finding::of(Place::file(&ex.file.rel), Message::FileChangedDuringRun));

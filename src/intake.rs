@@ -34,6 +34,9 @@ pub enum FileKind {
     Ignored(&'static str),
     /// A file in no partner's folder: reported, not read.
     OutsideFolders,
+    /// A folder that cannot be listed, with the reason (Swedish where known): reported as
+    /// `FOLDER_UNREADABLE` for its partner, whose files are left out; the others are read.
+    UnreadableFolder(String),
 }
 
 /// A file found in the inbox.
@@ -88,11 +91,12 @@ impl fmt::Display for Status {
 pub const GONE: &str =
     "försvann medan inkorgen lästes (stängdes eller sparades just då); läses nästa gång om den finns kvar";
 
-/// Walks the inbox. Unreadable subfolders are an error (the inbox cannot be trusted); symlinked
-/// folders are not followed. The inbox is a shared folder that changes under the walk: an entry
-/// that vanishes between the listing and a look at it (an Office `~$` lock file closing, a
-/// partner's save replacing a file) is listed as ignored with the reason [`GONE`], and a
-/// subfolder that vanishes is skipped; neither stops the run.
+/// Walks the inbox. An inbox that cannot be listed is an error (nobody can be read); a folder
+/// inside it that cannot be listed is an entry of kind [`FileKind::UnreadableFolder`], so that
+/// only its partner loses its files. Symlinked folders are not followed. The inbox is a shared
+/// folder that changes under the walk: an entry that vanishes between the listing and a look at
+/// it (an Office `~$` lock file closing, a partner's save replacing a file) is listed as ignored
+/// with the reason [`GONE`], and a subfolder that vanishes is skipped; neither stops the run.
 pub fn scan(project: &Project, inbox: &Path) -> std::io::Result<Vec<InboxFile>> {
     scan_observed(project, inbox, &|_| {})
 }
@@ -102,7 +106,8 @@ pub fn scan(project: &Project, inbox: &Path) -> std::io::Result<Vec<InboxFile>> 
 #[doc(hidden)]
 pub fn scan_observed(project: &Project, inbox: &Path, listed: &dyn Fn(&Path)) -> std::io::Result<Vec<InboxFile>> {
     let mut out = Vec::new();
-    walk(project, inbox, std::fs::read_dir(inbox)?, &mut out, listed)?;
+    let entries = std::fs::read_dir(inbox)?.collect::<std::io::Result<Vec<_>>>()?;
+    walk(project, inbox, entries, &mut out, listed);
     out.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(out)
 }
@@ -111,50 +116,87 @@ fn vanished(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::NotFound
 }
 
+/// `path` relative to the inbox, `/`-separated: the name used in every output.
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The partner folder `rel` lies in or is.
+fn partner_folder(project: &Project, rel: &str) -> Option<String> {
+    let top = rel.split('/').next().unwrap_or_default();
+    project.org_by_folder(top).is_some().then(|| top.to_string())
+}
+
+/// Why a folder cannot be listed, in Swedish where the reason is a common one.
+fn reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "behörighet saknas".to_string(),
+        std::io::ErrorKind::TimedOut => "nätverksresursen svarar inte".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Lists a folder inside the inbox: its entries, or why they cannot be had.
+fn list(dir: &Path, rel: &str) -> Result<Vec<std::fs::DirEntry>, std::io::Error> {
+    crate::fault::point_for("intake.read_dir", rel)?;
+    std::fs::read_dir(dir)?.collect()
+}
+
 fn walk(
     project: &Project,
     root: &Path,
-    entries: std::fs::ReadDir,
+    entries: Vec<std::fs::DirEntry>,
     out: &mut Vec<InboxFile>,
     listed: &dyn Fn(&Path),
-) -> std::io::Result<()> {
+) {
     for entry in entries {
-        let entry = entry?;
         let path = entry.path();
         listed(&path);
-        let rel = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = relative(root, &path);
         let name = entry.file_name().to_string_lossy().into_owned();
-        let top = rel.split('/').next().unwrap_or_default();
-        let folder = (rel.contains('/') && project.org_by_folder(top).is_some()).then(|| top.to_string());
+        let folder = partner_folder(project, &rel);
+        let in_folder = folder.is_some() && rel.contains('/');
+        let unreadable = |why: &std::io::Error, path: &Path, rel: &str| InboxFile {
+            path: path.to_path_buf(),
+            rel: rel.to_string(),
+            folder: folder.clone(),
+            size: 0,
+            kind: FileKind::UnreadableFolder(reason(why)),
+        };
         let meta = match std::fs::symlink_metadata(&path) {
             Ok(meta) => meta,
             Err(e) if vanished(&e) => {
+                let folder = folder.clone().filter(|_| in_folder);
                 out.push(InboxFile { path, rel, folder, size: 0, kind: FileKind::Ignored(GONE) });
                 continue;
             }
-            Err(e) => return Err(e),
+            // The folder holding it lists its names but will not show them: unreadable.
+            Err(e) => {
+                let dir = path.parent().unwrap_or(root);
+                out.push(unreadable(&e, dir, &relative(root, dir)));
+                return;
+            }
         };
         if meta.is_dir() {
             if !name.starts_with('.') {
-                match std::fs::read_dir(&path) {
-                    Ok(entries) => walk(project, root, entries, out, listed)?,
+                match list(&path, &rel) {
+                    Ok(entries) => walk(project, root, entries, out, listed),
                     Err(e) if vanished(&e) => {}
-                    Err(e) => return Err(e),
+                    Err(e) => out.push(unreadable(&e, &path, &rel)),
                 }
             }
             continue;
         }
+        let folder = folder.filter(|_| in_folder);
         let size = if meta.is_symlink() { std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) } else { meta.len() };
         let kind = classify(&name, folder.is_some());
         out.push(InboxFile { path, rel, folder, size, kind });
     }
-    Ok(())
 }
 
 /// Sorts a file by its name alone.
@@ -369,6 +411,11 @@ pub fn unknown_partner(file: &str, org_nr: &crate::ids::OrgNr) -> Finding {
 /// `FILE_UNREADABLE` for a named pipe, a device or a link to one under a workbook's name.
 pub fn not_a_regular_file(place: Place) -> Finding {
     Finding::of(place, Message::NotARegularFile)
+}
+
+/// `FOLDER_UNREADABLE`: a folder of the inbox (`rel`) that cannot be listed.
+pub fn folder_unreadable(place: Place, rel: &str, reason: &str) -> Finding {
+    Finding::of(place, Message::FolderUnreadable { folder: rel.to_string(), reason: reason.to_string() })
 }
 
 /// `WRONG_FORMAT`: `.xls`, `.ods`, `.csv`, `.xlsm` and their like.

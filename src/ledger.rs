@@ -19,12 +19,20 @@
 //! (folder only, no rates) still load; reconcile maps their folder to an organisationsnummer
 //! through the project file and says so once (`LEGACY_LEDGER`).
 //!
+//! An append is all or nothing ([`Ledger::commit`]: the whole new file is written beside the old
+//! one, synced and renamed over it), and every claim is anchored outside the ledger, in the
+//! output folder ([`anchor`]), so that a ledger rolled back to an older copy or edited on its last
+//! line is caught too. [`repair`] mends what an older version's in-place append left behind.
+//!
 //! A ledger written before amounts were recorded (claims with `workbooks` only) still loads: its
 //! claims are *legacy* claims ([`Claim::is_legacy`]), whose months stay pinned to the workbooks
 //! used then because what they counted cannot be known.
 
+pub mod anchor;
+pub mod repair;
+
 use std::collections::BTreeMap;
-use std::fs::OpenOptions;
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -33,10 +41,12 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::emit::atomic::RunLock;
+use crate::fault;
 use crate::ids::OrgNr;
 use crate::intake::Pinned;
 use crate::month::Month;
-use crate::project::{FinancierKind, Rates};
+use crate::project::{FinancierKind, Project, Rates};
 
 /// The ledger's file name inside the project folder.
 pub const LEDGER_FILE: &str = "ledger.jsonl";
@@ -361,20 +371,53 @@ impl Claim {
 pub struct Ledger {
     pub path: PathBuf,
     pub claims: Vec<Claim>,
-    /// SHA-256 of the last line, the `prev` of the next claim.
-    last_hash: String,
+    /// SHA-256 of each claim's line, in order: the last is the `prev` of the next claim, and
+    /// each is what the claim's anchors in the output folder hold ([`anchor`]).
+    hashes: Vec<String>,
+    /// The file as read: an append writes it back unchanged before the new line.
+    bytes: Vec<u8>,
 }
 
-/// A ledger that cannot be trusted: the run stops (exit 2) and says where.
+/// A ledger that cannot be trusted, or could not be written: the command stops (exit 2) and
+/// says where.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     #[error("kan inte läsa ansökningsloggen {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     #[error(
+        "kan inte skriva {} ({step}): {source}. Ansökningsloggen är oförändrad och inget har registrerats{}",
+        path.display(),
+        full_disk_hint(source)
+    )]
+    Write { path: PathBuf, step: &'static str, source: std::io::Error },
+    #[error(
         "ansökningsloggen {path} är skadad på rad {line}: {why}. Den skrivs aldrig om automatiskt; \
          återställ den från säkerhetskopia eller versionshantering innan du fortsätter."
     )]
     Damaged { path: PathBuf, line: usize, why: String },
+    #[error(
+        "sista raden (rad {line}) i ansökningsloggen {path} är avbruten: {bytes} byte utan radslut, skrivna av en \
+         äldre version av redovisa som avbröts. Kör `redovisa ledger repair {dir}`: den visar vad som tas bort \
+         och sparar en kopia av filen först.",
+        dir = path.parent().unwrap_or(Path::new(".")).display()
+    )]
+    Torn { path: PathBuf, line: usize, bytes: usize },
+    #[error(
+        "ansökningsloggen {path} ändrades av något annat medan ansökan räknades fram (en synkronisering?). \
+         Ansökningsloggen är oförändrad och ansökan är inte registrerad; kör submit igen."
+    )]
+    ChangedMeanwhile { path: PathBuf },
+    #[error(transparent)]
+    Anchor(#[from] anchor::AnchorError),
+}
+
+/// The advice after a failed write: free space when the disk was full.
+fn full_disk_hint(e: &std::io::Error) -> &'static str {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        ". Disken är full: frigör utrymme och kör kommandot igen."
+    } else {
+        "."
+    }
 }
 
 fn sha_hex(bytes: &[u8]) -> String {
@@ -382,47 +425,66 @@ fn sha_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A claim ready to be appended: its line and the line's SHA-256, known before the ledger is
+/// written so that the anchors can announce it ([`anchor`]).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    claim: Claim,
+    line: Vec<u8>,
+    /// SHA-256 of the line.
+    pub sha256: String,
+}
+
+impl Prepared {
+    /// The claim, with its `seq` and `prev` filled in.
+    pub fn claim(&self) -> &Claim {
+        &self.claim
+    }
+}
+
 impl Ledger {
-    /// Reads the ledger of a project folder; no file means no claims yet.
+    /// Reads the ledger of a project folder and checks its chain; no file (or an empty one)
+    /// means no claims. This does not look at the anchors: [`Ledger::open`] does.
     pub fn load(project_dir: &Path) -> Result<Ledger, LedgerError> {
         let path = project_dir.join(LEDGER_FILE);
-        let text = match std::fs::read(&path) {
+        let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Ledger { path, ..Ledger::default() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(source) => return Err(LedgerError::Io { path, source }),
         };
-        let damaged = |line: usize, why: String| LedgerError::Damaged { path: path.clone(), line, why };
-        if !text.is_empty() && !text.ends_with(b"\n") {
-            let line = text.split(|b| *b == b'\n').count();
-            return Err(damaged(line, "sista raden är avbruten".into()));
-        }
-        let mut claims: Vec<Claim> = Vec::new();
-        let mut last_hash = String::new();
-        for (n, line) in text.split(|b| *b == b'\n').enumerate().filter(|(_, l)| !l.is_empty()) {
-            let claim: Claim =
-                serde_json::from_slice(line).map_err(|e| damaged(n + 1, format!("går inte att tolka ({e})")))?;
-            if claim.prev != last_hash {
-                return Err(damaged(
-                    n + 1,
-                    "kedjan av kontrollsummor stämmer inte (en rad har ändrats eller tagits bort)".into(),
-                ));
-            }
-            let expected_seq = claims.len() as u32 + 1;
-            if claim.seq != expected_seq {
-                return Err(damaged(n + 1, format!("löpnummer {} där {expected_seq} väntades", claim.seq)));
-            }
-            if claim.to < claim.from || claims.last().is_some_and(|c| claim.from <= c.to) {
-                return Err(damaged(n + 1, "perioden överlappar en tidigare ansökan".into()));
-            }
-            last_hash = sha_hex(line);
-            claims.push(claim);
-        }
-        Ok(Ledger { path, claims, last_hash })
+        let (claims, hashes) = parse(&path, &bytes)?;
+        Ok(Ledger { path, claims, hashes, bytes })
+    }
+
+    /// Reads the ledger and checks it against its anchors in the project's output folder: a
+    /// claim the anchors know that the ledger lacks or holds changed, or a claim no anchor
+    /// knows, is an error ([`anchor`]). For commands that only read (`final`, `watch`).
+    pub fn open(project: &Project) -> Result<Ledger, LedgerError> {
+        let ledger = Ledger::load(&project.dir)?;
+        anchor::Anchors::read(&project.output())?.check(&ledger)?;
+        Ok(ledger)
+    }
+
+    /// [`Ledger::open`] for a command that writes (`run`, `submit`), holding the project's lock:
+    /// also completes what a killed `submit` left behind (its temporary files, the anchors of
+    /// the claim it recorded).
+    pub fn open_locked(project: &Project, _lock: &RunLock) -> Result<Ledger, LedgerError> {
+        crate::emit::atomic::remove_stale_temporaries(&project.dir);
+        let ledger = Ledger::load(&project.dir)?;
+        let output = project.output();
+        let heal = anchor::Anchors::read(&output)?.check(&ledger)?;
+        anchor::heal(&output, &ledger, &heal)?;
+        Ok(ledger)
     }
 
     /// The last submitted claim.
     pub fn last(&self) -> Option<&Claim> {
         self.claims.last()
+    }
+
+    /// SHA-256 of claim `seq`'s line.
+    pub fn line_sha256(&self, seq: u32) -> Option<&str> {
+        self.hashes.get((seq as usize).checked_sub(1)?).map(String::as_str)
     }
 
     /// Support claimed in all submitted claims.
@@ -437,21 +499,132 @@ impl Ledger {
         &self.claims[..n]
     }
 
-    /// Appends a claim (its `seq` and `prev` are filled in here) and syncs it to disk.
-    pub fn append(&mut self, mut claim: Claim) -> Result<(), LedgerError> {
+    /// Numbers a claim as the next one (its `seq` and `prev` are filled in here) and writes its
+    /// line, without touching the file.
+    pub fn prepare(&self, mut claim: Claim) -> Result<Prepared, LedgerError> {
         claim.seq = self.claims.len() as u32 + 1;
-        claim.prev = self.last_hash.clone();
-        let io = |source| LedgerError::Io { path: self.path.clone(), source };
-        let line = serde_json::to_vec(&claim).map_err(|e| io(std::io::Error::other(e)))?;
-        let mut file = OpenOptions::new().create(true).append(true).open(&self.path).map_err(io)?;
-        let mut bytes = line.clone();
+        claim.prev = self.hashes.last().cloned().unwrap_or_default();
+        let line = serde_json::to_vec(&claim).map_err(|e| LedgerError::Write {
+            path: self.path.clone(),
+            step: "raden skapas",
+            source: std::io::Error::other(e),
+        })?;
+        let sha256 = sha_hex(&line);
+        Ok(Prepared { claim, line, sha256 })
+    }
+
+    /// Appends a prepared claim, all or nothing: the whole new ledger is written to a
+    /// temporary file in the project folder, synced, and renamed over the old one, and the
+    /// folder is synced. A failure at any step, or a kill, leaves the old ledger byte for
+    /// byte. The file must still be what was read.
+    pub fn commit(&mut self, prepared: Prepared) -> Result<(), LedgerError> {
+        match std::fs::read(&self.path) {
+            Ok(now) if now == self.bytes => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && self.bytes.is_empty() => {}
+            Ok(_) | Err(_) => return Err(LedgerError::ChangedMeanwhile { path: self.path.clone() }),
+        }
+        let mut bytes = self.bytes.clone();
+        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+            bytes.push(b'\n');
+        }
+        bytes.extend_from_slice(&prepared.line);
         bytes.push(b'\n');
-        file.write_all(&bytes).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        self.last_hash = sha_hex(&line);
-        self.claims.push(claim);
+        replace(&self.path, &bytes)?;
+        self.bytes = bytes;
+        self.hashes.push(prepared.sha256);
+        self.claims.push(prepared.claim);
         Ok(())
     }
+
+    /// Appends a claim (its `seq` and `prev` are filled in here): [`Ledger::prepare`] and
+    /// [`Ledger::commit`].
+    pub fn append(&mut self, claim: Claim) -> Result<(), LedgerError> {
+        let prepared = self.prepare(claim)?;
+        self.commit(prepared)
+    }
+}
+
+/// Parses the ledger's bytes and checks the chain: each line's `prev` is the SHA-256 of the line
+/// before, claims are numbered 1, 2, 3, … and their periods follow each other. A last line
+/// without its newline is accepted when it is a whole claim (an editor dropped the newline) and
+/// is [`LedgerError::Torn`] otherwise.
+fn parse(path: &Path, bytes: &[u8]) -> Result<(Vec<Claim>, Vec<String>), LedgerError> {
+    let damaged = |line: usize, why: String| LedgerError::Damaged { path: path.to_path_buf(), line, why };
+    let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+    let mut claims: Vec<Claim> = Vec::new();
+    let mut hashes: Vec<String> = Vec::new();
+    let last = lines.len() - 1;
+    for (n, line) in lines.iter().enumerate().filter(|(_, l)| !l.is_empty()) {
+        let claim: Claim = match serde_json::from_slice(line) {
+            Ok(claim) => claim,
+            Err(_) if n == last => {
+                return Err(LedgerError::Torn { path: path.to_path_buf(), line: n + 1, bytes: line.len() });
+            }
+            Err(e) => return Err(damaged(n + 1, format!("raden går inte att tolka ({e})"))),
+        };
+        let expected_seq = claims.len() as u32 + 1;
+        if claim.seq != expected_seq {
+            return Err(damaged(
+                n + 1,
+                format!(
+                    "raden är ansökan {} där ansökan {expected_seq} väntades (en rad har tagits bort eller flyttats)",
+                    claim.seq
+                ),
+            ));
+        }
+        if claim.prev != hashes.last().map_or("", String::as_str) {
+            // The line before was changed after it was written (its checksum, carried here, no
+            // longer matches it); for the first line, its own `prev` was.
+            let edited = if claims.is_empty() { n + 1 } else { previous_line(&lines, n) };
+            return Err(damaged(
+                edited,
+                format!("raden har ändrats efter att den skrevs (kontrollsumman för den i rad {} stämmer inte)", n + 1),
+            ));
+        }
+        if claim.to < claim.from || claims.last().is_some_and(|c| claim.from <= c.to) {
+            return Err(damaged(n + 1, "perioden överlappar en tidigare ansökan".into()));
+        }
+        hashes.push(sha_hex(line));
+        claims.push(claim);
+    }
+    Ok((claims, hashes))
+}
+
+/// The 1-based number of the last non-empty line before line index `n`.
+fn previous_line(lines: &[&[u8]], n: usize) -> usize {
+    (0..n).rev().find(|&i| !lines[i].is_empty()).map_or(n + 1, |i| i + 1)
+}
+
+/// Replaces the ledger file with `bytes`, all or nothing (see [`Ledger::commit`]). The
+/// temporary file takes the old file's permissions, so that a ledger an administrator locked
+/// down stays so.
+fn replace(path: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
+    let fail = |step: &'static str| move |source| LedgerError::Write { path: path.to_path_buf(), step, source };
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = crate::emit::atomic::temporary(dir).map_err(fail("en tillfällig fil skapas"))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        tmp.as_file().set_permissions(meta.permissions()).map_err(fail("behörigheterna sätts"))?;
+    }
+    // Half the bytes, then a fault point: a kill there leaves a half-written temporary file.
+    let half = bytes.len() / 2;
+    // Through the file itself: its errors are the system's own ("No space left on device").
+    let write = |file: &mut File| -> std::io::Result<()> {
+        fault::point("ledger.create")?;
+        file.write_all(&bytes[..half])?;
+        fault::point("ledger.write")?;
+        file.write_all(&bytes[half..])
+    };
+    write(tmp.as_file_mut()).map_err(fail("skrivning"))?;
+    fault::point("ledger.sync").and_then(|()| tmp.as_file().sync_all()).map_err(fail("synkning till disken"))?;
+    fault::point("ledger.rename").map_err(fail("namnbyte"))?;
+    tmp.persist(path).map_err(|e| fail("namnbyte")(e.error))?;
+    // The rename is done: from here on the new ledger is in place, and a failing folder sync
+    // (which some network file systems do not support) is no reason to report a failure.
+    let _ = fault::point("ledger.renamed");
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 /// Months of legacy claims and the workbook each used: they stay pinned to it (see the module
@@ -515,15 +688,65 @@ mod tests {
         l.append(claim("2024-07", "2024-12")).unwrap();
         let path = dir.path().join(LEDGER_FILE);
         let text = std::fs::read_to_string(&path).unwrap();
-        // An edited amount breaks the chain on the next line.
+        // An edited amount on line 1 breaks the chain at line 2, and line 1 is named.
         std::fs::write(&path, text.replacen("123.45", "999.45", 1)).unwrap();
         let err = Ledger::load(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("rad 2"), "{err}");
+        assert!(err.contains("skadad på rad 1: raden har ändrats"), "{err}");
+        // A line taken out: the claim that follows carries the wrong number.
+        let second = text.lines().nth(1).unwrap();
+        std::fs::write(&path, format!("{second}\n")).unwrap();
+        let err = Ledger::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("rad 1: raden är ansökan 2 där ansökan 1 väntades"), "{err}");
         // A truncated last line.
         std::fs::write(&path, &text[..text.len() - 5]).unwrap();
-        assert!(Ledger::load(dir.path()).is_err());
+        assert!(matches!(Ledger::load(dir.path()), Err(LedgerError::Torn { line: 2, .. })));
         // Garbage.
         std::fs::write(&path, "inte json\n").unwrap();
         assert!(Ledger::load(dir.path()).unwrap_err().to_string().contains("rad 1"));
+    }
+
+    #[test]
+    fn a_last_line_without_its_newline_is_whole_and_the_next_append_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        l.append(claim("2024-01", "2024-06")).unwrap();
+        let path = dir.path().join(LEDGER_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        // An editor saved it without the final newline.
+        std::fs::write(&path, text.trim_end()).unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        assert_eq!(l.claims.len(), 1);
+        l.append(claim("2024-07", "2024-12")).unwrap();
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert!(after.starts_with(&text) && after.ends_with('\n'), "{after}");
+        assert_eq!(Ledger::load(dir.path()).unwrap().claims.len(), 2);
+    }
+
+    #[test]
+    fn an_append_over_a_ledger_changed_meanwhile_is_refused_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        l.append(claim("2024-01", "2024-06")).unwrap();
+        let path = dir.path().join(LEDGER_FILE);
+        // A sync tool brings back an empty file while the claim is being computed.
+        std::fs::write(&path, "").unwrap();
+        let err = l.append(claim("2024-07", "2024-12")).unwrap_err();
+        assert!(matches!(err, LedgerError::ChangedMeanwhile { .. }), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_append_keeps_the_ledgers_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        l.append(claim("2024-01", "2024-06")).unwrap();
+        let path = dir.path().join(LEDGER_FILE);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        l.append(claim("2024-07", "2024-12")).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
     }
 }

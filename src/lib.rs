@@ -18,6 +18,7 @@
 pub mod contract;
 pub mod emit;
 pub mod examine;
+pub mod fault;
 pub mod finding;
 pub mod ids;
 pub mod intake;

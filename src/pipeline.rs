@@ -15,7 +15,7 @@ use crate::finding::Finding;
 use crate::intake::{self, Candidate, FileKind, Status};
 use crate::ledger::{Ledger, LedgerError, legacy_pinned};
 use crate::month::Month;
-use crate::project::Project;
+use crate::project::{LoadError, PROJECT_FILE, Project};
 use crate::read::Limits;
 use crate::reconcile::model::{Figures, FileRecord, Period};
 use crate::reconcile::{self, UsedWorkbook};
@@ -63,6 +63,8 @@ impl Options {
 pub enum RunError {
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Project(#[from] LoadError),
     #[error("kan inte läsa inkorgen {0}: {1}")]
     Inbox(PathBuf, std::io::Error),
     #[error("{0}")]
@@ -86,9 +88,15 @@ pub fn evaluate(project: &Project, opts: &Options, ledger: &Ledger) -> Result<Ev
     Ok(Evaluation { figures, examined })
 }
 
-/// Intake and read: every file of the inbox, examined, in inbox order.
+/// Intake and read: every file of the inbox, examined, in inbox order. A partner folder of the
+/// project file that the inbox has only under another case or accents stops the run
+/// ([`Project::check_folders`]).
 pub fn examine_inbox(project: &Project, opts: &Options) -> Result<Vec<Examined>, RunError> {
     let inbox = opts.inbox.clone().unwrap_or_else(|| project.inbox());
+    let issues = project.check_folders(&inbox);
+    if !issues.is_empty() {
+        return Err(LoadError::Invalid { path: project.dir.join(PROJECT_FILE), issues }.into());
+    }
     let files = intake::scan(project, &inbox).map_err(|e| RunError::Inbox(inbox.clone(), e))?;
     Ok(read_all(project, files, &opts.limits, opts.progress))
 }
@@ -112,6 +120,7 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
             },
             FileKind::WrongFormat => (Status::Rejected, "fel format, spara som .xlsx".into()),
             FileKind::OutsideFolders => (Status::Ignored, "ligger utanför parternas mappar".into()),
+            FileKind::UnreadableFolder(why) => (Status::Rejected, format!("mappen kan inte läsas: {why}")),
             FileKind::Ignored(why) => (Status::Ignored, (*why).into()),
         })
         .collect();
@@ -237,8 +246,8 @@ pub fn default_out(project: &Project, period: Period) -> PathBuf {
 /// A complete run: lock the project, evaluate, write the outputs. Returns the figures and the
 /// paths written.
 pub fn run(project: &Project, opts: &Options, out: Option<&Path>) -> Result<(Figures, Vec<PathBuf>), RunError> {
-    let _lock = RunLock::acquire(&project.dir)?;
-    let ledger = Ledger::load(&project.dir)?;
+    let lock = RunLock::acquire(&project.dir)?;
+    let ledger = Ledger::open_locked(project, &lock)?;
     let Evaluation { figures, .. } = evaluate(project, opts, &ledger)?;
     let out = out.map_or_else(|| default_out(project, figures.period), Path::to_path_buf);
     let written = emit::write_run(project, &figures, &out)?;
@@ -253,8 +262,8 @@ pub fn final_report(
     opts: &Options,
     out: Option<&Path>,
 ) -> Result<(Figures, Vec<PathBuf>), RunError> {
-    let _lock = RunLock::acquire(&project.dir)?;
-    let ledger = Ledger::load(&project.dir)?;
+    let lock = RunLock::acquire(&project.dir)?;
+    let ledger = Ledger::open_locked(project, &lock)?;
     let opts = Options { final_report: true, ..opts.clone() };
     let Evaluation { figures, .. } = evaluate(project, &opts, &ledger)?;
     let out = out.map_or_else(|| project.output().join("slutrapport"), Path::to_path_buf);

@@ -7,12 +7,14 @@
 //! the ledger. The period must
 //! follow the last submitted claim without a gap or overlap. A period with error findings is
 //! refused unless the economist says otherwise (`--allow-errors`): the errors leave rows out,
-//! and that should be a decision, not an accident.
+//! and that should be a decision, not an accident. The append is all or nothing, and the claim
+//! is anchored outside the ledger ([`crate::ledger::anchor`]): its receipt beside the claim's
+//! outputs and the ledger's head in the output folder.
 
 use rust_decimal::Decimal;
 
 use crate::emit::atomic::RunLock;
-use crate::ledger::{Claim, Ledger, UsedWorkbook};
+use crate::ledger::{Claim, Ledger, LedgerError, UsedWorkbook, anchor};
 use crate::money::sv_kr;
 use crate::pipeline::{self, Options, RunError};
 use crate::project::Project;
@@ -30,8 +32,8 @@ pub enum SubmitError {
 
 /// Evaluates the period and appends it to the ledger. Returns the recorded claim.
 pub fn submit(project: &Project, opts: &Options, allow_errors: bool) -> Result<Claim, SubmitError> {
-    let _lock = RunLock::acquire(&project.dir).map_err(RunError::from)?;
-    let mut ledger = Ledger::load(&project.dir)?;
+    let lock = RunLock::acquire(&project.dir).map_err(RunError::from)?;
+    let mut ledger = Ledger::open_locked(project, &lock)?;
     let (from, to) = match (opts.from, opts.to) {
         (Some(f), Some(t)) => (f, t),
         _ => return Err(SubmitError::Refused("ange perioden med --from och --to".into())),
@@ -78,8 +80,24 @@ pub fn submit(project: &Project, opts: &Options, allow_errors: bool) -> Result<C
         decision: Some(crate::reconcile::decision::record(project)),
         prev: String::new(),
     };
-    ledger.append(claim)?;
-    ledger.claims.last().cloned().ok_or_else(|| SubmitError::Refused("ansökan kunde inte registreras".into()))
+    record(project, &mut ledger, claim)
+}
+
+/// Appends the claim to the ledger between its anchors (see [`crate::ledger::anchor`]): the head
+/// announces it, the ledger is replaced, then the claim's receipt and the head are written. Once
+/// the ledger holds the claim it is recorded; if writing the anchors after that fails, the next
+/// `run` or `submit` completes them from the announcement.
+fn record(project: &Project, ledger: &mut Ledger, claim: Claim) -> Result<Claim, SubmitError> {
+    let output = project.output();
+    let prepared = ledger.prepare(claim)?;
+    let recorded = prepared.claim().clone();
+    anchor::announce(&output, ledger, &prepared).map_err(LedgerError::from)?;
+    if let Err(e) = ledger.commit(prepared) {
+        anchor::withdraw(&output, ledger);
+        return Err(e.into());
+    }
+    let _ = anchor::seal(&output, ledger);
+    Ok(recorded)
 }
 
 /// A confirmation in Swedish.

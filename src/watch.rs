@@ -89,7 +89,7 @@ fn refresh(
     first: bool,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let (examined, changed) = cache.refresh(project, opts)?;
-    let ledger = Ledger::load(&project.dir)?;
+    let ledger = Ledger::open(project)?;
     let mut written = Vec::new();
     match pipeline::assess(project, opts, &ledger, &examined) {
         Ok(figures) => {

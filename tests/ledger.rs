@@ -428,6 +428,6 @@ fn a_damaged_ledger_stops_the_run() {
     std::fs::write(&path, &text[..text.len() - 10]).unwrap();
     let err = evaluate(&p, &opts(None, None)).unwrap_err();
     assert!(matches!(err, RunError::Ledger(_)), "{err}");
-    assert!(err.to_string().contains("skadad"), "{err}");
+    assert!(err.to_string().contains("är avbruten") && err.to_string().contains("ledger repair"), "{err}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), &text[..text.len() - 10], "never rewritten");
 }

@@ -2,8 +2,8 @@
 //! page), the monthly status (text and `status.html`) and `summary.json`.
 //!
 //! Renderers are thin: each turns a [`Figures`] into bytes and computes nothing (a number they
-//! need comes from the model). [`write_run`] writes a run's outputs into its folder, each file
-//! atomically ([`atomic::write_all_atomic`]), `summary.json` last.
+//! need comes from the model). [`write_run`] and [`write_final`] replace their output folder as a
+//! whole ([`atomic::replace_folder`]): a killed run leaves the old set of files or the new one.
 
 pub mod atomic;
 pub mod charts;
@@ -47,49 +47,55 @@ pub fn progress_name(figures: &Figures) -> String {
 /// Name of the final report.
 pub const FINAL_REPORT: &str = "slutrapport.docx";
 
-fn write(path: PathBuf, bytes: &[u8]) -> Result<PathBuf, EmitError> {
-    atomic::write_atomic(&path, bytes).map_err(|e| EmitError::Io(path.clone(), e))?;
-    Ok(path)
+/// What marks a folder as a run's output folder, which may be replaced as a whole.
+const FOLDER_MARKS: [&str; 2] = ["summary.json", crate::ledger::anchor::RECEIPT_FILE];
+
+/// Replaces `out` with a folder holding `files` (relative to it) besides what was there that a
+/// run does not write; returns the paths written.
+fn replace(out: &Path, files: Vec<(PathBuf, Vec<u8>)>) -> Result<Vec<PathBuf>, EmitError> {
+    atomic::replace_folder(out, &files, &FOLDER_MARKS).map_err(|(path, e)| EmitError::Io(path, e))?;
+    Ok(files.into_iter().map(|(rel, _)| out.join(rel)).collect())
 }
 
 /// Writes a run's outputs into `out`: claim workbook, progress report, a receipt per partner
-/// folder (text and page), the monthly status (text and page), and `summary.json` last. Returns the paths written.
+/// folder (text and page), the monthly status (text and page), and `summary.json`. Returns the
+/// paths written.
 pub fn write_run(project: &Project, figures: &Figures, out: &Path) -> Result<Vec<PathBuf>, EmitError> {
-    atomic::remove_stale_temporaries(out);
-    atomic::remove_stale_temporaries(&out.join("kvitto"));
     let texts = report::Texts::load(&project.dir)?;
     // Rendering is pure: the progress report (the slowest, with its charts) is rendered beside
-    // the claim workbook and the smaller files, then everything is written in one pass (one
-    // sync for all files instead of two per file).
+    // the claim workbook and the smaller files, then everything is written in one pass.
     let ((claim, rest), progress) =
-        rayon::join(|| (claim::render(figures), pages(figures, &texts, out)), || report::progress(figures, &texts));
-    let mut files = vec![(out.join(claim_name(figures)), claim?), (out.join(progress_name(figures)), progress?)];
+        rayon::join(|| (claim::render(figures), pages(figures, &texts)), || report::progress(figures, &texts));
+    let mut files =
+        vec![(PathBuf::from(claim_name(figures)), claim?), (PathBuf::from(progress_name(figures)), progress?)];
     files.extend(rest?);
-    atomic::write_all_atomic(&files).map_err(|(path, e)| EmitError::Io(path, e))?;
-    Ok(files.into_iter().map(|(path, _)| path).collect())
+    replace(out, files)
 }
 
-/// The receipts (text and page), the status files and `summary.json`, with where they go.
-fn pages(figures: &Figures, texts: &report::Texts, out: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, EmitError> {
+/// The receipts (text and page), the status files and `summary.json`, with where they go in the
+/// output folder.
+fn pages(figures: &Figures, texts: &report::Texts) -> Result<Vec<(PathBuf, Vec<u8>)>, EmitError> {
     let mut files = Vec::new();
     for org in &figures.orgs {
         let text = receipt::render(figures, &org.folder);
-        files.push((out.join("kvitto").join(format!("{}.txt", org.folder)), text.into_bytes()));
+        files.push((Path::new("kvitto").join(format!("{}.txt", org.folder)), text.into_bytes()));
         let page = html::render_receipt(figures, &org.folder)?;
-        files.push((out.join("kvitto").join(format!("{}.html", org.folder)), page.into_bytes()));
+        files.push((Path::new("kvitto").join(format!("{}.html", org.folder)), page.into_bytes()));
     }
-    files.push((out.join(status::FILE), status::render(figures).into_bytes()));
-    files.push((out.join(html::STATUS_FILE), html::render_status(figures, texts)?.into_bytes()));
-    files.push((out.join("summary.json"), summary::render(figures)));
+    files.push((PathBuf::from(status::FILE), status::render(figures).into_bytes()));
+    files.push((PathBuf::from(html::STATUS_FILE), html::render_status(figures, texts)?.into_bytes()));
+    files.push((PathBuf::from("summary.json"), summary::render(figures)));
     Ok(files)
 }
 
 /// Writes the final report (and its `summary.json`) into `out`.
 pub fn write_final(project: &Project, figures: &Figures, out: &Path) -> Result<Vec<PathBuf>, EmitError> {
     let texts = report::Texts::load(&project.dir)?;
-    atomic::remove_stale_temporaries(out);
-    Ok(vec![
-        write(out.join(FINAL_REPORT), &report::final_report(figures, &texts)?)?,
-        write(out.join("summary.json"), &summary::render(figures))?,
-    ])
+    replace(
+        out,
+        vec![
+            (PathBuf::from(FINAL_REPORT), report::final_report(figures, &texts)?),
+            (PathBuf::from("summary.json"), summary::render(figures)),
+        ],
+    )
 }

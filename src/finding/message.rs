@@ -171,6 +171,8 @@ pub enum Message {
     NotAttested,
     /// A pipe, a device, or a link to one under a workbook's name.
     NotARegularFile,
+    /// A folder of the inbox that cannot be listed, with the system's reason.
+    FolderUnreadable { folder: String, reason: String },
     /// `.xls`, `.ods`, `.csv`, `.xlsm`.
     WrongFormat,
     /// A file directly in the inbox or in an unknown folder.
@@ -359,6 +361,7 @@ impl Message {
             M::UnknownPartner { .. } => Code::UnknownPartner,
             M::NotAttested => Code::NotAttested,
             M::NotARegularFile | M::InternalError | M::Unreadable(_) => Code::FileUnreadable,
+            M::FolderUnreadable { .. } => Code::FolderUnreadable,
             M::WrongFormat => Code::WrongFormat,
             M::OutsidePartnerFolders => Code::FileOutsidePartnerFolder,
             M::FileChangedDuringRun => Code::FileChangedDuringRun,
@@ -440,6 +443,7 @@ impl Message {
             Message::UnknownPartner { org_nr: s("556677-8899") },
             Message::NotAttested,
             Message::NotARegularFile,
+            Message::FolderUnreadable { folder: s("kramfors"), reason: s("behörighet saknas") },
             Message::WrongFormat,
             Message::OutsidePartnerFolders,
             Message::FileChangedDuringRun,
@@ -693,6 +697,11 @@ impl fmt::Display for Message {
             M::NotARegularFile => f.write_str(
                 "Filen är ingen vanlig fil (till exempel en länk till en enhet eller en namngiven pipe) och läses inte. \
                  Lägg in arbetsboken som en vanlig fil.",
+            ),
+            M::FolderUnreadable { folder, reason } => write!(
+                f,
+                "Mappen «{folder}» kan inte läsas ({reason}), så ingen arbetsbok i den räknas i den här körningen; övriga parter \
+                 räknas som vanligt. Ge den som kör redovisa läsrätt till mappen (eller be IT om det) och kör igen."
             ),
             M::WrongFormat => f.write_str(
                 "Filen är inte i formatet .xlsx (Excel-arbetsbok) och läses inte. Öppna den i Excel och spara som .xlsx \

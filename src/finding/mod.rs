@@ -86,6 +86,12 @@ codes! {
     FileUnreadable => "FILE_UNREADABLE", Error,
         "Filen kan inte läsas",
         "Öppna filen i Excel, spara den som Excel-arbetsbok (.xlsx) och lägg den i inkorgen igen. Är den lösenordsskyddad: ta bort skyddet först.";
+    /// A folder of the inbox that cannot be listed (no permission, a broken network share): its
+    /// partner's files are left out of this run; the other partners are not affected. A warning
+    /// for a folder outside every partner's folder.
+    FolderUnreadable => "FOLDER_UNREADABLE", Error,
+        "En mapp i inkorgen kan inte läsas",
+        "Ge den som kör redovisa läsrätt till mappen (eller be IT om det) och kör igen; arbetsböckerna i mappen tas då med.";
     /// `.xls`, `.ods`, `.csv`, `.xlsm`.
     WrongFormat => "WRONG_FORMAT", Error,
         "Filen är inte i formatet .xlsx",

@@ -22,7 +22,7 @@ impl Project {
         let roster = Roster::new(self, claims, &[]);
         let orgs = roster.orgs();
         let content = claimed_content(&roster, claims);
-        let key_of = |i: usize| if i < self.orgs().count() { self.org_key(i) } else { "partner".to_string() };
+        let key_of = |i: usize| self.orgs().nth(i).map_or_else(|| "partner".to_string(), |o| self.org_key(i, o));
         for (seq, folder) in &roster.unknown {
             let message = crate::finding::Message::ClaimedFolderGone { claim: *seq, folder: folder.clone() };
             issues.push(Issue { error: false, key: "partner".into(), message: message.text() });
@@ -49,7 +49,7 @@ impl Project {
                 if &was.org_nr != org.org_nr() {
                     issues.push(Issue {
                         error: false,
-                        key: format!("{}.org_nr", self.org_key(i)),
+                        key: format!("{}.org_nr", self.org_key(i, org)),
                         message: format!(
                             "mappen «{}» hade organisationsnummer {} i ansökan {seq}, nu {}. En part är sitt \
                              organisationsnummer: det som begärts för {} räknas kvar för det numret, och {} börjar om \
@@ -106,7 +106,7 @@ impl Project {
                 let (first, last) = self.months_of(org);
                 issues.push(Issue {
                     error: false,
-                    key: self.org_key(i),
+                    key: self.org_key(i, org),
                     message: format!(
                         "{} ingår i beslutet {first} – {last}, men {} redan inskickade månader ligger utanför ({}); \
                          de räknas som de skickades in och rättas aldrig",

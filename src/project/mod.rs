@@ -7,13 +7,15 @@
 //! check of `redovisa validate` as findings-like [`Issue`]s. The rest of the program trusts a
 //! loaded [`Project`].
 //!
-//! This module holds the schema and the look-ups; [`decision`] the values that change during the
-//! project (dated rates, `from` / `until`, the change log), [`validate`] the checks,
-//! [`against_ledger`] the file against the submitted claims, [`print`] the approved budget as
-//! `redovisa validate` prints it.
+//! This module holds the schema and the look-ups; [`file`] reads the file (bounded, UTF-8,
+//! errors in Swedish with line and key), [`decision`] the values that change during the project
+//! (dated rates, `from` / `until`, the change log), [`validate`] the checks, [`against_ledger`]
+//! the file against the submitted claims, [`print`] the approved budget as `redovisa validate`
+//! prints it.
 
 mod against_ledger;
 mod decision;
+mod file;
 mod print;
 mod validate;
 
@@ -510,7 +512,7 @@ impl Project {
     /// warnings are left for [`Project::validate`].
     pub fn load(dir: &Path) -> Result<Project, LoadError> {
         let path = dir.join(PROJECT_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
+        let text = file::read_text(&path)?;
         let project = Project::parse(dir, &text).map_err(|message| LoadError::Parse { path: path.clone(), message })?;
         let errors: Vec<Issue> = project.validate().into_iter().filter(|i| i.error).collect();
         if errors.is_empty() { Ok(project) } else { Err(LoadError::Invalid { path, issues: errors }) }
@@ -520,13 +522,14 @@ impl Project {
     /// every issue).
     pub fn parse_file(dir: &Path) -> Result<Project, LoadError> {
         let path = dir.join(PROJECT_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
+        let text = file::read_text(&path)?;
         Project::parse(dir, &text).map_err(|message| LoadError::Parse { path, message })
     }
 
-    /// Parses project TOML text without the sum checks.
+    /// Parses project TOML text without the sum checks. The error is a Swedish message naming
+    /// the line and key ([`file::parse`]).
     pub fn parse(dir: &Path, text: &str) -> Result<Project, String> {
-        let file: ProjectFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let file: ProjectFile = file::parse(text)?;
         let sha256 = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
         Ok(Project {
             dir: dir.to_path_buf(),

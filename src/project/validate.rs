@@ -2,6 +2,7 @@
 //! reporting plan. Errors stop a run ([`Project::load`]); warnings are shown by `redovisa validate`.
 
 use super::*;
+use crate::money::sv_number;
 
 impl Project {
     /// All checks of the project file: every sum against its parts, identifiers, dates.
@@ -46,7 +47,7 @@ impl Project {
         let mut folders = BTreeSet::new();
         let mut numbers = BTreeSet::new();
         for (i, org) in self.orgs().enumerate() {
-            let key = self.org_key(i);
+            let key = self.org_key(i, org);
             if org.folder().is_empty() || org.folder().contains(['/', '\\']) || org.folder().starts_with('.') {
                 err(format!("{key}.folder"), format!("«{}» duger inte som mappnamn", org.folder()));
             }
@@ -134,10 +135,11 @@ impl Project {
                 }
             }
         }
+        issues.extend(self.check_percents());
         self.check_sums(&mut issues);
         self.check_plan(&mut issues);
         for (i, org) in self.orgs().enumerate() {
-            self.check_dated(&self.org_key(i), org, &mut issues);
+            self.check_dated(&self.org_key(i, org), org, &mut issues);
         }
         issues
     }
@@ -176,6 +178,75 @@ impl Project {
                 ),
             );
         }
+    }
+
+    /// The organisations' folders against the inbox's: a folder of the project file that is not
+    /// in the inbox while one differing only in case or accents is (`Kramfors` for `kramfors`,
+    /// `Ange` for `Ånge`) is an error naming both. The partner's workbooks would otherwise lie
+    /// outside every partner's folder and be left out of the claim without an error. Folders
+    /// are compared by the names the inbox lists, so that a file system that ignores case (a
+    /// Windows share) is no exception. An inbox that cannot be listed gives no issue here.
+    pub fn check_folders(&self, inbox: &Path) -> Vec<Issue> {
+        let Ok(entries) = std::fs::read_dir(inbox) else { return Vec::new() };
+        let present: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        let mut issues = Vec::new();
+        for (i, org) in self.orgs().enumerate() {
+            if present.iter().any(|p| p == org.folder()) {
+                continue;
+            }
+            let folded = fold(org.folder());
+            if let Some(near) = present.iter().find(|p| fold(p) == folded) {
+                issues.push(Issue {
+                    error: true,
+                    key: format!("{}.folder", self.org_key(i, org)),
+                    message: format!(
+                        "mappen «{}» finns inte i inkorgen {}, men «{near}» gör det. Skriv mappnamnet exakt som i \
+                         inkorgen (stora och små bokstäver och accenter räknas), annars räknas inget av {}",
+                        org.folder(),
+                        inbox.display(),
+                        org.name()
+                    ),
+                });
+            }
+        }
+        issues
+    }
+
+    /// The key of the `i`-th organisation of [`Project::orgs`]: `partner[2]`, `cofinancier[1]`.
+    pub(crate) fn org_key(&self, i: usize, org: Org<'_>) -> String {
+        match org {
+            Org::Partner(_) => format!("partner[{}]", i + 1),
+            Org::Cofinancier(_) => format!("cofinancier[{}]", i + 1 - self.partners.len()),
+        }
+    }
+
+    /// Every rate in percent, through [`percent_issue`]: none may be written as a fraction.
+    fn check_percents(&self) -> Vec<Issue> {
+        let mut rates = vec![("project.support_rate".to_string(), self.info.support_rate)];
+        for (i, org) in self.orgs().enumerate() {
+            let key = self.org_key(i, org);
+            // A plain value is named by its key, a dated one by its entry as well.
+            let dated = |name: &str, n: usize, plain: bool| {
+                if plain {
+                    format!("{key}.{name}")
+                } else {
+                    format!("{key}.{}[{}].rate", name.trim_end_matches(".rate"), n + 1)
+                }
+            };
+            let plain = org.on_costs().single().is_some();
+            for (n, (_, rate)) in org.on_costs().entries().iter().enumerate() {
+                rates.push((dated("on_costs", n, plain), *rate));
+            }
+            let plain = org.flat_rates().single().is_some();
+            for (n, (_, flat)) in org.flat_rates().entries().iter().enumerate() {
+                rates.push((dated("flat_rate.rate", n, plain), flat.rate));
+            }
+        }
+        rates.into_iter().filter_map(|(key, value)| percent_issue(&key, value)).collect()
     }
 
     /// The sum-against-parts checks, separate so the reader sees each rule once.
@@ -265,15 +336,6 @@ impl Project {
 }
 
 impl Project {
-    /// The key of the `i`-th organisation of [`Project::orgs`]: `partner[2]`, `cofinancier[1]`.
-    pub(crate) fn org_key(&self, i: usize) -> String {
-        if i < self.partners.len() {
-            format!("partner[{}]", i + 1)
-        } else {
-            format!("cofinancier[{}]", i + 1 - self.partners.len())
-        }
-    }
-
     /// The dated values of one organisation (`on_costs`, `flat_rate`) and its months in the
     /// decision (`from`, `until`): each value within its bounds, each `from` inside the project,
     /// and a value in force from the organisation's first month.
@@ -373,6 +435,46 @@ impl Project {
             }
         }
     }
+}
+
+/// A folder name without case and accents, for [`Project::check_folders`]: `Ånge` and `ange`
+/// fold alike, whether the å is one character (NFC) or an a and a combining ring (NFD, as macOS
+/// writes names).
+fn fold(name: &str) -> String {
+    name.chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
+            'ç' | 'č' => 'c',
+            'è' | 'é' | 'ê' | 'ë' | 'ē' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ñ' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ý' | 'ÿ' => 'y',
+            'š' => 's',
+            'ž' => 'z',
+            c => c,
+        })
+        .collect()
+}
+
+/// A rate key written as a fraction: every key that holds a rate in percent (`support_rate`,
+/// `on_costs`, a flat rate's `rate`, and each dated value of them) goes through here. A value
+/// above 0 and below 1 is an error, `0,3992 – menade du 39,92 %?`: no approved rate is under 1 %,
+/// and the partner workbook's own rule (a value from 0 to 1 is a fraction) makes the mistake
+/// likely. `key` is the key as the message names it (`partner[2].on_costs`).
+pub(crate) fn percent_issue(key: &str, value: Decimal) -> Option<Issue> {
+    (value > Decimal::ZERO && value < Decimal::ONE).then(|| Issue {
+        error: true,
+        key: key.to_string(),
+        message: format!(
+            "{} – menade du {} %? Procentsatser skrivs i procent i projektfilen (39.92 för 39,92 %), inte som andel",
+            sv_number(value, value.normalize().scale()),
+            sv_number(value * Decimal::ONE_HUNDRED, (value * Decimal::ONE_HUNDRED).normalize().scale())
+        ),
+    })
 }
 
 /// An issue when `parts` does not add up to `stated`, saying by how much.

@@ -129,6 +129,11 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// The claim ledger: `redovisa ledger repair <project>`.
+    Ledger {
+        #[command(subcommand)]
+        action: LedgerAction,
+    },
     /// Write the seed project with a realistic, deterministic example inbox.
     Demo {
         /// Folder to write (project.toml and inkorg/).
@@ -145,6 +150,18 @@ enum Command {
         /// Write a synthetic programme of N copies of the project (benchmark workload).
         #[arg(long, value_name = "N", default_value_t = 1)]
         copies: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerAction {
+    /// Show what a repair of the ledger would drop (a last line cut short by an older version, claims
+    /// no anchor knows); with --apply, keep a copy of the file and drop it.
+    Repair {
+        project: PathBuf,
+        /// Drop it (a copy of the ledger is kept beside it first).
+        #[arg(long)]
+        apply: bool,
     },
 }
 
@@ -209,7 +226,8 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Validate { project } => {
             let p = Project::parse_file(&project).map_err(|e| e.to_string())?;
-            let issues = p.validate();
+            let mut issues = p.validate();
+            issues.extend(p.check_folders(&p.inbox()));
             print!("{}", plain(&p.describe()));
             for i in &issues {
                 println!("{}", plain(&i.to_string()));
@@ -274,6 +292,19 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
             let p = load(&project)?;
             let opts = options(None, &common, false)?;
             watch::watch(&p, &opts, out.as_deref()).map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ledger { action: LedgerAction::Repair { project, apply } } => {
+            let p = load(&project)?;
+            let _lock = redovisa::emit::atomic::RunLock::acquire(&p.dir).map_err(|e| e.to_string())?;
+            let plan = redovisa::ledger::repair::plan(&p).map_err(|e| e.to_string())?;
+            print!("{}", plain(&plan.describe()));
+            if !plan.is_empty() && apply {
+                let copy = plan.apply().map_err(|e| e.to_string())?;
+                println!("Klart. Filen som den var finns kvar som {}.", copy.display());
+            } else if !plan.is_empty() {
+                println!("Inget är ändrat. Kör igen med --apply för att ta bort det; en kopia av filen sparas först.");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { dir, to, seed, run, copies } => {

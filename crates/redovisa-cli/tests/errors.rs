@@ -35,10 +35,34 @@ struct Expect {
 
 /// Runs `redovisa run` on the project for March 2025 (or `period`) and returns summary.json.
 fn run(p: &Project, period: &str, exit: i32) -> Value {
+    run_as(Command::cargo_bin("redovisa").unwrap(), p, period, exit)
+}
+
+/// [`run`] by a user who cannot read every file: root gives up the capabilities that let it
+/// read past file permissions (`setpriv`), anyone else is such a user already.
+fn run_unprivileged(p: &Project, period: &str, exit: i32) -> Value {
+    let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    let cmd = if root {
+        let mut c = Command::new("setpriv");
+        c.args(["--bounding-set=-dac_override,-dac_read_search", env!("CARGO_BIN_EXE_redovisa")]);
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_redovisa"))
+    };
+    run_as(cmd, p, period, exit)
+}
+
+/// Chmods `path` to `mode` (octal).
+#[cfg(unix)]
+fn chmod(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+fn run_as(mut cmd: Command, p: &Project, period: &str, exit: i32) -> Value {
     let out = p.dir.join("ut");
     let _ = std::fs::remove_dir_all(&out);
-    let o = Command::cargo_bin("redovisa")
-        .unwrap()
+    let o = cmd
         .args(["run", p.dir.to_str().unwrap(), "--from", period, "--to", period, "--today", "2027-06-01"])
         .arg("--out")
         .arg(&out)
@@ -1103,6 +1127,51 @@ fn period_already_submitted() -> &'static str {
     )
 }
 
+/// Issue 23: one unreadable partner folder stopped everyone (exit 2, the folder not named). It
+/// is a finding for that partner; the others are read.
+fn folder_unreadable() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &valid_book().xlsx(Strings::Shared));
+    put_in_inbox(&p, "harnosand/mars.xlsx", &book_for(&HARNOSAND, "2025-03").xlsx(Strings::Shared));
+    let folder = p.inbox().join("kramfors");
+    chmod(&folder, 0o000);
+    let summary = run_unprivileged(&p, "2025-03", 1);
+    chmod(&folder, 0o755);
+    let e = Expect {
+        code: "FOLDER_UNREADABLE",
+        severity: "error",
+        file: Some("kramfors"),
+        sheet: None,
+        cell: None,
+        says: "Mappen «kramfors» kan inte läsas (behörighet saknas)",
+        exit: 1,
+    };
+    assert_finding(&summary, &e);
+    let partner = summary["findings"].as_array().unwrap().iter().find(|f| f["code"] == e.code).unwrap();
+    assert_eq!(partner["partner"], "Kramfors kommun");
+    let files = summary["files"].as_array().unwrap();
+    let used = files.iter().find(|f| f["path"] == "harnosand/mars.xlsx").unwrap();
+    assert_eq!(used["status"], "used", "the other partner is read");
+    e.code
+}
+
+/// Issue 23: a workbook that cannot be opened got `FILE_UNREADABLE` and a spurious
+/// `FILE_CHANGED_DURING_RUN`. It gets the one finding.
+#[test]
+fn an_unreadable_workbook_is_one_finding() {
+    let (_d, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &valid_book().xlsx(Strings::Shared));
+    let file = p.inbox().join("kramfors/mars.xlsx");
+    chmod(&file, 0o000);
+    let summary = run_unprivileged(&p, "2025-03", 1);
+    chmod(&file, 0o644);
+    let about: Vec<&Value> =
+        summary["findings"].as_array().unwrap().iter().filter(|f| f["file"] == "kramfors/mars.xlsx").collect();
+    assert_eq!(about.len(), 1, "{about:?}");
+    assert_eq!(about[0]["code"], "FILE_UNREADABLE");
+    assert!(about[0]["message"].as_str().unwrap().contains("Permission denied"), "{}", about[0]["message"]);
+}
+
 fn file_outside_partner_folder() -> &'static str {
     let (_d, p) = inbox_project();
     put_in_inbox(&p, "mars.xlsx", &valid_book().xlsx(Strings::Shared));
@@ -1157,6 +1226,7 @@ const CASES: &[(&str, Case)] = &[
     ("LATE_MONTH", late_month),
     ("LEGACY_LEDGER", legacy_ledger),
     ("FILE_OUTSIDE_PARTNER_FOLDER", file_outside_partner_folder),
+    ("FOLDER_UNREADABLE", folder_unreadable),
     ("UNKNOWN_FINANCIER", unknown_financier),
     ("COFINANCING_LAGGING", cofinancing_lagging),
     ("PERIOD_NOT_IN_PLAN", period_not_in_plan),

@@ -120,7 +120,7 @@ fn an_absurd_number_is_named_not_a_panic() {
         t.replacen("support = 5795365", "support = 7e28", 1).replacen("support = 1135215", "support = 7e28", 1)
     });
     assert_eq!(code, 2, "{text}");
-    assert!(text.contains("support = 7e28") && text.contains("orimligt stort"), "{text}");
+    assert!(text.contains("partner[1].support: talet") && text.contains("orimligt stort"), "{text}");
     assert!(!text.contains("panicked"), "{text}");
     for absurd in ["approved_support = 1e15", "approved_support = \"1 000 000 000 000 000\"", "approved_support = nan"]
     {
@@ -185,6 +185,11 @@ fn broken_dated_values_and_changes_are_named() {
         (dated("[{ from = \"2024-06\", rate = 41.72 }]"), "partner[3].on_costs"),
         (dated("[{ from = \"2024-01\", rate = 141.72 }]"), "partner[3].on_costs"),
         (dated("[{ from = \"2024-01\", rate = 41.72, model = \"indirect\" }]"), "model"),
+        // Issue 23's fraction check reaches every dated entry too.
+        (
+            dated("[{ from = \"2024-01\", rate = 41.72 }, { from = \"2025-01\", rate = 0.44 }]"),
+            "partner[3].on_costs[2].rate: 0,44 – menade du 44 %?",
+        ),
     ] {
         let (code, text) = validate_broken(edit);
         assert_eq!(code, 2, "{key}: {text}");
@@ -229,4 +234,119 @@ fn broken_dated_values_and_changes_are_named() {
     let (code, text) = validate_broken(twice);
     assert_eq!(code, 2);
     assert!(text.contains("change[2].number"), "{text}");
+}
+
+/// Issue 23: a rate typed as a fraction moved the money silently (`support_rate = 0.3992` gave
+/// a hundredth of the support, `on_costs = 0.4015` lower staff costs without a warning). Every
+/// percent key between 0 and 1 is an error in `validate` and `run` (exit 2), naming the key and
+/// what was probably meant.
+#[test]
+fn a_rate_written_as_a_fraction_is_an_error() {
+    for (edit, key, says) in [
+        (("support_rate = 39.92", "support_rate = 0.3992"), "project.support_rate", "0,3992 – menade du 39,92 %?"),
+        (("on_costs = 40.15", "on_costs = 0.4015"), ".on_costs", "0,4015 – menade du 40,15 %?"),
+        (("rate = 25", "rate = 0.25"), ".flat_rate.rate", "0,25 – menade du 25 %?"),
+    ] {
+        let (code, text) = validate_broken(|t| t.replacen(edit.0, edit.1, 1));
+        assert_eq!(code, 2, "{text}");
+        let line = text.lines().find(|l| l.starts_with("fel:") && l.contains(key)).unwrap_or_else(|| panic!("{text}"));
+        assert!(line.contains(says), "{line}");
+    }
+    // The warning that support ÷ total differs from the rate stays a warning: a decision may cap
+    // the support below the rate.
+    let (code, text) = validate_broken(|t| t.replacen("support_rate = 39.92", "support_rate = 45", 1));
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("varning: project.support_rate: stöd / totala kostnader är 39.92 %, inte 45 %"), "{text}");
+}
+
+/// Issue 23: TOML and serde errors were in English ("missing field `approved_support`"). They
+/// are Swedish and name the line and the key.
+#[test]
+fn toml_and_schema_errors_are_swedish_with_line_and_key() {
+    let (code, text) = validate_broken(|t| t.replacen("approved_support = 12752293", "", 1));
+    assert_eq!(code, 2);
+    assert!(text.contains("rad 16, project.approved_support: nyckeln saknas"), "{text}");
+    let (_, text) = validate_broken(|t| t.replacen("on_costs = 41.72", "oncosts = 41.72", 1));
+    assert!(text.contains("partner[3].oncosts: okänd nyckel «oncosts»"), "{text}");
+    let (_, text) = validate_broken(|t| t.replacen("hours_per_year = 1720", "hours_per_year = \"1720 h\"", 1));
+    assert!(text.contains("project.hours_per_year: fel sorts värde: en text där ett heltal väntades"), "{text}");
+    let (_, text) = validate_broken(|t| t.replacen("[project]", "[project", 1));
+    assert!(text.contains("rad 16: TOML-fel: tabellrubriken saknar ]"), "{text}");
+    for english in ["missing field", "unknown field", "invalid type", "TOML parse error", "expected"] {
+        for (code, text) in [
+            validate_broken(|t| t.replacen("approved_support = 12752293", "", 1)),
+            validate_broken(|t| t.replacen("on_costs = 41.72", "oncosts = 41.72", 1)),
+            validate_broken(|t| t.replacen("[project]", "[project", 1)),
+        ] {
+            assert_eq!(code, 2);
+            assert!(!text.contains(english), "«{english}» in: {text}");
+        }
+    }
+}
+
+/// Issue 23: a Latin-1 project file said "stream did not contain valid UTF-8". The line and the
+/// byte are named, and what to do.
+#[test]
+fn a_project_file_not_in_utf8_names_line_and_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(Path::new(SEED).join("project.toml")).unwrap();
+    // The first character beyond ASCII, which Latin-1 writes as one byte that UTF-8 cannot read.
+    let (line, column, byte) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.chars().position(|c| !c.is_ascii()).map(|p| (i + 1, p + 1, l.chars().nth(p).unwrap())))
+        .unwrap();
+    let latin1: Vec<u8> = text.chars().map(|c| if c as u32 <= 0xFF { c as u32 as u8 } else { b'?' }).collect();
+    std::fs::write(dir.path().join("project.toml"), latin1).unwrap();
+    let out = redovisa().arg("validate").arg(dir.path()).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains(&format!("rad {line}, byte {column} (0x{:02X})", byte as u32)), "{err}");
+    assert!(err.contains("Spara filen som UTF-8"), "{err}");
+}
+
+/// Issue 23: a 50 MB project name ran for 20 s at 2 GB before failing. The file and every text
+/// in it are bounded before anything is built from them.
+#[test]
+fn text_keys_and_the_file_are_bounded() {
+    let long = "Å".repeat(256);
+    let (code, text) = validate_broken(|t| t.replacen("name = \"", &format!("name = \"{long}"), 1));
+    assert_eq!(code, 2);
+    assert!(text.contains("project.name: texten är längre än 255 tecken"), "{text}");
+    let huge = "x".repeat(50 << 20);
+    let (code, text) = validate_broken(|t| t.replacen("name = \"", &format!("name = \"{huge}"), 1));
+    assert_eq!(code, 2);
+    assert!(text.contains("filen är större än 1 MB"), "{}", &text[..text.len().min(500)]);
+    assert!(text.len() < 1000, "the message does not repeat the file");
+}
+
+/// Issue 23: `folder = "Kramfors"` in the project file while the share has `kramfors` passed
+/// `validate`, and `submit` recorded a claim without Kramfors. Both names are given, in
+/// `validate`, `run` and `submit` (exit 2).
+#[test]
+fn a_folder_differing_only_in_case_or_accents_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    redovisa_demo::write(
+        dir.path(),
+        &redovisa_demo::DemoOptions { to: "2024-03".parse().unwrap(), seed: 1, copies: 1 },
+    )
+    .unwrap();
+    let file = dir.path().join("project.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    for (written, listed) in [("Kramfors", "kramfors"), ("Ånge", "ange")] {
+        std::fs::write(&file, text.replacen(&format!("folder = \"{listed}\""), &format!("folder = \"{written}\""), 1))
+            .unwrap();
+        let says = format!("mappen «{written}» finns inte i inkorgen");
+        for args in [
+            vec!["validate"],
+            vec!["run", "--from", "2024-01", "--to", "2024-03"],
+            vec!["submit", "--from", "2024-01", "--to", "2024-03", "--allow-errors"],
+        ] {
+            let out = redovisa().arg(args[0]).arg(dir.path()).args(&args[1..]).output().unwrap();
+            let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {all}");
+            assert!(all.contains(&says) && all.contains(&format!("men «{listed}» gör det")), "{args:?}: {all}");
+        }
+        assert!(!dir.path().join("ledger.jsonl").exists(), "nothing was submitted");
+    }
 }
