@@ -81,7 +81,6 @@ pub fn check_file(project: &Project, path: &Path) -> CheckReport {
                 submitted: &[],
                 hold_corrections: false,
                 narratives_from: month,
-                final_report: false,
                 files: vec![record],
                 findings: Vec::new(),
                 today: month.last_day(),

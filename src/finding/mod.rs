@@ -241,11 +241,11 @@ codes! {
     ApprovedSupportBelowClaimed => "APPROVED_SUPPORT_BELOW_CLAIMED", Error,
         "Beviljat stöd är lägre än redan begärt stöd",
         "Kontrollera approved_support mot beslutet; är stödet sänkt under det som redan betalats ut, stäm av återbetalningen med handläggaren.";
-    /// The run's period is a submitted claim's: it is shown as if it were not submitted, and
-    /// the message says how its figures differ from what was claimed, and why.
+    /// The run's period is a submitted claim's and its figures differ from what was claimed: it is
+    /// shown as if it were not submitted, and the message says by how much and why.
     PeriodAlreadySubmitted => "PERIOD_ALREADY_SUBMITTED", Warning,
-        "Perioden är redan inskickad",
-        "Ingen åtgärd behövs om du bara vill ta fram utdata igen; skillnader mot det inskickade tas med i nästa ansökan.";
+        "Perioden är redan inskickad och räknas nu annorlunda",
+        "Kontrollera orsakerna i meddelandet: ändrade arbetsböcker tas med som rättelser i nästa ansökan, ändrade beslutsvärden kräver ett ändringsbeslut (DECISION_CHANGED).";
     /// A month of a submitted claim's period that no claim counted now counts: it is taken in
     /// this claim.
     LateMonth => "LATE_MONTH", Warning,

@@ -71,9 +71,6 @@ pub struct Input<'a> {
     /// The first month whose narratives the reports show: the period's start, or the project's
     /// for the final report.
     pub narratives_from: Month,
-    /// The final report: a re-run of the last claim is said only when it differs from what was
-    /// claimed.
-    pub final_report: bool,
     /// Every file seen, with its status.
     pub files: Vec<FileRecord>,
     /// Findings of intake and read, places with partner folders filled in.
@@ -163,7 +160,8 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     annotate_files(&mut files, &history, &folders);
     let shown = shown_months(project, period, input.claims, &history, &folders);
     let (adjustments, lines) = claim_lines(&orgs, &history);
-    findings.extend(resubmitted::resubmission(&roster, input.submitted, period, &lines, &totals, input.final_report));
+    let (submitted_as, resubmitted) = resubmitted::resubmission(&roster, input.submitted, period, &lines, &totals);
+    findings.extend(resubmitted);
     let findings = in_scope(findings, &files, period, &shown);
     let months = month_grid(project, &orgs, period, &history, &files, &findings);
     let org_names: Vec<String> = orgs.iter().map(|o| o.name().to_string()).collect();
@@ -247,6 +245,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         lines,
         months,
         changes,
+        submitted_as,
     }
 }
 

@@ -660,6 +660,8 @@ pub struct Figures {
     pub months: Vec<OrgMonths>,
     /// The change log (ändringsbeslut), in the project file's order.
     pub changes: Vec<ChangeEntry>,
+    /// The submitted claims this run's period is, when it is run again (empty otherwise).
+    pub submitted_as: Vec<u32>,
 }
 
 impl Figures {

@@ -1,6 +1,7 @@
-//! A run over a period already submitted (`PERIOD_ALREADY_SUBMITTED`): which claims the period
-//! is, what they claimed, what the run gives, and why the two differ (`docs/claims.md`,
-//! "Re-running an old period").
+//! A run over a period already submitted: which claims the period is, and when the run differs
+//! from what they claimed, by how much and why (`PERIOD_ALREADY_SUBMITTED`; `docs/claims.md`,
+//! "Re-running an old period"). A re-run that claims the same writes the same outputs as the
+//! run that was submitted: it says which claim it is on the terminal only.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,24 +15,24 @@ use crate::money::sv_kr;
 use crate::month::Month;
 use crate::project::RateKey;
 
-/// `PERIOD_ALREADY_SUBMITTED`: the run's period is that of submitted claims (one, or several in a
-/// row). Says what they claimed, what the run gives, and why they differ, per organisation and
-/// cause: a decision value the month is priced by now, a changed workbook, a month that no longer
-/// counts or counts now, or other months (the annual cap, the salary basis, the flat rate's
-/// rounding).
+/// The submitted claims the run's period is (one, or several in a row; empty when it is none),
+/// and `PERIOD_ALREADY_SUBMITTED` when the run differs from what they claimed: what they claimed,
+/// what the run gives, and why, per organisation and cause (a decision value the month is priced
+/// by now, a changed workbook, a month that no longer counts or counts now, or other months: the
+/// annual cap, the salary basis, the flat rate's rounding), and the support when only it differs.
 pub fn resubmission(
     roster: &Roster,
     submitted: &[Claim],
     period: Period,
     lines: &[ClaimedMonth],
     totals: &Totals,
-    final_report: bool,
-) -> Option<Finding> {
+) -> (Vec<u32>, Option<Finding>) {
     let covered: Vec<&Claim> = submitted.iter().filter(|c| period.from <= c.from && c.to <= period.to).collect();
-    let (first, last) = (covered.first()?, covered.last()?);
-    if first.from != period.from || last.to != period.to {
-        return None;
+    match (covered.first(), covered.last()) {
+        (Some(first), Some(last)) if first.from == period.from && last.to == period.to => {}
+        _ => return (Vec::new(), None),
     }
+    let seqs: Vec<u32> = covered.iter().map(|c| c.seq).collect();
     let orgs = roster.orgs();
     let index = |nr: Option<&crate::ids::OrgNr>, folder: &str| {
         orgs.iter().position(|o| nr.map_or(o.folder() == folder, |nr| o.org_nr() == nr))
@@ -86,10 +87,11 @@ pub fn resubmission(
         e.0 += 1;
         e.1 += diff;
     }
-    if final_report && causes.is_empty() {
-        return None;
+    let claimed_support: Decimal = covered.iter().map(|c| c.support).sum();
+    if causes.is_empty() && claimed_support == totals.support {
+        return (seqs, None);
     }
-    let reasons = causes
+    let mut reasons: Vec<String> = causes
         .into_iter()
         .map(|((org, cause), (n, amount))| {
             let name = orgs.get(org).map_or("", |o| o.name());
@@ -98,17 +100,21 @@ pub fn resubmission(
             format!("{name}: {cause} ({months}, {sign}{})", sv_kr(amount))
         })
         .collect();
-    Some(Finding::of(
+    if claimed_support != totals.support {
+        reasons.push("stödet: det räknas mot det beviljade stödet i kraft nu och tidigare ansökningars stöd".into());
+    }
+    let finding = Finding::of(
         Place::default(),
         Message::AlreadySubmitted {
-            claims: covered.iter().map(|c| c.seq).collect(),
+            claims: seqs.clone(),
             from: period.from,
             to: period.to,
             claimed_eligible: covered.iter().map(|c| c.eligible).sum(),
-            claimed_support: covered.iter().map(|c| c.support).sum(),
+            claimed_support,
             eligible: totals.eligible,
             support: totals.support,
             reasons,
         },
-    ))
+    );
+    (seqs, Some(finding))
 }

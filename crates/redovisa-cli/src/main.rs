@@ -213,6 +213,9 @@ fn finish(figures: &redovisa::reconcile::model::Figures, written: &[PathBuf]) ->
     let errors = figures.findings.iter().filter(|f| f.is_error()).count();
     let warnings = figures.findings.len() - errors;
     eprintln!("Period {} – {}: {} fel, {} varningar.", figures.period.from, figures.period.to, errors, warnings);
+    if let Some(note) = pipeline::resubmitted_message(figures) {
+        eprintln!("{note}");
+    }
     if let Some(message) = pipeline::plan_message(figures) {
         eprintln!("{message}");
     }

@@ -693,3 +693,29 @@ fn an_approved_support_lowered_below_the_claimed_is_an_error_naming_the_amount()
     assert_eq!(status(&v), 1);
     assert!(String::from_utf8_lossy(&v.stdout).contains("fel: project.approved_support:"));
 }
+
+#[test]
+fn an_unchanged_rerun_of_a_submitted_period_is_said_on_the_terminal_only() {
+    let tmp = project(|t| t);
+    let dir = tmp.path();
+    first_quarter(dir);
+    let out = dir.join("igen");
+    let o = redovisa(&[
+        "run",
+        dir.to_str().unwrap(),
+        "--from",
+        "2024-01",
+        "--to",
+        "2024-03",
+        "--today",
+        TODAY,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(status(&o), 0, "{}", show(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Perioden är ansökan 1, redan inskickad"), "{}", show(&o));
+    // The outputs claim what was submitted, and say nothing more than the submitted claim's did.
+    let s: Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert!(findings(&s, "PERIOD_ALREADY_SUBMITTED").is_empty());
+    assert_eq!(dec(&s["totals"]["eligible"]), d("15766.87"));
+}

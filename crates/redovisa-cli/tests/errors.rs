@@ -1111,7 +1111,14 @@ fn period_already_submitted() -> &'static str {
     submit(&p, "2024-01", "2025-02");
     put_in_inbox(&p, "kramfors/mars.xlsx", &valid_book().xlsx(Strings::Shared));
     submit(&p, "2025-03", "2025-03");
-    // March run again: it is claim 2.
+    // March run again after an edit: it is claim 2, and differs from it.
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Tidrapport").set("D3", n(8.0));
+        }),
+    );
     check(
         &p,
         "2025-03",
@@ -1121,7 +1128,7 @@ fn period_already_submitted() -> &'static str {
             file: None,
             sheet: None,
             cell: None,
-            says: "är ansökan 2",
+            says: "är ansökan 2, redan inskickad",
             exit: 0,
         },
     )
