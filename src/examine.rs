@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::contract::Label;
 use crate::finding::{FileProblem, Finding, Message, Place};
 use crate::intake::{self, FileKind, Header, InboxFile};
 use crate::month::Month;
@@ -29,6 +30,8 @@ pub struct Examined {
     pub version: Option<u32>,
     pub month: Option<Month>,
     pub attested_on: Option<NaiveDate>,
+    /// What the file says it is as far as it can be read ([`read::Workbook::stated`]).
+    pub stated: Option<(Month, Option<u32>)>,
     pub report: Option<MonthReport>,
     pub findings: Vec<Finding>,
     /// The file changed on disk while it was read: left for the next run.
@@ -45,6 +48,7 @@ impl Examined {
             sha256: self.sha256.clone(),
             header: self.header.clone(),
             unusable: self.changed || self.report.is_none(),
+            stated: self.stated,
         }
     }
 }
@@ -113,6 +117,7 @@ pub fn examine_with(
         version: None,
         month: None,
         attested_on: None,
+        stated: None,
         report: None,
         findings: Vec::new(),
         changed: false,
@@ -182,12 +187,15 @@ pub fn examine_with(
         ex.version = Some(wb.info.version);
         ex.month = wb.info.month;
         ex.attested_on = wb.info.attested_on;
+        ex.stated = wb.stated();
         if let (Some(org_nr), Some(month)) = (&wb.info.org_nr, wb.info.month) {
+            let unattested = if wb.info.attested_by.is_none() { Label::AttesteradAv } else { Label::Attestdatum };
             ex.header = Some(Header {
                 org_nr: org_nr.clone(),
                 month,
                 version: wb.info.version,
                 attested: wb.info.attested_by.is_some() && wb.info.attested_on.is_some(),
+                attest_place: wb.info_place(unattested),
             });
         }
         let (report, findings) = isolated(project, wb, month_report);

@@ -61,8 +61,10 @@ pub enum Status {
     Superseded,
     /// Not counted because of an error finding.
     Rejected,
-    /// Not a workbook to read, or outside the run's months.
+    /// Not a workbook to read (lock and temporary files, files outside the partners' folders).
     Ignored,
+    /// A workbook of a month after the run's period: it counts in a later claim.
+    Later,
 }
 
 impl Status {
@@ -72,6 +74,7 @@ impl Status {
             Status::Superseded => "ersatt",
             Status::Rejected => "avvisad",
             Status::Ignored => "ignorerad",
+            Status::Later => "senare månad",
         }
     }
 }
@@ -83,6 +86,7 @@ impl fmt::Display for Status {
             Status::Superseded => "superseded",
             Status::Rejected => "rejected",
             Status::Ignored => "ignored",
+            Status::Later => "later",
         })
     }
 }
@@ -231,6 +235,9 @@ pub struct Header {
     pub month: Month,
     pub version: u32,
     pub attested: bool,
+    /// Where the attestation is missing: the empty `Attesterad av` or `Attestdatum` cell (or the
+    /// `Uppgifter` sheet when the label is absent).
+    pub attest_place: Place,
 }
 
 /// A candidate for selection: one file, its hash and what it says it is.
@@ -243,6 +250,11 @@ pub struct Candidate {
     pub header: Option<Header>,
     /// Whether reading found an error that makes the whole file unusable.
     pub unusable: bool,
+    /// What the file says it is as far as it can be read, even when it cannot count: its month
+    /// (the Period, or the month its dated rows fall in when the Period is unreadable or
+    /// contradicted) and its version (`None` when unreadable). A file in a partner's folder that
+    /// cannot count keeps the lower versions of that month from counting.
+    pub stated: Option<(Month, Option<u32>)>,
 }
 
 /// The outcome of selection for one file.
@@ -257,9 +269,14 @@ pub struct Choice {
 /// workbook the claim used, which keeps counting for the month.
 pub type Pinned = BTreeMap<(String, Month), String>;
 
-/// Decides, for every candidate, whether it counts. `claim` says whether attestation is
-/// required (a claim) or only reported (status and checks). Returns one choice per candidate, in
-/// candidate order, and the findings selection raises.
+/// Decides, for every candidate, whether it counts ("Which workbooks count", `docs/rules.md`).
+/// `claim` says whether attestation is required (a claim) or only reported (status and checks).
+/// Returns one choice per candidate, in candidate order, and the findings selection raises.
+///
+/// The highest version of a month counts. When it cannot (a duplicate, no attestation in a
+/// claim, or a file of a higher version that cannot be read or attributed), the lower versions
+/// do not count either: the month waits until it is fixed (a month already claimed is taken
+/// back as a correction meanwhile, unless corrections are held back).
 pub fn select(
     project: &Project,
     candidates: &[Candidate],
@@ -271,17 +288,33 @@ pub fn select(
     let reject = |choices: &mut Vec<Choice>, i: usize, note: String| {
         choices[i] = Choice { status: Status::Rejected, note };
     };
-    // Group attributable workbooks by (partner folder, month).
+    // Attributable workbooks by (partner folder, month); files that cannot count but say which
+    // month they are, by the folder they lie in.
     let mut groups: BTreeMap<(String, Month), Vec<usize>> = BTreeMap::new();
+    let mut blockers: BTreeMap<(String, Month), Vec<usize>> = BTreeMap::new();
+    let mut block = |i: usize| {
+        let c = &candidates[i];
+        if let (Some(folder), Some((month, _))) = (&c.folder, c.stated) {
+            blockers.entry((folder.clone(), month)).or_default().push(i);
+        }
+    };
     for (i, c) in candidates.iter().enumerate() {
         let place = Place::file(&c.rel).with_partner(c.folder.as_deref().unwrap_or(""));
         let Some(h) = c.header.as_ref().filter(|_| !c.unusable) else {
-            reject(&mut choices, i, "kan inte läsas eller saknar uppgifter om part och månad".into());
+            let note = match (&c.header, c.stated) {
+                (Some(h), Some((rows, _))) if rows != h.month => {
+                    format!("Perioden {} stämmer inte med raderna ({rows}); räknas inte förrän den är rättad", h.month)
+                }
+                _ => "kan inte läsas eller saknar uppgifter om part och månad".into(),
+            };
+            reject(&mut choices, i, note);
+            block(i);
             continue;
         };
         let Some(org) = project.org_by_nr(&h.org_nr) else {
             findings.push(unknown_partner(&c.rel, &h.org_nr).with_partner(c.folder.as_deref().unwrap_or("")));
             reject(&mut choices, i, format!("okänt organisationsnummer {}", h.org_nr));
+            block(i);
             continue;
         };
         if c.folder.as_deref() != Some(org.folder()) {
@@ -295,6 +328,7 @@ pub fn select(
                 },
             ));
             reject(&mut choices, i, format!("ligger i fel mapp (är från {})", org.name()));
+            block(i);
             continue;
         }
         if h.month < project.start_month() || h.month > project.end_month() {
@@ -322,10 +356,15 @@ pub fn select(
             pin(candidates, &members, sha, &folder, month, &mut choices, &mut findings);
             continue;
         }
-        let top = members.iter().filter_map(|&i| header(i).map(|h| h.version)).max().unwrap_or(1);
+        let version = |i: usize| header(i).map_or(1, |h| h.version);
+        let top = members.iter().map(|&i| version(i)).max().unwrap_or(1);
+        // A higher version that cannot count (an unreadable version counts as higher).
+        let blocker = blockers.get(&(folder.clone(), month)).and_then(|b| {
+            b.iter().copied().find(|&i| candidates[i].stated.and_then(|(_, v)| v).is_none_or(|v| v > top))
+        });
         let mut distinct: BTreeMap<&str, usize> = BTreeMap::new();
         for &i in &members {
-            if header(i).map(|h| h.version) != Some(top) {
+            if version(i) != top {
                 choices[i] = Choice { status: Status::Superseded, note: format!("ersatt av version {top}") };
             } else if let Some(&first) = distinct.get(candidates[i].sha256.as_str()) {
                 choices[i] =
@@ -333,6 +372,21 @@ pub fn select(
             } else {
                 distinct.insert(&candidates[i].sha256, i);
             }
+        }
+        if let Some(b) = blocker {
+            let newest = match candidates[b].stated.and_then(|(_, v)| v) {
+                Some(v) => format!("version {v} ({})", candidates[b].rel),
+                None => candidates[b].rel.clone(),
+            };
+            for &i in distinct.values() {
+                choices[i] = Choice {
+                    status: Status::Superseded,
+                    note: format!(
+                        "{newest} är nyare men kan inte räknas (se felen); månaden räknas inte förrän den är rättad"
+                    ),
+                };
+            }
+            continue;
         }
         if distinct.len() > 1 {
             let names: Vec<&str> = distinct.values().map(|&i| candidates[i].rel.as_str()).collect();
@@ -349,17 +403,19 @@ pub fn select(
             }
             continue;
         }
-        if let Some(&winner) = distinct.values().next() {
-            let attested = header(winner).is_some_and(|h| h.attested);
-            if !attested {
-                let finding = not_attested(&candidates[winner].rel).with_partner(&folder);
-                if claim {
-                    findings.push(finding);
-                    reject(&mut choices, winner, "saknar attest".into());
-                } else {
-                    findings.push(finding.as_warning());
-                }
-            }
+        let Some(&winner) = distinct.values().next() else { continue };
+        let Some(h) = header(winner).filter(|h| !h.attested) else { continue };
+        // A higher version without attestation: it says that nothing counts meanwhile.
+        let message = match members.iter().map(|&i| version(i)).filter(|v| *v < top).max() {
+            Some(lower) => Message::NewerNotAttested { month, version: top, lower },
+            None => Message::NotAttested,
+        };
+        let finding = Finding::of(h.attest_place.clone(), message).with_partner(&folder);
+        if claim {
+            findings.push(finding);
+            reject(&mut choices, winner, "saknar attest".into());
+        } else {
+            findings.push(finding.as_warning());
         }
     }
     (choices, findings)
@@ -428,7 +484,8 @@ pub fn outside_partner_folders(place: Place) -> Finding {
     Finding::of(place, Message::OutsidePartnerFolders)
 }
 
-/// `NOT_ATTESTED`: nobody has attested the workbook (intake and `check`; a warning outside a claim).
-pub fn not_attested(file: &str) -> Finding {
-    Finding::of(Place::file(file).in_sheet(INFO_SHEET), Message::NotAttested)
+/// `NOT_ATTESTED`: nobody has attested the workbook, at the empty attestation cell (`check`;
+/// a warning there).
+pub fn not_attested(place: Place) -> Finding {
+    Finding::of(place, Message::NotAttested)
 }

@@ -382,7 +382,7 @@ pub struct Ledger {
 /// says where.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    #[error("kan inte läsa ansökningsloggen {path}: {source}")]
+    #[error("kan inte läsa ansökningsloggen {path}: {}", crate::sv::io_error(.source))]
     Io { path: PathBuf, source: std::io::Error },
     #[error(
         "kan inte skriva {} ({step}): {source}. Ansökningsloggen är oförändrad och inget har registrerats{}",

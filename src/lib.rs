@@ -33,5 +33,6 @@ pub mod project;
 pub mod read;
 pub mod reconcile;
 pub mod submit;
+pub mod sv;
 pub mod template;
 pub mod watch;

@@ -65,7 +65,7 @@ pub enum RunError {
     Ledger(#[from] LedgerError),
     #[error(transparent)]
     Project(#[from] LoadError),
-    #[error("kan inte läsa inkorgen {0}: {1}")]
+    #[error("kan inte läsa inkorgen {}: {}", .0.display(), crate::sv::io_error(.1))]
     Inbox(PathBuf, std::io::Error),
     #[error("{0}")]
     Period(String),
@@ -135,9 +135,12 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
     let mut files = Vec::with_capacity(examined.len());
     let mut used = Vec::new();
     for (e, (status, note)) in examined.iter().zip(statuses) {
-        let (status, note) = match (status, e.month) {
+        // The month a file is for: its Period, or where its rows are when the Period is wrong or
+        // unreadable.
+        let month = e.stated.map(|(m, _)| m).or(e.month);
+        let (status, note) = match (status, month) {
             (Status::Used | Status::Superseded | Status::Rejected, Some(m)) if m > period.to => {
-                (Status::Ignored, format!("gäller {m}, efter perioden"))
+                (Status::Later, format!("gäller {m}, räknas i en senare ansökan"))
             }
             (status, _) => (status, note),
         };
@@ -148,7 +151,7 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
             path: e.file.rel.clone(),
             folder: e.file.folder.clone(),
             org_name: e.file.folder.as_deref().and_then(|f| project.org_by_folder(f)).map(|o| o.name().to_string()),
-            month: e.month,
+            month,
             version: e.version,
             size: e.file.size,
             sha256: e.sha256.clone(),

@@ -10,7 +10,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::finding::{Finding, sort_findings};
+use crate::finding::{Code, Finding, sort_findings};
 use crate::intake::{FileKind, InboxFile, Status};
 use crate::money::{sv_hours, sv_kr};
 use crate::pipeline::examine;
@@ -18,6 +18,7 @@ use crate::project::Project;
 use crate::read::Limits;
 use crate::reconcile::model::{Figures, FileRecord, Period};
 use crate::reconcile::{self, UsedWorkbook};
+use crate::sv::{counted, noun};
 
 /// What `check` found.
 pub struct CheckReport {
@@ -31,6 +32,23 @@ pub struct CheckReport {
 impl CheckReport {
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(Finding::is_error)
+    }
+
+    /// The file is no workbook that can be read (wrong format, not a workbook at all): the check
+    /// could not be done (exit status 2), its findings say why.
+    pub fn not_a_workbook(&self) -> bool {
+        self.findings.iter().any(|f| matches!(f.code, Code::WrongFormat | Code::FileUnreadable))
+    }
+}
+
+/// Whether `path` is a file `check` can look at: it must exist and be a regular file. The error
+/// names the path and says what is wrong, in Swedish.
+pub fn checkable(path: &Path) -> Result<(), String> {
+    match std::fs::metadata(path) {
+        Err(e) => Err(crate::sv::io_failed("kontrollera", path, &e)),
+        Ok(m) if m.is_dir() => Err(format!("{} är en mapp; ange en arbetsbok (.xlsx)", path.display())),
+        Ok(m) if !m.is_file() => Err(format!("{} är ingen vanlig fil; ange en arbetsbok (.xlsx)", path.display())),
+        Ok(_) => Ok(()),
     }
 }
 
@@ -49,7 +67,7 @@ pub fn check_file(project: &Project, path: &Path) -> CheckReport {
             findings.push(crate::intake::unknown_partner(&name, &h.org_nr));
         }
         if !h.attested {
-            findings.push(crate::intake::not_attested(&name).as_warning());
+            findings.push(crate::intake::not_attested(h.attest_place.clone()).as_warning());
         }
     }
     let figures = match (org, ex.report.as_ref(), ex.month) {
@@ -104,7 +122,7 @@ pub fn render(r: &CheckReport) -> String {
         let _ = writeln!(s, "Från: {org}");
     }
     let errors = r.findings.iter().filter(|f| f.is_error()).count();
-    let _ = writeln!(s, "\n{} fel, {} varningar", errors, r.findings.len() - errors);
+    let _ = writeln!(s, "\n{}, {}", counted(errors, noun::FEL), counted(r.findings.len() - errors, noun::VARNING));
     for f in &r.findings {
         let place = f.place.sheet_cell();
         let at = if place.is_empty() { String::new() } else { format!(" {place}") };

@@ -18,6 +18,7 @@ use crate::ledger::{Claim, Ledger, LedgerError, UsedWorkbook, anchor};
 use crate::money::sv_kr;
 use crate::pipeline::{self, Options, RunError};
 use crate::project::Project;
+use crate::sv::{counted, noun};
 
 /// Why a claim was not recorded.
 #[derive(Debug, thiserror::Error)]
@@ -30,23 +31,35 @@ pub enum SubmitError {
     Refused(String),
 }
 
+/// A recorded claim, and where it stands in the reporting plan (the line `run` prints).
+pub struct Submitted {
+    pub claim: Claim,
+    pub plan: Option<String>,
+}
+
 /// Evaluates the period and appends it to the ledger. Returns the recorded claim.
 pub fn submit(project: &Project, opts: &Options, allow_errors: bool) -> Result<Claim, SubmitError> {
+    submit_claim(project, opts, allow_errors).map(|s| s.claim)
+}
+
+/// [`submit`], also saying which claim of the reporting plan it was. Without `--from`/`--to`
+/// the period is the one `run` takes by default: after the last submitted claim, to the end of
+/// the planned claim that starts there (or to the last whole month with workbooks).
+pub fn submit_claim(project: &Project, opts: &Options, allow_errors: bool) -> Result<Submitted, SubmitError> {
     let lock = RunLock::acquire(&project.dir).map_err(RunError::from)?;
     let mut ledger = Ledger::open_locked(project, &lock)?;
-    let (from, to) = match (opts.from, opts.to) {
-        (Some(f), Some(t)) => (f, t),
-        _ => return Err(SubmitError::Refused("ange perioden med --from och --to".into())),
-    };
     let expected = ledger.last().map_or(project.start_month(), |c| c.to.next());
-    if from != expected {
+    if let Some(from) = opts.from.filter(|from| *from != expected) {
         return Err(SubmitError::Refused(format!(
             "ansökan måste börja {expected} (månaden efter {}), inte {from}",
             ledger.last().map_or("projektstart".to_string(), |c| format!("förra ansökan {} – {}", c.from, c.to))
         )));
     }
-    let evaluation = pipeline::evaluate(project, opts, &ledger)?;
+    let opts = Options { from: Some(expected), ..opts.clone() };
+    let evaluation = pipeline::evaluate(project, &opts, &ledger)?;
     let figures = evaluation.figures;
+    let (from, to) = (figures.period.from, figures.period.to);
+    let plan = pipeline::plan_message(&figures);
     let errors = figures.findings.iter().filter(|f| f.is_error()).count();
     if errors > 0 && !allow_errors {
         return Err(SubmitError::Refused(format!(
@@ -80,7 +93,8 @@ pub fn submit(project: &Project, opts: &Options, allow_errors: bool) -> Result<C
         decision: Some(crate::reconcile::decision::record(project)),
         prev: String::new(),
     };
-    record(project, &mut ledger, claim)
+    let claim = record(project, &mut ledger, claim)?;
+    Ok(Submitted { claim, plan })
 }
 
 /// Appends the claim to the ledger between its anchors (see [`crate::ledger::anchor`]): the head
@@ -104,12 +118,12 @@ fn record(project: &Project, ledger: &mut Ledger, claim: Claim) -> Result<Claim,
 pub fn describe(claim: &Claim) -> String {
     let total: Decimal = claim.eligible;
     format!(
-        "Ansökan {} för {} – {} är registrerad: stödgrundande {}, stöd {}, {} arbetsböcker.",
+        "Ansökan {} för {} – {} är registrerad: stödgrundande {}, stöd {}, {}.",
         claim.seq,
         claim.from,
         claim.to,
         sv_kr(total),
         sv_kr(claim.support),
-        claim.workbooks.len()
+        counted(claim.workbooks.len(), noun::ARBETSBOK)
     )
 }

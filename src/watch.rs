@@ -76,7 +76,7 @@ fn write_if_changed(path: &Path, text: &str) -> anyhow::Result<bool> {
     if std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
         return Ok(false);
     }
-    write_atomic(path, text.as_bytes())?;
+    write_atomic(path, text.as_bytes()).map_err(|e| anyhow::anyhow!(crate::sv::io_failed("skriva", path, &e)))?;
     Ok(true)
 }
 
@@ -145,8 +145,11 @@ pub fn watch_until(
         if let Ok(event) = event {
             let _ = tx.send(event.paths);
         }
-    })?;
-    watcher.watch(&inbox, RecursiveMode::Recursive)?;
+    })
+    .map_err(|e| anyhow::anyhow!("kan inte bevaka filändringar på den här datorn ({e})"))?;
+    watcher
+        .watch(&inbox, RecursiveMode::Recursive)
+        .map_err(|e| anyhow::anyhow!("kan inte bevaka inkorgen {} (systemets text: {e})", inbox.display()))?;
     let mut cache = Cache::default();
     report(&refresh(project, &opts, &out, &mut cache, true)?);
     eprintln!("Bevakar {} (avsluta med Ctrl-C)", inbox.display());

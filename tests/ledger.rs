@@ -33,11 +33,23 @@ fn kramfors(month: &str, version: u32, hours: f64) -> Vec<u8> {
     kramfors_with(month, version, &[(anna(), hours)])
 }
 
-/// Kramfors' workbook for `month` with these people's hours on 1.1 on the 3rd.
+/// Kramfors' workbook for `month` with these people's hours on 1.1 from the 3rd, at most 500 h a
+/// row (a row holds no more than the month has).
 fn kramfors_with(month: &str, version: u32, people: &[(Person, f64)]) -> Vec<u8> {
     let (y, m) = (month[..4].parse().unwrap(), month[5..].parse().unwrap());
     let persons: Vec<Person> = people.iter().map(|(p, _)| p.clone()).collect();
-    let rows = people.iter().map(|(p, h)| time_row(&p.name, date(y, m, 3), "1.1", n(*h))).collect();
+    let mut rows = Vec::new();
+    for (p, hours) in people {
+        let (mut left, mut day) = (*hours, 3);
+        loop {
+            rows.push(time_row(&p.name, date(y, m, day), "1.1", n(left.min(500.0))));
+            left -= 500.0;
+            day += 1;
+            if left <= 0.0 {
+                break;
+            }
+        }
+    }
     Book::new()
         .with(info_sheet(&KRAMFORS, month, version, true))
         .with(personal_sheet(&persons))

@@ -88,7 +88,7 @@ fn only(findings: &[Finding], code: Code, severity: Severity, place: &str) -> Fi
 }
 
 /// Every code this catalogue has a case for.
-const CATALOGUED: [Code; 17] = [
+const CATALOGUED: [Code; 20] = [
     Code::FileUnreadable,
     Code::MissingSheet,
     Code::MissingColumn,
@@ -106,6 +106,9 @@ const CATALOGUED: [Code; 17] = [
     Code::MissingMainActivity,
     Code::UnknownIndicator,
     Code::AbsenceForTimeReporter,
+    Code::AmountOverBudget,
+    Code::HeldOut,
+    Code::WrongPeriod,
 ];
 
 #[test]
@@ -410,12 +413,30 @@ fn a_name_twice_in_personal_is_its_own_finding() {
     assert!(f.message.starts_with("«Anna Andersson» står redan i Personal (A2);"), "{}", f.message);
 }
 
+/// Issue 24: two people with one name, told apart only by personnummer. Their time rows name
+/// them, so they cannot be told apart: counting the first with every row could claim more than
+/// either, so neither counts.
+#[test]
+fn a_name_twice_with_another_personnummer_counts_neither() {
+    let mut b = book();
+    let other = Person { name: "Anna Andersson".into(), pnr: t(&pnr("19920505", "789")), salary: n(60000.0), ..anna() };
+    b.sheet("Personal").put_row("A4", other.row());
+    let (wb, findings) = check(&b.xlsx(Strings::Shared));
+    let f = only(&findings, Code::DuplicateName, Severity::Error, "Personal!A4");
+    assert!(f.message.contains("annat personnummer") && f.message.contains("ingen av raderna räknas"), "{}", f.message);
+    let wb = wb.unwrap();
+    assert!(wb.staff.iter().all(|p| p.name != "Anna Andersson"));
+    let report = redovisa::reconcile::month_report(&project(), &wb).0.unwrap();
+    assert_eq!(report.persons.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["Bertil Berg"]);
+}
+
 #[test]
 fn bad_value_for_each_cause() {
     for case in BAD_VALUES {
         let mut b = book();
         (case.apply)(&mut b);
-        let findings = findings_of(&b);
+        // A bad absence row also holds its person out (`absence_with_an_error_holds_out_the_person`).
+        let findings: Vec<Finding> = findings_of(&b).into_iter().filter(|f| f.code != Code::HeldOut).collect();
         assert!(findings.len() == 1, "{}: expected one finding, got:\n{}", case.why, describe(&findings));
         let f = only(&findings, Code::BadValue, case.severity, case.place);
         assert!(f.message.contains(case.says), "{}: «{}» not in: {}", case.why, case.says, f.message);
@@ -690,6 +711,121 @@ fn a_payment_from_a_payer_outside_the_financing_plan() {
     b.replace(table("Medfinansiering", "A1", &headers(ContractSheet::Medfinansiering), pay("Kramfors kommun")));
     let (_, findings) = check(&b.xlsx(Strings::Inline));
     only(&findings, Code::UnknownFinancier, Severity::Error, "Medfinansiering!B2");
+}
+
+/// Issue 24: a bad absence row was left out, so its hours were not deducted and the claim rose.
+/// Now the person it could lower is held out for the month, with a finding at their row.
+#[test]
+fn absence_with_an_error_holds_out_the_person() {
+    let absence = |name: &str, reason: &str| {
+        table(
+            "Frånvaro",
+            "A1",
+            &headers(ContractSheet::Franvaro),
+            vec![vec![t(name), t("2025-03"), n(16.0), t(reason)]],
+        )
+    };
+    // An unknown reason: BAD_VALUE at the cell, HELD_OUT at Bertil's row naming it.
+    let mut b = book();
+    b.replace(absence("Bertil Berg", "Vård av barn"));
+    let (wb, findings) = check(&b.xlsx(Strings::Shared));
+    let got: Vec<(Code, String)> = findings.iter().map(|f| (f.code, f.place.sheet_cell())).collect();
+    assert_eq!(
+        got,
+        vec![(Code::BadValue, "Frånvaro!D2".to_string()), (Code::HeldOut, "Personal!A3".to_string())],
+        "{}",
+        describe(&findings)
+    );
+    let held = &findings[1];
+    assert_swedish_and_actionable(held);
+    assert!(held.message.starts_with("Bertil Berg räknas inte alls för 2025-03: frånvaroraden på rad 2 i Frånvaro"));
+    let report = redovisa::reconcile::month_report(&project(), wb.as_ref().unwrap()).0.unwrap();
+    let names =
+        |ps: &[redovisa::reconcile::contribution::PersonMonth]| ps.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&report.persons), vec!["Anna Andersson"]);
+    assert_eq!(names(&report.held), vec!["Bertil Berg"]);
+    // A name that is nobody's could be anyone's: every fixed-share person is held out.
+    let mut b = book();
+    b.replace(absence("Bertil Bergh", "VAB"));
+    let findings = findings_of(&b);
+    let got: Vec<(Code, String)> = findings.iter().map(|f| (f.code, f.place.sheet_cell())).collect();
+    assert_eq!(
+        got,
+        vec![(Code::UnknownPerson, "Frånvaro!A2".to_string()), (Code::HeldOut, "Personal!A3".to_string())],
+        "{}",
+        describe(&findings)
+    );
+    assert!(findings[1].message.contains("kan gälla vem som helst med fast andel"), "{}", findings[1].message);
+    // Absence of a time reporter changes nothing: the bad row is only pointed out.
+    let mut b = book();
+    b.replace(absence("Anna Andersson", "Vård av barn"));
+    let findings = findings_of(&b);
+    only(&findings, Code::BadValue, Severity::Error, "Frånvaro!D2");
+    // A Frånvaro sheet that cannot be read could hold anyone's absence.
+    let mut b = book();
+    b.replace(table(
+        "Frånvaro",
+        "A1",
+        &["Namn", "Månad", "Timmar"],
+        vec![vec![t("Bertil Berg"), t("2025-03"), n(8.0)]],
+    ));
+    let findings = findings_of(&b);
+    let got: Vec<Code> = findings.iter().map(|f| f.code).collect();
+    assert_eq!(got, vec![Code::MissingColumn, Code::HeldOut], "{}", describe(&findings));
+    assert!(findings[1].message.contains("bladet Frånvaro kan inte läsas"), "{}", findings[1].message);
+}
+
+/// Issue 24: one amount larger than the whole budget it belongs to is a typo, not a figure.
+#[test]
+fn an_amount_larger_than_the_whole_budget() {
+    // Kramfors' staff budget is 2 270 430 kr: Anna's Månadslön of 4 500 000 kr leaves her out.
+    let mut b = book();
+    b.sheet("Personal").set("F2", n(4_500_000.0));
+    let (wb, findings) = check(&b.xlsx(Strings::Shared));
+    let f = only(&findings, Code::AmountOverBudget, Severity::Error, "Personal!F2");
+    assert!(
+        f.message.contains("4\u{a0}500\u{a0}000,00\u{a0}kr") && f.message.contains("2\u{a0}270\u{a0}430"),
+        "{}",
+        f.message
+    );
+    let report = redovisa::reconcile::month_report(&project(), wb.as_ref().unwrap()).0.unwrap();
+    assert!(report.persons.iter().all(|p| p.name != "Anna Andersson"));
+    // On the 15 % model Kramfors reports other costs, but its other-cost budget is 0: the
+    // amount is measured against the whole budget, 2 270 430 + 567 608 = 2 838 038 kr.
+    let (_dir, indirect) = indirect_project();
+    let cost = |amount: f64| vec![vec![t("V1"), date(2025, 3, 10), t("Resor"), t("Tåg"), t("1.2"), n(amount)]];
+    let mut b = book();
+    b.replace(table("Övriga kostnader", "A1", &headers(ContractSheet::OvrigaKostnader), cost(1_000_000_000.0)));
+    let (wb, findings) = check_with(&indirect, &b.xlsx(Strings::Shared));
+    let f = only(&findings, Code::AmountOverBudget, Severity::Error, "Övriga kostnader!F2");
+    assert!(f.message.contains("Summa kostnader (2\u{a0}838\u{a0}038\u{a0}kr)"), "{}", f.message);
+    assert!(redovisa::reconcile::month_report(&indirect, wb.as_ref().unwrap()).0.unwrap().other_costs.is_empty());
+    b.replace(table("Övriga kostnader", "A1", &headers(ContractSheet::OvrigaKostnader), cost(2_838_038.0)));
+    assert!(findings_in(&indirect, &b).is_empty(), "the whole budget itself is not more than it");
+    // Kramfors kommun decided 1 043 763 kr of its own money: one payment of 10 437 630 kr is a typo.
+    let mut b = book();
+    let pay = vec![vec![date(2025, 3, 10), t("Kramfors kommun"), empty(), t("Offentlig kontant"), n(10_437_630.0)]];
+    b.replace(table("Medfinansiering", "A1", &headers(ContractSheet::Medfinansiering), pay));
+    let (wb, findings) = check(&b.xlsx(Strings::Shared));
+    let f = only(&findings, Code::AmountOverBudget, Severity::Error, "Medfinansiering!E2");
+    assert!(f.message.contains("Kramfors kommun har beslutat (1\u{a0}043\u{a0}763\u{a0}kr)"), "{}", f.message);
+    assert!(redovisa::reconcile::month_report(&project(), wb.as_ref().unwrap()).0.unwrap().payments.is_empty());
+}
+
+/// Issue 24: a workbook whose rows are mostly in another month than its Period gets one finding
+/// at the Period, not one per row, and does not count.
+#[test]
+fn a_period_the_rows_contradict() {
+    let mut b = book();
+    b.sheet("Uppgifter").set("B3", "2025-02");
+    let (wb, findings) = check(&b.xlsx(Strings::Shared));
+    let f = only(&findings, Code::WrongPeriod, Severity::Error, "Uppgifter!B3");
+    assert!(f.message.starts_with("Perioden är 2025-02 men raderna gäller 2025-03 – rätta Perioden."), "{}", f.message);
+    assert!(redovisa::reconcile::month_report(&project(), wb.as_ref().unwrap()).0.is_none());
+    // One row in another month is that row's mistake.
+    let mut b = book();
+    b.sheet("Tidrapport").set("C14", date(2025, 2, 4));
+    only(&findings_of(&b), Code::RowOutsidePeriod, Severity::Error, "Tidrapport!C14");
 }
 
 #[test]

@@ -255,6 +255,7 @@ fn numbers_as_swedish_or_plain_text() {
             time_row("Anna Andersson", date(2025, 3, 3), "1.1", t("7,5")),
             time_row("Anna Andersson", date(2025, 3, 4), "1.1", t("7.25")),
             time_row("Anna Andersson", date(2025, 3, 5), "1.1", t("8 h")),
+            time_row("Anna Andersson", date(2025, 3, 6), "1.1", t("7.5")),
         ];
         book.replace(time_sheet(rows));
         let amounts = ["1 234,50 kr", "1234.5", "1 234", "12\u{a0}345,67", "1\u{202f}000 kr", "250", "1.234,50"];
@@ -270,11 +271,22 @@ fn numbers_as_swedish_or_plain_text() {
             vec![t("Antal skapade arbetstillfällen i enheter som får stöd"), t("0,25"), t("halvtid")],
         ];
         book.replace(table("Indikatorer", "A1", &headers(ContractSheet::Indikatorer), values));
-        let wb = clean_in(&project, &book, mode);
+        // «7.25» with a dot and two digits is also a Swedish clock time (7 h 25 min): read as
+        // 7,25 h, with one warning at its cell; «7.5» is not a time and reads silently.
+        let (wb, findings) = check_with(&project, &book.xlsx(mode));
+        let found: Vec<(Code, Severity, String)> =
+            findings.iter().map(|f| (f.code, f.severity, f.place.sheet_cell())).collect();
+        assert_eq!(
+            found,
+            vec![(Code::AmbiguousTime, Severity::Warning, "Tidrapport!D3".to_string())],
+            "{mode:?}:\n{}",
+            describe(&findings)
+        );
+        let wb = wb.unwrap();
         assert_eq!(wb.staff[0].salary, dec!(45000));
         assert_eq!(wb.staff[1].salary, dec!(52300.50));
         let h: Vec<Decimal> = wb.time.iter().map(|r| r.hours.value()).collect();
-        assert_eq!(h, vec![dec!(7.5), dec!(7.25), dec!(8)]);
+        assert_eq!(h, vec![dec!(7.5), dec!(7.25), dec!(8), dec!(7.5)]);
         let got: Vec<Decimal> = wb.other_costs.iter().map(|c| c.amount).collect();
         assert_eq!(
             got,

@@ -204,7 +204,8 @@ fn receipts_say_what_to_do() {
     assert!(kramfors.contains("avvisad – fel format, spara som .xlsx"), "{kramfors}");
     assert!(kramfors.contains("ersatt – ersatt av version 2"), "{kramfors}");
     assert!(kramfors.contains("ignorerad – låsfil från Office"), "{kramfors}");
-    assert!(kramfors.contains("höj Version"), "{kramfors}");
+    // An error in a workbook that counts: fix the cells; a new file needs a higher version.
+    assert!(kramfors.contains("ge den en högre Version i bladet Uppgifter"), "{kramfors}");
     let timra = receipt::render(&f, "timra");
     assert!(timra.contains("timra/kramfors-mars.xlsx") && timra.contains("WRONG_FOLDER"), "{timra}");
     let ange = receipt::render(&f, "ange");
@@ -223,4 +224,70 @@ fn receipts_are_deterministic() {
     for org in &f.orgs {
         assert_eq!(receipt::render(&f, &org.folder), receipt::render(&f2, &org.folder));
     }
+}
+
+/// The section titles of a text receipt: every line underlined with `-`, first word.
+fn text_sections(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .windows(2)
+        .filter(|w| !w[1].is_empty() && w[1].chars().all(|c| c == '-') && w[1].chars().count() == w[0].chars().count())
+        .map(|w| w[0].split_whitespace().next().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The section titles of a receipt page: every `<h2>`, first word.
+fn html_sections(page: &str) -> Vec<String> {
+    page.split("<h2")
+        .skip(1)
+        .map(|rest| {
+            let inner = &rest[rest.find('>').unwrap() + 1..rest.find("</h2>").unwrap()];
+            inner.split_whitespace().next().unwrap_or_default().to_string()
+        })
+        .collect()
+}
+
+/// The sections the partner guide lists for the receipt, in its order: the bold words of the
+/// list under "Kvittot och statussidan", first word.
+fn guide_sections() -> Vec<String> {
+    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/partnerhandledning.md")).unwrap();
+    let part = &guide[guide.find("## Kvittot och statussidan").unwrap()..];
+    let part = &part[..part.find("Kvittosidan har samma avsnitt").unwrap()];
+    part.lines()
+        .filter_map(|l| l.strip_prefix("- **"))
+        .map(|l| l[..l.find("**").unwrap()].split_whitespace().next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_text_receipt_the_page_and_the_guide_have_the_same_sections_in_the_same_order() {
+    use redovisa::ledger::Ledger;
+    use redovisa::pipeline::{self, Options};
+    use redovisa_demo::{self as demo, DemoOptions};
+    let dir = tempfile::tempdir().unwrap();
+    demo::write(dir.path(), &DemoOptions { to: "2024-04".parse().unwrap(), ..DemoOptions::default() }).unwrap();
+    let project = redovisa::project::Project::load(dir.path()).unwrap();
+    let opts = Options {
+        from: Some("2024-01".parse().unwrap()),
+        to: Some("2024-04".parse().unwrap()),
+        ..Options::claim(chrono::NaiveDate::from_ymd_opt(2024, 5, 10).unwrap())
+    };
+    let figures = pipeline::evaluate(&project, &opts, &Ledger::load(dir.path()).unwrap()).unwrap().figures;
+    let guide = guide_sections();
+    assert_eq!(guide, receipt::SECTIONS.to_vec(), "the guide lists the receipt's sections");
+    let mut with_cofinancing = 0;
+    for org in project.orgs() {
+        let text = receipt::render(&figures, org.folder());
+        let page = redovisa::emit::html::render_receipt(&figures, org.folder()).unwrap();
+        let (t, h) = (text_sections(&text), html_sections(&page));
+        assert_eq!(t, h, "{}: the text receipt and the page differ", org.folder());
+        // Every section of the guide, in its order; the co-financing one only where the
+        // partner's column of the financing plan has cash financiers.
+        let cash = !org.is_cofinancier()
+            && !project.cash_financiers(project.orgs().position(|o| o.folder() == org.folder()).unwrap()).is_empty();
+        let expected: Vec<String> = guide.iter().filter(|s| cash || s.as_str() != "Inbetald").cloned().collect();
+        assert_eq!(t, expected, "{}", org.folder());
+        with_cofinancing += usize::from(cash);
+    }
+    assert!(with_cofinancing > 0, "the demo has partners with cash co-financing");
 }

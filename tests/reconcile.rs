@@ -93,6 +93,7 @@ fn report(month: &str, persons: &[P]) -> MonthReport {
     MonthReport {
         month: m(month),
         persons: persons.iter().map(P::build).collect(),
+        held: Vec::new(),
         other_costs: Vec::new(),
         participants: Vec::new(),
         indicator_values: Vec::new(),

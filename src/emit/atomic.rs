@@ -338,7 +338,7 @@ pub struct RunLock {
 pub enum LockError {
     #[error("en annan körning av redovisa pågår redan för projektet ({0}). Vänta tills den är klar och försök igen.")]
     Busy(PathBuf),
-    #[error("kan inte låsa projektet ({0}): {1}")]
+    #[error("kan inte låsa projektet ({}): {}", .0.display(), crate::sv::io_error(.1))]
     Io(PathBuf, std::io::Error),
 }
 

@@ -151,11 +151,13 @@ fn state_view(state: MonthState) -> StateView {
 fn action(state: MonthState, folder: &str) -> String {
     match state {
         MonthState::Missing => format!("Lägg månadens arbetsbok i mappen «{folder}»."),
+        // A file that does not count is fixed as its error says (a higher version does not help).
         MonthState::Rejected => {
-            "Rätta felen nedan, höj Version i bladet Uppgifter och lägg arbetsboken i mappen igen.".to_string()
+            "Rätta det felen nedan säger (till exempel Perioden i bladet Uppgifter) och spara arbetsboken i mappen igen."
+                .to_string()
         }
         MonthState::NotAttested => {
-            "Fyll i Attesterad av och Attestdatum i bladet Uppgifter, höj Version och lägg arbetsboken i mappen igen."
+            "Låt behörig person fylla i Attesterad av och Attestdatum i bladet Uppgifter och spara arbetsboken igen."
                 .to_string()
         }
         _ => String::new(),
@@ -225,6 +227,7 @@ fn file_view(f: &FileRecord) -> FileView {
         Status::Superseded => "ersatt",
         Status::Rejected => "avvisad",
         Status::Ignored => "ignorerad",
+        Status::Later => "senare",
     };
     let why = match (f.status, f.note.is_empty()) {
         (Status::Used, true) => "räknas i beloppen".to_string(),
@@ -775,12 +778,16 @@ pub struct ReceiptPage {
     pub org_line: String,
     pub date: String,
     pub errors: usize,
+    /// What to do about the errors, after "N fel:" ([`super::receipt::error_advice`]).
+    pub advice: Vec<&'static str>,
     pub warnings: usize,
     pub files: Vec<FileView>,
     pub months_title: String,
     pub months: Vec<ReceiptMonth>,
     pub findings: Vec<FindingView>,
     pub totals: Option<ReceiptTotals>,
+    pub cofinancing_title: &'static str,
+    pub cofinancing: Option<super::receipt::CofinancingView>,
 }
 
 impl ReceiptPage {
@@ -823,12 +830,15 @@ impl ReceiptPage {
             org_line: org.map_or_else(String::new, |o| format!("{} ({}), {}", o.name, o.org_nr, role(o))),
             date: sv_date(f.document_date()),
             errors,
+            advice: super::receipt::error_advice(f, folder),
             warnings: findings.len() - errors,
             files: f.files.iter().filter(|r| r.folder.as_deref() == Some(folder)).map(file_view).collect(),
             months_title: format!("Månader {} – {}", Month::of(f.project_start).swedish(), f.period.to.swedish()),
             months,
             findings,
             totals: org.map(receipt_totals),
+            cofinancing_title: super::receipt::COFINANCING_TITLE,
+            cofinancing: org.and_then(|_| super::receipt::CofinancingView::new(f, folder)),
         }
     }
 }

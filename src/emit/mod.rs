@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod charts;
 pub mod claim;
 pub mod html;
+pub mod protect;
 pub mod receipt;
 pub mod report;
 pub mod status;
@@ -22,7 +23,7 @@ use crate::reconcile::model::Figures;
 /// Why an output could not be produced.
 #[derive(Debug, thiserror::Error)]
 pub enum EmitError {
-    #[error("kan inte skriva {0}: {1}")]
+    #[error("kan inte skriva {}: {}", .0.display(), crate::sv::io_error(.1))]
     Io(PathBuf, std::io::Error),
     #[error("kan inte skapa Excel-filen: {0}")]
     Xlsx(String),

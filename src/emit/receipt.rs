@@ -1,6 +1,9 @@
 //! Receipts (`kvitto/<folder>.txt`): what one partner or co-financier gets back from a run, in
 //! Swedish plain text.
 //!
+//! The text receipt and the receipt page (`kvitto/<folder>.html`, [`super::html`]) have the same
+//! sections in the same order, [`SECTIONS`], as the partner guide describes them.
+//!
 //! A receipt names only that organisation's files and findings: each file with its month,
 //! version and what became of it (used, superseded, rejected, ignored) and why; each finding
 //! with its place and what to do; the figures taken from each used file; and the organisation's
@@ -16,6 +19,14 @@ use crate::intake::Status;
 use crate::money::{sv_kr, sv_number, sv_percent};
 use crate::privacy::mask_personnummer;
 use crate::reconcile::model::{Amounts, Figures, FileRecord, OrgFigures};
+use crate::sv::{counted, noun};
+
+/// The receipt's sections, in order: each title's first word, as both receipts and the partner
+/// guide (`docs/partnerhandledning.md`) give them.
+pub const SECTIONS: [&str; 6] = ["Sammanfattning", "Avvikelser", "Filer", "Månader", "Belopp", "Inbetald"];
+
+/// The title of the co-financing section.
+pub const COFINANCING_TITLE: &str = "Inbetald medfinansiering (bladet Medfinansiering)";
 
 /// Renders `kvitto/<folder>.txt`.
 pub fn render(figures: &Figures, folder: &str) -> String {
@@ -25,10 +36,10 @@ pub fn render(figures: &Figures, folder: &str) -> String {
         figures.findings.iter().filter(|x| x.place.partner.as_deref() == Some(folder)).collect();
     let mut out = String::new();
     header(&mut out, figures, org, folder);
-    to_do(&mut out, &findings);
+    to_do(&mut out, figures, folder, &findings);
+    findings_section(&mut out, &findings);
     files_section(&mut out, &files);
     months_section(&mut out, figures, folder);
-    findings_section(&mut out, &findings);
     if let Some(org) = org {
         totals_section(&mut out, figures, org);
         cofinancing_section(&mut out, figures, org);
@@ -61,19 +72,51 @@ fn underline(out: &mut String, title: &str, c: char) {
     let _ = writeln!(out, "{}", c.to_string().repeat(title.chars().count()));
 }
 
-fn to_do(out: &mut String, findings: &[&Finding]) {
-    let errors = findings.iter().filter(|x| x.is_error()).count();
-    let warnings = findings.len() - errors;
-    underline(out, "Sammanfattning", '-');
-    if errors > 0 {
-        let _ = writeln!(
-            out,
-            "{errors} fel: det som felen gäller är inte med i beloppen. Rätta arbetsboken, höj Version i bladet \
-             Uppgifter och lägg den i din mapp igen."
+/// What an organisation with errors is asked to do, as the receipts (text and page) say it after
+/// "N fel:". Advice about versions is given only where it is right: a cell of a workbook that
+/// counts, fixed in a new file. A file that does not count at all is fixed as its error says (its
+/// Period, its attestation, …); a higher version does not make it count.
+pub fn error_advice(figures: &Figures, folder: &str) -> Vec<&'static str> {
+    let status =
+        |x: &Finding| figures.files.iter().find(|f| x.place.file.as_deref() == Some(f.path.as_str())).map(|f| f.status);
+    let errors: Vec<&Finding> =
+        figures.findings.iter().filter(|x| x.is_error() && x.place.partner.as_deref() == Some(folder)).collect();
+    if errors.is_empty() {
+        return Vec::new();
+    }
+    let mut advice = vec![
+        "det som felen gäller räknas inte i beloppen; varje fel nedan säger vad som hålls utanför och vad som ska \
+         rättas.",
+    ];
+    if errors.iter().any(|x| status(x) == Some(Status::Used)) {
+        advice.push(
+            "Rätta cellerna i arbetsboken och spara den i din mapp. Sparar du den rättade arbetsboken som en ny fil, \
+             ge den en högre Version i bladet Uppgifter så att den ersätter den gamla.",
         );
     }
+    if errors.iter().any(|x| status(x) == Some(Status::Rejected)) {
+        advice.push(
+            "En fil som inte räknas alls (avvisad under Filer) rättas så som felet säger, till exempel Perioden eller \
+             attesten i bladet Uppgifter; en högre Version gör inte att den räknas.",
+        );
+    }
+    advice
+}
+
+fn to_do(out: &mut String, figures: &Figures, folder: &str, findings: &[&Finding]) {
+    let errors = findings.iter().filter(|x| x.is_error()).count();
+    let warnings = findings.len() - errors;
+    let _ = writeln!(out, "Sammanfattning");
+    underline(out, "Sammanfattning", '-');
+    for (i, line) in error_advice(figures, folder).into_iter().enumerate() {
+        if i == 0 {
+            let _ = writeln!(out, "{errors} fel: {line}");
+        } else {
+            let _ = writeln!(out, "{line}");
+        }
+    }
     if warnings > 0 {
-        let _ = writeln!(out, "{warnings} varningar: beloppen räknas, men kontrollera uppgifterna.");
+        let _ = writeln!(out, "{}: beloppen räknas, men kontrollera uppgifterna.", counted(warnings, noun::VARNING));
     }
     if findings.is_empty() {
         let _ = writeln!(out, "Inga avvikelser. Inget att åtgärda.");
@@ -193,49 +236,102 @@ fn totals_section(out: &mut String, f: &Figures, o: &OrgFigures) {
     let _ = writeln!(out, "  Månader i perioden {} med godkänd arbetsbok: {reported}", period_text(f));
 }
 
+/// One financier's line of a partner's co-financing, formatted for both receipts.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CofinancingRow {
+    pub financier: String,
+    pub decided: String,
+    pub period: String,
+    pub cumulative: String,
+    pub share: String,
+    /// What to know about the line (external money, paid in lagging), sentences; may be empty.
+    pub notes: Vec<String>,
+}
+
+/// One payment in the months the claim takes, formatted.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PaymentRow {
+    pub date: String,
+    pub financier: String,
+    pub amount: String,
+    pub voucher: String,
+}
+
 /// The partner's co-financing paid in (its column of the financing plan) and its payments in
-/// the months this claim takes.
-fn cofinancing_section(out: &mut String, f: &Figures, o: &OrgFigures) {
-    let lines: Vec<_> = f.cofinancing.of_partner(&o.folder).collect();
-    if lines.is_empty() {
-        return;
+/// the months this claim takes, formatted: the content of the section [`COFINANCING_TITLE`] in
+/// both receipts. `None` when the partner's column has no cash financier.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CofinancingView {
+    pub rows: Vec<CofinancingRow>,
+    pub payments: Vec<PaymentRow>,
+}
+
+impl CofinancingView {
+    pub fn new(f: &Figures, folder: &str) -> Option<CofinancingView> {
+        let rows: Vec<CofinancingRow> = f
+            .cofinancing
+            .of_partner(folder)
+            .map(|l| {
+                let mut notes = Vec::new();
+                if l.external {
+                    notes.push(format!("{} är extern finansiär: pengarna bokförs separat.", l.financier));
+                }
+                if l.lagging {
+                    notes.push(format!(
+                        "Inbetalt släpar efter: {} av budgeten är begärd (COFINANCING_LAGGING).",
+                        l.share_claimed.map_or_else(|| "–".to_string(), |s| sv_percent(s, 1))
+                    ));
+                }
+                CofinancingRow {
+                    financier: l.financier.clone(),
+                    decided: sv_kr(l.decided),
+                    period: sv_kr(l.paid_period),
+                    cumulative: sv_kr(l.paid_cumulative),
+                    share: l.share_decided.map_or_else(|| "–".to_string(), |s| sv_percent(s, 1)),
+                    notes,
+                }
+            })
+            .collect();
+        if rows.is_empty() {
+            return None;
+        }
+        let payments = f
+            .cofinancing
+            .payments
+            .iter()
+            .filter(|p| p.folder == folder)
+            .map(|p| PaymentRow {
+                date: p.date.to_string(),
+                financier: p.financier.clone(),
+                amount: sv_kr(p.amount),
+                voucher: p.voucher.clone(),
+            })
+            .collect();
+        Some(CofinancingView { rows, payments })
     }
-    let title = "Inbetald medfinansiering (bladet Medfinansiering)";
-    let _ = writeln!(out, "\n{title}");
-    underline(out, title, '-');
+}
+
+fn cofinancing_section(out: &mut String, f: &Figures, o: &OrgFigures) {
+    let Some(view) = CofinancingView::new(f, &o.folder) else { return };
+    let _ = writeln!(out, "\n{COFINANCING_TITLE}");
+    underline(out, COFINANCING_TITLE, '-');
     let _ =
         writeln!(out, "  {:<34}{:>18}{:>18}{:>18}{:>10}", "Finansiär", "Beslutat", "Perioden", "Ackumulerat", "Andel");
-    for l in &lines {
-        let share = l.share_decided.map_or_else(|| "–".to_string(), |s| sv_percent(s, 1));
-        let _ = writeln!(
-            out,
-            "  {:<34}{:>18}{:>18}{:>18}{:>10}",
-            l.financier,
-            sv_kr(l.decided),
-            sv_kr(l.paid_period),
-            sv_kr(l.paid_cumulative),
-            share
-        );
-        if l.external {
-            let _ = writeln!(out, "    {} är extern finansiär: pengarna bokförs separat.", l.financier);
-        }
-        if l.lagging {
-            let _ = writeln!(
-                out,
-                "    Inbetalt släpar efter: {} av budgeten är begärd (COFINANCING_LAGGING).",
-                l.share_claimed.map_or_else(|| "–".to_string(), |s| sv_percent(s, 1))
-            );
+    for r in &view.rows {
+        let _ =
+            writeln!(out, "  {:<34}{:>18}{:>18}{:>18}{:>10}", r.financier, r.decided, r.period, r.cumulative, r.share);
+        for note in &r.notes {
+            let _ = writeln!(out, "    {note}");
         }
     }
-    let payments: Vec<_> = f.cofinancing.payments.iter().filter(|p| p.folder == o.folder).collect();
-    if payments.is_empty() {
+    if view.payments.is_empty() {
         let _ = writeln!(out, "  Inga inbetalningar i månaderna som ansökan tar med.");
         return;
     }
     let _ = writeln!(out, "  Inbetalningar i månaderna som ansökan tar med:");
-    for p in payments {
+    for p in &view.payments {
         let voucher = if p.voucher.is_empty() { String::new() } else { format!(", verifikation {}", p.voucher) };
-        let _ = writeln!(out, "    {}  {:<32}{:>18}{voucher}", p.date, p.financier, sv_kr(p.amount));
+        let _ = writeln!(out, "    {}  {:<32}{:>18}{voucher}", p.date, p.financier, p.amount);
     }
 }
 

@@ -145,6 +145,18 @@ fn claims_text(claims: &[u32]) -> String {
     }
 }
 
+/// Why a person's month is held out (`HELD_OUT`): a row or sheet of the workbook, by sheet name
+/// and 1-based row.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HeldCause {
+    /// An absence row of the person with an error.
+    Absence { sheet: String, row: u32 },
+    /// An absence row with an error that names nobody known: it could be anyone's.
+    AbsenceOfNobody { sheet: String, row: u32 },
+    /// The absence sheet could not be read (a required column missing).
+    Unread { sheet: String },
+}
+
 /// The reporting plan's period nearest to a claim period outside the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Planned {
@@ -169,6 +181,12 @@ pub enum Message {
     UnknownPartner { org_nr: String },
     /// Nobody has attested the workbook.
     NotAttested,
+    /// A higher version of a month lacks attestation: nothing counts meanwhile.
+    NewerNotAttested { month: Month, version: u32, lower: u32 },
+    /// Most dated rows fall in another month than the Period.
+    WrongPeriod { period: Month, rows: Month },
+    /// A workbook without dated rows whose file name names another month than the Period.
+    PeriodNotFileName { period: Month, named: Month },
     /// A pipe, a device, or a link to one under a workbook's name.
     NotARegularFile,
     /// A folder of the inbox that cannot be listed, with the system's reason.
@@ -213,8 +231,12 @@ pub enum Message {
     MissingShare,
     /// Slutdatum before Startdatum.
     EndBeforeStart { start: NaiveDate, end: NaiveDate },
-    /// The same name on two rows of `Personal`; `first` is the cell of the row that counts.
+    /// The same name and personnummer on two rows of `Personal`; `first` is the cell of the row
+    /// that counts.
     NameTwice { name: String, first: String },
+    /// The same name on two rows of `Personal` with different (or unreadable) personnummer:
+    /// neither row counts.
+    NameTwiceOthers { name: String, first: String },
     /// A negative indicator value.
     NegativeIndicator { value: Decimal },
 
@@ -256,6 +278,17 @@ pub enum Message {
     UnknownIndicator { name: String, known: Vec<String> },
     /// Absence for a person who reports time.
     AbsenceForTimeReporter { name: String },
+    /// A person's month held out for errors in rows that could lower their hours.
+    HeldOut { name: String, month: Month, causes: Vec<HeldCause> },
+    /// A Månadslön larger than the organisation's whole staff (or in-kind) budget line.
+    SalaryOverBudget { name: String, salary: Decimal, org: String, line: BudgetLine, budget: Decimal },
+    /// An other cost larger than the partner's whole other-cost budget line.
+    CostOverBudget { amount: Decimal, org: String, line: BudgetLine, budget: Decimal },
+    /// A payment larger than the financier's whole decided co-financing.
+    PaymentOverDecided { amount: Decimal, financier: String, decided: Decimal },
+
+    /// Hours written `6.30`: read as 6,3 h, possibly meant as 6 h 30 min.
+    AmbiguousTime { text: String, read_as: Decimal, hours: u32, minutes: u32 },
 
     // Checks of the period, the person and the claims.
     /// More hours than the month's weekdays × 8 × grade.
@@ -359,7 +392,12 @@ impl Message {
             M::SupportBelowClaimed { .. } => Code::ApprovedSupportBelowClaimed,
             M::AlreadySubmitted { .. } => Code::PeriodAlreadySubmitted,
             M::UnknownPartner { .. } => Code::UnknownPartner,
-            M::NotAttested => Code::NotAttested,
+            M::NotAttested | M::NewerNotAttested { .. } => Code::NotAttested,
+            M::WrongPeriod { .. } | M::PeriodNotFileName { .. } => Code::WrongPeriod,
+            M::HeldOut { .. } => Code::HeldOut,
+            M::SalaryOverBudget { .. } | M::CostOverBudget { .. } | M::PaymentOverDecided { .. } => {
+                Code::AmountOverBudget
+            }
             M::NotARegularFile | M::InternalError | M::Unreadable(_) => Code::FileUnreadable,
             M::FolderUnreadable { .. } => Code::FolderUnreadable,
             M::WrongFormat => Code::WrongFormat,
@@ -382,7 +420,7 @@ impl Message {
             M::UnknownPerson { .. } => Code::UnknownPerson,
             M::UnknownActivity { .. } | M::UnknownMainActivityIgnored { .. } => Code::UnknownActivity,
             M::DuplicatePersonCounted { .. } | M::DuplicatePersonDisagrees { .. } => Code::DuplicatePerson,
-            M::NameTwice { .. } => Code::DuplicateName,
+            M::NameTwice { .. } | M::NameTwiceOthers { .. } => Code::DuplicateName,
             M::RowOutsidePeriod { .. } => Code::RowOutsidePeriod,
             M::PaymentFromInKindFinancier { .. } | M::UnknownFinancier { .. } => Code::UnknownFinancier,
             M::FinancingTypeMismatch { .. } => Code::FinancingTypeMismatch,
@@ -392,6 +430,7 @@ impl Message {
             M::UnknownIndicator { .. } => Code::UnknownIndicator,
             M::AbsenceForTimeReporter { .. } => Code::AbsenceForTimeReporter,
             M::HoursOverMonth { .. } => Code::HoursOverMonth,
+            M::AmbiguousTime { .. } => Code::AmbiguousTime,
             M::SalaryBasisChanged { .. } => Code::SalaryBasisChanged,
             M::MissingSubmission { .. } => Code::MissingSubmission,
             M::OverBudget { .. } => Code::OverBudget,
@@ -442,6 +481,9 @@ impl Message {
             Message::ChangedUnderLegacyClaim { month: month(2025, 1) },
             Message::UnknownPartner { org_nr: s("556677-8899") },
             Message::NotAttested,
+            Message::NewerNotAttested { month: month(2025, 5), version: 2, lower: 1 },
+            Message::WrongPeriod { period: month(2025, 4), rows: month(2025, 5) },
+            Message::PeriodNotFileName { period: month(2025, 4), named: month(2025, 5) },
             Message::NotARegularFile,
             Message::FolderUnreadable { folder: s("kramfors"), reason: s("behörighet saknas") },
             Message::WrongFormat,
@@ -462,6 +504,7 @@ impl Message {
             Message::MissingShare,
             Message::EndBeforeStart { start: day(2025, 3, 1), end: day(2025, 2, 28) },
             Message::NameTwice { name: s("Anna Andersson"), first: s("A2") },
+            Message::NameTwiceOthers { name: s("Anna Andersson"), first: s("A2") },
             Message::NegativeIndicator { value: Decimal::from(-3) },
             Message::UnknownPerson { name: s("Ana Andersson") },
             Message::UnknownActivity { code: s("9.9"), known: activities.clone() },
@@ -491,6 +534,40 @@ impl Message {
             Message::UnknownIndicator { name: s("Antal möten"), known: vec![s("Antal deltagande organisationer")] },
             Message::UnknownIndicator { name: s("Antal möten"), known: Vec::new() },
             Message::AbsenceForTimeReporter { name: s("Anna Andersson") },
+            Message::HeldOut {
+                name: s("Björn Berg"),
+                month: month(2025, 5),
+                causes: vec![HeldCause::Absence { sheet: s("Frånvaro"), row: 2 }],
+            },
+            Message::HeldOut {
+                name: s("Björn Berg"),
+                month: month(2025, 5),
+                causes: vec![HeldCause::AbsenceOfNobody { sheet: s("Frånvaro"), row: 3 }],
+            },
+            Message::HeldOut {
+                name: s("Björn Berg"),
+                month: month(2025, 5),
+                causes: vec![HeldCause::Unread { sheet: s("Frånvaro") }],
+            },
+            Message::SalaryOverBudget {
+                name: s("Anna Andersson"),
+                salary: kr(4_500_000, 0),
+                org: s("Kramfors kommun"),
+                line: BudgetLine::Staff,
+                budget: kr(2_270_430, 0),
+            },
+            Message::CostOverBudget {
+                amount: kr(1_000_000_000, 0),
+                org: s("Kramfors kommun"),
+                line: BudgetLine::Other,
+                budget: kr(120_000, 0),
+            },
+            Message::PaymentOverDecided {
+                amount: kr(10_437_630, 0),
+                financier: s("Härnösands kommun"),
+                decided: kr(1_043_763, 0),
+            },
+            Message::AmbiguousTime { text: s("6.30"), read_as: Decimal::new(63, 1), hours: 6, minutes: 30 },
             Message::HoursOverMonth {
                 name: s("Anna Andersson"),
                 month: month(2025, 3),
@@ -691,8 +768,29 @@ impl fmt::Display for Message {
             ),
             M::NotAttested => f.write_str(
                 "Arbetsboken saknar attest (Attesterad av och Attestdatum i bladet Uppgifter). Den visas i månadsstatus \
-                 men tas inte med i en ansökan förrän den är attesterad. Låt behörig person fylla i Attesterad av och \
+                 men tas inte med i en ansökan förrän den är attesterad: i en ansökan är det därför ett fel, i \
+                 kontrollen före inlämning och i månadsstatus en varning. Låt behörig person fylla i Attesterad av och \
                  Attestdatum och spara filen igen.",
+            ),
+            M::NewerNotAttested { month, version, lower } => write!(
+                f,
+                "Version {version} av {month} saknar attest (Attesterad av och Attestdatum i bladet Uppgifter) och \
+                 tas inte med i en ansökan förrän den är attesterad. Till dess räknas ingen arbetsbok för {month}: \
+                 version {lower} är ersatt av den nya. Ingick månaden redan i en inskickad ansökan tas den tillbaka \
+                 som rättelse tills version {version} är attesterad (håll inne rättelsen med --hold-corrections om den \
+                 ska vänta). Låt behörig person fylla i Attesterad av och Attestdatum och spara filen igen."
+            ),
+            M::WrongPeriod { period, rows } => write!(
+                f,
+                "Perioden är {period} men raderna gäller {rows} – rätta Perioden. Arbetsboken räknas inte förrän \
+                 Perioden och raderna stämmer, och den ersätter inte arbetsboken för {period}. Gäller raderna \
+                 verkligen {period}, rätta i stället datumen."
+            ),
+            M::PeriodNotFileName { period, named } => write!(
+                f,
+                "Perioden är {period} men filnamnet gäller {named}, och arbetsboken har inga daterade rader som kan \
+                 avgöra – rätta Perioden, eller filnamnet om Perioden stämmer. Arbetsboken räknas inte förrän de \
+                 stämmer, och den ersätter inte arbetsboken för {period}."
             ),
             M::NotARegularFile => f.write_str(
                 "Filen är ingen vanlig fil (till exempel en länk till en enhet eller en namngiven pipe) och läses inte. \
@@ -704,8 +802,9 @@ impl fmt::Display for Message {
                  räknas som vanligt. Ge den som kör redovisa läsrätt till mappen (eller be IT om det) och kör igen."
             ),
             M::WrongFormat => f.write_str(
-                "Filen är inte i formatet .xlsx (Excel-arbetsbok) och läses inte. Öppna den i Excel och spara som .xlsx \
-                 (Arkiv → Spara som → Excel-arbetsbok).",
+                "Filen är inte i formatet .xlsx (Excel-arbetsbok) och läses inte. Spara om den som .xlsx: i Excel \
+                 Arkiv → Spara som → Excel-arbetsbok (*.xlsx); i LibreOffice Arkiv → Spara som → filtyp «Excel \
+                 2007-365 (.xlsx)» → Behåll nuvarande format.",
             ),
             M::OutsidePartnerFolders => f.write_str(
                 "Filen ligger inte i någon parts mapp och läses inte. Flytta den till rätt parts mapp i inkorgen.",
@@ -770,6 +869,13 @@ impl fmt::Display for Message {
                 "«{name}» står redan i Personal ({first}); varje person ska stå på en rad, eftersom raderna i \
                  Tidrapport och Frånvaro kopplas till personen via namnet. Raden räknas inte: ta bort den, eller skilj \
                  två personer med samma namn åt (till exempel med en initial) här och i Tidrapport och Frånvaro."
+            ),
+            M::NameTwiceOthers { name, first } => write!(
+                f,
+                "«{name}» står redan i Personal ({first}) men med ett annat personnummer (eller ett som inte kan \
+                 läsas). Raderna i Tidrapport och Frånvaro kopplas till personen via namnet och kan inte fördelas \
+                 mellan två personer, så ingen av raderna räknas. Skilj personerna åt (till exempel med en initial) \
+                 här och i Tidrapport och Frånvaro, eller ta bort raden om det är samma person."
             ),
             M::NegativeIndicator { value } => write!(
                 f,
@@ -901,6 +1007,53 @@ impl fmt::Display for Message {
                 f,
                 "{name} redovisar tid i Tidrapport; frånvaro dras bara av för personal med fast andel. Raden påverkar \
                  inget; ta bort den, eller ändra Redovisning till Fast andel om personen har en fast andel."
+            ),
+            M::HeldOut { name, month, causes } => {
+                let of = |c: &HeldCause| match c {
+                    HeldCause::Absence { sheet, row } => format!("frånvaroraden på rad {row} i {sheet} har fel"),
+                    HeldCause::AbsenceOfNobody { sheet, row } => format!(
+                        "frånvaroraden på rad {row} i {sheet} har fel och kan inte kopplas till någon i Personal, så \
+                         den kan gälla vem som helst med fast andel"
+                    ),
+                    HeldCause::Unread { sheet } => format!("bladet {sheet} kan inte läsas"),
+                };
+                write!(
+                    f,
+                    "{name} räknas inte alls för {month}: {}. Frånvaro dras av från den fasta tiden, och utan den kunde \
+                     timmarna bli för många; därför hålls hela personens månad utanför, inte bara raden. Rätta felet, \
+                     så räknas månaden (som sen månad eller rättelse om ansökan redan har skickats).",
+                    causes.iter().map(of).collect::<Vec<_>>().join("; ")
+                )
+            }
+            M::SalaryOverBudget { name, salary, org, line, budget } => write!(
+                f,
+                "Månadslönen {} för {name} är ensam större än hela den beviljade budgeten för {org} – {} ({}); det \
+                 är troligen ett skrivfel. {name} räknas inte för månaden förrän Månadslön är rättad.",
+                sv_kr(*salary),
+                line.swedish(),
+                sv_kr_whole(*budget)
+            ),
+            M::CostOverBudget { amount, org, line, budget } => write!(
+                f,
+                "Beloppet {} är ensamt större än hela den beviljade budgeten för {org} – {} ({}); det är troligen \
+                 ett skrivfel. Raden räknas inte förrän beloppet är rättat.",
+                sv_kr(*amount),
+                line.swedish(),
+                sv_kr_whole(*budget)
+            ),
+            M::PaymentOverDecided { amount, financier, decided } => write!(
+                f,
+                "Beloppet {} är ensamt större än hela den medfinansiering {financier} har beslutat ({}); det är \
+                 troligen ett skrivfel. Inbetalningen räknas inte förrän beloppet är rättat.",
+                sv_kr(*amount),
+                sv_kr_whole(*decided)
+            ),
+            M::AmbiguousTime { text, read_as, hours, minutes } => write!(
+                f,
+                "«{text}» är läst som {} timmar. Betyder det {hours} timmar och {minutes} minuter, skriv {hours}:{minutes:02} \
+                 (eller {}) i stället.",
+                sv_hours(*read_as),
+                sv_hours(Decimal::from(*hours) + Decimal::from(*minutes) / Decimal::from(60))
             ),
             M::HoursOverMonth { name, month, hours, weekdays, employment, limit } => write!(
                 f,
@@ -1144,14 +1297,14 @@ impl fmt::Display for Message {
                     sv_hours(delta.hours)
                 )?;
                 f.write_str(if *held {
-                    "Rättelsen hålls inne (--hold-corrections): den tas inte med i den här ansökan utan väntar till en \
+                    "Rättelsen hålls inne av projektekonomen: den tas inte med i den här ansökan utan väntar till en \
                      senare."
                 } else if matches!(revision, Revision::Gone { .. }) {
-                    "Den tas med som rättelse i den här ansökan. Lägg tillbaka arbetsboken om den försvann av misstag, \
-                     eller håll inne rättelsen med --hold-corrections."
+                    "Den tas med som rättelse i den här ansökan. Lägg tillbaka arbetsboken om den försvann av misstag; \
+                     projektekonomen kan också hålla inne rättelsen till en senare ansökan."
                 } else {
-                    "Den tas med som rättelse i den här ansökan (Tidigare månader). Håll inne den med \
-                     --hold-corrections om den ska vänta."
+                    "Den tas med som rättelse i den här ansökan (Tidigare månader); projektekonomen kan hålla inne den \
+                     till en senare ansökan."
                 })
             }
         }
@@ -1210,6 +1363,8 @@ pub enum CellProblem {
     TimeTooLong,
     /// More hours than any row can hold.
     TooManyHours(Decimal),
+    /// More hours in one row than the workbook's month has.
+    HoursBeyondMonth { hours: Decimal, month: Month, max: u32 },
     /// A version that is no whole number from 1.
     NotWhole(Decimal),
     /// Redovisning other than Tidrapport or Fast andel.
@@ -1256,6 +1411,10 @@ impl CellProblem {
             (s("Timmar"), C::TimeUnreadable),
             (s("Timmar"), C::TimeTooLong),
             (s("Timmar"), C::TooManyHours(d(12_000, 0))),
+            (
+                s("Timmar"),
+                C::HoursBeyondMonth { hours: d(750, 0), month: Month::new(2025, 3).unwrap_or(Month::MIN), max: 744 },
+            ),
             (s("Version"), C::NotWhole(d(15, 1))),
             (s("Redovisning"), C::NotReporting(s("Timmar"))),
             (s("Orsak"), C::NotAbsenceReason(s("Sjuk dag 3"))),
@@ -1312,6 +1471,11 @@ impl fmt::Display for CellProblem {
                 f.write_str("tiden i cellen motsvarar orimligt många timmar för en rad; kontrollera värdet")
             }
             C::TooManyHours(h) => write!(f, "{} timmar är orimligt många för en rad; kontrollera talet", sv_plain(h)),
+            C::HoursBeyondMonth { hours, month, max } => write!(
+                f,
+                "{} timmar är fler än hela månaden {month} har ({max} timmar dygnet runt); kontrollera talet",
+                sv_plain(hours)
+            ),
             C::NotWhole(d) => {
                 write!(f, "«{}» är inget heltal från 1 och uppåt; skriv ett heltal, till exempel 1", sv_plain(d))
             }

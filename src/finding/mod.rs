@@ -18,8 +18,8 @@ use serde::Serialize;
 mod message;
 
 pub use message::{
-    BasisField, BudgetLine, Budgeted, CellProblem, Dated, Delta, FileProblem, Message, ParserTrouble, Planned,
-    Repriced, Revision, month_ranges,
+    BasisField, BudgetLine, Budgeted, CellProblem, Dated, Delta, FileProblem, HeldCause, Message, ParserTrouble,
+    Planned, Repriced, Revision, month_ranges,
 };
 
 /// How serious a finding is.
@@ -85,7 +85,7 @@ codes! {
     /// Not a readable xlsx: corrupt, truncated, encrypted, empty, too large.
     FileUnreadable => "FILE_UNREADABLE", Error,
         "Filen kan inte läsas",
-        "Öppna filen i Excel, spara den som Excel-arbetsbok (.xlsx) och lägg den i inkorgen igen. Är den lösenordsskyddad: ta bort skyddet först.";
+        "Öppna filen i Excel eller LibreOffice, spara den som Excel-arbetsbok (.xlsx) och lägg den i inkorgen igen. Är den lösenordsskyddad: ta bort skyddet först.";
     /// A folder of the inbox that cannot be listed (no permission, a broken network share): its
     /// partner's files are left out of this run; the other partners are not affected. A warning
     /// for a folder outside every partner's folder.
@@ -95,7 +95,7 @@ codes! {
     /// `.xls`, `.ods`, `.csv`, `.xlsm`.
     WrongFormat => "WRONG_FORMAT", Error,
         "Filen är inte i formatet .xlsx",
-        "Öppna filen och spara den som Excel-arbetsbok (.xlsx) utan makron; lägg den nya filen i inkorgen.";
+        "Öppna filen och spara den som Excel-arbetsbok (.xlsx) utan makron: i Excel Arkiv → Spara som → Excel-arbetsbok, i LibreOffice Arkiv → Spara som → filtyp «Excel 2007-365 (.xlsx)». Lägg den nya filen i inkorgen.";
     /// A required sheet is absent.
     MissingSheet => "MISSING_SHEET", Error,
         "Ett obligatoriskt blad saknas",
@@ -144,6 +144,11 @@ codes! {
     RowOutsidePeriod => "ROW_OUTSIDE_PERIOD", Error,
         "Rad daterad utanför arbetsbokens månad",
         "Flytta raden till arbetsboken för den månad datumet hör till, eller rätta datumet.";
+    /// Most dated rows of a workbook fall in one month, and its Period names another: the
+    /// workbook does not count, and never replaces the workbook of the month its Period names.
+    WrongPeriod => "WRONG_PERIOD", Error,
+        "Perioden i Uppgifter stämmer inte med raderna",
+        "Rätta Period i bladet Uppgifter till den månad raderna gäller (eller datumen, om Perioden stämmer). Arbetsboken räknas inte förrän dess och ersätter aldrig en annan månads arbetsbok.";
     /// A month outside the project, or outside the person's Startdatum–Slutdatum.
     OutsideProjectPeriod => "OUTSIDE_PROJECT_PERIOD", Error,
         "Tid utanför projektets eller personens period",
@@ -162,8 +167,21 @@ codes! {
     DuplicatePerson => "DUPLICATE_PERSON", Error,
         "Samma personnummer på två rader i Personal",
         "Ta bort den extra raden så att varje person står på en rad i Personal; räkna in tiden under det namn som står kvar.";
-    /// Two rows of `Personal` with the same name: time and absence rows name the person, so
-    /// the later row is left out until the names differ.
+    /// A person's whole month is left out because a row that could lower their hours (absence)
+    /// or that places them on activities (time, for fixed-share staff) has an error: leaving out
+    /// only the row could claim more.
+    HeldOut => "HELD_OUT", Error,
+        "En persons månad hålls utanför",
+        "Rätta raden som meddelandet nämner; då räknas personens månad igen (som sen månad eller rättelse om ansökan redan har skickats).";
+    /// A single amount larger than the whole approved budget it belongs to (a Månadslön over
+    /// the staff budget, an other cost over the other-cost budget, a payment over the decided
+    /// co-financing): a typo, left out at its cell.
+    AmountOverBudget => "AMOUNT_OVER_BUDGET", Error,
+        "Ett belopp är större än hela budgeten",
+        "Kontrollera beloppet (ett skrivfel?) och rätta cellen; ett enda belopp kan inte vara större än hela det beviljade beloppet för sitt slag.";
+    /// Two rows of `Personal` with the same name: time and absence rows name the person. With the
+    /// same personnummer the later row is left out; with another (or an unreadable) one the rows
+    /// may be two people whose time cannot be told apart, and neither counts.
     DuplicateName => "DUPLICATE_NAME", Error,
         "Samma namn på två rader i Personal",
         "Ta bort den extra raden. Är det två olika personer med samma namn: skilj dem åt (till exempel med en initial) i Personal, Tidrapport och Frånvaro.";
@@ -191,6 +209,11 @@ codes! {
     FinancingTypeMismatch => "FINANCING_TYPE_MISMATCH", Warning,
         "Typ av medfinansiering stämmer inte med finansieringsplanen",
         "Rätta Typ i bladet Medfinansiering så att den stämmer med finansieringsplanen (offentlig eller privat).";
+    /// Hours written as a clock time with a dot (`6.30`): read as a decimal number (6,3 h), but
+    /// a Swede may mean 6 hours 30 minutes.
+    AmbiguousTime => "AMBIGUOUS_TIME", Warning,
+        "Timmar som kan läsas på två sätt",
+        "Skriv timmar och minuter med kolon (6:30 är 6 timmar 30 minuter) eller som decimaltal med komma (6,5).";
     /// More hours in a month than its weekdays × 8 × Sysselsättningsgrad.
     HoursOverMonth => "HOURS_OVER_MONTH", Warning,
         "Ovanligt många timmar på en månad",
@@ -219,7 +242,7 @@ codes! {
     /// version, removed): the difference is carried into the next claim as a correction.
     ChangedAfterClaim => "CHANGED_AFTER_CLAIM", Warning,
         "Underlag har ändrats efter inskickad ansökan (rättelse)",
-        "Kontrollera att ändringen är avsiktlig; skillnaden tas med som rättelse i nästa ansökan (eller hålls inne med --hold-corrections).";
+        "Kontrollera att ändringen är avsiktlig; skillnaden tas med som rättelse i nästa ansökan, om inte projektekonomen håller inne den.";
     /// The project file prices months already claimed differently (an on-cost rate or a flat rate
     /// edited in place) and no change decision re-prices them retroactively: they keep the price
     /// they were claimed at, and `submit` refuses until the file says from when the new value

@@ -496,7 +496,7 @@ impl fmt::Display for Issue {
 /// Why a project could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("kan inte läsa {path}: {source}")]
+    #[error("kan inte läsa {path}: {}", crate::sv::io_error(.source))]
     Io { path: PathBuf, source: std::io::Error },
     #[error("{path} går inte att tolka: {message}")]
     Parse { path: PathBuf, message: String },

@@ -50,10 +50,15 @@ pub struct Info {
     pub partner_name: Option<String>,
     /// Decides who the workbook is from; `None` when missing or invalid (a finding says which).
     pub org_nr: Option<OrgNr>,
-    /// The month reported; `None` when missing or unreadable.
+    /// The month reported; `None` when missing or unreadable, or when the version is unreadable
+    /// (which workbook counts cannot be told).
     pub month: Option<Month>,
+    /// The Period as read, even when the version is unreadable.
+    pub period: Option<Month>,
     /// 1 unless given.
     pub version: u32,
+    /// The Version cell holds something that is no version.
+    pub version_unreadable: bool,
     pub attested_by: Option<String>,
     pub attested_on: Option<NaiveDate>,
     /// The value cell of each label found, for findings about it later.
@@ -189,6 +194,17 @@ pub struct PaymentRow {
     pub comment: String,
 }
 
+/// A row of `Frånvaro` the reader left out because a cell could not be read (its findings say
+/// which). What leaving it out could change is decided in reconcile (`docs/rules.md`, "What an
+/// error leaves out"): absence lowers a fixed-share person's hours, so the person it names (or,
+/// naming nobody, every fixed-share person) is held out instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DroppedRow {
+    pub loc: Loc,
+    /// Namn as written, when it could be read.
+    pub name: Option<String>,
+}
+
 /// A workbook as read: the typed rows that passed the contract, and where everything was.
 #[derive(Debug, Clone, Default)]
 pub struct Workbook {
@@ -207,6 +223,10 @@ pub struct Workbook {
     /// Names (normalised) whose `Personal` row had an error: their time is not costed, and not
     /// reported a second time as `UNKNOWN_PERSON`.
     pub broken_staff: BTreeSet<String>,
+    /// Rows of `Frånvaro` left out for a cell that could not be read.
+    pub dropped: Vec<DroppedRow>,
+    /// Sheets present but not read, for a required column missing (`MISSING_COLUMN`).
+    pub unread: BTreeSet<Sheet>,
     pub layouts: BTreeMap<Sheet, Layout>,
 }
 
@@ -220,6 +240,51 @@ impl Workbook {
         let first = || layout.and_then(|l| l.columns.values().min().copied());
         let c = layout.and_then(|l| l.columns.get(&col).copied()).or_else(first).unwrap_or(0);
         Place::cell(&self.file, name, cell_ref(loc.row, c))
+    }
+
+    /// The month of each dated row: time, absence, participants, other costs and payments.
+    fn row_months(&self) -> impl Iterator<Item = Month> + '_ {
+        let time = self.time.iter().map(|t| t.when.month());
+        let absence = self.absence.iter().map(|a| a.month);
+        let participants = self.participants.iter().map(|p| Month::of(p.date));
+        let costs = self.other_costs.iter().map(|c| Month::of(c.date));
+        let payments = self.payments.iter().map(|p| Month::of(p.date));
+        time.chain(absence).chain(participants).chain(costs).chain(payments)
+    }
+
+    /// The month more than half of the dated rows fall in, if there is one, and how many dated
+    /// rows there are.
+    fn rows_month(&self) -> (Option<Month>, usize) {
+        let mut count: BTreeMap<Month, usize> = BTreeMap::new();
+        for m in self.row_months() {
+            *count.entry(m).or_default() += 1;
+        }
+        let total: usize = count.values().sum();
+        (count.into_iter().find(|(_, n)| 2 * n > total).map(|(m, _)| m), total)
+    }
+
+    /// The month the workbook's content says when its Period says another (`WRONG_PERIOD`):
+    /// with two or more dated rows, the month more than half of them fall in; with one, its
+    /// month unless the file name names the Period; with none, the month the file name names.
+    pub fn period_contradicted(&self) -> Option<(Month, Evidence)> {
+        let period = self.info.period?;
+        let named = file_name_month(&self.file);
+        let found = match self.rows_month() {
+            (Some(m), n) if n >= 2 || named != Some(period) => Some((m, Evidence::Rows)),
+            (_, 0) => named.map(|m| (m, Evidence::FileName)),
+            _ => None,
+        };
+        found.filter(|(m, _)| *m != period)
+    }
+
+    /// What the workbook says it is, as far as it can be read, for a workbook that cannot count
+    /// to keep lower versions of its month from counting: the month (the Period, or the rows'
+    /// month when the Period is unreadable or contradicted) and the version (`None` when the
+    /// Version cell is unreadable).
+    pub fn stated(&self) -> Option<(Month, Option<u32>)> {
+        let content = || self.rows_month().0.or_else(|| file_name_month(&self.file));
+        let month = self.period_contradicted().map(|(m, _)| m).or(self.info.period).or_else(content)?;
+        Some((month, (!self.info.version_unreadable).then_some(self.info.version)))
     }
 
     /// The place of an `Uppgifter` value, or of the sheet when the label is absent.
@@ -248,6 +313,43 @@ impl ReadOutcome {
     /// Whether the workbook can be attributed to a partner and month at all.
     pub fn usable(&self) -> bool {
         self.workbook.as_ref().is_some_and(|w| w.info.org_nr.is_some() && w.info.month.is_some())
+    }
+}
+
+/// What says a workbook's Period is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// Its dated rows.
+    Rows,
+    /// Its file name (it has no dated rows).
+    FileName,
+}
+
+/// The one month a file's name names, if it names exactly one: `2025-05`, `2025_05`, `202505`
+/// or a Swedish month and year (`maj 2025`), as partners name their files.
+pub fn file_name_month(path: &str) -> Option<Month> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s).to_lowercase();
+    let tokens: Vec<&str> = stem.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).collect();
+    let year = |t: &str| (t.len() == 4).then(|| t.parse::<i32>().ok()).flatten().filter(|y| (2000..2100).contains(y));
+    let number = |t: &str| (t.len() <= 2).then(|| t.parse::<u32>().ok()).flatten();
+    let mut found = BTreeSet::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let next = tokens.get(i + 1).copied();
+        if let (Some(y), Some(m)) = (year(t), next.and_then(number)) {
+            found.extend(Month::new(y, m));
+        }
+        if t.len() == 6 && t.chars().all(|c| c.is_ascii_digit()) {
+            found.extend(year(&t[..4]).and_then(|y| Month::new(y, t[4..].parse().ok()?)));
+        }
+        if let Some(y) = next.and_then(year) {
+            found.extend(value::parse_month_text(&format!("{t} {y}")));
+        }
+    }
+    let mut months = found.into_iter();
+    match (months.next(), months.next()) {
+        (Some(m), None) => Some(m),
+        _ => None,
     }
 }
 

@@ -279,6 +279,23 @@ pub fn hours(raw: &Raw) -> Conv<Hours> {
     Ok(h)
 }
 
+/// Text hours written like a Swedish clock time, `6.30` (a dot and two digits from 01 to 59):
+/// [`hours`] reads it as the decimal 6,3, but it may mean 6 hours 30 minutes. Returns the whole
+/// hours and the minutes of that other reading. A comma (`6,30`) is a decimal comma and not
+/// ambiguous; `6.00` means the same either way.
+pub fn ambiguous_time(raw: &Raw) -> Option<(u32, u32)> {
+    let Raw::Text(s) = raw else { return None };
+    let lower = s.trim().to_lowercase();
+    let t = ["timmar", "tim", "h"].iter().find_map(|suf| lower.strip_suffix(suf)).unwrap_or(&lower).trim();
+    let (h, m) = t.split_once('.')?;
+    let all_digits = |x: &str| !x.is_empty() && x.chars().all(|c| c.is_ascii_digit());
+    if !all_digits(h) || h.len() > 2 || m.len() != 2 || !all_digits(m) {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (1..60).contains(&m).then_some((h, m))
+}
+
 /// A duration in days (a time cell's value) as whole minutes, refusing what is not finite or
 /// is far beyond any row's hours (the float-to-integer cast would otherwise saturate or make
 /// NaN zero hours).
@@ -388,6 +405,21 @@ mod tests {
         assert_eq!(month(&num(45672.0)).unwrap(), m);
         assert_eq!(when(&txt("2025-01")).unwrap(), When::Month(m));
         assert_eq!(when(&txt("2025-01-15")).unwrap(), When::Day(d));
+    }
+
+    #[test]
+    fn a_clock_time_with_a_dot_is_ambiguous() {
+        // Read as decimals (6,3 h), flagged with the clock reading (6 h 30 min).
+        assert_eq!(hours(&txt("6.30")).unwrap(), Hours::from_decimal(dec!(6.3)));
+        assert_eq!(ambiguous_time(&txt("6.30")), Some((6, 30)));
+        assert_eq!(ambiguous_time(&txt(" 7.45 h")), Some((7, 45)));
+        assert_eq!(ambiguous_time(&txt("12.05")), Some((12, 5)));
+        // Not ambiguous: a decimal comma, the same either way, minutes that cannot be minutes,
+        // one decimal, a colon, a number cell.
+        for clear in ["6,30", "6.00", "6.75", "6.5", "6:30", "6", "106.30", "6.300"] {
+            assert_eq!(ambiguous_time(&txt(clear)), None, "{clear}");
+        }
+        assert_eq!(ambiguous_time(&Raw::Number { value: 6.3, percent: false }), None);
     }
 
     #[test]

@@ -49,7 +49,11 @@ fn read_checked(bytes: &[u8], file: &str, limits: &Limits) -> Result<ReadOutcome
             e.insert(grid);
         }
     }
-    let mut r = Reader { wb: Workbook { file: file.to_string(), ..Workbook::default() }, findings: Vec::new() };
+    let mut r = Reader {
+        wb: Workbook { file: file.to_string(), ..Workbook::default() },
+        findings: Vec::new(),
+        names: BTreeMap::new(),
+    };
     match grids.get(&Sheet::Uppgifter) {
         Some(g) => r.info(g),
         None => {
@@ -73,6 +77,9 @@ fn read_checked(bytes: &[u8], file: &str, limits: &Limits) -> Result<ReadOutcome
 struct Reader {
     wb: Workbook,
     findings: Vec<Finding>,
+    /// The first `Personal` row of each name (normalised): where, as written, and its
+    /// personnummer when it could be read.
+    names: BTreeMap<String, (Loc, String, Option<Personnummer>)>,
 }
 
 /// A located table: header row found, columns mapped.
@@ -196,7 +203,10 @@ impl Reader {
                     }
                 }
                 Label::Period => match value::month(raw) {
-                    Ok(m) => info.month = Some(m),
+                    Ok(m) => {
+                        info.month = Some(m);
+                        info.period = Some(m);
+                    }
                     Err(e) => findings.push(bad(e)),
                 },
                 Label::Version => match value::whole(raw) {
@@ -205,6 +215,7 @@ impl Reader {
                         findings.push(bad(e));
                         // Without a readable version we cannot tell which workbook counts.
                         info.month = None;
+                        info.version_unreadable = true;
                     }
                 },
                 Label::AttesteradAv => match value::text(raw) {
@@ -271,7 +282,11 @@ impl Reader {
         }
         let (hits, row, columns) = best.unwrap_or((0, 0, BTreeMap::new()));
         let header_row = if hits == 0 { 0 } else { row };
-        for col in sheet.required().iter().filter(|c| !columns.contains_key(c)) {
+        let missing: Vec<Column> = sheet.required().iter().filter(|c| !columns.contains_key(c)).copied().collect();
+        if !missing.is_empty() {
+            self.wb.unread.insert(sheet);
+        }
+        for col in missing {
             let next_free = columns.values().max().map_or(0, |c| c + 1);
             self.findings.push(Finding::of(
                 Place::cell(&self.wb.file, &grid.name, cell_ref(header_row, next_free)),
@@ -334,16 +349,27 @@ impl Reader {
         {
             self.bad(v.loc(), Column::Slutdatum, Message::EndBeforeStart { start, end });
         }
+        // Time and absence rows find a person by name. The same name with the same personnummer
+        // is one person written twice: the later row is left out. With another personnummer (or
+        // one that cannot be read) they may be two people whose rows cannot be told apart:
+        // neither counts.
         let key = name.as_deref().map(name_key);
         if let Some(k) = &key
-            && let Some(first) = self.wb.staff.iter().find(|p| name_key(&p.name) == *k)
+            && let Some((first_loc, first_name, first_pnr)) = self.names.get(k).cloned()
         {
-            let message = Message::NameTwice {
-                name: first.name.clone(),
-                first: self.wb.place(first.loc, Column::Namn).cell.unwrap_or_default(),
+            let first = self.wb.place(first_loc, Column::Namn).cell.unwrap_or_default();
+            let message = if pnr.is_some() && pnr == first_pnr {
+                Message::NameTwice { name: first_name, first }
+            } else {
+                self.wb.staff.retain(|p| p.loc != first_loc);
+                self.wb.broken_staff.insert(k.clone());
+                Message::NameTwiceOthers { name: first_name, first }
             };
             self.bad(v.loc(), Column::Namn, message);
             return;
+        }
+        if let (Some(k), Some(n)) = (&key, &name) {
+            self.names.insert(k.clone(), (v.loc(), n.clone(), pnr.clone()));
         }
         match (name, pnr, role, start, end, salary, reporting, share, employment, main) {
             (
@@ -380,11 +406,41 @@ impl Reader {
         }
     }
 
+    /// Hours of a time or absence row: at most the hours of the workbook's month (a row can hold
+    /// no more time than the month has).
+    /// A `6.30` is read as 6,3 h with a warning at its cell (it may mean 6 h 30 min).
+    fn row_hours(&mut self, v: &RowView) -> Option<crate::money::Hours> {
+        let month = self.wb.info.month;
+        let hours = self.need(v, Column::Timmar, |raw| {
+            let h = value::hours(raw)?;
+            match month {
+                Some(m) if h.value() > Decimal::from(m.days() * 24) => {
+                    Err(CellProblem::HoursBeyondMonth { hours: h.value(), month: m, max: m.days() * 24 })
+                }
+                _ => Ok(h),
+            }
+        })?;
+        if let Some(raw) = v.get(Column::Timmar)
+            && let Some((h, m)) = value::ambiguous_time(raw)
+        {
+            let text = match raw {
+                Raw::Text(t) => t.trim().to_string(),
+                _ => String::new(),
+            };
+            self.bad(
+                v.loc(),
+                Column::Timmar,
+                Message::AmbiguousTime { text, read_as: hours.value(), hours: h, minutes: m },
+            );
+        }
+        Some(hours)
+    }
+
     fn time(&mut self, v: &RowView) {
         let name = self.need(v, Column::Namn, value::text);
         let when = self.need(v, Column::Datum, value::when);
         let activity = self.need(v, Column::Aktivitet, value::text);
-        let hours = self.need(v, Column::Timmar, value::hours);
+        let hours = self.row_hours(v);
         if let (Some(name), Some(when), Some(activity), Some(hours)) = (name, when, activity, hours) {
             self.wb.time.push(TimeRow { loc: v.loc(), name, when, activity: activity_code(&activity), hours });
         }
@@ -393,13 +449,16 @@ impl Reader {
     fn absence(&mut self, v: &RowView) {
         let name = self.need(v, Column::Namn, value::text);
         let month = self.need(v, Column::Manad, value::month);
-        let hours = self.need(v, Column::Timmar, value::hours);
+        let hours = self.row_hours(v);
         let reason = self.need(v, Column::Orsak, |r| {
             let t = value::text(r)?;
             contract::canonical(&ORSAK, &t).ok_or_else(|| CellProblem::NotAbsenceReason(t.clone()))
         });
-        if let (Some(name), Some(month), Some(hours), Some(reason)) = (name, month, hours, reason) {
-            self.wb.absence.push(AbsenceRow { loc: v.loc(), name, month, hours, reason });
+        match (name, month, hours, reason) {
+            (Some(name), Some(month), Some(hours), Some(reason)) => {
+                self.wb.absence.push(AbsenceRow { loc: v.loc(), name, month, hours, reason });
+            }
+            (name, ..) => self.wb.dropped.push(DroppedRow { loc: v.loc(), name }),
         }
     }
 

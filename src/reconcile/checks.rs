@@ -18,12 +18,12 @@ use rust_decimal::Decimal;
 
 use super::model::{ActivityFigures, OrgFigures, Period};
 use super::staff::{BasisChange, PersonMonthCost};
-use crate::contract::{Column, normalise};
-use crate::finding::{BudgetLine, Budgeted, Code, Dated, Finding, Message, Place};
+use crate::contract::{Column, Label, Sheet, normalise};
+use crate::finding::{BudgetLine, Budgeted, Code, Dated, Finding, HeldCause, Message, Place};
 use crate::money::Hours;
 use crate::month::Month;
 use crate::project::{FlatRateModel, Measure, Org, Project};
-use crate::read::{Loc, PaymentRow, PersonRow, Reporting, When, Workbook, name_key};
+use crate::read::{Evidence, Loc, PaymentRow, PersonRow, Reporting, When, Workbook, name_key};
 
 /// What a row check sees: the project, the organisation the workbook is from (if known), the
 /// workbook and its month, and its staff by normalised name.
@@ -66,7 +66,21 @@ pub const ROW_CHECKS: &[(Code, RowCheck)] = &[
     (Code::UnknownIndicator, unknown_indicator),
     (Code::AbsenceForTimeReporter, absence_for_time_reporter),
     (Code::UnknownFinancier, unknown_financier),
+    (Code::AmountOverBudget, amount_over_budget),
 ];
+
+/// `WRONG_PERIOD`: most dated rows fall in another month than the Period. Checked before the
+/// row checks: such a workbook does not count at all, so one finding at the Period says why
+/// instead of one per row.
+pub fn wrong_period(wb: &Workbook) -> Option<Finding> {
+    let (rows, evidence) = wb.period_contradicted()?;
+    let period = wb.info.period?;
+    let message = match evidence {
+        Evidence::Rows => Message::WrongPeriod { period, rows },
+        Evidence::FileName => Message::PeriodNotFileName { period, named: rows },
+    };
+    Some(Finding::of(wb.info_place(Label::Period), message))
+}
 
 /// Time or absence for a name that is not in `Personal`.
 fn unknown_person(ctx: &WorkbookCtx) -> Vec<RowFinding> {
@@ -384,6 +398,123 @@ fn absence_for_time_reporter(ctx: &WorkbookCtx) -> Vec<RowFinding> {
         .collect()
 }
 
+/// A single amount larger than the whole approved amount it belongs to: a Månadslön over the
+/// organisation's staff budget (a co-financier's in-kind budget), an other cost over the
+/// other-cost budget, a payment over the financier's decided co-financing. It is a typo, not a
+/// figure: the row is left out (for a Månadslön, the person). A budget line of 0 (costs the
+/// budget did not plan) is measured against the organisation's whole budget instead.
+fn amount_over_budget(ctx: &WorkbookCtx) -> Vec<RowFinding> {
+    let Some(org) = ctx.org else { return Vec::new() };
+    let (staff, other, whole) = match org {
+        Org::Partner(p) => (
+            (BudgetLine::Staff, p.budget.staff),
+            (BudgetLine::Other, p.budget.other),
+            (BudgetLine::Total, p.budget.staff + p.budget.flat_rate + p.budget.other),
+        ),
+        Org::Cofinancier(c) => {
+            let in_kind = (BudgetLine::InKind, c.in_kind_budget);
+            (in_kind, in_kind, in_kind)
+        }
+    };
+    let line = |(l, budget): (BudgetLine, Decimal)| if budget > Decimal::ZERO { (l, budget) } else { whole };
+    let ((staff_line, staff_budget), (other_line, other_budget)) = (line(staff), line(other));
+    let name = org.name().to_string();
+    let mut out: Vec<RowFinding> = ctx
+        .wb
+        .staff
+        .iter()
+        .filter(|p| staff_budget > Decimal::ZERO && p.salary > staff_budget)
+        .map(|p| {
+            let m = Message::SalaryOverBudget {
+                name: p.name.clone(),
+                salary: p.salary,
+                org: name.clone(),
+                line: staff_line,
+                budget: staff_budget,
+            };
+            ctx.found(p.loc, Column::Manadslon, m)
+        })
+        .collect();
+    // Under a flat rate for all remaining costs, other costs are left out anyway.
+    if org.flat_rate_at(ctx.month).model == FlatRateModel::Indirect {
+        for c in ctx.wb.other_costs.iter().filter(|c| other_budget > Decimal::ZERO && c.amount > other_budget) {
+            let m =
+                Message::CostOverBudget { amount: c.amount, org: name.clone(), line: other_line, budget: other_budget };
+            out.push(ctx.found(c.loc, Column::Belopp, m));
+        }
+    }
+    if let Org::Partner(partner) = org {
+        let idx = ctx.project.partners.iter().position(|q| q.folder == partner.folder).unwrap_or(usize::MAX);
+        for p in &ctx.wb.payments {
+            let Some(line) = financier_line(ctx.project, idx, p).and_then(|i| partner.cash.get(i)) else { continue };
+            if line.amount > Decimal::ZERO && p.amount > line.amount {
+                let m = Message::PaymentOverDecided {
+                    amount: p.amount,
+                    financier: line.financier.clone(),
+                    decided: line.amount,
+                };
+                out.push(ctx.found(p.loc, Column::Belopp, m));
+            }
+        }
+    }
+    out
+}
+
+/// A person whose whole month is held out (`HELD_OUT`), and why.
+pub struct Held<'a> {
+    pub person: &'a PersonRow,
+    pub causes: Vec<HeldCause>,
+}
+
+/// The fixed-share staff whose month a left-out absence row could lower (`docs/rules.md`, "What
+/// an error leaves out"). Leaving out only the row would raise their hours, so the person is
+/// held out instead:
+///
+/// - an absence row with an error (`condemned` by a row check, or dropped by the reader) holds
+///   out the fixed-share person it names; one naming nobody known holds out every fixed-share
+///   person of the workbook (it could be anyone's); one naming a time reporter changes nothing;
+/// - a `Frånvaro` sheet that cannot be read holds out every fixed-share person.
+///
+/// (A time row only places a fixed-share person's hours on activities: left out, the hours go
+/// on the person's other rows or Huvudaktivitet, and the claim does not change.) A person whose
+/// own `Personal` row is left out is out anyway and not listed.
+pub fn held_out<'a>(ctx: &WorkbookCtx<'a>, condemned: &BTreeSet<Loc>) -> Vec<Held<'a>> {
+    let fixed: Vec<&PersonRow> =
+        ctx.wb.staff.iter().filter(|p| p.reporting == Reporting::FixedShare && !condemned.contains(&p.loc)).collect();
+    let mut causes: BTreeMap<Loc, BTreeSet<HeldCause>> = BTreeMap::new();
+    let mut hold = |p: &PersonRow, cause: HeldCause| {
+        causes.entry(p.loc).or_default().insert(cause);
+    };
+    let sheet = ctx.wb.layouts.get(&Sheet::Franvaro).map_or(Sheet::Franvaro.name(), |l| l.name.as_str());
+    // The absence rows with an error: condemned by a row check, or dropped by the reader.
+    let condemned_rows =
+        ctx.wb.absence.iter().filter(|a| condemned.contains(&a.loc)).map(|a| (a.loc, Some(a.name.as_str())));
+    let dropped = ctx.wb.dropped.iter().map(|d| (d.loc, d.name.as_deref()));
+    for (loc, name) in condemned_rows.chain(dropped) {
+        let (sheet, row) = (sheet.to_string(), loc.row + 1);
+        let key = name.map(name_key);
+        match key.as_ref().and_then(|k| ctx.staff.get(k)) {
+            Some(p) if p.reporting == Reporting::FixedShare => hold(p, HeldCause::Absence { sheet, row }),
+            Some(_) => {}
+            None if key.as_ref().is_some_and(|k| ctx.wb.broken_staff.contains(k)) => {}
+            None => {
+                for p in &fixed {
+                    hold(p, HeldCause::AbsenceOfNobody { sheet: sheet.clone(), row });
+                }
+            }
+        }
+    }
+    if ctx.wb.unread.contains(&Sheet::Franvaro) {
+        for p in &fixed {
+            hold(p, HeldCause::Unread { sheet: sheet.to_string() });
+        }
+    }
+    fixed
+        .into_iter()
+        .filter_map(|p| Some(Held { person: p, causes: causes.remove(&p.loc)?.into_iter().collect() }))
+        .collect()
+}
+
 /// What a period check sees: the computed person-months and figures of the run.
 pub struct PeriodCtx<'a> {
     pub project: &'a Project,
@@ -394,6 +525,8 @@ pub struct PeriodCtx<'a> {
     pub activities: &'a [ActivityFigures],
     /// (partner folder, month) with a workbook that counts.
     pub used: &'a BTreeSet<(String, Month)>,
+    /// (partner folder, month) with a workbook that cannot count: its own error says why.
+    pub rejected: &'a BTreeSet<(String, Month)>,
 }
 
 /// A check of the period's figures.
@@ -449,14 +582,17 @@ fn salary_basis_changed(ctx: &PeriodCtx) -> Vec<Finding> {
         .collect()
 }
 
-/// No accepted workbook from a partner or co-financier for a month of the period.
+/// No workbook from a partner or co-financier for a month of the period. A month whose workbook
+/// is rejected is not reported again: the workbook's own error says why and what counts
+/// meanwhile.
 fn missing_submission(ctx: &PeriodCtx) -> Vec<Finding> {
     let first = ctx.period.from.max(ctx.project.start_month());
     let last = ctx.period.to.min(ctx.project.end_month());
     let mut out = Vec::new();
     for org in ctx.project.orgs() {
         for m in first.through(last).filter(|m| ctx.project.in_decision(org, *m)) {
-            if !ctx.used.contains(&(org.folder().to_string(), m)) {
+            let key = (org.folder().to_string(), m);
+            if !ctx.used.contains(&key) && !ctx.rejected.contains(&key) {
                 out.push(Finding::of(
                     Place { partner: Some(org.folder().to_string()), ..Place::default() },
                     Message::MissingSubmission {

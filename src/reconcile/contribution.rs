@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::checks::{ROW_CHECKS, WorkbookCtx};
+use super::checks::{self, ROW_CHECKS, WorkbookCtx};
 use crate::contract::Column;
-use crate::finding::{Finding, Place};
+use crate::finding::{Finding, Message, Place};
 use crate::ids::{ParticipantOrg, Personnummer};
 use crate::money::Hours;
 use crate::month::Month;
@@ -90,6 +90,10 @@ pub struct Payment {
 pub struct MonthReport {
     pub month: Month,
     pub persons: Vec<PersonMonth>,
+    /// Persons held out of the month (`HELD_OUT`): not costed, but their hours as far as they
+    /// can be read still count against their annual cap, so that a later month does not gain
+    /// hours from the error.
+    pub held: Vec<PersonMonth>,
     pub other_costs: Vec<OtherCost>,
     pub participants: Vec<Participant>,
     /// (index of the project's indicator, value).
@@ -100,9 +104,13 @@ pub struct MonthReport {
 }
 
 /// Runs the row checks on a read workbook and keeps the accepted content. `None` when the
-/// workbook has no readable month (the read stage already reported why).
+/// workbook has no readable month (the read stage already reported why) or its rows contradict
+/// its Period (`WRONG_PERIOD`): it does not count at all.
 pub fn month_report(project: &Project, wb: &Workbook) -> (Option<MonthReport>, Vec<Finding>) {
     let Some(month) = wb.info.month else { return (None, Vec::new()) };
+    if let Some(wrong) = checks::wrong_period(wb) {
+        return (None, vec![wrong]);
+    }
     let org = wb.info.org_nr.as_ref().and_then(|n| project.org_by_nr(n));
     let staff = wb.staff.iter().map(|p| (name_key(&p.name), p)).collect();
     let ctx = WorkbookCtx { project, org, wb, month, staff };
@@ -118,6 +126,12 @@ pub fn month_report(project: &Project, wb: &Workbook) -> (Option<MonthReport>, V
             findings.push(rf.finding);
         }
     }
+    let held = checks::held_out(&ctx, &excluded);
+    for h in &held {
+        let message = Message::HeldOut { name: h.person.name.clone(), month, causes: h.causes.clone() };
+        findings.push(Finding::of(wb.place(h.person.loc, Column::Namn), message));
+    }
+    let held: BTreeSet<&Personnummer> = held.iter().map(|h| &h.person.pnr).collect();
     let ok = |loc: &Loc| !excluded.contains(loc);
     let mut time: BTreeMap<String, BTreeMap<String, Hours>> = BTreeMap::new();
     for t in wb.time.iter().filter(|t| ok(&t.loc)) {
@@ -165,9 +179,12 @@ pub fn month_report(project: &Project, wb: &Workbook) -> (Option<MonthReport>, V
             absence: away,
         });
     }
+    let (held, persons): (Vec<PersonMonth>, Vec<PersonMonth>) =
+        persons.into_iter().partition(|p| held.contains(&p.pnr));
     let report = MonthReport {
         month,
         persons,
+        held,
         other_costs: wb
             .other_costs
             .iter()

@@ -143,6 +143,18 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     let folders: Vec<String> = orgs.iter().map(|o| o.folder().to_string()).collect();
     let used_months: BTreeSet<(String, Month)> =
         input.used.iter().map(|u| (folders[u.org].clone(), u.report.month)).collect();
+    // Months whose own workbook cannot count: its error says why (not reported as missing).
+    let own_error: BTreeSet<&str> = findings
+        .iter()
+        .filter(|f| matches!(f.code, Code::NotAttested | Code::DuplicateSubmission | Code::WrongPeriod))
+        .filter_map(|f| f.place.file.as_deref())
+        .collect();
+    let rejected_months: BTreeSet<(String, Month)> = input
+        .files
+        .iter()
+        .filter(|f| f.status == Status::Rejected && own_error.contains(f.path.as_str()))
+        .filter_map(|f| Some((f.folder.clone()?, f.month?)))
+        .collect();
     let ctx = PeriodCtx {
         project,
         period,
@@ -151,6 +163,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         orgs: &agg.orgs,
         activities: &agg.activities,
         used: &used_months,
+        rejected: &rejected_months,
     };
     for (_, check) in PERIOD_CHECKS {
         findings.extend(check(&ctx));
@@ -162,7 +175,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     let (adjustments, lines) = claim_lines(&orgs, &history);
     let (submitted_as, resubmitted) = resubmitted::resubmission(&roster, input.submitted, period, &lines, &totals);
     findings.extend(resubmitted);
-    let findings = in_scope(findings, &files, period, &shown);
+    let findings = in_scope(findings, &files, project, period, &shown);
     let months = month_grid(project, &orgs, period, &history, &files, &findings);
     let org_names: Vec<String> = orgs.iter().map(|o| o.name().to_string()).collect();
     let order: BTreeMap<&str, usize> =
@@ -430,7 +443,7 @@ fn month_grid(
         findings.iter().filter(|f| f.code == Code::NotAttested).filter_map(|f| f.place.file.as_deref()).collect();
     let lines: BTreeMap<(usize, Month), &history::Line> = history.lines.iter().map(|l| ((l.org, l.month), l)).collect();
     let mut by_month: BTreeMap<(&str, Month), Vec<&FileRecord>> = BTreeMap::new();
-    for f in files.iter().filter(|f| f.status != Status::Ignored) {
+    for f in files.iter().filter(|f| !matches!(f.status, Status::Ignored | Status::Later)) {
         if let (Some(folder), Some(m)) = (f.folder.as_deref(), f.month) {
             by_month.entry((folder, m)).or_default().push(f);
         }
@@ -508,10 +521,12 @@ fn with_contributions(
     files
 }
 
-/// Keeps the findings the run shows (see the module documentation) and sorts them.
+/// Keeps the findings the run shows (see the module documentation) and sorts them. A file for a
+/// month outside the project belongs to no period: its findings are always shown.
 fn in_scope(
     findings: Vec<Finding>,
     files: &[FileRecord],
+    project: &Project,
     period: Period,
     shown: &BTreeSet<(String, Month)>,
 ) -> Vec<Finding> {
@@ -521,7 +536,8 @@ fn in_scope(
         .into_iter()
         .filter_map(|f| {
             let Some(&(folder, m)) = f.place.file.as_deref().and_then(|p| month_of.get(p)) else { return Some(f) };
-            if matches!(f.code, Code::ChangedAfterClaim | Code::LateMonth) || period.contains(m) {
+            let outside = m < project.start_month() || m > project.end_month();
+            if matches!(f.code, Code::ChangedAfterClaim | Code::LateMonth) || period.contains(m) || outside {
                 return Some(f);
             }
             let earlier = folder.is_some_and(|folder| shown.contains(&(folder.to_string(), m)));

@@ -197,8 +197,27 @@ pub fn cost_all(
                 place: p.place.clone(),
             });
         }
+        hold_against_cap(project, report, &grades, &mut year_hours);
     }
     (costs, changes, findings)
+}
+
+/// The held-out persons of a month (`HELD_OUT`) are not costed, but their hours as far as they
+/// can be read count against the year's cap, so that a later month does not gain hours from
+/// the error.
+fn hold_against_cap(
+    project: &Project,
+    report: &MonthReport,
+    grades: &BTreeMap<String, BTreeMap<Month, Decimal>>,
+    year_hours: &mut BTreeMap<(String, i32), Hours>,
+) {
+    let month = report.month;
+    for p in &report.held {
+        let no_grades = BTreeMap::new();
+        let cap = year_cap(project.info.hours_per_year, grades.get(p.pnr.as_str()).unwrap_or(&no_grades), month.year());
+        let year = year_hours.entry((p.pnr.as_str().to_string(), month.year())).or_insert(Hours::ZERO);
+        *year = *year + person_hours(project, p, month).min((cap - *year).at_least_zero());
+    }
 }
 
 /// Each person's Sysselsättningsgrad per reported month: the sum over the organisations that
@@ -206,7 +225,7 @@ pub fn cost_all(
 fn month_grades(reports: &[&OrgReport]) -> BTreeMap<String, BTreeMap<Month, Decimal>> {
     let mut grades: BTreeMap<String, BTreeMap<Month, Decimal>> = BTreeMap::new();
     for r in reports {
-        for p in &r.report.persons {
+        for p in r.report.persons.iter().chain(&r.report.held) {
             let g =
                 grades.entry(p.pnr.as_str().to_string()).or_default().entry(r.report.month).or_insert(Decimal::ZERO);
             *g = (*g + p.employment).min(Decimal::ONE);

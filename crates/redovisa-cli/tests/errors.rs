@@ -301,6 +301,84 @@ fn not_attested() -> &'static str {
     )
 }
 
+/// Issue 24: a May workbook whose Period still says April gets one error at the Period (not one
+/// per row), and does not replace April's workbook.
+fn wrong_period() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &kramfors_march(|_| {}));
+    put_in_inbox(
+        &p,
+        "kramfors/april.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Uppgifter").set("B3", "2025-04").set("B4", 2.0);
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "WRONG_PERIOD",
+            severity: "error",
+            file: Some("kramfors/april.xlsx"),
+            sheet: Some("Uppgifter"),
+            cell: Some("B3"),
+            says: "Perioden är 2025-04 men raderna gäller 2025-03 – rätta Perioden",
+            exit: 1,
+        },
+    )
+}
+
+/// Issue 24: an absence row that cannot be read holds out the fixed-share person it could lower.
+fn held_out() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            let rows = vec![vec![t("Bertil Berg"), t("2025-03"), n(16.0), t("Vård av barn")]];
+            b.replace(table("Frånvaro", "A1", &headers(redovisa::contract::Sheet::Franvaro), rows));
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "HELD_OUT",
+            severity: "error",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Personal"),
+            cell: Some("A3"),
+            says: "Bertil Berg räknas inte alls för 2025-03: frånvaroraden på rad 2 i Frånvaro har fel",
+            exit: 1,
+        },
+    )
+}
+
+/// Issue 24: a Månadslön larger than the whole staff budget is a typo, left out at its cell.
+fn amount_over_budget() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Personal").set("F2", 45_000_000.0);
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "AMOUNT_OVER_BUDGET",
+            severity: "error",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Personal"),
+            cell: Some("F2"),
+            says: "Anna Andersson räknas inte för månaden förrän Månadslön är rättad",
+            exit: 1,
+        },
+    )
+}
+
 fn bad_value() -> &'static str {
     let (_d, p) = inbox_project();
     put_in_inbox(
@@ -699,6 +777,32 @@ fn financing_type_mismatch() -> &'static str {
     )
 }
 
+fn ambiguous_time() -> &'static str {
+    let (_d, p) = inbox_project();
+    // «6.30» with a dot: a Swedish clock time (6 h 30 min) or the decimal 6,3 h. Read as 6,3 h,
+    // with a warning at the cell.
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Tidrapport").set("D3", "6.30");
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "AMBIGUOUS_TIME",
+            severity: "warning",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: Some("Tidrapport"),
+            cell: Some("D3"),
+            says: "skriv 6:30",
+            exit: 0,
+        },
+    )
+}
+
 fn hours_over_month() -> &'static str {
     let (_d, p) = inbox_project();
     // March 2025 has 21 weekdays: 21 × 8 = 168 h at 100 %; 7,5 + 200 + 7,5 + 4 = 219 h.
@@ -726,12 +830,13 @@ fn hours_over_month() -> &'static str {
 
 fn hours_over_annual_cap() -> &'static str {
     let (_d, p) = inbox_project();
-    // 1 800 h in one month passes the year's 1 720 h at 100 %.
+    // 3 × 600 h + 4 h = 1 804 h in one month passes the year's 1 720 h at 100 % (no row holds more
+    // than the month's 744 hours).
     put_in_inbox(
         &p,
         "kramfors/mars.xlsx",
         &kramfors_march(|b| {
-            b.sheet("Tidrapport").set("D3", n(1800.0));
+            b.sheet("Tidrapport").set("D2", n(600.0)).set("D3", n(600.0)).set("D4", n(600.0));
         }),
     );
     check(
@@ -909,13 +1014,17 @@ fn over_budget() -> &'static str {
 
 fn support_cap_reached() -> &'static str {
     let (_d, p) = inbox_project();
-    // 200 000 000 kr a month: 200 000 000 × 12 / 1 720 = 1 395 348,84 kr/h; × 26,5 h ≈ 37 Mkr
-    // plus on-costs and flat rate, × 39,92 % ≈ 20 Mkr of support > the approved 12 752 293 kr.
+    // 2 200 000 kr a month (under Kramfors' staff budget of 2 270 430 kr, so not a typo by the
+    // rules): 2 200 000 × 12 / 1 720 × 1,024 ≈ 15 717 kr/h; × 1 600 h (4 × 400) ≈ 25 Mkr, with
+    // on-costs and flat rate ≈ 44 Mkr, × 39,92 % ≈ 17,6 Mkr of support > the approved 12 752 293 kr.
     put_in_inbox(
         &p,
         "kramfors/mars.xlsx",
         &kramfors_march(|b| {
-            b.sheet("Personal").set("F2", n(200_000_000.0));
+            b.sheet("Personal").set("F2", n(2_200_000.0));
+            for cell in ["D2", "D3", "D4", "D5"] {
+                b.sheet("Tidrapport").set(cell, n(400.0));
+            }
         }),
     );
     check(
@@ -1206,6 +1315,9 @@ const CASES: &[(&str, Case)] = &[
     ("WRONG_FOLDER", wrong_folder),
     ("DUPLICATE_SUBMISSION", duplicate_submission),
     ("NOT_ATTESTED", not_attested),
+    ("WRONG_PERIOD", wrong_period),
+    ("HELD_OUT", held_out),
+    ("AMOUNT_OVER_BUDGET", amount_over_budget),
     ("BAD_VALUE", bad_value),
     ("INVALID_ORGNR", invalid_orgnr),
     ("INVALID_PERSONNUMMER", invalid_personnummer),
@@ -1222,6 +1334,7 @@ const CASES: &[(&str, Case)] = &[
     ("UNKNOWN_INDICATOR", unknown_indicator),
     ("ABSENCE_FOR_TIME_REPORTER", absence_for_time_reporter),
     ("FINANCING_TYPE_MISMATCH", financing_type_mismatch),
+    ("AMBIGUOUS_TIME", ambiguous_time),
     ("HOURS_OVER_MONTH", hours_over_month),
     ("HOURS_OVER_ANNUAL_CAP", hours_over_annual_cap),
     ("SALARY_BASIS_CHANGED", salary_basis_changed),

@@ -24,10 +24,11 @@ use anyhow::{Context, anyhow, bail};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
+use chrono::NaiveDate;
 use redovisa::emit::atomic::write_atomic;
 use redovisa::ids::{OrgNr, luhn_digit};
 use redovisa::month::Month;
-use redovisa::project::{FinancierKind, FlatRateModel, PROJECT_FILE, Project};
+use redovisa::project::{FinancierKind, FlatRateModel, PROJECT_FILE, PlannedClaim, Project};
 
 pub use plan::{
     AbsenceEntry, Attestation, FileStyle, HoursCell, IndicatorEntry, LockFile, NarrativeEntry, OrgPlan,
@@ -99,7 +100,7 @@ pub fn write(dir: &Path, opts: &DemoOptions) -> anyhow::Result<usize> {
             path.display()
         ),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
-        Err(e) => bail!("kan inte läsa {}: {e}", path.display()),
+        Err(e) => bail!("{}", redovisa::sv::io_failed("läsa", &path, &e)),
     };
     let inbox = project.inbox();
     clear_inbox(&inbox)?;
@@ -137,7 +138,7 @@ fn clear_inbox(inbox: &Path) -> anyhow::Result<()> {
     let mut entries = match std::fs::read_dir(inbox) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => bail!("kan inte läsa inkorgen {}: {e}", inbox.display()),
+        Err(e) => bail!("{}", redovisa::sv::io_failed("läsa inkorgen", inbox, &e)),
     };
     if entries.next().is_none() {
         return Ok(());
@@ -344,4 +345,49 @@ mod tests {
     fn quoting_escapes() {
         assert_eq!(quote("a \"b\" \\ c"), "\"a \\\"b\\\" \\\\ c\"");
     }
+}
+
+/// Where `demo --run` puts the project in its life: the planned claims already submitted, the
+/// claim it runs, and the demo's clock. The seed project's plan has four-month claims; the demo
+/// stands ten days into the month after the claim's period, before its due date, with every
+/// earlier planned claim submitted, so that the first run is a planned claim on time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoLife {
+    /// Planned claims to record as submitted first, in order, each with the day it is recorded.
+    pub submitted: Vec<(PlannedClaim, NaiveDate)>,
+    /// The claim the run makes.
+    pub claim: PlannedClaim,
+    /// The demo's today for that run.
+    pub today: NaiveDate,
+}
+
+/// The day a planned claim is made in the demo: the 10th of the month after its period, or its
+/// due date when that comes first.
+pub fn claim_day(claim: &PlannedClaim) -> NaiveDate {
+    let tenth = claim.to.next().first_day() + chrono::Days::new(9);
+    tenth.min(claim.due)
+}
+
+/// The last month `demo --run` generates when no `--to` is given: the end of the last planned
+/// claim on or before [`DEFAULT_TO`] (the whole default inbox without a plan).
+pub fn run_to(project: &Project) -> Month {
+    project.reporting.iter().map(|c| c.to).filter(|m| *m <= DEFAULT_TO).max().unwrap_or(DEFAULT_TO)
+}
+
+/// The demo's life up to an inbox ending with `to`, on top of the claims already in the ledger
+/// (`submitted_to`: the last submitted claim's last month). `None` without a plan, when no
+/// planned claim ends by `to`, or when the ledger has already passed it: then the run takes its
+/// default period.
+pub fn life(project: &Project, to: Month, submitted_to: Option<Month>) -> Option<DemoLife> {
+    let claim = *project.reporting.iter().rfind(|c| c.to <= to)?;
+    if submitted_to.is_some_and(|m| m >= claim.to) {
+        return None;
+    }
+    let submitted = project
+        .reporting
+        .iter()
+        .filter(|c| c.to < claim.from && submitted_to.is_none_or(|m| c.from > m))
+        .map(|c| (*c, claim_day(c)))
+        .collect();
+    Some(DemoLife { submitted, claim, today: claim_day(&claim) })
 }
