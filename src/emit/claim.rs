@@ -98,12 +98,9 @@ fn kind_text(kind: FinancierKind) -> &'static str {
 fn org_type(o: &OrgFigures) -> String {
     let kind =
         if o.in_kind { format!("Medfinansiär, {}", kind_text(o.kind).to_lowercase()) } else { "Projektpart".into() };
-    match (o.in_file, o.from, o.until) {
-        (false, _, _) => format!("{kind}, inte längre i beslutet"),
-        (true, Some(from), Some(until)) => format!("{kind}, {from} – {until}"),
-        (true, Some(from), None) => format!("{kind}, från {from}"),
-        (true, None, Some(until)) => format!("{kind}, till {until}"),
-        (true, None, None) => kind,
+    match o.months_in_decision() {
+        Some(months) => format!("{kind}, {months}"),
+        None => kind,
     }
 }
 

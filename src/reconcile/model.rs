@@ -99,6 +99,21 @@ pub struct OrgFigures {
     pub months_reported: Vec<Month>,
 }
 
+impl OrgFigures {
+    /// The organisation's time in the decision in Swedish, when it is not the whole project:
+    /// `från 2024-04`, `till 2025-12`, `2024-04 – 2025-12`, or `inte längre i beslutet` for an
+    /// organisation that left the project file.
+    pub fn months_in_decision(&self) -> Option<String> {
+        match (self.in_file, self.from, self.until) {
+            (false, _, _) => Some("inte längre i beslutet".to_string()),
+            (true, Some(from), Some(until)) => Some(format!("{from} – {until}")),
+            (true, Some(from), None) => Some(format!("från {from}")),
+            (true, None, Some(until)) => Some(format!("till {until}")),
+            (true, None, None) => None,
+        }
+    }
+}
+
 /// What a `Personal` line concerns: the claim period, a late month, or a correction of a month
 /// an earlier claim counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -624,15 +624,28 @@ fn a_deleted_partner_keeps_what_it_claimed_and_is_named() {
     assert!(report.contains("11\u{a0}142\u{a0}kr"));
 }
 
-/// Nora Norr of Kramfors: 172 000 000 kr a month, 1 200 000 kr an hour. Ten hours: lön
-/// 12 000 000,00, lönebikostnad 4 818 000,00, personal 16 818 000,00, schablon 4 204 500,00,
-/// stödgrundande 21 022 500,00, support share 21 022 500 × 0,3992 = 8 392 182,00. One hour: a
-/// tenth, share 839 218,20.
+/// Nora Norr of Kramfors: 2 150 000 kr a month (under Kramfors' staff budget of 2 270 430 kr),
+/// 2 150 000 × 12 / 1 720 = 15 000 kr an hour, her hours in two equal time rows. 740 hours: lön
+/// 11 100 000,00, lönebikostnad round2(11 100 000 × 0,4015) = 4 456 650,00, personal
+/// 15 556 650,00, schablon floor2(3 889 162,5) = 3 889 162,50, stödgrundande 19 445 812,50,
+/// support share 19 445 812,50 × 0,3992 = 7 778 325 − 15 556,65 = 7 762 768,35. 80 hours: lön
+/// 1 200 000,00, lönebikostnad 481 800,00, schablon 420 450,00, stödgrundande 2 102 250,00, share
+/// 839 218,20.
 fn nora(dir: &Path, month: &str, hours: f64) {
-    let nora = Person { name: "Nora Norr".into(), pnr: t(&pnr("19800202", "222")), salary: n(172_000_000.0), ..eva() };
+    let nora = Person { name: "Nora Norr".into(), pnr: t(&pnr("19800202", "222")), salary: n(2_150_000.0), ..eva() };
+    let (y, m) = month.split_once('-').unwrap();
+    let day = |d| date(y.parse().unwrap(), m.parse().unwrap(), d);
+    let book = Book::new()
+        .with(info_sheet(&KRAMFORS, month, 1, true))
+        .with(personal_sheet(std::slice::from_ref(&nora)))
+        .with(time_sheet(vec![
+            time_row(&nora.name, day(5), "1.1", n(hours / 2.0)),
+            time_row(&nora.name, day(6), "1.1", n(hours / 2.0)),
+        ]))
+        .xlsx(Strings::Shared);
     let path = dir.join("inkorg/kramfors").join(format!("{month}.xlsx"));
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, book_of(&KRAMFORS, &nora, month, hours)).unwrap();
+    std::fs::write(path, book).unwrap();
 }
 
 #[test]
@@ -640,30 +653,30 @@ fn support_held_back_by_the_cap_comes_back_when_the_cap_is_raised() {
     let tmp = project(|t| t);
     let dir = tmp.path();
     rewrite(dir, with_less_support);
-    nora(dir, "2024-01", 10.0);
+    nora(dir, "2024-01", 740.0);
     submit_ok(dir, "2024-01", "2024-01");
-    // Claim 1 is capped at 7 752 293,00 of its 8 392 182,00: 639 889,00 held back.
+    // Claim 1 is capped at 7 752 293,00 of its 7 762 768,35: 10 475,35 held back.
     let c1 = ledger(dir).claims[0].clone();
-    assert_eq!((c1.support, c1.support_uncapped), (d("7752293.00"), Some(d("8392182.00"))));
+    assert_eq!((c1.support, c1.support_uncapped), (d("7752293.00"), Some(d("7762768.35"))));
     // A change decision raises the approved support back to 12 752 293.
     let original = std::fs::read_to_string(project_dir().join("project.toml")).unwrap();
     std::fs::write(dir.join("project.toml"), original).unwrap();
     append(dir, "[[change]]\nnumber = 2\ndecided = 2024-02-20\nwhat = \"Beviljat stöd höjs till 12 752 293 kr\"");
-    nora(dir, "2024-02", 1.0);
+    nora(dir, "2024-02", 80.0);
     let (exit, s, out) = run(dir, "2024-02", "2024-02");
     assert_eq!(exit, 0, "{}", s["findings"]);
-    // min(12 752 293, 8 392 182,00 + 839 218,20) − 7 752 293,00 = 1 479 107,20: this claim's
-    // share and the 639 889,00 held back.
+    // min(12 752 293, 7 762 768,35 + 839 218,20) − 7 752 293,00 = 8 601 986,55 − 7 752 293,00 =
+    // 849 693,55: this claim's share and the 10 475,35 held back.
     assert_eq!(dec(&s["totals"]["support_uncapped"]), d("839218.20"));
-    assert_eq!(dec(&s["totals"]["support"]), d("1479107.20"));
-    assert_eq!(dec(&s["support"]["claimed_total"]), d("9231400.20"));
+    assert_eq!(dec(&s["totals"]["support"]), d("849693.55"));
+    assert_eq!(dec(&s["support"]["claimed_total"]), d("8601986.55"));
     assert!(findings(&s, "SUPPORT_CAP_REACHED").is_empty());
     let xlsx = claim_workbook(&out, "2024-02", "2024-02");
     let summary = sheet(&xlsx, "Sammanställning");
-    assert_eq!(money(&row(&summary, "Stöd som begärs i den här ansökan")[1]), d("1479107.20"));
+    assert_eq!(money(&row(&summary, "Stöd som begärs i den här ansökan")[1]), d("849693.55"));
     submit_ok(dir, "2024-02", "2024-02");
     let c2 = ledger(dir).claims[1].clone();
-    assert_eq!(c2.support, d("1479107.20"));
+    assert_eq!(c2.support, d("849693.55"));
     assert_eq!(c2.decision.unwrap().approved_support, d("12752293"));
 }
 
@@ -671,22 +684,22 @@ fn support_held_back_by_the_cap_comes_back_when_the_cap_is_raised() {
 fn an_approved_support_lowered_below_the_claimed_is_an_error_naming_the_amount() {
     let tmp = project(|t| t);
     let dir = tmp.path();
-    nora(dir, "2024-01", 10.0);
+    nora(dir, "2024-01", 740.0);
     submit_ok(dir, "2024-01", "2024-01");
-    assert_eq!(ledger(dir).claims[0].support, d("8392182.00"));
+    assert_eq!(ledger(dir).claims[0].support, d("7762768.35"));
     rewrite(dir, with_less_support);
-    nora(dir, "2024-02", 1.0);
+    nora(dir, "2024-02", 80.0);
     let (exit, s, out) = run(dir, "2024-02", "2024-02");
     assert_eq!(exit, 1);
-    // 8 392 182,00 claimed against 7 752 293,00 approved: 639 889,00 too much, given back.
+    // 7 762 768,35 claimed against 7 752 293,00 approved: 10 475,35 too much, given back.
     let below = findings(&s, "APPROVED_SUPPORT_BELOW_CLAIMED");
     assert_eq!(below.len(), 1);
     assert_eq!(below[0].0, "error");
-    assert!(below[0].1.contains("639 889,00"), "{below:?}");
-    assert_eq!(dec(&s["totals"]["support"]), d("-639889.00"));
+    assert!(below[0].1.contains("10 475,35"), "{below:?}");
+    assert_eq!(dec(&s["totals"]["support"]), d("-10475.35"));
     assert_eq!(dec(&s["support"]["claimed_total"]), d("7752293.00"));
     let xlsx = claim_workbook(&out, "2024-02", "2024-02");
-    assert_eq!(money(&row(&sheet(&xlsx, "Sammanställning"), "Stöd som begärs i den här ansökan")[1]), d("-639889.00"));
+    assert_eq!(money(&row(&sheet(&xlsx, "Sammanställning"), "Stöd som begärs i den här ansökan")[1]), d("-10475.35"));
     assert_eq!(status(&submit(dir, "2024-02", "2024-02")), 2);
     assert_eq!(ledger(dir).claims.len(), 1);
     let v = redovisa(&["validate", dir.to_str().unwrap()]);

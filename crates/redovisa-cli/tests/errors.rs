@@ -1189,12 +1189,15 @@ fn partner_removed() -> &'static str {
 
 fn approved_support_below_claimed() -> &'static str {
     let (_d, p) = inbox_project();
-    // As SUPPORT_CAP_REACHED: about 20 Mkr of support, capped at the approved 12 752 293 kr.
+    // As SUPPORT_CAP_REACHED: about 17,6 Mkr of support, capped at the approved 12 752 293 kr.
     put_in_inbox(
         &p,
         "kramfors/mars.xlsx",
         &kramfors_march(|b| {
-            b.sheet("Personal").set("F2", n(200_000_000.0));
+            b.sheet("Personal").set("F2", n(2_200_000.0));
+            for cell in ["D2", "D3", "D4", "D5"] {
+                b.sheet("Tidrapport").set(cell, n(400.0));
+            }
         }),
     );
     submit(&p, "2024-01", "2025-03");

@@ -228,12 +228,9 @@ fn overview(cx: &Ctx, doc: &mut Doc) {
             } else {
                 "Projektpart".to_string()
             };
-            let role = match (o.in_file, o.from, o.until) {
-                (false, _, _) => format!("{role}, ingår inte längre i beslutet"),
-                (true, Some(from), Some(until)) => format!("{role}, {from} – {until}"),
-                (true, Some(from), None) => format!("{role}, från {from}"),
-                (true, None, Some(until)) => format!("{role}, till {until}"),
-                (true, None, None) => role,
+            let role = match o.months_in_decision() {
+                Some(months) => format!("{role}, {months}"),
+                None => role,
             };
             Row::body(vec![o.name.clone(), o.org_nr.clone(), role, kr(o.budget_total.budget)])
         })
