@@ -339,6 +339,15 @@ pub fn select(
             reject(&mut choices, i, "månad utanför projektets tid".into());
             continue;
         }
+        if !project.in_decision(org, h.month) {
+            let (first, last) = project.months_of(org);
+            findings.push(Finding::of(
+                place,
+                Message::OutsidePartnerMonths { partner: org.name().to_string(), month: h.month, first, last },
+            ));
+            reject(&mut choices, i, format!("{} ingår inte i beslutet {}", org.name(), h.month));
+            continue;
+        }
         groups.entry((org.folder().to_string(), h.month)).or_default().push(i);
     }
     for ((folder, month), members) in groups {

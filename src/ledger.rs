@@ -10,6 +10,15 @@
 //! claimed for it. Each line of the file also carries the SHA-256 of the line before it, so a
 //! damaged, truncated or edited ledger is detected and reported, never silently reset.
 //!
+//! Each line also records the decision it was priced by: per organisation-month the rates used
+//! ([`ClaimedMonth::rates`]: on-cost rate, flat-rate model and rate), and per claim the decision
+//! in force ([`DecisionRecord`]: the organisations with their dated values and months in the
+//! decision, the support rate, the approved support, the change decisions and the SHA-256 of
+//! `project.toml`). An organisation is its organisationsnummer: lines name it
+//! ([`ClaimedMonth::org_nr`]) and the folder is only where its files were. Lines written before
+//! (folder only, no rates) still load; reconcile maps their folder to an organisationsnummer
+//! through the project file and says so once (`LEGACY_LEDGER`).
+//!
 //! An append is all or nothing ([`Ledger::commit`]: the whole new file is written beside the old
 //! one, synced and renamed over it), and every claim is anchored outside the ledger, in the
 //! output folder ([`anchor`]), so that a ledger rolled back to an older copy or edited on its last
@@ -34,9 +43,10 @@ use sha2::{Digest, Sha256};
 
 use crate::emit::atomic::RunLock;
 use crate::fault;
+use crate::ids::OrgNr;
 use crate::intake::Pinned;
 use crate::month::Month;
-use crate::project::Project;
+use crate::project::{FinancierKind, Project, Rates};
 
 /// The ledger's file name inside the project folder.
 pub const LEDGER_FILE: &str = "ledger.jsonl";
@@ -45,6 +55,9 @@ pub const LEDGER_FILE: &str = "ledger.jsonl";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsedWorkbook {
     pub folder: String,
+    /// The organisation (absent in ledgers written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_nr: Option<OrgNr>,
     pub month: Month,
     pub path: String,
     pub sha256: String,
@@ -220,8 +233,12 @@ impl Content {
 /// What a claim counted for one organisation and month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimedMonth {
-    /// The organisation's inbox folder.
+    /// The organisation's inbox folder when the claim was made.
     pub folder: String,
+    /// The organisation: what the line belongs to (absent in ledgers written before it was
+    /// recorded: then the folder is mapped through the project file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_nr: Option<OrgNr>,
     pub month: Month,
     pub kind: LineKind,
     /// The workbook that counted when the claim was made; empty when none did (a removed month).
@@ -234,6 +251,14 @@ pub struct ClaimedMonth {
     pub in_kind: Decimal,
     /// Stödgrundande: staff + flat rate + other.
     pub eligible: Decimal,
+    /// The values the month was priced by (absent in ledgers written before they were
+    /// recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rates: Option<Rates>,
+    /// For a correction: the change decisions (`[[change]]` numbers) whose retroactive values it
+    /// carries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
     #[serde(flatten)]
     pub content: Content,
 }
@@ -255,6 +280,63 @@ impl ReportedIndicator {
     pub fn is(&self, code: &str, name: &str) -> bool {
         if code.is_empty() { self.code.is_empty() && self.name == name } else { self.code == code }
     }
+}
+
+/// Whether an organisation reports costs or time in kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A project partner (projektpart).
+    Partner,
+    /// A co-financier giving time in kind (medfinansiär).
+    Cofinancier,
+}
+
+/// The values of an organisation from a month on, as a claim recorded them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatedRates {
+    /// `None`: from the project's start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Month>,
+    pub rates: Rates,
+}
+
+/// An organisation of the decision as a claim recorded it: enough to keep counting what it
+/// claimed after it has left the project file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgRecord {
+    pub org_nr: OrgNr,
+    pub folder: String,
+    pub name: String,
+    pub role: Role,
+    pub kind: FinancierKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Month>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Month>,
+    /// On-cost rate and flat rate, each entry from its month on (the two keys' changes merged).
+    pub values: Vec<DatedRates>,
+}
+
+/// The decision a claim was made under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRecord {
+    /// SHA-256 of `project.toml`.
+    pub project_sha256: String,
+    /// Stödandel, percent.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub support_rate: Decimal,
+    /// Beviljat stöd, kr.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub approved_support: Decimal,
+    /// The change decisions in the file (`[[change]]` numbers): each came into force under the
+    /// first claim that lists it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
+    pub orgs: Vec<OrgRecord>,
 }
 
 /// One submitted claim.
@@ -288,6 +370,9 @@ pub struct Claim {
     /// before indicators were kept (their values are then taken from the inbox).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indicators: Vec<ReportedIndicator>,
+    /// The decision the claim was made under; `None` in claims recorded before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<DecisionRecord>,
     /// SHA-256 of the previous line (empty for the first).
     pub prev: String,
 }
@@ -591,6 +676,7 @@ mod tests {
             recorded_on: NaiveDate::from_ymd_opt(2025, 4, 10).unwrap(),
             workbooks: vec![UsedWorkbook {
                 folder: "kramfors".into(),
+                org_nr: None,
                 month: from.parse().unwrap(),
                 path: "kramfors/a.xlsx".into(),
                 sha256: "ab".repeat(32),
@@ -598,6 +684,7 @@ mod tests {
             months: None,
             held_corrections: false,
             indicators: Vec::new(),
+            decision: None,
             prev: String::new(),
         }
     }

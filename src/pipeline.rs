@@ -169,12 +169,12 @@ pub fn assess(project: &Project, opts: &Options, ledger: &Ledger, examined: &[Ex
         claim: opts.claim,
         used,
         claims,
+        submitted: &ledger.claims,
         hold_corrections: opts.hold_corrections,
         narratives_from: if opts.final_report { project.start_month() } else { period.from },
         files,
         findings,
         today: opts.today,
-        ledger: &ledger.claims,
         final_report: opts.final_report.then_some(reconcile::FinalRun { preliminary: opts.preliminary }),
     };
     Ok(reconcile::reconcile(project, input))
@@ -297,6 +297,26 @@ pub fn final_report(
     let out = out.map_or_else(|| project.output().join("slutrapport"), Path::to_path_buf);
     let written = emit::write_final(project, &figures, &own, &out)?;
     Ok((figures, written))
+}
+
+/// A run of a period already submitted, on the terminal: which claim it is (and that the outputs
+/// show it as if it were not submitted). `None` for any other period.
+pub fn resubmitted_message(figures: &Figures) -> Option<String> {
+    let seqs: Vec<String> = figures.submitted_as.iter().map(u32::to_string).collect();
+    let claims = match seqs.as_slice() {
+        [] => return None,
+        [one] => format!("ansökan {one}"),
+        many => format!("ansökningarna {}", many.join(", ")),
+    };
+    let differs = figures.findings.iter().any(|f| f.code == crate::finding::Code::PeriodAlreadySubmitted);
+    Some(format!(
+        "Perioden är {claims}, redan inskickad; utdata visar den som om den inte vore inskickad{}.",
+        if differs {
+            " (skillnaderna mot det inskickade står under PERIOD_ALREADY_SUBMITTED)"
+        } else {
+            ", med samma belopp"
+        }
+    ))
 }
 
 /// The reporting plan on the terminal: which planned claim this run is and how many days are

@@ -96,12 +96,12 @@ pub fn check_file(project: &Project, path: &Path) -> CheckReport {
                     attested_on: ex.attested_on,
                 }],
                 claims: &[],
+                submitted: &[],
                 hold_corrections: false,
                 narratives_from: month,
                 files: vec![record],
                 findings: Vec::new(),
                 today: month.last_day(),
-                ledger: &[],
                 final_report: None,
             };
             let figures = reconcile::reconcile(project, input);

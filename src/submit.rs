@@ -2,7 +2,8 @@
 //!
 //! The claim is evaluated exactly as `run` would evaluate it (same period, same inbox, the same
 //! choice to hold corrections back); its support, the SHA-256 of every workbook it used and what
-//! it counted per organisation and month (late months and corrections included) are appended to
+//! it counted per organisation and month (late months and corrections included, each with the
+//! values it was priced by) and the decision in force (`ledger::DecisionRecord`) are appended to
 //! the ledger. The period must
 //! follow the last submitted claim without a gap or overlap. A period with error findings is
 //! refused unless the economist says otherwise (`--allow-errors`): the errors leave rows out,
@@ -72,6 +73,7 @@ pub fn submit_claim(project: &Project, opts: &Options, allow_errors: bool) -> Re
         .filter(|l| !l.sha256.is_empty())
         .map(|l| UsedWorkbook {
             folder: l.folder.clone(),
+            org_nr: l.org_nr.clone(),
             month: l.month,
             path: l.path.clone(),
             sha256: l.sha256.clone(),
@@ -93,6 +95,7 @@ pub fn submit_claim(project: &Project, opts: &Options, allow_errors: bool) -> Re
             .iter()
             .map(|i| ReportedIndicator { code: i.code.clone(), name: i.name.clone(), cumulative: i.cumulative })
             .collect(),
+        decision: Some(crate::reconcile::decision::record(project)),
         prev: String::new(),
     };
     let claim = record(project, &mut ledger, claim)?;

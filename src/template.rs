@@ -449,7 +449,7 @@ struct Template<'a> {
 
 impl<'a> Template<'a> {
     fn new(project: &'a Project, org: Org<'a>, month: Month, text: &'a TemplateText) -> Template<'a> {
-        let rate = org.flat_rate().rate;
+        let rate = org.flat_rate_at(month).rate;
         let vars = vec![
             ("projekt", project.info.name.clone()),
             ("projektnummer", project.info.id.clone()),
@@ -486,7 +486,7 @@ impl<'a> Template<'a> {
 
     /// Whether the organisation reports actual other costs (only the 15 % model does).
     fn other_costs_open(&self) -> bool {
-        self.org.flat_rate().model == FlatRateModel::Indirect
+        self.org.flat_rate_at(self.month).model == FlatRateModel::Indirect
     }
 
     fn write(&self, staff: &[PersonRow]) -> Result<Vec<u8>, XlsxError> {
@@ -538,7 +538,7 @@ impl<'a> Template<'a> {
         if self.org.is_cofinancier() {
             lines.extend(&ins.cofinancier);
         }
-        lines.extend(match self.org.flat_rate().model {
+        lines.extend(match self.org.flat_rate_at(self.month).model {
             FlatRateModel::RemainingCosts => &ins.remaining_costs,
             FlatRateModel::Indirect => &ins.indirect,
             FlatRateModel::None => &ins.no_other_costs,

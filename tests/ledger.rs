@@ -395,6 +395,7 @@ fn support_already_claimed_counts_toward_the_cap() {
             months: Some(Vec::new()),
             held_corrections: false,
             indicators: Vec::new(),
+            decision: None,
             prev: String::new(),
         })
         .unwrap();

@@ -13,7 +13,7 @@ use redovisa::ids::Personnummer;
 use redovisa::ledger::Claim;
 use redovisa::money::Hours;
 use redovisa::month::Month;
-use redovisa::project::{FlatRate, FlatRateModel, Project};
+use redovisa::project::{Dated, FlatRate, FlatRateModel, Project};
 use redovisa::read::Reporting;
 use redovisa::reconcile::contribution::{MonthReport, OtherCost, PersonMonth};
 use redovisa::reconcile::model::{Figures, Period};
@@ -125,6 +125,7 @@ fn run(project: &Project, reports: &[(usize, MonthReport)], from: &str, to: &str
         months: Some(Vec::new()),
         held_corrections: false,
         indicators: Vec::new(),
+        decision: None,
         prev: String::new(),
     };
     let claims = if claimed_before.is_zero() { Vec::new() } else { vec![earlier] };
@@ -133,12 +134,12 @@ fn run(project: &Project, reports: &[(usize, MonthReport)], from: &str, to: &str
         claim: true,
         used,
         claims: &claims,
+        submitted: &claims,
         hold_corrections: false,
         narratives_from: m(from),
         files: Vec::new(),
         findings: Vec::new(),
         today: m(to).last_day(),
-        ledger: &claims,
         final_report: None,
     };
     reconcile::reconcile(project, input)
@@ -255,7 +256,7 @@ fn partner_on_each_flat_rate_model() {
     //   indirekta = trunc2(44 000.58 × 0.15) = trunc2(6 600.087) = 6 600.08, plus accepted other
     //   costs 1 234.50 on activity 1.3; total 44 000.58 + 6 600.08 + 1 234.50 = 51 835.16.
     let mut p = project();
-    p.partners[1].flat_rate = FlatRate { model: FlatRateModel::Indirect, rate: dec!(15) };
+    p.partners[1].flat_rate = Dated::plain(FlatRate { model: FlatRateModel::Indirect, rate: dec!(15) });
     let (h, k) = (org(&p, "harnosand"), org(&p, "kramfors"));
     let person = || P::time(4, "2024-01-01", dec!(45000), vec![("4.1", dec!(100))]);
     let mut kr = report("2024-02", &[person()]);
@@ -743,6 +744,9 @@ fn the_ledger_hours_of_a_claimed_month_without_workbook_count_when_held() {
         previous_sha256: String::new(),
         in_kind: Decimal::ZERO,
         eligible: Decimal::ZERO,
+        org_nr: None,
+        rates: None,
+        changes: Vec::new(),
         content: Content { hours: dec!(1600), persons: vec![person], ..Content::default() },
     };
     let claim = Claim {
@@ -757,6 +761,7 @@ fn the_ledger_hours_of_a_claimed_month_without_workbook_count_when_held() {
         months: Some(vec![line]),
         held_corrections: false,
         indicators: Vec::new(),
+        decision: None,
         prev: String::new(),
     };
     let claims = [claim];
@@ -770,12 +775,12 @@ fn the_ledger_hours_of_a_claimed_month_without_workbook_count_when_held() {
             claim: true,
             used,
             claims: &claims,
+            submitted: &claims,
             hold_corrections: hold,
             narratives_from: m("2025-10"),
             files: Vec::new(),
             findings: Vec::new(),
             today: m("2025-10").last_day(),
-            ledger: &claims,
             final_report: None,
         };
         let f = reconcile::reconcile(&p, input);
@@ -803,7 +808,7 @@ proptest! {
     }
 
     /// Partner totals add up to project totals, activities to the eligible total, and support
-    /// never exceeds rate × eligible nor the approved amount.
+    /// never exceeds rate × eligible, and the claims together never the approved amount.
     #[test]
     fn totals_add_up_and_support_stays_within_bounds(
         rows in proptest::collection::vec((0usize..11, 1u32..=12, 30_000i64..70_000, 0usize..9, 1i64..700), 1..25),
@@ -829,8 +834,15 @@ proptest! {
         prop_assert_eq!(f.activities.iter().map(|a| a.period).sum::<Decimal>(), f.totals.eligible);
         prop_assert_eq!(f.work_packages.iter().map(|a| a.period).sum::<Decimal>(), f.totals.eligible);
         prop_assert!(f.totals.support <= redovisa::money::trunc2(f.totals.eligible * p.support_fraction()));
-        prop_assert!(claimed + f.totals.support <= p.info.approved_support.max(claimed));
-        prop_assert!(f.totals.support >= Decimal::ZERO);
+        let approved = p.info.approved_support;
+        prop_assert!(claimed + f.totals.support <= approved);
+        if claimed <= approved {
+            prop_assert!(f.totals.support >= Decimal::ZERO);
+        } else {
+            // An approved support below what was claimed: the claim gives the excess back, an error.
+            prop_assert_eq!(f.totals.support, approved - claimed);
+            prop_assert!(f.findings.iter().any(|x| x.code == redovisa::finding::Code::ApprovedSupportBelowClaimed));
+        }
         let staff_lines: Decimal = f.staff.iter().filter(|s| !s.in_kind).map(|s| s.staff_cost).sum();
         prop_assert_eq!(staff_lines, f.totals.staff);
     }

@@ -442,7 +442,7 @@ fn unescape(s: &str) -> String {
 }
 
 /// The final report's sections, as Tillväxtverket asks at a project's close.
-const FINAL_SECTIONS: [&str; 9] = [
+const FINAL_SECTIONS: [&str; 10] = [
     "1 Sammanfattning",
     "2 Mål och resultat",
     "3 Genomförande per arbetspaket",
@@ -452,6 +452,7 @@ const FINAL_SECTIONS: [&str; 9] = [
     "7 Efter projektet",
     "8 Horisontella principer",
     "9 Ekonomi under hela projekttiden",
+    "10 Ändringsbeslut",
 ];
 
 const SECTIONS: [&str; 7] = [

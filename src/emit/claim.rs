@@ -98,7 +98,12 @@ fn kind_text(kind: FinancierKind) -> &'static str {
 }
 
 fn org_type(o: &OrgFigures) -> String {
-    if o.in_kind { format!("Medfinansiär, {}", kind_text(o.kind).to_lowercase()) } else { "Projektpart".into() }
+    let kind =
+        if o.in_kind { format!("Medfinansiär, {}", kind_text(o.kind).to_lowercase()) } else { "Projektpart".into() };
+    match o.months_in_decision() {
+        Some(months) => format!("{kind}, {months}"),
+        None => kind,
+    }
 }
 
 /// `Sammanställning`: the project, the costs by category against the budget, the support.
@@ -254,6 +259,37 @@ fn summary_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles)
         s.ws.write_string_with_format(row, 0, "Rättelser som hålls inne (ingår inte ovan)", &fm.text)?;
         write_cell(s.ws, fm, row, 2, &Cell::Money(sup.eligible_held))?;
         row += 1;
+    }
+    if !f.changes.is_empty() {
+        row += 1;
+        s.heading(fm, row, "Ändringsbeslut")?;
+        row += 1;
+        let change_cols = [
+            col("Ändringsbeslut", 46.0),
+            col("Beslutat", 18.0),
+            col("I kraft från", 18.0),
+            col("Vad som ändrades", 60.0),
+            col("Retroaktivt", 40.0),
+        ];
+        let change_rows: Vec<Vec<Cell>> = f
+            .changes
+            .iter()
+            .map(|c| {
+                vec![
+                    text(&c.number),
+                    Cell::Date(c.decided),
+                    text(if c.submitted {
+                        format!("Ansökan {}", c.claim)
+                    } else {
+                        format!("Ansökan {} (den här)", c.claim)
+                    }),
+                    text(&c.what),
+                    text(c.retroactive.as_deref().unwrap_or("Nej")),
+                ]
+            })
+            .collect();
+        let (next, _) = s.table(fm, "Andringsbeslut", row, &change_cols, &change_rows, false, "")?;
+        row = next;
     }
     s.finish(0, None)?;
     Ok(row + 1)
@@ -461,7 +497,7 @@ fn earlier_months_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &
             col("Projektpart", 26.0).total(if taken { Total::Label("Summa") } else { Total::None }),
             col("Organisationsnummer", 21.0),
             col("Månad", 9.0),
-            col("Slag", 11.0),
+            col("Slag", 14.0).wrap(),
             col("Ändrar ansökan", 10.0),
             col("Timmar", 10.0).total(if taken { Total::SumHours(t.hours) } else { Total::None }),
             col("Personal", 16.0).total(sum(t.staff)),
@@ -481,7 +517,11 @@ fn earlier_months_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &
             text(&a.org_name),
             text(&a.org_nr),
             Cell::Month(Some(a.month)),
-            text(if a.kind == LineKind::Late { "Sen månad" } else { "Rättelse" }),
+            text(match (a.kind, a.changes.as_slice()) {
+                (LineKind::Late, _) => "Sen månad".to_string(),
+                (_, []) => "Rättelse".to_string(),
+                (_, changes) => format!("Rättelse, ändringsbeslut {}", changes.join(", ")),
+            }),
             Cell::Count(a.claim.map(u64::from)),
             Cell::Hours(a.hours),
             money(a.amounts.staff),

@@ -145,6 +145,7 @@ fn state_view(state: MonthState) -> StateView {
         MonthState::Corrected => ("rattad", "±"),
         MonthState::CorrectionHeld => ("halls", "±"),
         MonthState::Outside => ("utanfor", "○"),
+        MonthState::NotInDecision => ("ejbeslut", "·"),
         MonthState::NotAttested => ("ejattest", "!"),
         MonthState::Rejected => ("avvisad", "✗"),
         MonthState::Missing => ("saknas", "–"),
@@ -681,6 +682,7 @@ fn legend(seq: u32) -> Vec<LegendEntry> {
         MonthState::Rejected,
         MonthState::Missing,
         MonthState::Outside,
+        MonthState::NotInDecision,
     ]
     .into_iter()
     .map(|s| LegendEntry {
@@ -901,6 +903,7 @@ mod tests {
             MonthState::Corrected,
             MonthState::CorrectionHeld,
             MonthState::Outside,
+            MonthState::NotInDecision,
             MonthState::NotAttested,
             MonthState::Rejected,
             MonthState::Missing,

@@ -22,8 +22,8 @@ pub fn render(f: &Figures) -> String {
     for (org, months) in f.orgs.iter().zip(&f.months) {
         let _ = writeln!(s, "{}", org.name);
         for cell in &months.cells {
-            let earlier_and_done =
-                !f.period.contains(cell.month) && matches!(cell.state, MonthState::Claimed(_) | MonthState::Outside);
+            let earlier_and_done = !f.period.contains(cell.month)
+                && matches!(cell.state, MonthState::Claimed(_) | MonthState::Outside | MonthState::NotInDecision);
             if earlier_and_done {
                 continue;
             }

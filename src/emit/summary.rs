@@ -5,8 +5,10 @@
 //! earlier claims and this claim's eligible costs by kind), `claim` (this claim's number),
 //! `adjustments[].held`, `.hours`, `.persons`, `indicators[].code`, `indicators[].unit`,
 //! `indicators[].percent_of_target`, `.participant_registrations`, `financing` (co-financing paid
-//! in per cash financier and partner), `cumulative` (the ledger's claims plus this one) and, from
-//! `redovisa final`, `closing` (see `docs/outputs.md`).
+//! in per cash financier and partner), `cumulative` (the ledger's claims plus this one), from
+//! `redovisa final`, `closing` (see `docs/outputs.md`), `partners[].in_decision`,
+//! `in_kind[].in_decision`, `adjustments[].changes` and `changes` (the change decisions;
+//! `docs/claims.md`, "Ändringsbeslut").
 //!
 //! `partners[]`, `in_kind[]` and `totals` are what this claim takes: its period's months plus
 //! the late months and corrections listed in `adjustments` (held corrections excepted).
@@ -38,6 +40,19 @@ struct Summary<'a> {
     indicators: Vec<Indicator<'a>>,
     findings: Vec<FindingOut<'a>>,
     files: Vec<File<'a>>,
+    changes: Vec<ChangeOut<'a>>,
+}
+
+/// A change decision of the project file's change log.
+#[derive(Serialize)]
+struct ChangeOut<'a> {
+    number: &'a str,
+    decided: String,
+    what: &'a str,
+    retroactive: Option<&'a str>,
+    /// The claim it came into force under, and whether that claim is submitted.
+    claim: u32,
+    submitted: bool,
 }
 
 /// Co-financing paid in: one object per cash financier of the plan and partner.
@@ -80,6 +95,7 @@ struct Partner<'a> {
     hours: String,
     cumulative_total: String,
     budget_total: String,
+    in_decision: bool,
 }
 
 #[derive(Serialize)]
@@ -92,6 +108,7 @@ struct InKind<'a> {
     value: String,
     cumulative_value: String,
     budget: String,
+    in_decision: bool,
 }
 
 #[derive(Serialize)]
@@ -178,6 +195,8 @@ struct AdjustmentOut<'a> {
     eligible: String,
     files: Vec<AdjustmentFile<'a>>,
     persons: Vec<AdjustmentPerson<'a>>,
+    /// The change decisions whose retroactive values a correction carries.
+    changes: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -277,6 +296,7 @@ fn adjustment(a: &Adjustment) -> AdjustmentOut<'_> {
                 staff_costs: amount_str(p.staff_cost),
             })
             .collect(),
+        changes: &a.changes,
     }
 }
 
@@ -299,6 +319,7 @@ pub fn render(f: &Figures) -> Vec<u8> {
                 hours: hours_str(o.hours_period),
                 cumulative_total: amount_str(o.cumulative.total()),
                 budget_total: amount_str(o.budget_total.budget),
+                in_decision: o.in_file,
             })
             .collect(),
         in_kind: f
@@ -312,6 +333,7 @@ pub fn render(f: &Figures) -> Vec<u8> {
                 value: amount_str(o.period.total()),
                 cumulative_value: amount_str(o.cumulative.total()),
                 budget: amount_str(o.budget_total.budget),
+                in_decision: o.in_file,
             })
             .collect(),
         activities: f
@@ -439,6 +461,18 @@ pub fn render(f: &Figures) -> Vec<u8> {
                 sha256: &x.sha256,
                 status: x.status.to_string(),
                 note: &x.note,
+            })
+            .collect(),
+        changes: f
+            .changes
+            .iter()
+            .map(|c| ChangeOut {
+                number: &c.number,
+                decided: c.decided.to_string(),
+                what: &c.what,
+                retroactive: c.retroactive.as_deref(),
+                claim: c.claim,
+                submitted: c.submitted,
             })
             .collect(),
     };

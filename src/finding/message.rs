@@ -93,6 +93,58 @@ pub struct Delta {
     pub hours: Decimal,
 }
 
+/// A change decision that re-prices a claimed month retroactively, as a correction names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repriced {
+    /// The change decision's number.
+    pub change: String,
+    /// The value in Swedish (`lönebikostnad`, `schablon`).
+    pub what: String,
+    /// The value the month was claimed at and the one it is priced by now, in Swedish.
+    pub old: String,
+    pub new: String,
+}
+
+/// Months as ranges: `2024-01 – 2024-12, 2025-03`.
+pub fn month_ranges(months: &[Month]) -> String {
+    let mut sorted = months.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    let mut ranges: Vec<(Month, Month)> = Vec::new();
+    for m in sorted {
+        match ranges.last_mut() {
+            Some((_, last)) if last.next() == m => *last = m,
+            _ => ranges.push((m, m)),
+        }
+    }
+    ranges.iter().map(|(a, b)| if a == b { a.to_string() } else { format!("{a} – {b}") }).collect::<Vec<_>>().join(", ")
+}
+
+/// `ansökan 3`, `ansökningarna 1–6` or `ansökningarna 1, 2 och 4`.
+fn claims_text(claims: &[u32]) -> String {
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for &c in claims {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == c => *last = c,
+            _ => runs.push((c, c)),
+        }
+    }
+    let n: Vec<String> = runs
+        .iter()
+        .flat_map(|&(a, b)| match b - a {
+            0 => vec![a.to_string()],
+            1 => vec![a.to_string(), b.to_string()],
+            _ => vec![format!("{a}–{b}")],
+        })
+        .collect();
+    match n.as_slice() {
+        [] => "ingen ansökan".to_string(),
+        [one] if !one.contains('–') => format!("ansökan {one}"),
+        [one] => format!("ansökningarna {one}"),
+        [init @ .., last] => format!("ansökningarna {} och {last}", init.join(", ")),
+    }
+}
+
 /// Why a person's month is held out (`HELD_OUT`): a row or sheet of the workbook, by sheet name
 /// and 1-based row.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -286,8 +338,41 @@ pub enum Message {
     LegacyWorkbookGone { path: String, month: Month, claim: u32 },
     /// A month of a submitted period that no claim counted.
     LateMonth { month: Month, claim: u32, eligible: Decimal },
-    /// A claimed month whose amounts changed.
-    Corrected { month: Month, claim: Option<u32>, revision: Revision, delta: Delta, held: bool },
+    /// A claimed month whose amounts changed (and the change decisions that re-price it).
+    Corrected { month: Month, claim: Option<u32>, revision: Revision, delta: Delta, held: bool, changes: Vec<Repriced> },
+    /// Lines of claims recorded before organisationsnummer were, mapped by folder: (folder,
+    /// organisationsnummer).
+    FolderKeyedLedger { claims: Vec<u32>, folders: Vec<(String, String)> },
+
+    // The decision over the project's life.
+    /// Claimed months the file now prices differently, without a retroactive change decision.
+    DecisionChanged {
+        partner: String,
+        key: String,
+        what: String,
+        old: String,
+        new: String,
+        months: Vec<Month>,
+        claims: Vec<u32>,
+        amount: Decimal,
+    },
+    /// A workbook for a month outside the organisation's months in the decision.
+    OutsidePartnerMonths { partner: String, month: Month, first: Month, last: Month },
+    /// An organisation with claims that the project file no longer holds.
+    ClaimedPartnerGone { partner: String, org_nr: String, claims: Vec<u32>, eligible: Decimal },
+    /// The approved support in force is lower than the support claimed before.
+    SupportBelowClaimed { approved: Decimal, claimed_before: Decimal },
+    /// The run's period is a submitted claim's.
+    AlreadySubmitted {
+        claims: Vec<u32>,
+        from: Month,
+        to: Month,
+        claimed_eligible: Decimal,
+        claimed_support: Decimal,
+        eligible: Decimal,
+        support: Decimal,
+        reasons: Vec<String>,
+    },
 }
 
 impl Message {
@@ -300,10 +385,14 @@ impl Message {
                 Code::OutsideProjectPeriod
             }
             M::DuplicateSubmission { .. } => Code::DuplicateSubmission,
-            M::ChangedUnderLegacyClaim { .. }
-            | M::ClaimedFolderGone { .. }
-            | M::LegacyWorkbookGone { .. }
-            | M::Corrected { .. } => Code::ChangedAfterClaim,
+            M::ChangedUnderLegacyClaim { .. } | M::LegacyWorkbookGone { .. } | M::Corrected { .. } => {
+                Code::ChangedAfterClaim
+            }
+            M::ClaimedFolderGone { .. } | M::ClaimedPartnerGone { .. } => Code::PartnerRemoved,
+            M::DecisionChanged { .. } => Code::DecisionChanged,
+            M::OutsidePartnerMonths { .. } => Code::OutsidePartnerPeriod,
+            M::SupportBelowClaimed { .. } => Code::ApprovedSupportBelowClaimed,
+            M::AlreadySubmitted { .. } => Code::PeriodAlreadySubmitted,
             M::UnknownPartner { .. } => Code::UnknownPartner,
             M::NotAttested | M::NewerNotAttested { .. } => Code::NotAttested,
             M::WrongPeriod { .. } | M::PeriodNotFileName { .. } => Code::WrongPeriod,
@@ -353,7 +442,7 @@ impl Message {
             M::CofinancingLagging { .. } => Code::CofinancingLagging,
             M::PeriodNotInPlan { .. } => Code::PeriodNotInPlan,
             M::FinalTextMissing { .. } => Code::FinalTextMissing,
-            M::LegacyLedger { .. } => Code::LegacyLedger,
+            M::LegacyLedger { .. } | M::FolderKeyedLedger { .. } => Code::LegacyLedger,
             M::LateMonth { .. } => Code::LateMonth,
         }
     }
@@ -561,6 +650,62 @@ impl Message {
                     hours: Decimal::new(25, 1),
                 },
                 held: false,
+                changes: Vec::new(),
+            },
+            Message::Corrected {
+                month: month(2025, 3),
+                claim: Some(4),
+                revision: Revision::Unchanged { path: s("solleftea/2025-03.xlsx") },
+                delta: Delta {
+                    total: kr(1_015, 47),
+                    staff: kr(812, 38),
+                    flat_rate: kr(203, 9),
+                    other: Decimal::ZERO,
+                    hours: Decimal::ZERO,
+                },
+                held: false,
+                changes: vec![Repriced {
+                    change: s("2"), what: s("lönebikostnad"), old: s("41,72 %"), new: s("44 %")
+                }],
+            },
+            Message::FolderKeyedLedger {
+                claims: vec![1, 2, 3],
+                folders: vec![(s("kramfors"), s("212000-2429")), (s("solleftea"), s("212000-2437"))],
+            },
+            Message::DecisionChanged {
+                partner: s("Sollefteå kommun"),
+                key: s("solleftea.on_costs"),
+                what: s("lönebikostnad"),
+                old: s("41,72 %"),
+                new: s("44 %"),
+                months: (1..=12).map(|m| month(2025, m)).collect(),
+                claims: vec![4, 5, 6],
+                amount: kr(11_480, 27),
+            },
+            Message::OutsidePartnerMonths {
+                partner: s("Timrå kommun"),
+                month: month(2026, 2),
+                first: month(2024, 1),
+                last: month(2025, 12),
+            },
+            Message::ClaimedPartnerGone {
+                partner: s("Örnsköldsviks kommun"),
+                org_nr: s("212000-2445"),
+                claims: vec![1, 2, 3],
+                eligible: kr(1_230_251, 22),
+            },
+            Message::SupportBelowClaimed { approved: kr(7_000_000, 0), claimed_before: kr(7_304_468, 29) },
+            Message::AlreadySubmitted {
+                claims: vec![6],
+                from: month(2025, 9),
+                to: month(2025, 12),
+                claimed_eligible: kr(3_223_034, 81),
+                claimed_support: kr(1_286_635, 49),
+                eligible: kr(3_250_508, 69),
+                support: kr(1_297_603, 6),
+                reasons: vec![s(
+                    "Sollefteå kommun: lönebikostnad 41,72 % → 44 % i projektfilen (DECISION_CHANGED): +27 473,88 kr",
+                )],
             },
         ];
         all.extend(FileProblem::examples().into_iter().map(Message::Unreadable));
@@ -578,6 +723,12 @@ fn named_cells(rows: &[(String, String)]) -> String {
 fn sv_plain(d: &Decimal) -> String {
     let d = d.normalize();
     sv_number(d, d.scale())
+}
+
+/// The text with its first letter upper-case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn signed_kr(d: Decimal) -> String {
@@ -1030,10 +1181,76 @@ impl fmt::Display for Message {
             ),
             M::ClaimedFolderGone { claim, folder } => write!(
                 f,
-                "Ansökan {claim} räknade mappen «{folder}», som inte längre finns i projektfilen. Dess belopp ingår inte \
-                 i de ackumulerade beloppen. Lägg tillbaka parten i project.toml (samma mappnamn), eller stäm av med \
-                 Tillväxtverket hur de redan begärda beloppen ska hanteras."
+                "Ansökan {claim} räknade mappen «{folder}», som inte finns i projektfilen, och ansökningsloggen \
+                 registrerades innan organisationsnummer sparades, så parten kan inte kännas igen. Dess belopp ingår \
+                 inte i de ackumulerade beloppen. Lägg tillbaka parten i project.toml med samma mappnamn (och until = \
+                 sista månaden i beslutet om den har lämnat projektet)."
             ),
+            M::ClaimedPartnerGone { partner, org_nr, claims, eligible } => write!(
+                f,
+                "{partner} ({org_nr}) finns inte längre i projektfilen, men {} begärde {} stödgrundande för parten. \
+                 Beloppen ligger kvar i alla ackumulerade belopp (kostnader, stöd, medfinansiering och slutrapport), \
+                 men inga nya månader räknas. Har parten lämnat projektet: lägg tillbaka den i project.toml med until \
+                 = sista månaden i beslutet i stället för att ta bort den.",
+                claims_text(claims),
+                sv_kr(*eligible)
+            ),
+            M::FolderKeyedLedger { claims, folders } => write!(
+                f,
+                "{} registrerades innan ansökningsloggen sparade organisationsnummer; raderna känns igen på sina \
+                 mappar: {}. En part är sitt organisationsnummer, så när nästa ansökan registreras följer beloppen \
+                 organisationsnumret även om en mapp byter namn, och den här varningen försvinner.",
+                capitalised(&claims_text(claims)),
+                folders.iter().map(|(folder, nr)| format!("«{folder}» = {nr}")).collect::<Vec<_>>().join(", ")
+            ),
+            M::DecisionChanged { partner, key, what, old, new, months, claims, amount } => write!(
+                f,
+                "Projektfilen prissätter nu {} redan inskickade månader för {partner} ({}, {}) med {what} {new} i \
+                 stället för {old}, som de skickades in med ({key}). Det skulle flytta {} stödgrundande. Månaderna \
+                 behåller sitt inskickade pris, och ansökan kan inte registreras förrän projektfilen säger hur \
+                 ändringen gäller: från en viss månad (en lista med from, där de inskickade månaderna behåller {old}), \
+                 eller retroaktivt enligt ett ändringsbeslut ([[change]] med retroactive = {{ from = \"ÅÅÅÅ-MM\", keys \
+                 = [\"{key}\"] }}).",
+                months.len(),
+                month_ranges(months),
+                claims_text(claims),
+                signed_kr(*amount)
+            ),
+            M::OutsidePartnerMonths { partner, month, first, last } => write!(
+                f,
+                "Arbetsboken gäller {month}, men {partner} ingår i beslutet bara {first} – {last} (from och until i \
+                 project.toml). Kostnader räknas bara för månader då parten ingår i beslutet, så arbetsboken räknas \
+                 inte. Kontrollera månaden, eller projektfilen om beslutet har ändrats."
+            ),
+            M::SupportBelowClaimed { approved, claimed_before } => write!(
+                f,
+                "Beviljat stöd är nu {}, men tidigare ansökningar har redan begärt {}: {} mer än beviljat. Ansökan \
+                 begär därför tillbaka mellanskillnaden. Kontrollera approved_support mot beslutet och stäm av med \
+                 handläggaren innan ansökan skickas in.",
+                sv_kr(*approved),
+                sv_kr(*claimed_before),
+                sv_kr(*claimed_before - *approved)
+            ),
+            M::AlreadySubmitted { claims, from, to, claimed_eligible, claimed_support, eligible, support, reasons } => {
+                write!(
+                    f,
+                    "Perioden {from} – {to} är {}, redan inskickad med {} stödgrundande och {} i stöd. Körd nu blir \
+                     perioden {} stödgrundande ({}) och {} i stöd ({}), och utdata visar den som om den inte vore \
+                     inskickad.",
+                    claims_text(claims),
+                    sv_kr(*claimed_eligible),
+                    sv_kr(*claimed_support),
+                    sv_kr(*eligible),
+                    signed_kr(*eligible - *claimed_eligible),
+                    sv_kr(*support),
+                    signed_kr(*support - *claimed_support)
+                )?;
+                if reasons.is_empty() {
+                    f.write_str(" Inget har ändrats sedan den skickades in.")
+                } else {
+                    write!(f, " Skillnaden kommer av: {}.", reasons.join("; "))
+                }
+            }
             M::LegacyWorkbookGone { path, month, claim } => write!(
                 f,
                 "Arbetsboken {path} som användes för {month} i ansökan {claim} räknas inte längre (den är borttagen \
@@ -1048,9 +1265,12 @@ impl fmt::Display for Message {
                  åtgärda.",
                 sv_kr(*eligible)
             ),
-            M::Corrected { month, claim, revision, delta, held } => {
+            M::Corrected { month, claim, revision, delta, held, changes } => {
                 let claim = claim.map_or_else(|| "en inskickad ansökan".to_string(), |s| format!("ansökan {s}"));
                 match revision {
+                    Revision::Unchanged { path } if !changes.is_empty() => {
+                        write!(f, "{month} ingick i {claim}. Arbetsboken {path} är oförändrad.")?
+                    }
                     Revision::Gone { path, sha256 } => write!(
                         f,
                         "{month} ingick i {claim} med arbetsboken {path} (SHA-256 {}…), men ingen arbetsbok räknas \
@@ -1069,6 +1289,13 @@ impl fmt::Display for Message {
                         short(sha256),
                         short(now_sha256)
                     )?,
+                }
+                for c in changes {
+                    write!(
+                        f,
+                        " Ändringsbeslut {} ändrar {} retroaktivt för månaden: {} → {}.",
+                        c.change, c.what, c.old, c.new
+                    )?;
                 }
                 write!(
                     f,
@@ -1570,6 +1797,7 @@ mod tests {
             revision: Revision::Gone { path: "x/2025-01.xlsx".into(), sha256: "0123456789abcdef".into() },
             delta: delta.clone(),
             held: false,
+            changes: Vec::new(),
         };
         let text = gone.text();
         assert!(text.starts_with("2025-01 ingick i ansökan 1 med arbetsboken x/2025-01.xlsx (SHA-256 0123456789ab…)"));
@@ -1580,6 +1808,7 @@ mod tests {
             revision: Revision::Unchanged { path: "x/2025-01.xlsx".into() },
             delta,
             held: true,
+            changes: Vec::new(),
         };
         let text = held.text();
         assert!(text.starts_with("2025-01 ingick i en inskickad ansökan. Arbetsboken x/2025-01.xlsx är oförändrad"));

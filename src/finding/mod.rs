@@ -19,7 +19,7 @@ mod message;
 
 pub use message::{
     BasisField, BudgetLine, Budgeted, CellProblem, Dated, Delta, FileProblem, HeldCause, Message, ParserTrouble,
-    Planned, Revision,
+    Planned, Repriced, Revision, month_ranges,
 };
 
 /// How serious a finding is.
@@ -243,6 +243,32 @@ codes! {
     ChangedAfterClaim => "CHANGED_AFTER_CLAIM", Warning,
         "Underlag har ändrats efter inskickad ansökan (rättelse)",
         "Kontrollera att ändringen är avsiktlig; skillnaden tas med som rättelse i nästa ansökan, om inte projektekonomen håller inne den.";
+    /// The project file prices months already claimed differently (an on-cost rate or a flat rate
+    /// edited in place) and no change decision re-prices them retroactively: they keep the price
+    /// they were claimed at, and `submit` refuses until the file says from when the new value
+    /// holds or which change decision makes it retroactive.
+    DecisionChanged => "DECISION_CHANGED", Error,
+        "Beslutsvärden för redan inskickade månader har ändrats",
+        "Ange från vilken månad det nya värdet gäller (en lista med from i project.toml), eller lägg till ändringsbeslutet som [[change]] med retroactive om det gäller bakåt.";
+    /// A workbook for a month outside the organisation's months in the decision (`from` /
+    /// `until`): costs count only while it is in the decision.
+    OutsidePartnerPeriod => "OUTSIDE_PARTNER_PERIOD", Error,
+        "Månad utanför partens tid i beslutet",
+        "Kontrollera månaden; kostnader räknas bara för månader då parten ingår i beslutet (from och until i project.toml).";
+    /// The ledger holds claims for an organisation that is no longer in the project file: what
+    /// it claimed stays in every cumulative figure.
+    PartnerRemoved => "PARTNER_REMOVED", Warning,
+        "En part med inskickade ansökningar saknas i projektfilen",
+        "Lägg tillbaka parten i project.toml med until = sista månaden i beslutet i stället för att ta bort den.";
+    /// The approved support in force is lower than the support already claimed.
+    ApprovedSupportBelowClaimed => "APPROVED_SUPPORT_BELOW_CLAIMED", Error,
+        "Beviljat stöd är lägre än redan begärt stöd",
+        "Kontrollera approved_support mot beslutet; är stödet sänkt under det som redan betalats ut, stäm av återbetalningen med handläggaren.";
+    /// The run's period is a submitted claim's and its figures differ from what was claimed: it is
+    /// shown as if it were not submitted, and the message says by how much and why.
+    PeriodAlreadySubmitted => "PERIOD_ALREADY_SUBMITTED", Warning,
+        "Perioden är redan inskickad och räknas nu annorlunda",
+        "Kontrollera orsakerna i meddelandet: ändrade arbetsböcker tas med som rättelser i nästa ansökan, ändrade beslutsvärden kräver ett ändringsbeslut (DECISION_CHANGED).";
     /// A month of a submitted claim's period that no claim counted now counts: it is taken in
     /// this claim.
     LateMonth => "LATE_MONTH", Warning,

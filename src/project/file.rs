@@ -27,7 +27,7 @@ pub const MAX_TEXT_CHARS: usize = 255;
 pub const MAX_NOTE_CHARS: usize = 4000;
 
 /// Keys whose values are free text, with the longer bound.
-const FREE_TEXT: [&str; 3] = ["note", "specific_objective", "programme"];
+const FREE_TEXT: [&str; 4] = ["note", "specific_objective", "programme", "what"];
 
 /// Reads the project file as text: at most [`MAX_FILE_BYTES`], UTF-8 (a leading byte-order mark
 /// is dropped).

@@ -8,12 +8,18 @@
 //! loaded [`Project`].
 //!
 //! This module holds the schema and the look-ups; [`file`] reads the file (bounded, UTF-8,
-//! errors in Swedish with line and key), [`validate`] the checks, [`print`] the approved budget
-//! as `redovisa validate` prints it.
+//! errors in Swedish with line and key), [`decision`] the values that change during the project
+//! (dated rates, `from` / `until`, the change log), [`validate`] the checks, [`against_ledger`]
+//! the file against the submitted claims, [`print`] the approved budget as `redovisa validate`
+//! prints it.
 
+mod against_ledger;
+mod decision;
 mod file;
 mod print;
 mod validate;
+
+pub use decision::{Change, Dated, RateKey, Rates, Retroactive, parse_key};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -21,7 +27,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::ids::OrgNr;
 use crate::money::{percent, round2, sv_kr_whole};
@@ -151,7 +158,7 @@ fn default_output() -> String {
 }
 
 /// A flat-rate model (schablon), CPR 2021/1060.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FlatRateModel {
     /// Art. 56: up to 40 % of direct staff costs covers all remaining costs; no other costs.
@@ -163,7 +170,7 @@ pub enum FlatRateModel {
 }
 
 /// A partner's flat rate: model and rate in percent.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlatRate {
     pub model: FlatRateModel,
@@ -257,11 +264,18 @@ pub struct Partner {
     pub folder: String,
     pub name: String,
     pub org_nr: OrgNr,
-    /// Employer on-costs (lönebikostnader), percent of salary.
-    #[serde(deserialize_with = "de_decimal")]
-    pub on_costs: Decimal,
+    /// Employer on-costs (lönebikostnader), percent of salary, dated ([`Dated`]).
+    #[serde(deserialize_with = "decision::de_on_costs")]
+    pub on_costs: Dated<Decimal>,
+    /// Flat-rate model and rate, dated ([`Dated`]).
+    #[serde(deserialize_with = "decision::de_flat_rate", default = "decision::default_flat_rate")]
+    pub flat_rate: Dated<FlatRate>,
+    /// First month in the decision (a partner that joins later); the project's start if absent.
     #[serde(default)]
-    pub flat_rate: FlatRate,
+    pub from: Option<Month>,
+    /// Last month in the decision (a partner that leaves); the project's end if absent.
+    #[serde(default)]
+    pub until: Option<Month>,
     #[serde(default)]
     pub budget: CategoryBudget,
     #[serde(default)]
@@ -282,15 +296,21 @@ pub struct Cofinancier {
     pub name: String,
     pub org_nr: OrgNr,
     pub kind: FinancierKind,
-    #[serde(deserialize_with = "de_decimal")]
-    pub on_costs: Decimal,
+    /// Employer on-costs, percent of salary, dated ([`Dated`]).
+    #[serde(deserialize_with = "decision::de_on_costs")]
+    pub on_costs: Dated<Decimal>,
     #[serde(deserialize_with = "de_decimal")]
     pub in_kind_budget: Decimal,
     /// Folder of the partner in whose budget column the in-kind contribution stands.
     pub counted_with: String,
     /// Flat rate on the in-kind staff costs; none unless the decision says otherwise.
+    #[serde(deserialize_with = "decision::de_flat_rate", default = "decision::default_flat_rate")]
+    pub flat_rate: Dated<FlatRate>,
+    /// First and last month in the decision, as for a partner.
     #[serde(default)]
-    pub flat_rate: FlatRate,
+    pub from: Option<Month>,
+    #[serde(default)]
+    pub until: Option<Month>,
     /// Free text about assumptions in this entry (shown by `validate`).
     #[serde(default)]
     pub note: String,
@@ -386,6 +406,8 @@ struct ProjectFile {
     totals: StatedTotals,
     #[serde(default, rename = "reporting")]
     reporting: Vec<PlannedClaim>,
+    #[serde(default, rename = "change")]
+    changes: Vec<Change>,
     #[serde(default, deserialize_with = "de_opt_decimal")]
     #[allow(dead_code)]
     version: Option<Decimal>,
@@ -417,19 +439,6 @@ impl<'a> Org<'a> {
             Org::Cofinancier(c) => &c.org_nr,
         }
     }
-    /// On-cost rate as a fraction.
-    pub fn on_cost_fraction(self) -> Decimal {
-        percent(match self {
-            Org::Partner(p) => p.on_costs,
-            Org::Cofinancier(c) => c.on_costs,
-        })
-    }
-    pub fn flat_rate(self) -> FlatRate {
-        match self {
-            Org::Partner(p) => p.flat_rate,
-            Org::Cofinancier(c) => c.flat_rate,
-        }
-    }
     pub fn is_cofinancier(self) -> bool {
         matches!(self, Org::Cofinancier(_))
     }
@@ -448,6 +457,10 @@ pub struct Project {
     pub totals: StatedTotals,
     /// The decision's reporting plan, in order (empty: no plan, the default periods apply).
     pub reporting: Vec<PlannedClaim>,
+    /// The change log (`[[change]]`, ändringsbeslut), in file order.
+    pub changes: Vec<Change>,
+    /// SHA-256 of `project.toml` as read (recorded with each claim).
+    pub sha256: String,
 }
 
 /// A cash financier of the financing plan, in one partner's column.
@@ -517,6 +530,7 @@ impl Project {
     /// the line and key ([`file::parse`]).
     pub fn parse(dir: &Path, text: &str) -> Result<Project, String> {
         let file: ProjectFile = file::parse(text)?;
+        let sha256 = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
         Ok(Project {
             dir: dir.to_path_buf(),
             info: file.project,
@@ -526,6 +540,8 @@ impl Project {
             indicators: file.indicators,
             totals: file.totals,
             reporting: file.reporting,
+            changes: file.changes,
+            sha256,
         })
     }
 

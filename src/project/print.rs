@@ -57,6 +57,55 @@ impl Project {
                 let _ = writeln!(s, "  {:>2}. {} – {}  senast {}", i + 1, c.from, c.to, c.due);
             }
         }
+        let dated: Vec<String> = self
+            .orgs()
+            .filter_map(|o| {
+                let mut parts = Vec::new();
+                match o.from_until() {
+                    (Some(f), Some(u)) => parts.push(format!("ingår {f} – {u}")),
+                    (Some(f), None) => parts.push(format!("ingår från {f}")),
+                    (None, Some(u)) => parts.push(format!("ingår till {u}")),
+                    (None, None) => {}
+                }
+                let when =
+                    |m: &Option<crate::month::Month>| m.map_or_else(|| "projektstart".to_string(), |m| m.to_string());
+                if o.on_costs().single().is_none() {
+                    let values: Vec<String> = o
+                        .on_costs()
+                        .entries()
+                        .iter()
+                        .map(|(m, r)| format!("{} från {}", crate::money::sv_percent(percent(*r), 2), when(m)))
+                        .collect();
+                    parts.push(format!("lönebikostnad {}", values.join(", ")));
+                }
+                if o.flat_rates().single().is_none() {
+                    let values: Vec<String> = o
+                        .flat_rates()
+                        .entries()
+                        .iter()
+                        .map(|(m, f)| format!("{} från {}", f.describe(), when(m)))
+                        .collect();
+                    parts.push(format!("schablon {}", values.join(", ")));
+                }
+                (!parts.is_empty()).then(|| format!("  {}: {}", o.name(), parts.join("; ")))
+            })
+            .collect();
+        if !dated.is_empty() {
+            let _ = writeln!(s, "\nVärden som ändras under projektet");
+            for line in dated {
+                let _ = writeln!(s, "{line}");
+            }
+        }
+        if !self.changes.is_empty() {
+            let _ = writeln!(s, "\nÄndringsbeslut");
+            for c in &self.changes {
+                let retro = c
+                    .retroactive
+                    .as_ref()
+                    .map_or_else(String::new, |r| format!(" Retroaktivt från {}: {}.", r.from, r.keys.join(", ")));
+                let _ = writeln!(s, "  {} ({}): {}.{retro}", c.number, c.decided, c.what.trim_end_matches('.'));
+            }
+        }
         let notes: Vec<String> = self
             .orgs()
             .filter_map(|o| {

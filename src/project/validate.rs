@@ -8,6 +8,7 @@ impl Project {
     /// All checks of the project file: every sum against its parts, identifiers, dates.
     pub fn validate(&self) -> Vec<Issue> {
         let mut issues = Vec::new();
+        self.check_changes(&mut issues);
         let mut err = |key: String, message: String| issues.push(Issue { error: true, key, message });
         let info = &self.info;
         if info.end <= info.start {
@@ -55,22 +56,6 @@ impl Project {
             }
             if !numbers.insert(org.org_nr().clone()) {
                 err(format!("{key}.org_nr"), format!("organisationsnumret {} förekommer två gånger", org.org_nr()));
-            }
-            let on_costs = org.on_cost_fraction();
-            if on_costs < Decimal::ZERO || on_costs > Decimal::ONE {
-                err(format!("{key}.on_costs"), "lönebikostnaden ska vara mellan 0 och 100 %".into());
-            }
-            let fr = org.flat_rate();
-            let max = match fr.model {
-                FlatRateModel::RemainingCosts => Decimal::from(40),
-                FlatRateModel::Indirect => Decimal::from(15),
-                FlatRateModel::None => Decimal::ZERO,
-            };
-            if fr.rate < Decimal::ZERO || fr.rate > max {
-                err(
-                    format!("{key}.flat_rate.rate"),
-                    format!("schablonen {} % är större än modellen tillåter ({max} %)", fr.rate),
-                );
             }
         }
         for (i, c) in self.cofinanciers.iter().enumerate() {
@@ -153,6 +138,9 @@ impl Project {
         issues.extend(self.check_percents());
         self.check_sums(&mut issues);
         self.check_plan(&mut issues);
+        for (i, org) in self.orgs().enumerate() {
+            self.check_dated(&self.org_key(i, org), org, &mut issues);
+        }
         issues
     }
 
@@ -229,7 +217,7 @@ impl Project {
     }
 
     /// The key of the `i`-th organisation of [`Project::orgs`]: `partner[2]`, `cofinancier[1]`.
-    fn org_key(&self, i: usize, org: Org<'_>) -> String {
+    pub(crate) fn org_key(&self, i: usize, org: Org<'_>) -> String {
         match org {
             Org::Partner(_) => format!("partner[{}]", i + 1),
             Org::Cofinancier(_) => format!("cofinancier[{}]", i + 1 - self.partners.len()),
@@ -241,8 +229,22 @@ impl Project {
         let mut rates = vec![("project.support_rate".to_string(), self.info.support_rate)];
         for (i, org) in self.orgs().enumerate() {
             let key = self.org_key(i, org);
-            rates.push((format!("{key}.on_costs"), org_on_costs(org)));
-            rates.push((format!("{key}.flat_rate.rate"), org.flat_rate().rate));
+            // A plain value is named by its key, a dated one by its entry as well.
+            let dated = |name: &str, n: usize, plain: bool| {
+                if plain {
+                    format!("{key}.{name}")
+                } else {
+                    format!("{key}.{}[{}].rate", name.trim_end_matches(".rate"), n + 1)
+                }
+            };
+            let plain = org.on_costs().single().is_some();
+            for (n, (_, rate)) in org.on_costs().entries().iter().enumerate() {
+                rates.push((dated("on_costs", n, plain), *rate));
+            }
+            let plain = org.flat_rates().single().is_some();
+            for (n, (_, flat)) in org.flat_rates().entries().iter().enumerate() {
+                rates.push((dated("flat_rate.rate", n, plain), flat.rate));
+            }
         }
         rates.into_iter().filter_map(|(key, value)| percent_issue(&key, value)).collect()
     }
@@ -283,20 +285,23 @@ impl Project {
                 p.budget.total() + in_kind,
                 financing,
             ));
-            if p.flat_rate.model != FlatRateModel::None {
+            // The budget's flat rate is the application's, on a single rate: a rate that changes
+            // during the project has no one product to check against.
+            if let Some(flat) = p.flat_rate.single().filter(|f| f.model != FlatRateModel::None) {
                 // The application rounds the flat rate to whole kronor.
-                let expected = round2(p.budget.staff * percent(p.flat_rate.rate)).round();
+                let expected = round2(p.budget.staff * percent(flat.rate)).round();
                 if (expected - p.budget.flat_rate).abs() > Decimal::ONE {
                     sums.push(sum_issue(
                         false,
                         &format!("{key}.budget.flat_rate"),
-                        &format!("{}: personal × schablon {} %", p.name, p.flat_rate.rate),
+                        &format!("{}: personal × schablon {} %", p.name, flat.rate),
                         p.budget.flat_rate,
                         expected,
                     ));
                 }
             }
-            if p.flat_rate.model == FlatRateModel::RemainingCosts && !p.budget.other.is_zero() {
+            let only_remaining = p.flat_rate.entries().iter().all(|(_, f)| f.model == FlatRateModel::RemainingCosts);
+            if only_remaining && !p.budget.other.is_zero() {
                 issues.push(Issue {
                     error: true,
                     key: format!("{key}.budget.other"),
@@ -330,6 +335,108 @@ impl Project {
     }
 }
 
+impl Project {
+    /// The dated values of one organisation (`on_costs`, `flat_rate`) and its months in the
+    /// decision (`from`, `until`): each value within its bounds, each `from` inside the project,
+    /// and a value in force from the organisation's first month.
+    fn check_dated(&self, key: &str, org: Org, issues: &mut Vec<Issue>) {
+        let mut err = |key: String, message: String| issues.push(Issue { error: true, key, message });
+        let (start, end) = (self.start_month(), self.end_month());
+        let (from, until) = org.from_until();
+        for (name, m) in [("from", from), ("until", until)] {
+            if let Some(m) = m.filter(|m| *m < start || *m > end) {
+                err(format!("{key}.{name}"), format!("{m} ligger utanför projektets tid {start} – {end}"));
+            }
+        }
+        if let (Some(f), Some(u)) = (from, until)
+            && u < f
+        {
+            err(format!("{key}.until"), format!("sista månaden {u} ligger före första månaden {f}"));
+        }
+        let (first, _) = self.months_of(org);
+        let dated_from = |entries: &[Option<Month>]| entries.first().copied().flatten();
+        let on_costs: Vec<Option<Month>> = org.on_costs().entries().iter().map(|(m, _)| *m).collect();
+        let flat: Vec<Option<Month>> = org.flat_rates().entries().iter().map(|(m, _)| *m).collect();
+        for (name, froms) in [("on_costs", &on_costs), ("flat_rate", &flat)] {
+            if let Some(m) = dated_from(froms).filter(|m| *m > first) {
+                err(
+                    format!("{key}.{name}"),
+                    format!(
+                        "första värdet gäller från {m}, men {} ingår i beslutet från {first}; ange ett värde från {first}",
+                        org.name()
+                    ),
+                );
+            }
+            if let Some(m) = froms.iter().flatten().find(|m| **m > end) {
+                err(format!("{key}.{name}"), format!("värdet från {m} ligger efter projektets slut {end}"));
+            }
+        }
+        for (m, rate) in org.on_costs().entries() {
+            if *rate < Decimal::ZERO || *rate > Decimal::ONE_HUNDRED {
+                let when = m.map_or_else(String::new, |m| format!(" (från {m})"));
+                err(format!("{key}.on_costs"), format!("lönebikostnaden{when} ska vara mellan 0 och 100 %"));
+            }
+        }
+        for (m, fr) in org.flat_rates().entries() {
+            let max = match fr.model {
+                FlatRateModel::RemainingCosts => Decimal::from(40),
+                FlatRateModel::Indirect => Decimal::from(15),
+                FlatRateModel::None => Decimal::ZERO,
+            };
+            if fr.rate < Decimal::ZERO || fr.rate > max {
+                let when = m.map_or_else(String::new, |m| format!(" (från {m})"));
+                err(
+                    format!("{key}.flat_rate.rate"),
+                    format!("schablonen {} %{when} är större än modellen tillåter ({max} %)", fr.rate),
+                );
+            }
+        }
+    }
+
+    /// The change log: numbers given once, retroactive months inside the project, keys naming an
+    /// organisation of the file and a value that prices months (`on_costs`, `flat_rate`).
+    fn check_changes(&self, issues: &mut Vec<Issue>) {
+        let mut err = |key: String, message: String| issues.push(Issue { error: true, key, message });
+        let mut numbers = BTreeSet::new();
+        for (i, c) in self.changes.iter().enumerate() {
+            let key = format!("change[{}]", i + 1);
+            if c.number.is_empty() {
+                err(format!("{key}.number"), "ange ändringsbeslutets nummer".into());
+            } else if !numbers.insert(c.number.as_str()) {
+                err(format!("{key}.number"), format!("ändringsbeslut {} förekommer två gånger", c.number));
+            }
+            let Some(r) = &c.retroactive else { continue };
+            if r.from < self.start_month() || r.from > self.end_month() {
+                err(
+                    format!("{key}.retroactive.from"),
+                    format!("{} ligger utanför projektets tid {} – {}", r.from, self.start_month(), self.end_month()),
+                );
+            }
+            if r.keys.is_empty() {
+                err(
+                    format!("{key}.retroactive.keys"),
+                    "ange vilka värden ändringen gäller, t.ex. keys = [\"solleftea.on_costs\"]".into(),
+                );
+            }
+            for k in &r.keys {
+                match parse_key(k) {
+                    Some((folder, _)) if self.org_by_folder(folder).is_some() => {}
+                    Some((folder, _)) => err(
+                        format!("{key}.retroactive.keys"),
+                        format!("«{k}»: «{folder}» är ingen projektparts eller medfinansiärs mapp"),
+                    ),
+                    None => err(
+                        format!("{key}.retroactive.keys"),
+                        format!(
+                            "«{k}» är ingen nyckel som prissätter månader; skriv <mapp>.on_costs eller <mapp>.flat_rate"
+                        ),
+                    ),
+                }
+            }
+        }
+    }
+}
+
 /// A folder name without case and accents, for [`Project::check_folders`]: `Ånge` and `ange`
 /// fold alike, whether the å is one character (NFC) or an a and a combining ring (NFD, as macOS
 /// writes names).
@@ -351,14 +458,6 @@ fn fold(name: &str) -> String {
             c => c,
         })
         .collect()
-}
-
-/// The on-cost rate as written, in percent.
-fn org_on_costs(org: Org<'_>) -> Decimal {
-    match org {
-        Org::Partner(p) => p.on_costs,
-        Org::Cofinancier(c) => c.on_costs,
-    }
 }
 
 /// A rate key written as a fraction: every key that holds a rate in percent (`support_rate`,

@@ -335,10 +335,11 @@ fn activity_outside_dates(ctx: &WorkbookCtx) -> Vec<RowFinding> {
 /// Other costs from a partner on the 40 % model (or a co-financier, who gives only time).
 fn other_costs_with_flat_rate(ctx: &WorkbookCtx) -> Vec<RowFinding> {
     let Some(org) = ctx.org else { return Vec::new() };
-    let why = match org.flat_rate().model {
+    let flat = org.flat_rate_at(ctx.month);
+    let why = match flat.model {
         FlatRateModel::Indirect => return Vec::new(),
         FlatRateModel::RemainingCosts => {
-            Message::OtherCostsUnderFlatRate { org: org.name().to_string(), rate: org.flat_rate().rate }
+            Message::OtherCostsUnderFlatRate { org: org.name().to_string(), rate: flat.rate }
         }
         FlatRateModel::None => Message::OtherCostsFromInKind { org: org.name().to_string() },
     };
@@ -435,7 +436,7 @@ fn amount_over_budget(ctx: &WorkbookCtx) -> Vec<RowFinding> {
         })
         .collect();
     // Under a flat rate for all remaining costs, other costs are left out anyway.
-    if org.flat_rate().model == FlatRateModel::Indirect {
+    if org.flat_rate_at(ctx.month).model == FlatRateModel::Indirect {
         for c in ctx.wb.other_costs.iter().filter(|c| other_budget > Decimal::ZERO && c.amount > other_budget) {
             let m =
                 Message::CostOverBudget { amount: c.amount, org: name.clone(), line: other_line, budget: other_budget };
@@ -589,7 +590,7 @@ fn missing_submission(ctx: &PeriodCtx) -> Vec<Finding> {
     let last = ctx.period.to.min(ctx.project.end_month());
     let mut out = Vec::new();
     for org in ctx.project.orgs() {
-        for m in first.through(last) {
+        for m in first.through(last).filter(|m| ctx.project.in_decision(org, *m)) {
             let key = (org.folder().to_string(), m);
             if !ctx.used.contains(&key) && !ctx.rejected.contains(&key) {
                 out.push(Finding::of(
@@ -609,7 +610,8 @@ fn missing_submission(ctx: &PeriodCtx) -> Vec<Finding> {
 /// Cumulative cost of a partner, a cost category or an activity past its approved budget.
 fn over_budget(ctx: &PeriodCtx) -> Vec<Finding> {
     let mut out = Vec::new();
-    for o in ctx.orgs {
+    // An organisation that left the project file has no budget any more.
+    for o in ctx.orgs.iter().filter(|o| o.in_file) {
         let place = Place { partner: Some(o.folder.clone()), ..Place::default() };
         let lines = if o.in_kind {
             vec![(BudgetLine::InKind, o.cumulative.total(), o.budget_total.budget)]

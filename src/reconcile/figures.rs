@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::Decimal;
 
 use super::contribution::MonthReport;
-use super::history::{History, Key, flat_rate as org_flat_rate};
+use super::history::{History, Key};
 use super::model::*;
 use super::staff::{PersonMonthCost, split_amount};
 use crate::finding::{Code, Finding, Message, Place, Severity};
@@ -29,13 +29,13 @@ pub struct Used<'a> {
     pub report: &'a MonthReport,
 }
 
-/// The flat rate on staff costs for an organisation's model, rounded down to öre.
-pub fn flat_rate(org: Org, staff: Decimal) -> Decimal {
-    org_flat_rate(org, staff)
-}
-
 /// Everything the aggregation needs besides the project.
 pub struct Inputs<'a> {
+    /// Every organisation of the run ([`super::roster::Roster`]): the project file's, then
+    /// those that left it with claims.
+    pub orgs: &'a [Org<'a>],
+    /// How many of them the project file holds.
+    pub in_file: usize,
     pub period: Period,
     pub used: &'a [Used<'a>],
     pub person_months: &'a [PersonMonthCost],
@@ -86,7 +86,7 @@ pub fn aggregate(project: &Project, inp: &Inputs) -> Aggregate {
     let mut activity_cum: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
     let mut activity_orgs = Vec::new();
     let mut orgs = Vec::new();
-    for (idx, org) in project.orgs().enumerate() {
+    for (idx, &org) in inp.orgs.iter().enumerate() {
         let (mut before, mut period) = (Amounts::default(), Amounts::default());
         let (mut hours_before, mut hours_period) = (Decimal::ZERO, Decimal::ZERO);
         let (mut acts_before, mut acts_after) = (ActivityMap::new(), ActivityMap::new());
@@ -130,7 +130,7 @@ pub fn aggregate(project: &Project, inp: &Inputs) -> Aggregate {
             e.1 += *hours;
             activity_orgs.push((code.clone(), idx, p, *amount));
         }
-        orgs.push(org_figures(project, org, (period, cumulative), (hours_period, hours_before + hours_period), inp));
+        orgs.push(org_figures(idx, org, (period, cumulative), (hours_period, hours_before + hours_period), inp));
     }
     let budget = |code: &str| project.activity(code).map_or(Decimal::ZERO, |a| a.budget);
     let activities: Vec<ActivityFigures> = project
@@ -172,10 +172,10 @@ pub fn aggregate(project: &Project, inp: &Inputs) -> Aggregate {
             }
         })
         .collect();
-    let activity_orgs = merge_activity_orgs(project, activity_orgs);
+    let activity_orgs = merge_activity_orgs(project, inp.orgs, activity_orgs);
     Aggregate {
         orgs,
-        staff: staff_lines(project, inp),
+        staff: staff_lines(inp),
         activities,
         work_packages,
         activity_orgs,
@@ -183,8 +183,12 @@ pub fn aggregate(project: &Project, inp: &Inputs) -> Aggregate {
     }
 }
 
-fn merge_activity_orgs(project: &Project, rows: Vec<(String, usize, Decimal, Decimal)>) -> Vec<ActivityOrgCost> {
-    let folders: Vec<String> = project.orgs().map(|o| o.folder().to_string()).collect();
+fn merge_activity_orgs(
+    project: &Project,
+    orgs: &[Org],
+    rows: Vec<(String, usize, Decimal, Decimal)>,
+) -> Vec<ActivityOrgCost> {
+    let folders: Vec<String> = orgs.iter().map(|o| o.folder().to_string()).collect();
     let order: BTreeMap<&str, usize> =
         project.activities().enumerate().map(|(i, (_, a))| (a.code.as_str(), i)).collect();
     let mut merged: BTreeMap<(usize, usize), (String, Decimal, Decimal)> = BTreeMap::new();
@@ -206,13 +210,12 @@ fn merge_activity_orgs(project: &Project, rows: Vec<(String, usize, Decimal, Dec
 }
 
 fn org_figures(
-    project: &Project,
+    idx: usize,
     org: Org,
     (period, cumulative): (Amounts, Amounts),
     (hours_period, hours_cumulative): (Decimal, Decimal),
     inp: &Inputs,
 ) -> OrgFigures {
-    let idx = project.orgs().position(|o| o.folder() == org.folder()).unwrap_or(usize::MAX);
     let mut months: Vec<Month> = inp
         .used
         .iter()
@@ -225,15 +228,20 @@ fn org_figures(
         Org::Partner(p) => (p.budget.staff, p.budget.flat_rate, p.budget.other, FinancierKind::Public),
         Org::Cofinancier(c) => (c.in_kind_budget, Decimal::ZERO, Decimal::ZERO, c.kind),
     };
+    let rates = org.rates_at(inp.period.to);
+    let (from, until) = org.from_until();
     OrgFigures {
         folder: org.folder().to_string(),
         name: org.name().to_string(),
         org_nr: org.org_nr().to_string(),
         in_kind: org.is_cofinancier(),
         kind,
-        on_cost_rate: org.on_cost_fraction(),
-        flat_model: org.flat_rate().model,
-        flat_rate: percent(org.flat_rate().rate),
+        in_file: idx < inp.in_file,
+        from,
+        until,
+        on_cost_rate: percent(rates.on_costs),
+        flat_model: rates.flat_model,
+        flat_rate: percent(rates.flat_rate),
         period,
         cumulative,
         hours_period,
@@ -250,8 +258,8 @@ fn org_figures(
 
 /// The `Personal` lines: the period's and each late month's person-months grouped by
 /// organisation, person and rate, and each taken correction's per-person differences.
-fn staff_lines(project: &Project, inp: &Inputs) -> Vec<StaffLine> {
-    let orgs: Vec<Org> = project.orgs().collect();
+fn staff_lines(inp: &Inputs) -> Vec<StaffLine> {
+    let orgs = inp.orgs;
     let h = inp.history;
     let concerns: BTreeMap<Key, Concerns> = h
         .lines
@@ -270,18 +278,19 @@ fn staff_lines(project: &Project, inp: &Inputs) -> Vec<StaffLine> {
         Org::Cofinancier(c) => c.kind,
         Org::Partner(_) => FinancierKind::Public,
     };
-    let mut groups: BTreeMap<(usize, String, Concerns, u32), Vec<&PersonMonthCost>> = BTreeMap::new();
+    type Group<'p> = BTreeMap<(usize, String, Concerns, u32, Decimal), Vec<&'p PersonMonthCost>>;
+    let mut groups: Group = BTreeMap::new();
     for pm in inp.person_months {
         match concerns.get(&(pm.org, pm.month)) {
             Some(c @ (Concerns::Period | Concerns::Late(_))) => {
-                groups.entry((pm.org, pm.pnr.as_str().to_string(), *c, pm.k)).or_default().push(pm)
+                groups.entry((pm.org, pm.pnr.as_str().to_string(), *c, pm.k, pm.on_cost_rate)).or_default().push(pm)
             }
             _ => continue,
         }
     }
     let mut lines: Vec<StaffLine> = groups
         .into_iter()
-        .filter_map(|((org_idx, pnr, concerns, _), pms)| {
+        .filter_map(|((org_idx, pnr, concerns, _, on_cost_rate), pms)| {
             let first = pms.first()?;
             let last = pms.last()?;
             let org = orgs.get(org_idx)?;
@@ -301,7 +310,7 @@ fn staff_lines(project: &Project, inp: &Inputs) -> Vec<StaffLine> {
                 last_month: last.month,
                 hours: pms.iter().map(|p| p.hours).sum::<Hours>().value(),
                 salary_cost: pms.iter().map(|p| p.salary_cost).sum(),
-                on_cost_rate: org.on_cost_fraction(),
+                on_cost_rate,
                 on_cost: pms.iter().map(|p| p.on_cost).sum(),
                 staff_cost: pms.iter().map(|p| p.staff_cost).sum(),
                 concerns,
@@ -330,7 +339,7 @@ fn staff_lines(project: &Project, inp: &Inputs) -> Vec<StaffLine> {
                 last_month: l.month,
                 hours: p.hours,
                 salary_cost: p.salary_cost,
-                on_cost_rate: org.on_cost_fraction(),
+                on_cost_rate: percent(l.rates.on_costs),
                 on_cost: p.on_cost,
                 staff_cost: p.staff_cost,
                 concerns: Concerns::Correction(l.month),
@@ -355,7 +364,7 @@ fn staff_lines(project: &Project, inp: &Inputs) -> Vec<StaffLine> {
 /// the claims counted for each month, this claim included.
 fn monthly(project: &Project, inp: &Inputs) -> Vec<MonthPoint> {
     let h = inp.history;
-    let n = project.orgs().count();
+    let n = inp.orgs.len();
     let mut by_month: BTreeMap<Key, Decimal> = BTreeMap::new();
     for (key, c) in &h.counted {
         *by_month.entry(*key).or_default() += c.content.total();
@@ -408,28 +417,34 @@ pub fn totals(
 
 /// This claim's support and the support across claims.
 ///
-/// The claim's share is `eligible × rate` rounded down to öre (`uncapped`). The claims together
-/// never pass the approved support: a positive claim gets at most what remains of it (the cap,
-/// `SUPPORT_CAP_REACHED`); a negative claim (corrections larger than what the period adds)
-/// gives back its share, except what earlier claims could not get because of the cap: the
-/// support over all claims is then `min(approved, Σ of every claim's share)`, never more.
+/// Each claim's share is its eligible costs × the support rate rounded down to öre (`uncapped`,
+/// recorded with the claim). The claims together are entitled to the sum of their shares, but
+/// never more than the approved support in force now (never less than 0): this claim asks for
+/// `min(approved, Σ shares) − support claimed before`. So a capped claim's held-back support comes
+/// back when a decision raises the approved support, a negative claim gives back its share, and
+/// an approved support lowered below what was claimed makes the claim give the excess back
+/// (`APPROVED_SUPPORT_BELOW_CLAIMED`, an error). `SUPPORT_CAP_REACHED` says when the cap cut the
+/// claim's share.
 pub fn support(approved: Decimal, claims: &[Claim], rate: Decimal, eligible: Decimal) -> SupportOutcome {
     let claimed_before: Decimal = claims.iter().map(|c| c.support).sum();
+    // A claim recorded before its share was (a legacy claim, or one written by hand) has the
+    // share of its eligible costs at today's rate, but never less than the support it got.
     let share_before: Decimal =
-        claims.iter().map(|c| c.support_uncapped.unwrap_or_else(|| floor2(c.eligible * rate))).sum();
+        claims.iter().map(|c| c.support_uncapped.unwrap_or_else(|| floor2(c.eligible * rate).max(c.support))).sum();
     let uncapped = floor2(eligible * rate);
-    let claimed = if uncapped >= Decimal::ZERO {
-        uncapped.min((approved - claimed_before).max(Decimal::ZERO))
-    } else {
-        // Never more back than was claimed: the support over all claims stays at or above 0.
-        let entitled = approved.min(share_before + uncapped);
-        uncapped.max((entitled - claimed_before).min(Decimal::ZERO)).max(-claimed_before)
-    };
+    let entitled = approved.min((share_before + uncapped).max(Decimal::ZERO)).max(Decimal::ZERO);
+    let claimed = entitled - claimed_before;
     let capped = claimed < uncapped;
     let claimed_total = claimed_before + claimed;
-    let finding = capped.then(|| {
-        Finding::of(Place::default(), Message::SupportCapReached { uncapped, claimed_before, approved, claimed })
-    });
+    let mut findings = Vec::new();
+    if approved < claimed_before {
+        findings.push(Finding::of(Place::default(), Message::SupportBelowClaimed { approved, claimed_before }));
+    } else if capped {
+        findings.push(Finding::of(
+            Place::default(),
+            Message::SupportCapReached { uncapped, claimed_before, approved, claimed },
+        ));
+    }
     let earlier = claims
         .iter()
         .map(|c| EarlierClaim { seq: c.seq, from: c.from, to: c.to, eligible: c.eligible, support: c.support })
@@ -443,7 +458,7 @@ pub fn support(approved: Decimal, claims: &[Claim], rate: Decimal, eligible: Dec
         earlier,
         ..SupportFigures::default()
     };
-    SupportOutcome { figures, uncapped, claimed, finding }
+    SupportOutcome { figures, uncapped, claimed, findings }
 }
 
 /// What [`support`] decides.
@@ -453,7 +468,7 @@ pub struct SupportOutcome {
     pub uncapped: Decimal,
     /// What this claim asks for.
     pub claimed: Decimal,
-    pub finding: Option<Finding>,
+    pub findings: Vec<Finding>,
 }
 
 /// Indicators against their targets (`docs/rules.md`, "Indicators"). The cumulative value is
@@ -688,6 +703,60 @@ pub fn finding_counts(findings: &[Finding]) -> Vec<FindingCount> {
     counts.into_iter().map(|((severity, code), count)| FindingCount { severity, code, count }).collect()
 }
 
+/// A cash financier of a partner's column, as the co-financing figures need it.
+struct PlanLine {
+    financier: String,
+    kind: FinancierKind,
+    decided: Decimal,
+    org_nr: String,
+    external: bool,
+}
+
+/// Each partner's cash financiers: the financing plan's for the partners of the project file; for
+/// a partner that left it, those its claimed months recorded payments from, with nothing decided
+/// (the decision no longer holds it).
+fn cash_plan(project: &Project, inp: &Inputs) -> Vec<(usize, Vec<PlanLine>)> {
+    let mut out: Vec<(usize, Vec<PlanLine>)> = (0..project.partners.len())
+        .map(|idx| {
+            let lines = project
+                .cash_financiers(idx)
+                .into_iter()
+                .map(|cf| PlanLine {
+                    financier: cf.line.financier.clone(),
+                    kind: cf.line.kind,
+                    decided: cf.line.amount,
+                    org_nr: cf.org_nr.map_or_else(String::new, ToString::to_string),
+                    external: cf.external,
+                })
+                .collect();
+            (idx, lines)
+        })
+        .collect();
+    for (idx, org) in inp.orgs.iter().enumerate().skip(inp.in_file) {
+        let Org::Partner(p) = org else { continue };
+        let mut seen: Vec<(String, FinancierKind)> = Vec::new();
+        for (_, c) in inp.history.counted.range((idx, Month::MIN)..=(idx, Month::MAX)) {
+            for pay in &c.content.payments {
+                if !seen.contains(&(pay.financier.clone(), pay.kind)) {
+                    seen.push((pay.financier.clone(), pay.kind));
+                }
+            }
+        }
+        let lines = seen
+            .into_iter()
+            .map(|(financier, kind)| PlanLine {
+                external: crate::contract::normalise(&financier) != crate::contract::normalise(&p.name),
+                financier,
+                kind,
+                decided: Decimal::ZERO,
+                org_nr: String::new(),
+            })
+            .collect();
+        out.push((idx, lines));
+    }
+    out
+}
+
 /// Co-financing paid in per financier and partner, against the financing plan: paid in as this
 /// claim takes it (its lines) and as the claims together count it; the lag against the share of
 /// the partner's budget claimed (`COFINANCING_LAGGING`); the transactions of the months taken.
@@ -700,29 +769,29 @@ pub fn cofinancing(project: &Project, inp: &Inputs, orgs: &[OrgFigures]) -> (Cof
         c.payments.iter().filter(|p| p.financier == financier && p.kind == kind).map(|p| p.amount).sum()
     };
     let share = |num: Decimal, den: Decimal| (!den.is_zero()).then(|| num / den);
-    for (idx, partner) in project.partners.iter().enumerate() {
-        let Some(o) = orgs.get(idx) else { continue };
+    for (idx, plan) in cash_plan(project, inp) {
+        let (Some(o), Some(partner)) = (orgs.get(idx), inp.orgs.get(idx)) else { continue };
         let share_claimed = o.budget_total.used;
-        for cf in project.cash_financiers(idx) {
-            let (name, kind) = (cf.line.financier.as_str(), cf.line.kind);
+        for cf in plan {
+            let (name, kind) = (cf.financier.as_str(), cf.kind);
             let before: Decimal =
                 h.counted.range((idx, Month::MIN)..=(idx, Month::MAX)).map(|(_, c)| paid(&c.content, name, kind)).sum();
             let period: Decimal =
                 h.lines.iter().filter(|l| l.org == idx && l.taken()).map(|l| paid(&l.content, name, kind)).sum();
             let cumulative = before + period;
-            let share_decided = share(cumulative, cf.line.amount);
+            let share_decided = share(cumulative, cf.decided);
             let lagging = match (share_claimed, share_decided) {
                 (Some(claimed), Some(decided)) => claimed - decided > threshold,
                 _ => false,
             };
             if lagging {
                 findings.push(Finding::of(
-                    Place { partner: Some(partner.folder.clone()), ..Place::default() },
+                    Place { partner: Some(partner.folder().to_string()), ..Place::default() },
                     Message::CofinancingLagging {
                         financier: name.to_string(),
-                        partner: partner.name.clone(),
+                        partner: partner.name().to_string(),
                         paid: cumulative,
-                        decided: cf.line.amount,
+                        decided: cf.decided,
                         share_paid: share_decided.unwrap_or_default(),
                         share_claimed: share_claimed.unwrap_or_default(),
                         claimed: o.cumulative.total(),
@@ -732,12 +801,12 @@ pub fn cofinancing(project: &Project, inp: &Inputs, orgs: &[OrgFigures]) -> (Cof
             }
             out.lines.push(CofinancingLine {
                 financier: name.to_string(),
-                org_nr: cf.org_nr.map_or_else(String::new, ToString::to_string),
+                org_nr: cf.org_nr,
                 kind,
-                folder: partner.folder.clone(),
-                partner: partner.name.clone(),
+                folder: partner.folder().to_string(),
+                partner: partner.name().to_string(),
                 external: cf.external,
-                decided: cf.line.amount,
+                decided: cf.decided,
                 paid_period: period,
                 paid_cumulative: cumulative,
                 share_decided,

@@ -15,12 +15,19 @@
 //!   (`correction`, finding `CHANGED_AFTER_CLAIM`). Held back on request, it is listed and
 //!   reported but not taken, and stays pending for a later claim.
 //!
-//! The flat rate belongs to the claim: it is computed on the period's months together (as
-//! before) and on each late month by itself, rounded down to öre ([`crate::money::floor2`]); the
-//! period's flat rate is spread over its months by staff costs so the ledger can say what each
-//! month counted. A correction sets the month's flat rate to the rate on the month's own staff
-//! costs now, less what was claimed as flat rate for it (a month taken out gives back exactly
-//! its flat rate). The cumulative flat rate is therefore the sum of the claims' flat rates.
+//! Organisations are the run's [`Roster`] (by organisationsnummer), and every month is priced as
+//! [`Pricing`] says: the values it was claimed at, or the file's for a month no claim priced
+//! ([`super::decision`]). A month a retroactive change decision re-prices is a correction even
+//! when its workbook and hours are unchanged; a month that is frozen (its organisation left the
+//! file, or it lies outside the organisation's months in the decision) is never corrected.
+//!
+//! The flat rate belongs to the claim: it is computed on the period's months together (those
+//! priced at the same flat rate) and on each late month by itself, rounded down to öre
+//! ([`crate::money::floor2`]); the period's flat rate is spread over its months by staff costs so
+//! the ledger can say what each month counted. A correction sets the month's flat rate to the
+//! rate on the month's own staff costs now, less what was claimed as flat rate for it (a month
+//! taken out gives back exactly its flat rate). The cumulative flat rate is therefore the sum of
+//! the claims' flat rates.
 //!
 //! Months of a *legacy* claim (recorded before the ledger kept amounts) count with the workbooks
 //! used then (intake pins them) and what they count now is taken as what was claimed; they
@@ -33,15 +40,17 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::UsedWorkbook;
+use super::decision::{Applied, Pricing};
 use super::model::Period;
+use super::roster::Roster;
 use super::staff::{PersonMonthCost, split_amount};
-use crate::finding::{Delta, Finding, Message, Place, Revision};
+use crate::finding::{Delta, Finding, Message, Place, Repriced, Revision};
 use crate::ledger::{ActivityAmounts, Claim, Content, LineKind, PaymentAmounts, PersonAmounts};
 use crate::money::{Hours, floor2, percent};
 use crate::month::Month;
-use crate::project::{FlatRateModel, Org, Project};
+use crate::project::{FlatRate, FlatRateModel, Org, Rates};
 
-/// An organisation (index in [`Project::orgs`]) and a month.
+/// An organisation (index in the run's [`Roster`]) and a month.
 pub type Key = (usize, Month);
 
 /// What one organisation's month holds now: its counting workbook and what it costs (no flat
@@ -86,6 +95,10 @@ pub struct Line {
     pub held: bool,
     /// For a late month or a correction: the submitted claim whose period holds the month.
     pub amends: Option<u32>,
+    /// The values the month is priced by.
+    pub rates: Rates,
+    /// For a correction: the change decisions that re-price it retroactively.
+    pub changes: Vec<Applied>,
 }
 
 impl Line {
@@ -107,11 +120,11 @@ pub struct History {
     pub findings: Vec<Finding>,
 }
 
-/// The flat rate on staff costs for an organisation's model, rounded down to öre.
-pub fn flat_rate(org: Org, staff: Decimal) -> Decimal {
-    match org.flat_rate().model {
+/// The flat rate on staff costs for a model and rate, rounded down to öre.
+pub fn flat_rate_of(flat: FlatRate, staff: Decimal) -> Decimal {
+    match flat.model {
         FlatRateModel::None => Decimal::ZERO,
-        _ => floor2(staff * percent(org.flat_rate().rate)),
+        _ => floor2(staff * percent(flat.rate)),
     }
 }
 
@@ -187,24 +200,26 @@ pub fn current_months(used: &[UsedWorkbook], person_months: &[PersonMonthCost]) 
         .collect()
 }
 
-/// Builds the claim for `period` on top of the submitted `claims` (those that ended before it).
-/// `hold` holds corrections back.
+/// Builds the claim for `period` on top of the submitted `claims` (those that ended before it),
+/// each month priced as [`Pricing`] says. `hold` holds corrections back.
 pub fn build(
-    project: &Project,
+    roster: &Roster,
+    pricing: &Pricing,
     period: Period,
     claims: &[Claim],
     current: &BTreeMap<Key, Current>,
     hold: bool,
 ) -> History {
-    let orgs: Vec<Org> = project.orgs().collect();
+    let orgs: Vec<Org> = roster.orgs();
     let mut findings = Vec::new();
-    let mut counted = counted_by_claims(&orgs, claims, current, &mut findings);
+    let mut counted = counted_by_claims(roster, &orgs, pricing, claims, current, &mut findings);
     let mut registered: BTreeMap<(usize, String), u32> = BTreeMap::new();
     for claim in claims {
         let months: Vec<(usize, &Content)> = match &claim.months {
             Some(lines) => lines
                 .iter()
-                .filter_map(|l| Some((orgs.iter().position(|o| o.folder() == l.folder)?, &l.content)))
+                .enumerate()
+                .filter_map(|(i, l)| Some((roster.line_org(claim.seq, i)?, &l.content)))
                 .collect(),
             None => counted
                 .iter()
@@ -227,52 +242,53 @@ pub fn build(
         .filter(|k| !counted.contains_key(k))
         .copied()
         .collect();
-    for (org, months) in by_org(&outside) {
-        let contents: Vec<Content> = months.iter().map(|m| current[&(org, *m)].content.clone()).collect();
-        for (m, content) in months.iter().zip(with_flat_rate(orgs[org], contents)) {
-            let cur = &current[&(org, *m)];
-            let entry = Counted { content, path: cur.path.clone(), sha256: cur.sha256.clone(), ..Counted::default() };
-            counted.insert((org, *m), entry);
-        }
+    for ((org, m), content) in with_flat_rates(pricing, &outside, current) {
+        let cur = &current[&(org, m)];
+        let entry = Counted { content, path: cur.path.clone(), sha256: cur.sha256.clone(), ..Counted::default() };
+        counted.insert((org, m), entry);
     }
 
     let mut lines = Vec::new();
     // The period's months, together for the flat rate.
     let period_keys: Vec<Key> =
         current.keys().filter(|(_, m)| period.contains(*m)).filter(|k| !counted.contains_key(k)).copied().collect();
-    for (org, months) in by_org(&period_keys) {
-        let contents: Vec<Content> = months.iter().map(|m| current[&(org, *m)].content.clone()).collect();
-        for (m, content) in months.iter().zip(with_flat_rate(orgs[org], contents)) {
-            let cur = &current[&(org, *m)];
-            lines.push(line(org, *m, LineKind::Period, cur, None, content, None));
-        }
+    for ((org, m), content) in with_flat_rates(pricing, &period_keys, current) {
+        let cur = &current[&(org, m)];
+        lines.push(line((org, m), LineKind::Period, cur, None, content, None, pricing));
     }
     // Late months: in a submitted claim's period, counted by none.
     for (&(org, m), cur) in current.iter().filter(|((_, m), _)| *m < period.from) {
         let Some(seq) = covering(m).filter(|_| !counted.contains_key(&(org, m))) else { continue };
         let mut content = cur.content.clone();
-        content.flat_rate = flat_rate(orgs[org], content.staff);
+        content.flat_rate = flat_rate_of(pricing.flat(org, m), content.staff);
         findings.push(late_finding(&orgs[org], m, seq, cur, &content));
-        lines.push(line(org, m, LineKind::Late, cur, None, content, Some(seq)));
+        lines.push(line((org, m), LineKind::Late, cur, None, content, Some(seq), pricing));
     }
-    // Corrections: a counted month that differs now.
+    // Corrections: a counted month that differs now (its workbook, its amounts, or its price by a
+    // retroactive change decision). Frozen months (a gone organisation, outside its months in
+    // the decision) stay as claimed.
     for (&(org, m), c) in counted.iter().filter(|(_, c)| !c.claims.is_empty() && !c.legacy) {
+        if roster.frozen(&orgs, org, m) {
+            continue;
+        }
         let now = current.get(&(org, m));
         let before = Content { flat_rate: Decimal::ZERO, ..c.content.clone() };
         let mut delta = now.map_or_else(Content::default, |cur| cur.content.clone()).minus(&before);
         let sha_now = now.map_or("", |cur| cur.sha256.as_str());
-        if sha_now == c.sha256 && delta.is_zero() {
+        let changes = pricing.resolved(org, m).map(|r| r.applied.clone()).unwrap_or_default();
+        if sha_now == c.sha256 && delta.is_zero() && changes.is_empty() {
             continue;
         }
         // The month's flat rate becomes the rate on its own staff costs now: the correction
         // takes back what was claimed as flat rate for it and claims that instead.
         let staff_now = now.map_or(Decimal::ZERO, |cur| cur.content.staff);
-        delta.flat_rate = flat_rate(orgs[org], staff_now) - c.content.flat_rate;
+        delta.flat_rate = flat_rate_of(pricing.flat(org, m), staff_now) - c.content.flat_rate;
         let seq = covering(m).or(c.claims.first().copied());
-        findings.push(correction_finding(&orgs[org], m, seq, c, now, &delta, hold));
         let empty = Current { path: String::new(), sha256: String::new(), content: Content::default() };
-        let mut l = line(org, m, LineKind::Correction, now.unwrap_or(&empty), Some(c), delta, seq);
+        let mut l = line((org, m), LineKind::Correction, now.unwrap_or(&empty), Some(c), delta, seq, pricing);
         l.held = hold;
+        l.changes = changes;
+        findings.push(correction_finding(&orgs[org], &l, c, now));
         lines.push(l);
     }
     lines.sort_by_key(|l| (l.org, l.month, l.kind));
@@ -280,13 +296,24 @@ pub fn build(
         let legacy: Vec<u32> = claims.iter().filter(|c| c.is_legacy()).map(|c| c.seq).collect();
         findings.push(Finding::of(Place::default(), Message::LegacyLedger { claims: legacy }));
     }
+    if claims.last().is_some_and(|c| c.decision.is_none()) && !roster.folder_mapped.is_empty() {
+        findings.push(Finding::of(
+            Place::default(),
+            Message::FolderKeyedLedger {
+                claims: roster.folder_claims.iter().copied().collect(),
+                folders: roster.folder_mapped.iter().map(|(f, nr)| (f.clone(), nr.to_string())).collect(),
+            },
+        ));
+    }
     History { counted, lines, registered, findings }
 }
 
 /// What the claims counted per organisation and month (legacy claims reconstructed from the
 /// pinned workbooks as they count now).
 fn counted_by_claims(
+    roster: &Roster,
     orgs: &[Org],
+    pricing: &Pricing,
     claims: &[Claim],
     current: &BTreeMap<Key, Current>,
     findings: &mut Vec<Finding>,
@@ -298,15 +325,15 @@ fn counted_by_claims(
             Message::ClaimedFolderGone { claim: seq, folder: folder.to_string() },
         )
     };
+    for (seq, folder) in &roster.unknown {
+        findings.push(unknown(folder, *seq));
+    }
     let mut counted: BTreeMap<Key, Counted> = BTreeMap::new();
     for claim in claims {
         match &claim.months {
             Some(months) => {
-                for l in months {
-                    let Some(org) = org_of(&l.folder) else {
-                        findings.push(unknown(&l.folder, claim.seq));
-                        continue;
-                    };
+                for (i, l) in months.iter().enumerate() {
+                    let Some(org) = roster.line_org(claim.seq, i) else { continue };
                     let c = counted.entry((org, l.month)).or_default();
                     c.content = c.content.plus(&l.content);
                     c.path.clone_from(&l.path);
@@ -345,12 +372,16 @@ fn counted_by_claims(
                         },
                     );
                 }
-                for (org, months) in by_org(&keys) {
-                    let contents: Vec<Content> = months.iter().map(|m| counted[&(org, *m)].content.clone()).collect();
-                    for (m, content) in months.iter().zip(with_flat_rate(orgs[org], contents)) {
-                        if let Some(c) = counted.get_mut(&(org, *m)) {
-                            c.content = content;
-                        }
+                let contents: BTreeMap<Key, Current> = keys
+                    .iter()
+                    .map(|k| {
+                        let c = &counted[k];
+                        (*k, Current { path: c.path.clone(), sha256: c.sha256.clone(), content: c.content.clone() })
+                    })
+                    .collect();
+                for (key, content) in with_flat_rates(pricing, &keys, &contents) {
+                    if let Some(c) = counted.get_mut(&key) {
+                        c.content = content;
                     }
                 }
             }
@@ -359,22 +390,29 @@ fn counted_by_claims(
     counted
 }
 
-/// Keys grouped by organisation, months in order.
-fn by_org(keys: &[Key]) -> BTreeMap<usize, Vec<Month>> {
-    let mut out: BTreeMap<usize, Vec<Month>> = BTreeMap::new();
-    for (org, m) in keys {
-        out.entry(*org).or_default().push(*m);
+/// The months of `keys` with their flat rate: an organisation's months priced at the same flat
+/// rate together, the group's flat rate spread over its months by staff costs. In key order.
+fn with_flat_rates(pricing: &Pricing, keys: &[Key], current: &BTreeMap<Key, Current>) -> Vec<(Key, Content)> {
+    let mut groups: BTreeMap<(usize, FlatRateModel, Decimal), Vec<Month>> = BTreeMap::new();
+    for &(org, m) in keys {
+        let flat = pricing.flat(org, m);
+        groups.entry((org, flat.model, flat.rate)).or_default().push(m);
     }
-    for months in out.values_mut() {
+    let mut out = Vec::with_capacity(keys.len());
+    for ((org, model, rate), mut months) in groups {
         months.sort();
         months.dedup();
+        let contents: Vec<Content> = months.iter().map(|m| current[&(org, *m)].content.clone()).collect();
+        let spread = with_flat_rate(FlatRate { model, rate }, contents);
+        out.extend(months.into_iter().map(|m| (org, m)).zip(spread));
     }
+    out.sort_by_key(|(k, _)| *k);
     out
 }
 
 /// The flat rate on a group of months together, spread over them by staff costs.
-fn with_flat_rate(org: Org, mut contents: Vec<Content>) -> Vec<Content> {
-    let total = flat_rate(org, contents.iter().map(|c| c.staff).sum());
+fn with_flat_rate(flat: FlatRate, mut contents: Vec<Content>) -> Vec<Content> {
+    let total = flat_rate_of(flat, contents.iter().map(|c| c.staff).sum());
     let weights: Vec<(usize, Decimal)> = contents.iter().map(|c| c.staff).enumerate().collect();
     for (i, part) in split_amount(total, &weights) {
         contents[i].flat_rate = part;
@@ -382,14 +420,15 @@ fn with_flat_rate(org: Org, mut contents: Vec<Content>) -> Vec<Content> {
     contents
 }
 
+/// A line of `kind` for the month, its `rates` the ones [`Pricing`] says.
 fn line(
-    org: usize,
-    month: Month,
+    (org, month): Key,
     kind: LineKind,
     now: &Current,
     before: Option<&Counted>,
     content: Content,
     amends: Option<u32>,
+    pricing: &Pricing,
 ) -> Line {
     Line {
         org,
@@ -402,6 +441,8 @@ fn line(
         content,
         held: false,
         amends,
+        rates: pricing.rates(org, month),
+        changes: Vec::new(),
     }
 }
 
@@ -412,15 +453,8 @@ fn late_finding(org: &Org, month: Month, seq: u32, cur: &Current, content: &Cont
     )
 }
 
-fn correction_finding(
-    org: &Org,
-    month: Month,
-    seq: Option<u32>,
-    before: &Counted,
-    now: Option<&Current>,
-    delta: &Content,
-    hold: bool,
-) -> Finding {
+/// `CHANGED_AFTER_CLAIM` for a correction `line`: what counted `before`, what counts `now`.
+fn correction_finding(org: &Org, line: &Line, before: &Counted, now: Option<&Current>) -> Finding {
     let revision = match now {
         None => Revision::Gone { path: before.path.clone(), sha256: before.sha256.clone() },
         Some(cur) if cur.sha256 == before.sha256 => Revision::Unchanged { path: cur.path.clone() },
@@ -431,16 +465,22 @@ fn correction_finding(
             now_sha256: cur.sha256.clone(),
         },
     };
-    let delta = Delta {
-        total: delta.total(),
-        staff: delta.staff,
-        flat_rate: delta.flat_rate,
-        other: delta.other,
-        hours: delta.hours,
-    };
+    let c = &line.content;
+    let delta = Delta { total: c.total(), staff: c.staff, flat_rate: c.flat_rate, other: c.other, hours: c.hours };
     let place = match now {
         Some(cur) => Place::file(&cur.path).with_partner(org.folder()),
         None => Place { partner: Some(org.folder().to_string()), ..Place::default() },
     };
-    Finding::of(place, Message::Corrected { month, claim: seq, revision, delta, held: hold })
+    let changes = line
+        .changes
+        .iter()
+        .map(|a| Repriced {
+            change: a.change.clone(),
+            what: a.key.swedish().to_string(),
+            old: a.key.describe(&a.old),
+            new: a.key.describe(&line.rates),
+        })
+        .collect();
+    let (month, claim, held) = (line.month, line.amends, line.held);
+    Finding::of(place, Message::Corrected { month, claim, revision, delta, held, changes })
 }

@@ -4,25 +4,30 @@
 //!
 //! 1. [`month_report`], per workbook and inside the parallel read: the row checks of
 //!    [`checks::ROW_CHECKS`] leave out condemned rows, and what remains is kept compactly.
-//! 2. [`reconcile`], over all counting workbooks up to the period's end: staff costs per person
-//!    and month ([`staff`]); the claim's lines against what the submitted claims counted — the
-//!    period's months, late months, corrections ([`history`]); flat rates, other costs, in kind,
-//!    activities, support with its cap, indicators and the financing plan ([`figures`]); then
-//!    the period checks of [`checks::PERIOD_CHECKS`].
+//! 2. [`reconcile`], over all counting workbooks up to the period's end: the organisations by
+//!    organisationsnummer and the values each month is priced by ([`decision`]); staff costs per
+//!    person and month ([`staff`]); the claim's lines against what the submitted claims counted —
+//!    the period's months, late months, corrections ([`history`]); flat rates, other costs, in
+//!    kind, activities, support settled against the approved support in force, indicators and the
+//!    financing plan ([`figures`]); then the period checks of [`checks::PERIOD_CHECKS`].
 //!
 //! Findings shown by a run are those of the months it concerns: workbooks of the period's
 //! months, of the late and corrected months it carries, and of earlier months no claim has
 //! counted yet (a workbook waiting for attestation there is a warning, not an error: it is not
 //! part of this claim); files without a readable month; and those about the project as a whole
-//! (`OVER_BUDGET`, `SUPPORT_CAP_REACHED`, `CHANGED_AFTER_CLAIM`, `LEGACY_LEDGER`). Findings in
-//! months already claimed and unchanged were shown by the run that claimed them.
+//! (`OVER_BUDGET`, `SUPPORT_CAP_REACHED`, `APPROVED_SUPPORT_BELOW_CLAIMED`, `CHANGED_AFTER_CLAIM`,
+//! `DECISION_CHANGED`, `PARTNER_REMOVED`, `PERIOD_ALREADY_SUBMITTED`, `LEGACY_LEDGER`). Findings
+//! in months already claimed and unchanged were shown by the run that claimed them.
 
 pub mod checks;
 pub mod contribution;
+pub mod decision;
 pub mod digest;
 pub mod figures;
 pub mod history;
 pub mod model;
+pub mod resubmitted;
+pub mod roster;
 pub mod staff;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -59,6 +64,9 @@ pub struct Input<'a> {
     pub used: Vec<UsedWorkbook<'a>>,
     /// The submitted claims this one builds on (those that ended before its period), in order.
     pub claims: &'a [Claim],
+    /// Every submitted claim (the whole ledger): when the change decisions came into force, and
+    /// what a re-run of a submitted period claimed.
+    pub submitted: &'a [Claim],
     /// Hold corrections of claimed months back (they are listed, not taken).
     pub hold_corrections: bool,
     /// The first month whose narratives the reports show: the period's start, or the project's
@@ -71,9 +79,6 @@ pub struct Input<'a> {
     /// Today, for the days left to a planned claim's due date (never in a claim's outputs), and
     /// for the final report, which months are not over yet.
     pub today: NaiveDate,
-    /// Every claim of the ledger, also those after this period (a re-run, or the final report
-    /// of a submitted claim): whether this period or a planned one is submitted.
-    pub ledger: &'a [Claim],
     /// The final report (`redovisa final`): its narratives condensed, its day's state.
     pub final_report: Option<FinalRun>,
 }
@@ -92,16 +97,30 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     input.used.sort_by_key(|u| (u.org, u.report.month));
     let mut findings = std::mem::take(&mut input.findings);
 
+    let shas: Vec<(usize, &str)> = input.used.iter().map(|u| (u.org, u.sha256)).collect();
+    let roster = roster::Roster::new(project, input.claims, &shas);
+    let orgs = roster.orgs();
+    let pricing = decision::Pricing::new(project, &roster, input.claims);
     let reports: Vec<staff::OrgReport> =
         input.used.iter().map(|u| staff::OrgReport { org: u.org, report: u.report }).collect();
-    let claimed = claimed_without_workbook(project, &input);
-    let (person_months, basis_changes, staff_findings) = staff::cost_all(project, &reports, &claimed);
+    let claimed = claimed_without_workbook(&roster, &input);
+    let (person_months, basis_changes, staff_findings) = staff::cost_all(project, &pricing, &reports, &claimed);
     findings.extend(staff_findings);
     let current = history::current_months(&input.used, &person_months);
-    let mut history = history::build(project, period, input.claims, &current, input.hold_corrections);
+    let mut history = history::build(&roster, &pricing, period, input.claims, &current, input.hold_corrections);
     findings.append(&mut history.findings);
+    findings.extend(decision::decision_changed(&orgs, &pricing, &current, &history.counted));
+    findings.extend(roster::gone_findings(&roster, &orgs, &history));
     let used: Vec<Used> = input.used.iter().map(|u| Used { org: u.org, report: u.report }).collect();
-    let inputs = Inputs { period, used: &used, person_months: &person_months, history: &history, claims: input.claims };
+    let inputs = Inputs {
+        orgs: &orgs,
+        in_file: project.orgs().count(),
+        period,
+        used: &used,
+        person_months: &person_months,
+        history: &history,
+        claims: input.claims,
+    };
     let agg = figures::aggregate(project, &inputs);
 
     let rate = project.support_fraction();
@@ -112,7 +131,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     totals.support_uncapped = outcome.uncapped;
     totals.support = outcome.claimed;
     cumulative.support = support.claimed_total;
-    findings.extend(outcome.finding);
+    findings.extend(outcome.findings);
     for l in &history.lines {
         let eligible = l.content.total();
         match (l.kind, l.held) {
@@ -127,12 +146,12 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     let (cofinancing, lag_findings) = figures::cofinancing(project, &inputs, &agg.orgs);
     let financing = figures::financing(project, &agg.orgs, (&totals, &cumulative), &support, &cofinancing);
     findings.extend(lag_findings);
-    let reporting = reporting_status(project, period, input.claims, input.ledger, input.today);
+    let reporting = reporting_status(project, period, input.claims, input.submitted, input.today);
     if input.claim && !reporting.is_empty() && reporting.this_claim.is_none() {
         findings.push(plan_finding(project, period));
     }
 
-    let folders: Vec<String> = project.orgs().map(|o| o.folder().to_string()).collect();
+    let folders: Vec<String> = orgs.iter().map(|o| o.folder().to_string()).collect();
     let used_months: BTreeSet<(String, Month)> =
         input.used.iter().map(|u| (folders[u.org].clone(), u.report.month)).collect();
     // Months whose own workbook cannot count: its error says why (not reported as missing).
@@ -164,14 +183,19 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     let mut files = with_contributions(input.files, &input.used, &person_months, &folders);
     annotate_files(&mut files, &history, &folders);
     let shown = shown_months(project, period, input.claims, &history, &folders);
+    let (adjustments, lines) = claim_lines(&orgs, &history);
+    let (submitted_as, resubmitted) = resubmitted::resubmission(&roster, input.submitted, period, &lines, &totals);
+    findings.extend(resubmitted);
     let findings = in_scope(findings, &files, project, period, &shown);
-    let months = month_grid(project, period, &history, &files, &findings);
-    let mut orgs = agg.orgs;
-    for (o, grid) in orgs.iter_mut().zip(&months) {
-        o.months_due = grid.cells.len() as u32;
-        o.months_counted = grid.cells.iter().filter(|c| c.state.counts()).count() as u32;
+    let months = month_grid(project, &orgs, period, &history, &files, &findings);
+    let mut org_figures = agg.orgs;
+    for o in &mut org_figures {
+        if let Some(grid) = months.iter().find(|g| g.folder == o.folder) {
+            o.months_due = grid.cells.iter().filter(|c| c.state.due()).count() as u32;
+            o.months_counted = grid.cells.iter().filter(|c| c.state.counts()).count() as u32;
+        }
     }
-    let org_names: Vec<String> = project.orgs().map(|o| o.name().to_string()).collect();
+    let org_names: Vec<String> = orgs.iter().map(|o| o.name().to_string()).collect();
     let order: BTreeMap<&str, usize> =
         project.activities().enumerate().map(|(i, (_, a))| (a.code.as_str(), i)).collect();
     let mut narratives: Vec<Narrative> = input
@@ -195,17 +219,19 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         (order.get(n.activity.as_str()).copied(), n.month, folders.iter().position(|f| *f == n.folder))
     });
 
-    let budget = figures::project_budget(&orgs, &cumulative);
+    let budget = figures::project_budget(&org_figures, &cumulative);
     let staff_totals = figures::staff_totals(&agg.staff, false);
     let in_kind_staff_totals = figures::staff_totals(&agg.staff, true);
     let plan_totals = figures::plan_totals(&agg.work_packages);
-    let costs_budget =
-        BudgetLine::new(cumulative.costs, orgs.iter().filter(|o| !o.in_kind).map(|o| o.budget_total.budget).sum());
+    let costs_budget = BudgetLine::new(
+        cumulative.costs,
+        org_figures.iter().filter(|o| !o.in_kind).map(|o| o.budget_total.budget).sum(),
+    );
     let finding_counts = figures::finding_counts(&findings);
     let claim_seq = input.claims.last().map_or(1, |c| c.seq + 1);
     // The ledger's claim of this very period: a re-run, or the final report of the last claim.
     let submitted = input
-        .ledger
+        .submitted
         .iter()
         .find(|c| c.from == period.from && c.to == period.to)
         .map(|c| Submitted { seq: c.seq, on: c.recorded_on });
@@ -213,7 +239,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     let closing = input.final_report.map(|run| closing(run, period, submitted, input.today, &months, &org_names));
     let digest =
         if input.final_report.is_some() { digest::digest(&narratives, &folders) } else { NarrativeDigest::default() };
-    let (adjustments, lines) = claim_lines(project, &history);
+    let changes = decision::change_log(project, input.submitted, claim_seq);
     let adjustment_totals =
         adjustments.iter().filter(|a| !a.held).fold(AdjustmentTotals::default(), |t, a| AdjustmentTotals {
             hours: t.hours + a.hours,
@@ -231,7 +257,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         project_end: project.info.end,
         period,
         claim: input.claim,
-        orgs,
+        orgs: org_figures,
         staff: agg.staff,
         work_packages: agg.work_packages,
         activities: agg.activities,
@@ -264,6 +290,8 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         closing,
         digest,
         months,
+        changes,
+        submitted_as,
     }
 }
 
@@ -371,17 +399,15 @@ fn plan_finding(project: &Project, period: Period) -> Finding {
 /// holds now, when corrections are held back (the month stays claimed as it was): they count
 /// against the person's annual cap before any month costed now. Without the hold, such a month
 /// is taken out by a correction and its hours with it.
-fn claimed_without_workbook(project: &Project, input: &Input) -> staff::ClaimedHours {
+fn claimed_without_workbook(roster: &roster::Roster, input: &Input) -> staff::ClaimedHours {
     let mut out = staff::ClaimedHours::new();
     if !input.hold_corrections {
         return out;
     }
-    let folders: Vec<String> = project.orgs().map(|o| o.folder().to_string()).collect();
-    let present: BTreeSet<(&str, Month)> =
-        input.used.iter().filter_map(|u| Some((folders.get(u.org)?.as_str(), u.report.month))).collect();
+    let present: BTreeSet<(usize, Month)> = input.used.iter().map(|u| (u.org, u.report.month)).collect();
     for claim in input.claims {
-        for line in claim.months.iter().flatten() {
-            if present.contains(&(line.folder.as_str(), line.month)) {
+        for (i, line) in claim.months.iter().flatten().enumerate() {
+            if roster.line_org(claim.seq, i).is_some_and(|org| present.contains(&(org, line.month))) {
                 continue;
             }
             for p in &line.content.persons {
@@ -395,8 +421,7 @@ fn claimed_without_workbook(project: &Project, input: &Input) -> staff::ClaimedH
 
 /// The claim's late months and corrections as [`Adjustment`]s, and every line it takes as the
 /// ledger records it.
-fn claim_lines(project: &Project, history: &history::History) -> (Vec<Adjustment>, Vec<ClaimedMonth>) {
-    let orgs: Vec<crate::project::Org> = project.orgs().collect();
+fn claim_lines(orgs: &[crate::project::Org], history: &history::History) -> (Vec<Adjustment>, Vec<ClaimedMonth>) {
     let mut adjustments = Vec::new();
     let mut lines = Vec::new();
     for l in &history.lines {
@@ -419,11 +444,13 @@ fn claim_lines(project: &Project, history: &history::History) -> (Vec<Adjustment
                 previous_path: l.previous_path.clone(),
                 previous_sha256: l.previous_sha256.clone(),
                 persons: l.content.persons.clone(),
+                changes: l.changes.iter().map(|a| a.change.clone()).collect(),
             });
         }
         if l.taken() {
             lines.push(ClaimedMonth {
                 folder: org.folder().to_string(),
+                org_nr: Some(org.org_nr().clone()),
                 month: l.month,
                 kind: l.kind,
                 path: l.path.clone(),
@@ -431,6 +458,8 @@ fn claim_lines(project: &Project, history: &history::History) -> (Vec<Adjustment
                 previous_sha256: l.previous_sha256.clone(),
                 in_kind: if org.is_cofinancier() { total } else { Decimal::ZERO },
                 eligible: total,
+                rates: Some(l.rates),
+                changes: l.changes.iter().map(|a| a.change.clone()).collect(),
                 content: l.content.clone(),
             });
         }
@@ -496,6 +525,7 @@ fn shown_months(
 /// Each organisation's months from the project's start to the period's end, with their state.
 fn month_grid(
     project: &Project,
+    orgs: &[crate::project::Org],
     period: Period,
     history: &history::History,
     files: &[FileRecord],
@@ -510,10 +540,11 @@ fn month_grid(
             by_month.entry((folder, m)).or_default().push(f);
         }
     }
-    project
-        .orgs()
+    let in_file = project.orgs().count();
+    orgs.iter()
         .enumerate()
         .map(|(i, org)| {
+            let in_decision = |m: Month| i < in_file && project.in_decision(*org, m);
             let cells = project
                 .start_month()
                 .through(period.to)
@@ -532,6 +563,7 @@ fn month_grid(
                             let state = c.claims.last().map_or(MonthState::Outside, |s| MonthState::Claimed(*s));
                             (state, Some(c.path.clone()).filter(|p| !p.is_empty()))
                         }
+                        (None, None) if !in_decision(m) => (MonthState::NotInDecision, None),
                         (None, None) => {
                             let mine = by_month.get(&(org.folder(), m)).map_or(&[][..], Vec::as_slice);
                             if let Some(f) = mine.iter().find(|f| not_attested.contains(f.path.as_str())) {

@@ -74,10 +74,16 @@ pub struct OrgFigures {
     pub in_kind: bool,
     /// Public or private (co-financiers); partners are public here.
     pub kind: FinancierKind,
-    /// On-cost rate as a fraction.
+    /// In the project file. An organisation that left it keeps what it claimed in every
+    /// cumulative figure, with no budget and no new months.
+    pub in_file: bool,
+    /// First and last month in the decision (`from` / `until`), when the file gives them.
+    pub from: Option<Month>,
+    pub until: Option<Month>,
+    /// On-cost rate as a fraction, in force in the period's last month.
     pub on_cost_rate: Decimal,
+    /// Flat-rate model and rate (a fraction), in force in the period's last month.
     pub flat_model: FlatRateModel,
-    /// Flat rate as a fraction.
     pub flat_rate: Decimal,
     pub period: Amounts,
     pub cumulative: Amounts,
@@ -96,6 +102,21 @@ pub struct OrgFigures {
     /// span has: the final report's months over the whole project.
     pub months_counted: u32,
     pub months_due: u32,
+}
+
+impl OrgFigures {
+    /// The organisation's time in the decision in Swedish, when it is not the whole project:
+    /// `från 2024-04`, `till 2025-12`, `2024-04 – 2025-12`, or `inte längre i beslutet` for an
+    /// organisation that left the project file.
+    pub fn months_in_decision(&self) -> Option<String> {
+        match (self.in_file, self.from, self.until) {
+            (false, _, _) => Some("inte längre i beslutet".to_string()),
+            (true, Some(from), Some(until)) => Some(format!("{from} – {until}")),
+            (true, Some(from), None) => Some(format!("från {from}")),
+            (true, None, Some(until)) => Some(format!("till {until}")),
+            (true, None, None) => None,
+        }
+    }
 }
 
 /// What a `Personal` line concerns: the claim period, a late month, or a correction of a month
@@ -173,6 +194,8 @@ pub struct Adjustment {
     pub previous_sha256: String,
     /// Per person (the claim workbook only shows the personnummer).
     pub persons: Vec<PersonAmounts>,
+    /// For a correction: the change decisions whose retroactive values it carries.
+    pub changes: Vec<String>,
 }
 
 impl Adjustment {
@@ -197,6 +220,8 @@ pub enum MonthState {
     CorrectionHeld,
     /// Before the period and in no claim, counted only in the cumulative figures.
     Outside,
+    /// Outside the organisation's months in the decision (`from` / `until`), not claimed.
+    NotInDecision,
     /// The workbook that would count lacks attestation.
     NotAttested,
     /// Workbooks came, but none can count (see the receipt).
@@ -216,6 +241,7 @@ impl MonthState {
             MonthState::Corrected => format!("rättad – skillnaden tas med i denna ansökan (nr {this})"),
             MonthState::CorrectionHeld => "rättad – skillnaden hålls inne till en senare ansökan".to_string(),
             MonthState::Outside => "före perioden och i ingen ansökan".to_string(),
+            MonthState::NotInDecision => "utanför partens tid i beslutet".to_string(),
             MonthState::NotAttested => "saknar attest – tas med i en ansökan när den är attesterad".to_string(),
             MonthState::Rejected => "avvisad – tas med i en ansökan när den är rättad".to_string(),
             MonthState::Missing => "saknas – tas med i en ansökan när den kommer".to_string(),
@@ -224,6 +250,12 @@ impl MonthState {
 
     /// Whether the month counts: a claim took it, this claim takes it, or it counts in the
     /// cumulative figures.
+    /// Whether the organisation owed a workbook for the month: every month but those outside
+    /// its months in the decision.
+    pub fn due(self) -> bool {
+        self != MonthState::NotInDecision
+    }
+
     pub fn counts(self) -> bool {
         matches!(
             self,
@@ -245,6 +277,7 @@ impl MonthState {
             MonthState::Corrected => "rättad",
             MonthState::CorrectionHeld => "rättelse inne",
             MonthState::Outside => "utanför",
+            MonthState::NotInDecision => "ej i beslutet",
             MonthState::NotAttested => "ej attesterad",
             MonthState::Rejected => "avvisad",
             MonthState::Missing => "saknas",
@@ -266,6 +299,25 @@ pub struct MonthCell {
 pub struct OrgMonths {
     pub folder: String,
     pub cells: Vec<MonthCell>,
+}
+
+/// A change decision of the change log (*ändringsbeslut*), as the claim workbook and the
+/// reports list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeEntry {
+    /// The decision's number or name.
+    pub number: String,
+    pub decided: NaiveDate,
+    /// What changed (the project file's free text).
+    pub what: String,
+    /// Swedish, when the change re-prices claimed months: `Retroaktivt från 2025-01:
+    /// lönebikostnad för Sollefteå kommun.`
+    pub retroactive: Option<String>,
+    /// The claim under which it came into force: the first submitted claim that recorded it, or
+    /// this claim.
+    pub claim: u32,
+    /// Whether that claim is submitted (else it is this one).
+    pub submitted: bool,
 }
 
 /// A submitted claim, as the ledger has it.
@@ -763,6 +815,10 @@ pub struct Figures {
     pub closing: Option<Closing>,
     /// The narratives condensed (the final report; empty otherwise).
     pub digest: NarrativeDigest,
+    /// The change log (ändringsbeslut), in the project file's order.
+    pub changes: Vec<ChangeEntry>,
+    /// The submitted claims this run's period is, when it is run again (empty otherwise).
+    pub submitted_as: Vec<u32>,
 }
 
 impl Figures {

@@ -5,7 +5,8 @@
 //!   compounding.
 //! - Hours: the time report, or for fixed-share staff `1 720 × Andel / 12`, pro rata for a month
 //!   not wholly in the project, minus deductible absence, never below 0. Exact until multiplied.
-//! - `lön = round2(hours × rate)`, `lönebikostnad = round2(lön × on-cost rate)`, both half away
+//! - `lön = round2(hours × rate)`, `lönebikostnad = round2(lön × on-cost rate)` (the rate the
+//!   month is priced by: [`super::decision`]), both half away
 //!   from zero; the cost is split over activities by hours, the last activity in code order
 //!   taking the remainder so the parts add up to the öre, and no part is negative.
 //! - A person is their personnummer: a calendar year's hours, over every organisation and
@@ -18,6 +19,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::contribution::{MonthReport, PersonMonth};
+use super::decision::Pricing;
 use crate::finding::{BasisField, Finding, Message, Place};
 use crate::ids::Personnummer;
 use crate::money::{Hours, round2};
@@ -55,6 +57,8 @@ pub struct PersonMonthCost {
     /// Hours costed.
     pub hours: Hours,
     pub salary_cost: Decimal,
+    /// The on-cost rate the month is priced by, as a fraction.
+    pub on_cost_rate: Decimal,
     pub on_cost: Decimal,
     pub staff_cost: Decimal,
     pub parts: Vec<Part>,
@@ -94,9 +98,11 @@ pub struct OrgReport<'a> {
 /// salary basis is per organisation (each employer's first month), but the annual cap is per
 /// person and calendar year across every organisation and claim, the hours taken in month order
 /// and, within a month, in the project file's order of organisations. `claimed` holds the hours
-/// earlier claims counted in months no workbook counts now.
+/// earlier claims counted in months no workbook counts now. The on-cost rate of each month is
+/// the one [`Pricing`] says it is priced by.
 pub fn cost_all(
     project: &Project,
+    pricing: &Pricing,
     reports: &[OrgReport],
     claimed: &ClaimedHours,
 ) -> (Vec<PersonMonthCost>, Vec<BasisChange>, Vec<Finding>) {
@@ -110,7 +116,9 @@ pub fn cost_all(
     let mut year_hours: BTreeMap<(String, i32), Hours> = claimed.clone();
     let (mut costs, mut changes) = (Vec::new(), Vec::new());
     for r in order {
-        let Some(&org) = orgs.get(r.org) else { continue };
+        if orgs.get(r.org).is_none() {
+            continue;
+        }
         let (org_index, report) = (r.org, r.report);
         let month = report.month;
         for p in &report.persons {
@@ -165,7 +173,8 @@ pub fn cost_all(
             let per_year = Decimal::from(project.info.hours_per_year);
             // lön = hours × salary × 12 × factor / 1 720 with one division at the end.
             let salary_cost = round2(hours.times(basis.salary * Decimal::from(12) * factor, per_year));
-            let on_cost = round2(salary_cost * org.on_cost_fraction());
+            let on_cost_rate = pricing.on_cost_fraction(org_index, month);
+            let on_cost = round2(salary_cost * on_cost_rate);
             let staff_cost = salary_cost + on_cost;
             costs.push(PersonMonthCost {
                 org: org_index,
@@ -181,6 +190,7 @@ pub fn cost_all(
                 reported_hours: reported,
                 hours,
                 salary_cost,
+                on_cost_rate,
                 on_cost,
                 staff_cost,
                 parts: split_by_hours(staff_cost, hours, &weights),

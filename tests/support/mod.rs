@@ -1002,3 +1002,48 @@ pub fn poppler(name: &str, args: &[&str]) -> Option<String> {
         Err(e) => panic!("{name}: {e}"),
     }
 }
+
+/// The seed `project.toml` without Kramfors: its budget 2 270 430 + 567 608 = 2 838 038, support
+/// 1 135 215 and cash 1 043 763 + 659 060 = 1 702 823 leave the totals (costs 26 220 596, total
+/// 29 104 048, co-financing 17 486 970, support and approved support 11 617 078).
+pub fn without_kramfors(text: &str) -> String {
+    let start = text.find("[[partner]]\nfolder = \"kramfors\"").expect("the seed has Kramfors");
+    let end = start + 1 + text[start + 1..].find("[[partner]]").expect("a partner after Kramfors");
+    replace_all(
+        &format!("{}{}", &text[..start], &text[end..]),
+        &[
+            ("approved_support = 12752293", "approved_support = 11617078"),
+            ("costs = 29058634", "costs = 26220596"),
+            ("total = 31942086", "total = 29104048"),
+            ("cofinancing = 19189793", "cofinancing = 17486970"),
+            ("support = 12752293", "support = 11617078"),
+        ],
+    )
+}
+
+/// The seed `project.toml` with 5 000 000 kr less support, Härnösand's own money instead: approved
+/// support 7 752 293, Härnösand's support 795 365 and its own cash 6 043 763, co-financing
+/// 24 189 793.
+pub fn with_less_support(text: &str) -> String {
+    replace_all(
+        text,
+        &[
+            ("approved_support = 12752293", "approved_support = 7752293"),
+            ("support = 12752293", "support = 7752293"),
+            ("cofinancing = 19189793", "cofinancing = 24189793"),
+            ("support = 5795365", "support = 795365"),
+            (
+                "{ financier = \"Härnösands kommun\", amount = 1043763 }",
+                "{ financier = \"Härnösands kommun\", amount = 6043763 }",
+            ),
+        ],
+    )
+}
+
+/// `text` with each `(from, to)` replaced once, asserting that `from` is there.
+pub fn replace_all(text: &str, pairs: &[(&str, &str)]) -> String {
+    pairs.iter().fold(text.to_string(), |t, (from, to)| {
+        assert!(t.contains(from), "no «{from}»");
+        t.replacen(from, to, 1)
+    })
+}

@@ -412,6 +412,9 @@ fn finish(figures: &redovisa::reconcile::model::Figures, written: &[PathBuf]) ->
         counted(errors, noun::FEL),
         counted(warnings, noun::VARNING)
     );
+    if let Some(note) = pipeline::resubmitted_message(figures) {
+        eprintln!("{note}");
+    }
     if let Some(message) = pipeline::plan_message(figures) {
         eprintln!("{message}");
     }
@@ -431,7 +434,23 @@ fn dispatch(command: Command) -> Result<ExitCode, String> {
             for i in &issues {
                 say(&plain(&i.to_string()));
             }
-            Ok(if issues.iter().any(|i| i.error) { ExitCode::from(2) } else { ExitCode::SUCCESS })
+            if issues.iter().any(|i| i.error) {
+                return Ok(ExitCode::from(2));
+            }
+            // The file against the claims already submitted.
+            let ledger = redovisa::ledger::Ledger::load(&project).map_err(|e| e.to_string())?;
+            if ledger.claims.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
+            let against = p.against_ledger(&ledger.claims);
+            println!("\nMot ansökningsloggen ({} inskickade ansökningar)", ledger.claims.len());
+            if against.is_empty() {
+                println!("  Inga avvikelser: projektfilen prissätter inskickade månader som de skickades in.");
+            }
+            for i in &against {
+                println!("{}", plain(&i.to_string()));
+            }
+            Ok(if against.iter().any(|i| i.error) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Run { project, period, common, out, json, hold_corrections } => {
             let p = load(&project)?;

@@ -1113,6 +1113,139 @@ fn legacy_ledger() -> &'static str {
     )
 }
 
+/// Rewrites the project's `project.toml` through `change`.
+fn rewrite_project(p: &Project, change: impl FnOnce(&str) -> String) {
+    let path = p.dir.join("project.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(path, change(&text)).unwrap();
+}
+
+/// Rewrites the project's `project.toml`, asserting that `from` is in it.
+fn edit_project(p: &Project, from: &str, to: &str) {
+    rewrite_project(p, |t| replace_all(t, &[(from, to)]));
+}
+
+fn decision_changed() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &valid_book().xlsx(Strings::Shared));
+    submit(&p, "2024-01", "2025-03");
+    // Kramfors' on-cost rate edited in place: its claimed March would be priced at 44 %.
+    edit_project(&p, "org_nr = \"212000-2429\"\non_costs = 40.15", "org_nr = \"212000-2429\"\non_costs = 44");
+    check(
+        &p,
+        "2025-04",
+        Expect {
+            code: "DECISION_CHANGED",
+            severity: "error",
+            file: None,
+            sheet: None,
+            cell: None,
+            says: "(kramfors.on_costs)",
+            exit: 1,
+        },
+    )
+}
+
+fn outside_partner_period() -> &'static str {
+    let (_d, p) = inbox_project();
+    // Kramfors left the project after February 2025.
+    edit_project(&p, "org_nr = \"212000-2429\"\n", "org_nr = \"212000-2429\"\nuntil = \"2025-02\"\n");
+    put_in_inbox(&p, "kramfors/mars.xlsx", &valid_book().xlsx(Strings::Shared));
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "OUTSIDE_PARTNER_PERIOD",
+            severity: "error",
+            file: Some("kramfors/mars.xlsx"),
+            sheet: None,
+            cell: None,
+            says: "ingår i beslutet bara 2024-01 – 2025-02",
+            exit: 1,
+        },
+    )
+}
+
+fn partner_removed() -> &'static str {
+    let (_d, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/mars.xlsx", &valid_book().xlsx(Strings::Shared));
+    submit(&p, "2024-01", "2025-03");
+    // Kramfors deleted from the file, its budget, support and cash out of the totals.
+    rewrite_project(&p, without_kramfors);
+    check(
+        &p,
+        "2025-04",
+        Expect {
+            code: "PARTNER_REMOVED",
+            severity: "warning",
+            file: None,
+            sheet: None,
+            cell: None,
+            says: "Kramfors kommun (212000-2429) finns inte längre i projektfilen",
+            exit: 0,
+        },
+    )
+}
+
+fn approved_support_below_claimed() -> &'static str {
+    let (_d, p) = inbox_project();
+    // As SUPPORT_CAP_REACHED: about 17,6 Mkr of support, capped at the approved 12 752 293 kr.
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Personal").set("F2", n(2_200_000.0));
+            for cell in ["D2", "D3", "D4", "D5"] {
+                b.sheet("Tidrapport").set(cell, n(400.0));
+            }
+        }),
+    );
+    submit(&p, "2024-01", "2025-03");
+    // A decision lowers the approved support by 5 000 000 kr.
+    rewrite_project(&p, with_less_support);
+    check(
+        &p,
+        "2025-04",
+        Expect {
+            code: "APPROVED_SUPPORT_BELOW_CLAIMED",
+            severity: "error",
+            file: None,
+            sheet: None,
+            cell: None,
+            says: "5\u{a0}000\u{a0}000,00\u{a0}kr mer än beviljat",
+            exit: 1,
+        },
+    )
+}
+
+fn period_already_submitted() -> &'static str {
+    let (_d, p) = inbox_project();
+    submit(&p, "2024-01", "2025-02");
+    put_in_inbox(&p, "kramfors/mars.xlsx", &valid_book().xlsx(Strings::Shared));
+    submit(&p, "2025-03", "2025-03");
+    // March run again after an edit: it is claim 2, and differs from it.
+    put_in_inbox(
+        &p,
+        "kramfors/mars.xlsx",
+        &kramfors_march(|b| {
+            b.sheet("Tidrapport").set("D3", n(8.0));
+        }),
+    );
+    check(
+        &p,
+        "2025-03",
+        Expect {
+            code: "PERIOD_ALREADY_SUBMITTED",
+            severity: "warning",
+            file: None,
+            sheet: None,
+            cell: None,
+            says: "är ansökan 2, redan inskickad",
+            exit: 0,
+        },
+    )
+}
+
 /// Issue 23: one unreadable partner folder stopped everyone (exit 2, the folder not named). It
 /// is a finding for that partner; the others are read.
 fn folder_unreadable() -> &'static str {
@@ -1256,6 +1389,11 @@ const CASES: &[(&str, Case)] = &[
     ("COFINANCING_LAGGING", cofinancing_lagging),
     ("PERIOD_NOT_IN_PLAN", period_not_in_plan),
     ("FINAL_TEXT_MISSING", final_text_missing),
+    ("DECISION_CHANGED", decision_changed),
+    ("OUTSIDE_PARTNER_PERIOD", outside_partner_period),
+    ("PARTNER_REMOVED", partner_removed),
+    ("APPROVED_SUPPORT_BELOW_CLAIMED", approved_support_below_claimed),
+    ("PERIOD_ALREADY_SUBMITTED", period_already_submitted),
 ];
 
 #[test]

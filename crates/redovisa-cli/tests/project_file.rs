@@ -146,6 +146,96 @@ fn an_absurd_indexation_is_named() {
     assert!(text.contains("project.end"), "{text}");
 }
 
+/// Issue 21: dated values, `from` / `until` and the change log are read and checked.
+#[test]
+fn dated_values_months_in_the_decision_and_changes_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(Path::new(SEED).join("project.toml")).unwrap()
+        .replacen(
+            "on_costs = 41.72",
+            "on_costs = [{ from = \"2024-01\", rate = 41.72 }, { from = \"2025-01\", rate = 44.0 }]",
+            1,
+        )
+        .replacen(
+            "org_nr = \"212000-2395\"\non_costs = 44.60\nflat_rate = { model = \"remaining_costs\", rate = 25 }",
+            "org_nr = \"212000-2395\"\nuntil = \"2026-06\"\non_costs = 44.60\nflat_rate = [{ from = \"2024-01\", model = \
+             \"remaining_costs\", rate = 25 }, { from = \"2026-01\", model = \"indirect\", rate = 15 }]",
+            1,
+        )
+        + "\n[[change]]\nnumber = 1\ndecided = 2025-02-10\nwhat = \"Sollefteå kommuns lönebikostnad 44 % från 2025\"\n\
+           retroactive = { from = \"2025-01\", keys = [\"solleftea.on_costs\"] }\n";
+    std::fs::write(dir.path().join("project.toml"), &text).unwrap();
+    let p = Project::load(dir.path()).unwrap();
+    let solleftea = p.org_by_folder("solleftea").unwrap();
+    let (dec2412, dec2501) = ("2024-12".parse().unwrap(), "2025-01".parse().unwrap());
+    assert_eq!((solleftea.on_costs().at(dec2412), solleftea.on_costs().at(dec2501)), (dec!(41.72), dec!(44.0)));
+    let timra = p.org_by_folder("timra").unwrap();
+    assert_eq!(timra.flat_rate_at("2026-01".parse().unwrap()).rate, dec!(15));
+    assert!(p.in_decision(timra, "2026-06".parse().unwrap()) && !p.in_decision(timra, "2026-07".parse().unwrap()));
+    assert_eq!((p.changes[0].number.as_str(), p.changes[0].retroactive.as_ref().unwrap().keys.len()), ("1", 1));
+    redovisa().arg("validate").arg(dir.path()).assert().success();
+}
+
+#[test]
+fn broken_dated_values_and_changes_are_named() {
+    let dated = |list: &'static str| move |t: &str| t.replacen("on_costs = 41.72", &format!("on_costs = {list}"), 1);
+    for (edit, key) in [
+        (dated("[]"), "listan är tom"),
+        (dated("[{ from = \"2025-01\", rate = 44 }, { from = \"2024-01\", rate = 41.72 }]"), "ordna dem efter månad"),
+        (dated("[{ from = \"2024-06\", rate = 41.72 }]"), "partner[3].on_costs"),
+        (dated("[{ from = \"2024-01\", rate = 141.72 }]"), "partner[3].on_costs"),
+        (dated("[{ from = \"2024-01\", rate = 41.72, model = \"indirect\" }]"), "model"),
+        // Issue 23's fraction check reaches every dated entry too.
+        (
+            dated("[{ from = \"2024-01\", rate = 41.72 }, { from = \"2025-01\", rate = 0.44 }]"),
+            "partner[3].on_costs[2].rate: 0,44 – menade du 44 %?",
+        ),
+    ] {
+        let (code, text) = validate_broken(edit);
+        assert_eq!(code, 2, "{key}: {text}");
+        assert!(text.contains(key), "«{key}» not in {text}");
+    }
+    let flat = |t: &str| {
+        t.replacen(
+            "org_nr = \"212000-2395\"\non_costs = 44.60\nflat_rate = { model = \"remaining_costs\", rate = 25 }",
+            "org_nr = \"212000-2395\"\non_costs = 44.60\nflat_rate = [{ from = \"2024-01\", model = \"remaining_costs\", \
+             rate = 25 }, { from = \"2026-01\", model = \"indirect\", rate = 25 }]",
+            1,
+        )
+    };
+    let (code, text) = validate_broken(flat);
+    assert_eq!(code, 2);
+    assert!(text.contains("partner[5].flat_rate.rate") && text.contains("(från 2026-01)"), "{text}");
+    let window = |t: &str| {
+        t.replacen(
+            "org_nr = \"212000-2395\"\n",
+            "org_nr = \"212000-2395\"\nfrom = \"2025-06\"\nuntil = \"2025-01\"\n",
+            1,
+        )
+    };
+    let (code, text) = validate_broken(window);
+    assert_eq!(code, 2);
+    assert!(text.contains("partner[5].until"), "{text}");
+    for (change, key) in [
+        ("retroactive = { from = \"2025-01\", keys = [\"nowhere.on_costs\"] }", "«nowhere» är ingen"),
+        ("retroactive = { from = \"2025-01\", keys = [\"solleftea.budget\"] }", "<mapp>.on_costs"),
+        ("retroactive = { from = \"2031-01\", keys = [\"solleftea.on_costs\"] }", "change[1].retroactive.from"),
+    ] {
+        let add = move |t: &str| format!("{t}\n[[change]]\nnumber = 1\ndecided = 2025-02-10\nwhat = \"x\"\n{change}\n");
+        let (code, text) = validate_broken(add);
+        assert_eq!(code, 2, "{key}: {text}");
+        assert!(text.contains(key), "«{key}» not in {text}");
+    }
+    let twice = |t: &str| {
+        format!(
+            "{t}\n[[change]]\nnumber = 1\ndecided = 2025-02-10\nwhat = \"x\"\n\n[[change]]\nnumber = \"1\"\ndecided = 2025-03-10\nwhat = \"y\"\n"
+        )
+    };
+    let (code, text) = validate_broken(twice);
+    assert_eq!(code, 2);
+    assert!(text.contains("change[2].number"), "{text}");
+}
+
 /// Issue 23: a rate typed as a fraction moved the money silently (`support_rate = 0.3992` gave
 /// a hundredth of the support, `on_costs = 0.4015` lower staff costs without a warning). Every
 /// percent key between 0 and 1 is an error in `validate` and `run` (exit 2), naming the key and

@@ -172,14 +172,6 @@ fn quote(s: &str) -> String {
     out
 }
 
-fn model_name(model: FlatRateModel) -> &'static str {
-    match model {
-        FlatRateModel::RemainingCosts => "remaining_costs",
-        FlatRateModel::Indirect => "indirect",
-        FlatRateModel::None => "none",
-    }
-}
-
 /// A distinct organisationsnummer for copy `copy` of `original`: the third digit becomes 9 and
 /// the copy number follows, the check digit is recomputed; copy 1 keeps the original.
 fn copy_org_nr(original: &OrgNr, copy: u32, taken: &mut BTreeSet<OrgNr>) -> OrgNr {
@@ -247,13 +239,8 @@ pub fn programme_toml(seed: &Project, copies: u32) -> String {
             let _ = writeln!(s, "folder = {}", quote(&format!("{}-{}", p.folder, suffix(n))));
             let _ = writeln!(s, "name = {}", quote(&renamed(&p.name, n)));
             let _ = writeln!(s, "org_nr = {}", quote(copy_org_nr(&p.org_nr, n, &mut taken).as_str()));
-            let _ = writeln!(s, "on_costs = {}", p.on_costs);
-            let _ = writeln!(
-                s,
-                "flat_rate = {{ model = {}, rate = {} }}",
-                quote(model_name(p.flat_rate.model)),
-                p.flat_rate.rate
-            );
+            let _ = writeln!(s, "on_costs = {}", p.on_costs.toml());
+            let _ = writeln!(s, "flat_rate = {}", p.flat_rate.toml());
             let b = &p.budget;
             let _ = writeln!(s, "budget = {{ staff = {}, flat_rate = {}, other = {} }}", b.staff, b.flat_rate, b.other);
             let _ = writeln!(s, "support = {}", p.support);
@@ -281,16 +268,11 @@ pub fn programme_toml(seed: &Project, copies: u32) -> String {
             let _ = writeln!(s, "name = {}", quote(&renamed(&co.name, n)));
             let _ = writeln!(s, "org_nr = {}", quote(copy_org_nr(&co.org_nr, n, &mut taken).as_str()));
             let _ = writeln!(s, "kind = {}", quote(co.kind.as_str()));
-            let _ = writeln!(s, "on_costs = {}", co.on_costs);
+            let _ = writeln!(s, "on_costs = {}", co.on_costs.toml());
             let _ = writeln!(s, "in_kind_budget = {}", co.in_kind_budget);
             let _ = writeln!(s, "counted_with = {}", quote(&format!("{}-{}", co.counted_with, suffix(n))));
-            if co.flat_rate.model != FlatRateModel::None {
-                let _ = writeln!(
-                    s,
-                    "flat_rate = {{ model = {}, rate = {} }}",
-                    quote(model_name(co.flat_rate.model)),
-                    co.flat_rate.rate
-                );
+            if co.flat_rate.entries().iter().any(|(_, f)| f.model != FlatRateModel::None) {
+                let _ = writeln!(s, "flat_rate = {}", co.flat_rate.toml());
             }
             s.push('\n');
         }

@@ -426,15 +426,18 @@ pub fn seed_template(key: &str) -> Option<OrgTemplate> {
 /// A template for an organisation the seed does not know: one processledare reporting time,
 /// sized from the organisation's own budget to about 88 % over the activities' months.
 pub fn generic(project: &Project, org: Org) -> OrgTemplate {
-    let (budget, flat) = match org {
-        Org::Partner(p) => (p.budget.total(), redovisa::money::percent(p.flat_rate.rate)),
-        Org::Cofinancier(c) => (c.in_kind_budget, redovisa::money::percent(c.flat_rate.rate)),
+    let first = project.start_month();
+    let budget = match org {
+        Org::Partner(p) => p.budget.total(),
+        Org::Cofinancier(c) => c.in_kind_budget,
     };
+    let rates = org.rates_at(first);
+    let flat = redovisa::money::percent(rates.flat_rate);
     let mix: Vec<(&'static str, u32)> = Vec::new();
     let months = project.start_month().through(project.end_month()).count().max(1);
     let per_month = budget * Decimal::new(88, 2)
         / Decimal::from(months)
-        / ((Decimal::ONE + org.on_cost_fraction()) * (Decimal::ONE + flat) * Decimal::new(1024, 3));
+        / ((Decimal::ONE + redovisa::money::percent(rates.on_costs)) * (Decimal::ONE + flat) * Decimal::new(1024, 3));
     let salary = 48_000u32;
     // load in percent of a full-time month; the seasonal dip takes about 12 % off.
     let load = (per_month / Decimal::from(salary) * Decimal::from(100) / Decimal::new(88, 2)).round();

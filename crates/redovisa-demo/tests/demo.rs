@@ -263,11 +263,9 @@ fn expected(project: &Project, plan: &Plan, to: Month) -> Expected {
     let mut e = Expected::default();
     for org in &plan.orgs {
         let o: Org = project.org_by_folder(&org.folder).unwrap();
-        let on_cost = match o {
-            Org::Partner(p) => p.on_costs,
-            Org::Cofinancier(c) => c.on_costs,
-        } / Decimal::ONE_HUNDRED;
-        let flat = o.flat_rate().rate / Decimal::ONE_HUNDRED;
+        // The seed project's rates hold for the whole project.
+        let on_cost = o.on_costs().single().unwrap() / Decimal::ONE_HUNDRED;
+        let flat = o.flat_rates().single().unwrap().rate / Decimal::ONE_HUNDRED;
         let (mut staff_total, mut hours_total) = (Decimal::ZERO, Decimal::ZERO);
         let mut by_activity: BTreeMap<String, Decimal> = BTreeMap::new();
         for wb in org.workbooks.iter().filter(|w| !w.superseded && w.month <= to) {

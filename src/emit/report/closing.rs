@@ -12,7 +12,7 @@
 
 use super::economy;
 use super::final_texts::{FinalText, FinalTexts};
-use super::sections::{Charts, Ctx, amount_columns, gender_table, indicator_table, open_findings, pack};
+use super::sections::{Charts, Ctx, amount_columns, change_log, gender_table, indicator_table, open_findings, pack};
 use super::word::{Column, Doc, Packed, Row};
 use super::{kr, month_runs, share, sv_date, sv_period};
 use crate::emit::EmitError;
@@ -35,9 +35,21 @@ pub(super) fn document(cx: &Ctx, texts: &FinalTexts, charts: &Charts) -> Result<
     }
     horizontal(cx, &mut doc, texts, &mut s);
     economy(cx, &mut doc, charts, &mut s);
+    changes(cx, &mut doc, &mut s);
     let kind = if preliminary { &t.preliminary } else { &cx.t.document.r#final };
     let header = preliminary.then(|| cx.fill(&t.preliminary_header));
     pack(cx, doc, kind, cx.fill(&t.span), header)
+}
+
+/// Ändringsbeslut: the change decisions over the project's life, and under which claim each came
+/// into force.
+fn changes(cx: &Ctx, doc: &mut Doc, s: &mut Sections) {
+    doc.heading(1, &s.next(&cx.t.overview.changes_heading));
+    if cx.f.changes.is_empty() {
+        doc.text(&cx.t.slutrapport.no_changes);
+    } else {
+        change_log(cx, doc);
+    }
 }
 
 /// Section numbers: `3 Genomförande per arbetspaket`, then `3.1 …` under it.

@@ -247,6 +247,10 @@ fn overview(cx: &Ctx, doc: &mut Doc) {
             } else {
                 "Projektpart".to_string()
             };
+            let role = match o.months_in_decision() {
+                Some(months) => format!("{role}, {months}"),
+                None => role,
+            };
             Row::body(vec![o.name.clone(), o.org_nr.clone(), role, kr(o.budget_total.budget)])
         })
         .collect();
@@ -256,6 +260,40 @@ fn overview(cx: &Ctx, doc: &mut Doc) {
             Column::left("Organisationsnr", 1_900),
             Column::left("Roll", 2_870),
             Column::right("Budget", 1_700),
+        ],
+        &rows,
+    );
+
+    if cx.progress() && !f.changes.is_empty() {
+        doc.heading(2, &format!("1.3 {}", t.changes_heading));
+        change_log(cx, doc);
+    }
+}
+
+/// The change log (ändringsbeslut): what was decided and under which claim it came into force,
+/// in the progress report (1.3) and the final report.
+pub(super) fn change_log(cx: &Ctx, doc: &mut Doc) {
+    let (f, t) = (cx.f, &cx.t.overview);
+    doc.text(&cx.fill(&t.changes_intro));
+    let rows: Vec<Row> = f
+        .changes
+        .iter()
+        .map(|c| {
+            let what = match &c.retroactive {
+                Some(r) => format!("{}. {r}", c.what.trim_end_matches('.')),
+                None => c.what.clone(),
+            };
+            let claim =
+                if c.submitted { format!("Ansökan {}", c.claim) } else { format!("Ansökan {} (denna)", c.claim) };
+            Row::body(vec![c.number.clone(), sv_date(c.decided), claim, what])
+        })
+        .collect();
+    doc.table(
+        &[
+            Column::left("Beslut", 1_300),
+            Column::left("Beslutat", 1_500),
+            Column::left("I kraft från", 1_700),
+            Column::left("Vad som ändrades", TEXT_WIDTH - 4_500),
         ],
         &rows,
     );

@@ -76,6 +76,9 @@ pub struct OverviewTexts {
     pub facts_heading: String,
     pub parties_heading: String,
     pub parties_intro: String,
+    /// The change decisions (progress report; the final report has its own section).
+    pub changes_heading: String,
+    pub changes_intro: String,
 }
 
 /// `[organisation]`: section 2.
@@ -189,6 +192,8 @@ pub struct FinalReportTexts {
     pub preliminary_header: String,
     pub preliminary_label: String,
     pub preliminary_note: String,
+    /// The Ändringsbeslut section when there were none.
+    pub no_changes: String,
     pub span: String,
     pub to_write: String,
     pub summary_heading: String,
