@@ -223,11 +223,6 @@ impl Content {
             && self.persons.is_empty()
             && self.payments.is_empty()
     }
-
-    /// Paid in from `financier` (any kind).
-    pub fn paid(&self, financier: &str) -> Decimal {
-        self.payments.iter().filter(|p| p.financier == financier).map(|p| p.amount).sum()
-    }
 }
 
 /// What a claim counted for one organisation and month.
