@@ -32,6 +32,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use redovisa::contract::Sheet as ContractSheet;
+use redovisa::finding::Code;
 use redovisa::ledger::{ClaimedMonth, Content, Ledger, LineKind};
 use redovisa::money::floor2;
 use redovisa::month::Month;
@@ -611,6 +612,8 @@ fn live(dir: &Path, indirect: [bool; 2], steps: &[Step]) -> Result<(Ledger, Figu
     }
     let eligible: Decimal = ledger.claims.iter().map(|c| c.eligible).sum::<Decimal>() + now.totals.eligible;
     prop_assert_eq!(now.cumulative.eligible, eligible);
+    // The chart's last month: every claim's lines and this claim's, all costs counted.
+    prop_assert_eq!(now.monthly.last().map(|m| m.cumulative), Some(eligible), "the chart's last month");
     let support: Decimal = ledger.claims.iter().map(|c| c.support).sum::<Decimal>() + now.totals.support;
     prop_assert_eq!(now.support.claimed_total, support);
     prop_assert!(support <= d.approved);
@@ -825,6 +828,69 @@ fn scripted_decision_changes_reprice_and_freeze_months() {
                     4: 1/0 corr, 1/1 corr, 1/4 late, 0/2 corr\n\
                     now: 1/6";
     assert_eq!(shape(&ledger, &now), expected);
+}
+
+/// Other costs (the 15 % model) in the amounts findings and the cumulative chart state, worked by
+/// hand. Kramfors on the 15 % model; its person: Månadslön 2 000 000, on-costs 40,15 %, Startdatum
+/// 2024-01-15, so every month of 2024 is k = 0: rate 2 000 000 × 12 / 1 720 = 13 953,488372… kr/h.
+/// - 4 h: lön round2(55 813,953488…) = 55 813,95, lönebikostnad round2(55 813,95 × 0,4015 =
+///   22 409,300925) = 22 409,30, staff 78 223,25, indirect floor2(78 223,25 × 0,15 = 11 733,4875)
+///   = 11 733,48;
+/// - 8 h: lön round2(111 627,906976…) = 111 627,91, lönebikostnad round2(44 818,605865) =
+///   44 818,61, staff 156 446,52, indirect floor2(23 466,978) = 23 466,97.
+///
+/// Claim 1 takes January (4 h, other costs 1 000,00 on 2.2): eligible 78 223,25 + 11 733,48 +
+/// 1 000,00 = 90 956,73. Then February (4 h, other costs 250,50 on 4.1) comes late, and January
+/// is corrected to 8 h with other costs 300,00.
+#[test]
+fn scripted_other_costs_count_in_late_months_corrections_and_the_chart() {
+    let steps = [
+        put(0, 0, 1, 4, rows(0, 100_000, 1, 0, 0)),
+        Step::Submit { months: 2, hold: false },
+        put(0, 1, 1, 4, rows(0, 25_050, 2, 0, 0)),
+        put(0, 0, 2, 8, rows(0, 30_000, 1, 0, 0)),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let (ledger, now) = live(dir.path(), [true, false], &steps).unwrap();
+    assert_eq!(shape(&ledger, &now), "1: 0/0\nnow: 0/0 corr, 0/1 late");
+    let message = |code: Code| -> String {
+        let f = now.findings.iter().find(|f| f.code == code).unwrap_or_else(|| panic!("no {code:?}"));
+        f.message.replace(['\u{a0}', '\u{202f}'], " ")
+    };
+    // February whole: 78 223,25 + 11 733,48 + 250,50 = 90 207,23.
+    let late = message(Code::LateMonth);
+    assert!(late.contains("stödgrundande 90 207,23 kr"), "{late}");
+    // January's difference: staff 156 446,52 − 78 223,25 = 78 223,27, indirect 23 466,97 −
+    // 11 733,48 = 11 733,49, other 300,00 − 1 000,00 = −700,00: 78 223,27 + 11 733,49 − 700,00 =
+    // 89 256,76.
+    let corrected = message(Code::ChangedAfterClaim);
+    assert!(
+        corrected.contains("+89 256,76 kr stödgrundande (personal +78 223,27 kr, schablon/indirekta +11 733,49 kr, övriga −700,00 kr, 4 timmar)"),
+        "{corrected}"
+    );
+    // The lines' detail: the difference moves 4 h and their staff costs onto 1.1 and takes 700,00
+    // of other costs off 2.2; lön 111 627,91 − 55 813,95 = 55 813,96, lönebikostnad 44 818,61 −
+    // 22 409,30 = 22 409,31. February puts 4 h on 1.1 and 250,50 on 4.1.
+    let [corr, feb] = &now.lines[..] else { panic!("{:?}", now.lines) };
+    let activities = |c: &Content| -> Vec<(String, Decimal, Decimal, Decimal)> {
+        c.activities.iter().map(|a| (a.code.clone(), a.hours, a.staff, a.other)).collect()
+    };
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    assert_eq!(
+        activities(&corr.content),
+        vec![("1.1".into(), d("4"), d("78223.27"), d("0")), ("2.2".into(), d("0"), d("0"), d("-700.00"))]
+    );
+    assert_eq!(
+        activities(&feb.content),
+        vec![("1.1".into(), d("4"), d("78223.25"), d("0")), ("4.1".into(), d("0"), d("0"), d("250.50"))]
+    );
+    let anna: Vec<[Decimal; 4]> =
+        corr.content.persons.iter().map(|p| [p.hours, p.salary_cost, p.on_cost, p.staff_cost]).collect();
+    assert_eq!(anna, vec![[d("4"), d("55813.96"), d("22409.31"), d("78223.27")]]);
+    // The chart: January as corrected, 156 446,52 + 23 466,97 + 300,00 = 180 213,49; from
+    // February on + 90 207,23 = 270 420,72.
+    let chart: Vec<Decimal> = now.monthly.iter().map(|m| m.cumulative).collect();
+    assert_eq!(chart[..3], [d("180213.49"), d("270420.72"), d("270420.72")]);
 }
 
 proptest! {
