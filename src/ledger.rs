@@ -719,9 +719,11 @@ mod tests {
         // A truncated last line.
         std::fs::write(&path, &text[..text.len() - 5]).unwrap();
         assert!(matches!(Ledger::load(dir.path()), Err(LedgerError::Torn { line: 2, .. })));
-        // Garbage.
+        // Garbage, ending in a newline: damage, not a torn last line.
         std::fs::write(&path, "inte json\n").unwrap();
-        assert!(Ledger::load(dir.path()).unwrap_err().to_string().contains("rad 1"));
+        let err = Ledger::load(dir.path()).unwrap_err();
+        assert!(matches!(err, LedgerError::Damaged { line: 1, .. }), "{err}");
+        assert!(err.to_string().contains("skadad på rad 1: raden går inte att tolka"), "{err}");
     }
 
     #[test]
