@@ -332,6 +332,27 @@ fn a_month_changed_by_another_month_is_corrected_with_the_same_workbook() {
 }
 
 #[test]
+fn a_month_before_the_period_that_no_claim_covers_counts_only_in_the_cumulative_figures() {
+    // No claim yet; a look at 2025-02 alone: January's 8 h (staff 3 520,05, its flat rate on its
+    // own floor2(880,0125) = 880,01) are before the period and in no claim.
+    let (_dir, p) = inbox_project();
+    put_in_inbox(&p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
+    let f = evaluate(&p, &opts(Some("2025-02"), Some("2025-02"))).unwrap();
+    assert!(f.adjustments.is_empty() && f.lines.is_empty(), "{:?}", f.lines);
+    assert_eq!((f.totals.staff, f.totals.eligible), (dec!(0), dec!(0)));
+    let k = kramfors_of(&f);
+    assert_eq!((k.cumulative.staff, k.cumulative.flat_rate), (dec!(3520.05), dec!(880.01)));
+    assert_eq!(k.hours_cumulative, dec!(8));
+    // The month grid names the workbook that counts, and its note says where it counts.
+    let months = f.months.iter().find(|m| m.folder == "kramfors").unwrap();
+    let jan = months.cells.iter().find(|c| c.month.to_string() == "2025-01").unwrap();
+    assert_eq!((jan.state, jan.file.as_deref()), (MonthState::Outside, Some("kramfors/2025-01.xlsx")));
+    let (st, note) = status(&f, "kramfors/2025-01.xlsx");
+    assert_eq!(st, Status::Used);
+    assert!(note.starts_with("före perioden och i ingen ansökan"), "{note}");
+}
+
+#[test]
 fn a_ledger_of_several_claims_is_read_back_from_disk() {
     // Claim 1: 2024-01 – 2025-01, January 8 h: eligible 4 400,06, support 1 756,50. Claim 2:
     // 2025-02, February 8 h: 4 505,66, support floor2(1 798,659472) = 1 798,65. Claim 3: 2025-03,
