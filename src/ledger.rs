@@ -758,6 +758,25 @@ mod tests {
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
     }
 
+    #[test]
+    fn an_append_over_a_ledger_removed_meanwhile_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        l.append(claim("2024-01", "2024-06")).unwrap();
+        let path = dir.path().join(LEDGER_FILE);
+        std::fs::remove_file(&path).unwrap();
+        let err = l.append(claim("2024-07", "2024-12")).unwrap_err();
+        assert!(matches!(err, LedgerError::ChangedMeanwhile { .. }), "{err}");
+        assert!(!path.exists(), "not written again with one claim");
+    }
+
+    #[test]
+    fn a_full_disk_says_so() {
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        assert_eq!(full_disk_hint(&full), ". Disken är full: frigör utrymme och kör kommandot igen.");
+        assert_eq!(full_disk_hint(&std::io::Error::from(std::io::ErrorKind::PermissionDenied)), ".");
+    }
+
     #[cfg(unix)]
     #[test]
     fn an_append_keeps_the_ledgers_permissions() {

@@ -112,8 +112,9 @@ fn the_ledger_records_what_the_claim_counted() {
     // Who she is, as the Personal sheet says: what registration in Min ansökan needs.
     let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 15);
     assert_eq!((anna.name.as_str(), anna.role.as_str(), anna.start), ("Anna Andersson", "Processledare", start));
-    // What is written is what is read back.
-    assert_eq!(Ledger::load(&p.dir).unwrap().claims, vec![claim]);
+    // What is written is what is read back, by itself and checked against the output's anchors.
+    assert_eq!(Ledger::load(&p.dir).unwrap().claims, vec![claim.clone()]);
+    assert_eq!(Ledger::open(&p).unwrap().claims, vec![claim]);
 }
 
 #[test]
@@ -176,6 +177,25 @@ fn a_late_month_is_claimed_in_the_next_claim() {
     assert!(f.adjustments.is_empty(), "{:?}", f.adjustments);
     assert_eq!(month_state(&f, "2025-02"), MonthState::Claimed(2));
     assert_eq!(kramfors_of(&f).cumulative.staff, dec!(10729.11));
+}
+
+#[test]
+fn a_late_month_belongs_to_the_claim_whose_period_holds_it() {
+    // Claim 1 over 2024-01 – 2025-01 (January), claim 2 over 2025-02 – 2025-03 with March only
+    // (submitted without February). February then comes: a late month of claim 2, not of claim
+    // 1; 8 h at k = 1: eligible 4 505,66.
+    let (_dir, p) = inbox_project();
+    first_claim(&p, "2025-01");
+    put_in_inbox(&p, "kramfors/2025-03.xlsx", &kramfors("2025-03", 1, 8.0));
+    submit::submit(&p, &opts(Some("2025-02"), Some("2025-03")), true).unwrap();
+    put_in_inbox(&p, "kramfors/2025-02.xlsx", &kramfors("2025-02", 1, 8.0));
+    let f = evaluate(&p, &opts(None, Some("2025-04"))).unwrap();
+    let late: Vec<(LineKind, String, Option<u32>)> =
+        f.adjustments.iter().map(|a| (a.kind, a.month.to_string(), a.claim)).collect();
+    assert_eq!(late, vec![(LineKind::Late, "2025-02".into(), Some(2))]);
+    assert_eq!(f.support.eligible_late, dec!(4505.66));
+    let message = &f.findings.iter().find(|x| x.code == Code::LateMonth).unwrap().message;
+    assert!(message.contains("hör till perioden för ansökan 2"), "{message}");
 }
 
 #[test]
