@@ -497,6 +497,25 @@ fn a_legacy_ledger_loads_pins_its_months_and_says_why() {
 }
 
 #[test]
+fn a_legacy_claims_folder_no_longer_in_the_project_is_named_where_it_was() {
+    // A first-version ledger line counted a workbook of «overkalix», a folder the project file no
+    // longer has: PARTNER_REMOVED, placed at that folder.
+    let (_dir, p) = inbox_project();
+    let line = format!(
+        "{{\"seq\":1,\"from\":\"2024-01\",\"to\":\"2025-01\",\"support\":\"100.00\",\"eligible\":\"250.51\",\
+         \"recorded_on\":\"2025-02-10\",\"workbooks\":[{{\"folder\":\"overkalix\",\"month\":\"2025-01\",\
+         \"path\":\"overkalix/2025-01.xlsx\",\"sha256\":\"{}\"}}],\"prev\":\"\"}}\n",
+        "ab".repeat(32)
+    );
+    std::fs::write(p.dir.join(LEDGER_FILE), line).unwrap();
+    let f = evaluate(&p, &opts(None, Some("2025-02"))).unwrap();
+    let gone: Vec<_> = f.findings.iter().filter(|x| x.code == Code::PartnerRemoved).collect();
+    assert_eq!(gone.len(), 1, "{gone:?}");
+    assert_eq!(gone[0].place.partner.as_deref(), Some("overkalix"));
+    assert!(gone[0].message.starts_with("Ansökan 1 räknade mappen «overkalix»"), "{}", gone[0].message);
+}
+
+#[test]
 fn support_already_claimed_counts_toward_the_cap() {
     let (_dir, p) = inbox_project();
     let approved = p.info.approved_support;
