@@ -499,13 +499,16 @@ fn a_legacy_ledger_loads_pins_its_months_and_says_why() {
 #[test]
 fn a_legacy_claims_folder_no_longer_in_the_project_is_named_where_it_was() {
     // A first-version ledger line counted a workbook of «overkalix», a folder the project file no
-    // longer has: PARTNER_REMOVED, placed at that folder.
+    // longer has: PARTNER_REMOVED, placed at that folder; and Kramfors' January, whose workbook is
+    // gone: CHANGED_AFTER_CLAIM, placed at Kramfors.
     let (_dir, p) = inbox_project();
     let line = format!(
         "{{\"seq\":1,\"from\":\"2024-01\",\"to\":\"2025-01\",\"support\":\"100.00\",\"eligible\":\"250.51\",\
          \"recorded_on\":\"2025-02-10\",\"workbooks\":[{{\"folder\":\"overkalix\",\"month\":\"2025-01\",\
-         \"path\":\"overkalix/2025-01.xlsx\",\"sha256\":\"{}\"}}],\"prev\":\"\"}}\n",
-        "ab".repeat(32)
+         \"path\":\"overkalix/2025-01.xlsx\",\"sha256\":\"{}\"}},{{\"folder\":\"kramfors\",\
+         \"month\":\"2025-01\",\"path\":\"kramfors/2025-01.xlsx\",\"sha256\":\"{}\"}}],\"prev\":\"\"}}\n",
+        "ab".repeat(32),
+        "cd".repeat(32)
     );
     std::fs::write(p.dir.join(LEDGER_FILE), line).unwrap();
     let f = evaluate(&p, &opts(None, Some("2025-02"))).unwrap();
@@ -513,6 +516,10 @@ fn a_legacy_claims_folder_no_longer_in_the_project_is_named_where_it_was() {
     assert_eq!(gone.len(), 1, "{gone:?}");
     assert_eq!(gone[0].place.partner.as_deref(), Some("overkalix"));
     assert!(gone[0].message.starts_with("Ansökan 1 räknade mappen «overkalix»"), "{}", gone[0].message);
+    let changed: Vec<_> = f.findings.iter().filter(|x| x.code == Code::ChangedAfterClaim).collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(changed[0].place.partner.as_deref(), Some("kramfors"));
+    assert!(changed[0].message.starts_with("Arbetsboken kramfors/2025-01.xlsx som användes"), "{}", changed[0].message);
 }
 
 #[test]
