@@ -839,16 +839,17 @@ fn scripted_decision_changes_reprice_and_freeze_months() {
 /// - 8 h: lön round2(111 627,906976…) = 111 627,91, lönebikostnad round2(44 818,605865) =
 ///   44 818,61, staff 156 446,52, indirect floor2(23 466,978) = 23 466,97.
 ///
-/// Claim 1 takes January (4 h, other costs 1 000,00 on 2.2): eligible 78 223,25 + 11 733,48 +
-/// 1 000,00 = 90 956,73. Then February (4 h, other costs 250,50 on 4.1) comes late, and January
-/// is corrected to 8 h with other costs 300,00.
+/// Claim 1 takes January (4 h, other costs 1 000,00 on 2.2, 10 000 paid in by Kramfors kommun):
+/// eligible 78 223,25 + 11 733,48 + 1 000,00 = 90 956,73. Then February (4 h, other costs 250,50
+/// on 4.1, 300 paid in by Region Västernorrland) comes late, and January is corrected to 8 h with
+/// other costs 300,00 and 2 500 paid in.
 #[test]
 fn scripted_other_costs_count_in_late_months_corrections_and_the_chart() {
     let steps = [
-        put(0, 0, 1, 4, rows(0, 100_000, 1, 0, 0)),
+        put(0, 0, 1, 4, rows(0, 100_000, 1, 10_000, 0)),
         Step::Submit { months: 2, hold: false },
-        put(0, 1, 1, 4, rows(0, 25_050, 2, 0, 0)),
-        put(0, 0, 2, 8, rows(0, 30_000, 1, 0, 0)),
+        put(0, 1, 1, 4, rows(0, 25_050, 2, 300, 1)),
+        put(0, 0, 2, 8, rows(0, 30_000, 1, 2_500, 0)),
     ];
     let dir = tempfile::tempdir().unwrap();
     let (ledger, now) = live(dir.path(), [true, false], &steps).unwrap();
@@ -864,6 +865,8 @@ fn scripted_other_costs_count_in_late_months_corrections_and_the_chart() {
     // 11 733,48 = 11 733,49, other 300,00 − 1 000,00 = −700,00: 78 223,27 + 11 733,49 − 700,00 =
     // 89 256,76.
     let corrected = message(Code::ChangedAfterClaim);
+    assert!(corrected.contains("med arbetsboken kramfors/2024-01-v1.xlsx"), "{corrected}");
+    assert!(corrected.contains("nu räknas kramfors/2024-01-v2.xlsx"), "{corrected}");
     assert!(
         corrected.contains("+89 256,76 kr stödgrundande (personal +78 223,27 kr, schablon/indirekta +11 733,49 kr, övriga −700,00 kr, 4 timmar)"),
         "{corrected}"
@@ -884,6 +887,15 @@ fn scripted_other_costs_count_in_late_months_corrections_and_the_chart() {
         activities(&feb.content),
         vec![("1.1".into(), d("4"), d("78223.25"), d("0")), ("4.1".into(), d("0"), d("0"), d("250.50"))]
     );
+    // Co-financing paid in: January 10 000 from Kramfors kommun, corrected to 2 500 (−7 500);
+    // February 300 from Region Västernorrland.
+    let paid = |c: &Content| -> Vec<(String, FinancierKind, Decimal)> {
+        c.payments.iter().map(|p| (p.financier.clone(), p.kind, p.amount)).collect()
+    };
+    let first = &ledger.claims[0].months.as_ref().unwrap()[0];
+    assert_eq!(paid(&first.content), vec![("Kramfors kommun".into(), FinancierKind::Public, d("10000"))]);
+    assert_eq!(paid(&corr.content), vec![("Kramfors kommun".into(), FinancierKind::Public, d("-7500"))]);
+    assert_eq!(paid(&feb.content), vec![("Region Västernorrland (1:1)".into(), FinancierKind::Public, d("300"))]);
     let anna: Vec<[Decimal; 4]> =
         corr.content.persons.iter().map(|p| [p.hours, p.salary_cost, p.on_cost, p.staff_cost]).collect();
     assert_eq!(anna, vec![[d("4"), d("55813.96"), d("22409.31"), d("78223.27")]]);

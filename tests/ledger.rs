@@ -490,9 +490,18 @@ fn a_legacy_ledger_loads_pins_its_months_and_says_why() {
     assert_eq!(f.adjustments.len(), 1);
     assert_eq!((f.adjustments[0].kind, f.adjustments[0].month.to_string()), (LineKind::Late, "2025-02".into()));
     assert_eq!(kramfors_of(&f).cumulative.staff, dec!(3520.05) + dec!(3604.53) + dec!(3604.53));
-    // Once a claim with amounts follows, the general warning is gone.
+    // Anna was registered by the legacy claim (its January counts her).
+    let registered: Vec<(&str, Option<u32>)> = f.staff.iter().map(|l| (l.name.as_str(), l.registered_in)).collect();
+    assert_eq!(registered, vec![("Anna Andersson", Some(1)), ("Anna Andersson", Some(1))]);
+    // Once a claim with amounts follows, the general warning is gone. Bertil, new in its March,
+    // is registered by claim 2, not by the legacy claim.
+    let bertil = Person { reporting: "Tidrapport", share: empty(), main_activity: empty(), ..bertil() };
+    put_in_inbox(&p, "kramfors/2025-03.xlsx", &kramfors_with("2025-03", 1, &[(anna(), 8.0), (bertil.clone(), 10.0)]));
     submit::submit(&p, &opts(Some("2025-03"), Some("2025-03")), false).unwrap();
+    put_in_inbox(&p, "kramfors/2025-04.xlsx", &kramfors_with("2025-04", 1, &[(bertil, 10.0)]));
     let f = evaluate(&p, &opts(None, Some("2025-04"))).unwrap();
+    let registered: Vec<(&str, Option<u32>)> = f.staff.iter().map(|l| (l.name.as_str(), l.registered_in)).collect();
+    assert_eq!(registered, vec![("Bertil Berg", Some(2))]);
     assert!(!f.findings.iter().any(|x| x.code == Code::LegacyLedger));
 }
 
