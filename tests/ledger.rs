@@ -506,6 +506,36 @@ fn a_legacy_ledger_loads_pins_its_months_and_says_why() {
 }
 
 #[test]
+fn each_legacy_claim_registers_the_persons_new_in_its_own_months() {
+    // Two claims as the first version wrote them: claim 1 counted January (Anna), claim 2
+    // February (Anna and Bertil). Bertil was registered by claim 2.
+    let (_dir, p) = inbox_project();
+    let bertil = Person { reporting: "Tidrapport", share: empty(), main_activity: empty(), ..bertil() };
+    put_in_inbox(&p, "kramfors/2025-01.xlsx", &kramfors("2025-01", 1, 8.0));
+    put_in_inbox(&p, "kramfors/2025-02.xlsx", &kramfors_with("2025-02", 1, &[(anna(), 8.0), (bertil.clone(), 10.0)]));
+    let sha = |rel: &str| redovisa::pipeline::sha256_file(&p.inbox().join(rel)).unwrap();
+    let line = |seq: u32, month: &str, prev: &str| {
+        format!(
+            "{{\"seq\":{seq},\"from\":\"{month}\",\"to\":\"{month}\",\"support\":\"1.00\",\"eligible\":\"2.51\",\
+             \"recorded_on\":\"2025-03-10\",\"workbooks\":[{{\"folder\":\"kramfors\",\"month\":\"{month}\",\
+             \"path\":\"kramfors/{month}.xlsx\",\"sha256\":\"{}\"}}],\"prev\":\"{prev}\"}}",
+            sha(&format!("kramfors/{month}.xlsx"))
+        )
+    };
+    let first = line(1, "2025-01", "");
+    let hex = {
+        use sha2::Digest;
+        sha2::Sha256::digest(first.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let second = line(2, "2025-02", &hex);
+    std::fs::write(p.dir.join(LEDGER_FILE), format!("{first}\n{second}\n")).unwrap();
+    put_in_inbox(&p, "kramfors/2025-03.xlsx", &kramfors_with("2025-03", 1, &[(anna(), 8.0), (bertil, 10.0)]));
+    let f = evaluate(&p, &opts(None, Some("2025-03"))).unwrap();
+    let registered: Vec<(&str, Option<u32>)> = f.staff.iter().map(|l| (l.name.as_str(), l.registered_in)).collect();
+    assert_eq!(registered, vec![("Anna Andersson", Some(1)), ("Bertil Berg", Some(2))]);
+}
+
+#[test]
 fn a_legacy_claims_folder_no_longer_in_the_project_is_named_where_it_was() {
     // A first-version ledger line counted a workbook of «overkalix», a folder the project file no
     // longer has: PARTNER_REMOVED, placed at that folder; and Kramfors' January, whose workbook is
