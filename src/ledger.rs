@@ -711,6 +711,7 @@ mod tests {
         std::fs::write(&path, text.replacen("123.45", "999.45", 1)).unwrap();
         let err = Ledger::load(dir.path()).unwrap_err().to_string();
         assert!(err.contains("skadad på rad 1: raden har ändrats"), "{err}");
+        assert!(err.contains("(kontrollsumman för den i rad 2 stämmer inte)"), "{err}");
         // A line taken out: the claim that follows carries the wrong number.
         let second = text.lines().nth(1).unwrap();
         std::fs::write(&path, format!("{second}\n")).unwrap();
@@ -768,6 +769,44 @@ mod tests {
         let err = l.append(claim("2024-07", "2024-12")).unwrap_err();
         assert!(matches!(err, LedgerError::ChangedMeanwhile { .. }), "{err}");
         assert!(!path.exists(), "not written again with one claim");
+    }
+
+    #[test]
+    fn an_indicator_is_found_by_its_code_else_by_its_name() {
+        let of = |code: &str, name: &str| ReportedIndicator {
+            code: code.into(),
+            name: name.into(),
+            cumulative: Decimal::ONE,
+        };
+        let coded = of("1.1", "Antal deltagare");
+        assert!(coded.is("1.1", "ett annat namn"));
+        assert!(!coded.is("1.2", "Antal deltagare"));
+        assert!(!coded.is("", "Antal deltagare"), "an indicator with a code is not found by its name");
+        let named = of("", "Egen indikator");
+        assert!(named.is("", "Egen indikator"));
+        assert!(!named.is("", "En annan"));
+    }
+
+    #[test]
+    fn a_ledger_that_cannot_be_read_is_an_error_not_an_empty_ledger() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(LEDGER_FILE)).unwrap();
+        assert!(matches!(Ledger::load(dir.path()), Err(LedgerError::Io { .. })));
+    }
+
+    #[test]
+    fn a_period_backwards_or_overlapping_the_claim_before_is_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        l.append(claim("2024-07", "2024-06")).unwrap();
+        let err = Ledger::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("skadad på rad 1: perioden överlappar"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        l.append(claim("2024-01", "2024-06")).unwrap();
+        l.append(claim("2024-06", "2024-12")).unwrap();
+        let err = Ledger::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("skadad på rad 2: perioden överlappar"), "{err}");
     }
 
     #[test]
