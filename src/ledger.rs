@@ -712,6 +712,19 @@ mod tests {
         let err = Ledger::load(dir.path()).unwrap_err().to_string();
         assert!(err.contains("skadad på rad 1: raden har ändrats"), "{err}");
         assert!(err.contains("(kontrollsumman för den i rad 2 stämmer inte)"), "{err}");
+        // An edited line 2 of three is named by line 3's checksum.
+        let other = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(other.path()).unwrap();
+        for (from, to) in [("2024-01", "2024-03"), ("2024-04", "2024-06"), ("2024-07", "2024-09")] {
+            l.append(claim(from, to)).unwrap();
+        }
+        let three = std::fs::read_to_string(&l.path).unwrap();
+        let lines: Vec<&str> = three.lines().collect();
+        let edited = format!("{}\n{}\n{}\n", lines[0], lines[1].replacen("123.45", "999.45", 1), lines[2]);
+        std::fs::write(&l.path, edited).unwrap();
+        let err = Ledger::load(other.path()).unwrap_err().to_string();
+        assert!(err.contains("skadad på rad 2: raden har ändrats"), "{err}");
+        assert!(err.contains("(kontrollsumman för den i rad 3 stämmer inte)"), "{err}");
         // A line taken out: the claim that follows carries the wrong number.
         let second = text.lines().nth(1).unwrap();
         std::fs::write(&path, format!("{second}\n")).unwrap();
