@@ -19,7 +19,7 @@ use rust_xlsxwriter::{
     Chart, ChartAxisCrossing, ChartFont, ChartLegendPosition, ChartType, DocProperties, Workbook, Worksheet, XlsxError,
 };
 
-mod layout;
+pub(super) mod layout;
 
 use layout::{Cell, Col, Formats, Sheet, TableRef, Titles, Total, col, excel_date, num, text, write_cell};
 

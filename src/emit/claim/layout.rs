@@ -12,7 +12,7 @@ use rust_xlsxwriter::{
 
 use crate::month::Month;
 
-pub(super) fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+pub(in crate::emit) fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     let year = u16::try_from(d.year()).map_err(|_| XlsxError::DateTimeRangeError(d.to_string()))?;
     ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8)
 }
