@@ -180,8 +180,6 @@ pub struct OrgAttachments {
     pub owner: bool,
     /// Persons new in the claim, by name (the `Personal` lines marked *Ny – registreras*).
     pub new_persons: Vec<NewPerson>,
-    /// The plan has money from others than the partners in this partner's column.
-    pub external_planned: bool,
     pub external_paid: Vec<ExternalPaid>,
     /// Persons of the claim registered by an earlier claim, by name.
     pub registered: Vec<Registered>,
@@ -532,7 +530,6 @@ fn org_attachments(
         employer: employer(org),
         owner: folder == project.info.owner,
         new_persons,
-        external_planned: s.cofinancing.of_partner(folder).any(|l| l.external),
         external_paid,
         registered,
         certified,

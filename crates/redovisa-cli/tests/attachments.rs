@@ -693,3 +693,50 @@ fn a_certificate_is_one_printed_page() {
         assert!(text.contains(expected), "«{expected}» in {text}");
     }
 }
+
+/// A copy of the project folder (project file, inbox, ledger), outputs left behind.
+fn copy(from: &Path) -> tempfile::TempDir {
+    let to = tempfile::tempdir().unwrap();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        for e in std::fs::read_dir(from.join(&rel)).unwrap() {
+            let e = e.unwrap();
+            let rel = rel.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                if !rel.starts_with("utdata") {
+                    std::fs::create_dir_all(to.path().join(&rel)).unwrap();
+                    stack.push(rel);
+                }
+            } else {
+                std::fs::copy(from.join(&rel), to.path().join(&rel)).unwrap();
+            }
+        }
+    }
+    to
+}
+
+#[test]
+fn the_project_rewords_the_attachments_in_mallar() {
+    let w = world();
+    let project = copy(&w.dir);
+    let mallar = project.path().join("mallar");
+    std::fs::create_dir_all(&mallar).unwrap();
+    std::fs::write(
+        mallar.join("bilagor.toml"),
+        "[certificate]\ntitle = \"Intyg om fast andel i {projektnummer}\"\nbody = \"{namn} arbetar {andel} i projektet från {fran}.\"\n",
+    )
+    .unwrap();
+    let (d_, out) = (project.path().to_str().unwrap(), project.path().join("ut"));
+    let o = out.to_str().unwrap();
+    let args = ["run", d_, "--from", "2026-05", "--to", "2026-08", "--today", "2026-09-10", "--out", o];
+    redovisa(&args, &[1]);
+    let text = docx_text(&std::fs::read(out.join("bilagor/intyg-andel-harnosand-nora-fastberg-2026-06.docx")).unwrap());
+    assert!(text.contains("Intyg om fast andel i 454304"), "{text}");
+    assert!(text.contains("Nora Fastberg arbetar 50 % i projektet från 2026-06-01."), "{text}");
+    // A misspelt key stops the run before anything is written, naming the file.
+    std::fs::write(mallar.join("bilagor.toml"), "[certificate]\ntitel = \"x\"\n").unwrap();
+    let res = Command::cargo_bin("redovisa").unwrap().args(args).output().unwrap();
+    assert_eq!(res.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(stderr.contains("mallar/bilagor.toml") && stderr.contains("certificate.titel"), "{stderr}");
+}

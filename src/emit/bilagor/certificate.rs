@@ -33,6 +33,9 @@ const HEADING: &str = "1F4E79";
 pub fn render(figures: &Figures, c: &Certificate, texts: &Texts) -> Result<Vec<u8>, EmitError> {
     let t = &texts.certificate;
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    // What the partner typed is masked; the personnummer the certificate is about is not.
+    let typed = |s: &str| crate::privacy::mask_personnummer(s, figures.document_date());
+    let (name, role) = (typed(&c.name), typed(&c.role));
     let mut values = vec![
         ("projekt", figures.project_name.clone()),
         ("projektnummer", figures.project_id.clone()),
@@ -40,8 +43,8 @@ pub fn render(figures: &Figures, c: &Certificate, texts: &Texts) -> Result<Vec<u
         ("period", format!("{} – {}", figures.period.from, figures.period.to)),
         ("arbetsgivare", c.employer.name.clone()),
         ("organisationsnummer", c.employer.org_nr.clone()),
-        ("namn", c.name.clone()),
-        ("roll", c.role.clone()),
+        ("namn", name.clone()),
+        ("roll", role.clone()),
         ("personnummer", c.personnummer.clone()),
         ("andel", share_text(c.share)),
         ("fran", date(c.from)),
@@ -58,9 +61,9 @@ pub fn render(figures: &Figures, c: &Certificate, texts: &Texts) -> Result<Vec<u
         (t.project.as_str(), format!("{} {}", figures.project_id, figures.project_name)),
         (t.employer.as_str(), c.employer.name.clone()),
         (t.org_nr.as_str(), c.employer.org_nr.clone()),
-        (t.person.as_str(), c.name.clone()),
+        (t.person.as_str(), name.clone()),
         (t.personnummer.as_str(), c.personnummer.clone()),
-        (t.role.as_str(), c.role.clone()),
+        (t.role.as_str(), role.clone()),
         (t.share.as_str(), share_text(c.share)),
         (t.from.as_str(), date(c.from)),
     ];
@@ -80,9 +83,9 @@ pub fn render(figures: &Figures, c: &Certificate, texts: &Texts) -> Result<Vec<u
         .default_size(22)
         .footer(Footer::new().add_paragraph(paragraph(&text(&t.footer), 16, false, MUTED, 0)))
         .add_paragraph(paragraph(&format!("{} · {}", c.employer.name, c.employer.org_nr), 18, false, MUTED, 240))
-        .add_paragraph(paragraph(&t.title, 36, true, HEADING, 240))
+        .add_paragraph(paragraph(&text(&t.title), 36, true, HEADING, 240))
         .add_paragraph(paragraph(&text(&t.intro), 18, false, MUTED, 240))
-        .add_paragraph(paragraph(&t.facts_heading, 24, true, HEADING, 80))
+        .add_paragraph(paragraph(&text(&t.facts_heading), 24, true, HEADING, 80))
         .add_table(facts_table(&facts))
         .add_paragraph(paragraph(&body, 22, false, "000000", 160));
     if c.previous.is_some() {
@@ -92,7 +95,7 @@ pub fn render(figures: &Figures, c: &Certificate, texts: &Texts) -> Result<Vec<u
     let mut raw = std::io::Cursor::new(Vec::new());
     doc.pack(&mut raw).map_err(|e| EmitError::Docx(e.to_string()))?;
     let meta = Meta {
-        title: format!("{} – {}", t.title, c.name),
+        title: format!("{} – {name}", text(&t.title)),
         subject: format!("Ansökan om utbetalning {} – projekt {}", figures.claim_seq, figures.project_id),
         creator: c.employer.name.clone(),
         date: figures.document_date(),

@@ -41,6 +41,7 @@ struct Formats {
     wrap: Format,
     header: Format,
     header_right: Format,
+    header_center: Format,
     code: Format,
     group: Format,
     date: Format,
@@ -51,6 +52,7 @@ struct Formats {
     claim_label: Format,
     claim_hours: Format,
     note: Format,
+    long_note: Format,
     line: Format,
 }
 
@@ -70,6 +72,7 @@ impl Formats {
             text: base.clone(),
             wrap: base.clone().set_text_wrap(),
             header_right: header.clone().set_align(FormatAlign::Right),
+            header_center: header.clone().set_align(FormatAlign::Center),
             header,
             code: base.clone().set_align(FormatAlign::Center),
             group: base.clone().set_bold().set_background_color(0xDDEBF7),
@@ -80,7 +83,8 @@ impl Formats {
             sum_hours: rule(base.clone().set_num_format(hours)),
             claim_label: base.clone().set_bold(),
             claim_hours: base.clone().set_bold().set_num_format(hours),
-            note: base.clone().set_italic().set_font_color(0x595959).set_text_wrap(),
+            note: base.clone().set_italic().set_font_color(0x595959),
+            long_note: base.clone().set_italic().set_font_color(0x595959).set_text_wrap(),
             line: Format::new().set_border_top(FormatBorder::Thin).set_font_size(9),
         }
     }
@@ -92,7 +96,11 @@ fn build(f: &Figures, report: &TimeReport, texts: &Texts) -> Result<Vec<u8>, Xls
     let created = excel_date(f.document_date())?;
     wb.set_properties(
         &DocProperties::new()
-            .set_title(format!("{} – {}", texts.time_report.title, report.employer.name))
+            .set_title(format!(
+                "{} – {}",
+                fill(&texts.time_report.title, &values(f, report, None)),
+                report.employer.name
+            ))
             .set_subject(format!("Ansökan om utbetalning {} – projekt {}", f.claim_seq, f.project_id))
             .set_author("redovisa")
             .set_company(report.employer.name.as_str())
@@ -100,11 +108,17 @@ fn build(f: &Figures, report: &TimeReport, texts: &Texts) -> Result<Vec<u8>, Xls
     );
     let mut used: Vec<String> = Vec::new();
     for person in &report.persons {
-        let name = sheet_name(&person.name, &used);
+        let name = sheet_name(&partner(&person.name, f), &used);
         used.push(name.clone());
         person_sheet(wb.add_worksheet(), &name, f, report, person, texts, &fm)?;
     }
     wb.save_to_buffer()
+}
+
+/// Text a partner typed (a name, a role, a row's Kommentar), any personnummer in it masked: the
+/// time report names the person but carries no personnummer (`docs/privacy.md`).
+fn partner(text: &str, f: &Figures) -> String {
+    crate::privacy::mask_personnummer(text, f.document_date())
 }
 
 /// The `f64` of an exact number of hours, at the moment of writing.
@@ -112,8 +126,9 @@ fn num(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
-/// The values a text of the time report may name.
-fn values(f: &Figures, report: &TimeReport, person: &PersonTime) -> Vec<(&'static str, String)> {
+/// The values a text of the time report may name (a person's, on the person's sheet).
+fn values(f: &Figures, report: &TimeReport, person: Option<&PersonTime>) -> Vec<(&'static str, String)> {
+    let (name, role) = person.map_or_else(Default::default, |p| (partner(&p.name, f), partner(&p.role, f)));
     vec![
         ("projekt", f.project_name.clone()),
         ("projektnummer", f.project_id.clone()),
@@ -121,8 +136,8 @@ fn values(f: &Figures, report: &TimeReport, person: &PersonTime) -> Vec<(&'stati
         ("period", format!("{} – {}", f.period.from, f.period.to)),
         ("arbetsgivare", report.employer.name.clone()),
         ("organisationsnummer", report.employer.org_nr.clone()),
-        ("namn", person.name.clone()),
-        ("roll", person.role.clone()),
+        ("namn", name),
+        ("roll", role),
     ]
 }
 
@@ -130,7 +145,7 @@ fn values(f: &Figures, report: &TimeReport, person: &PersonTime) -> Vec<(&'stati
 fn month_heading(m: &TimeMonth) -> String {
     let what = match (m.concerns, m.amends) {
         (Concerns::Period, _) => "perioden".to_string(),
-        (Concerns::Late(_), Some(seq)) => format!("sen månad, hör till ansökan {seq}s period"),
+        (Concerns::Late(_), Some(seq)) => format!("sen månad, hör till perioden för ansökan {seq}"),
         (Concerns::Late(_), None) => "sen månad".to_string(),
         (Concerns::Correction(_), Some(seq)) => format!("rättelse av ansökan {seq}"),
         (Concerns::Correction(_), None) => "rättelse".to_string(),
@@ -170,7 +185,7 @@ fn person_sheet(
     fm: &Formats,
 ) -> Result<(), XlsxError> {
     let t = &texts.time_report;
-    let vals = values(f, report, person);
+    let vals = values(f, report, Some(person));
     ws.set_name(name)?;
     ws.set_paper_size(9);
     ws.set_portrait();
@@ -179,8 +194,8 @@ fn person_sheet(
     let escape = |s: &str| s.replace('&', "&&");
     ws.set_header(format!(
         "&L&\"-,Bold\"{} – {}&R{}",
-        escape(&t.title),
-        escape(&person.name),
+        escape(&fill(&t.title, &vals)),
+        escape(&partner(&person.name, f)),
         escape(&format!("{} · ansökan {}", report.employer.name, f.claim_seq))
     ));
     ws.set_footer(format!("&L{}&RSida &P av &N", escape(&format!("Projekt {} {}", f.project_id, f.project_name))));
@@ -188,13 +203,13 @@ fn person_sheet(
         ws.set_column_width(c as u16, *width)?;
     }
     let last_col = (COLUMNS.len() - 1) as u16;
-    ws.write_string_with_format(0, 0, &t.title, &fm.title)?;
+    ws.write_string_with_format(0, 0, &fill(&t.title, &vals), &fm.title)?;
     ws.set_row_height(0, 24)?;
     let facts = [
         ("Projekt", format!("{} {}", f.project_id, f.project_name)),
         ("Arbetsgivare", format!("{} ({})", report.employer.name, report.employer.org_nr)),
-        ("Namn", person.name.clone()),
-        ("Roll", person.role.clone()),
+        ("Namn", partner(&person.name, f)),
+        ("Roll", partner(&person.role, f)),
         ("Månader", months_text(person)),
         ("Ansökan", format!("Ansökan om utbetalning {}, {} – {}", f.claim_seq, f.period.from, f.period.to)),
     ];
@@ -210,8 +225,13 @@ fn person_sheet(
     row += 2;
     let header_row = row;
     for (c, (title, _)) in COLUMNS.iter().enumerate() {
-        // Headings line up with their values: the hours right, the rest left.
-        ws.write_string_with_format(row, c as u16, *title, if c == 1 { &fm.header_right } else { &fm.header })?;
+        // Headings line up with their values: the hours right, the code centred, the rest left.
+        let format = match c {
+            1 => &fm.header_right,
+            2 => &fm.header_center,
+            _ => &fm.header,
+        };
+        ws.write_string_with_format(row, c as u16, *title, format)?;
     }
     row += 1;
     let mut whole_month = false;
@@ -231,27 +251,29 @@ fn person_sheet(
             ws.write_string_with_format(row, 2, &d.activity, &fm.code)?;
             ws.write_string_with_format(row, 3, &d.activity_name, &fm.wrap)?;
             if !d.text.is_empty() {
-                ws.write_string_with_format(row, 4, &d.text, &fm.wrap)?;
+                ws.write_string_with_format(row, 4, &partner(&d.text, f), &fm.wrap)?;
             }
             row += 1;
         }
-        let mut sums: Vec<(String, Decimal, &Format, &Format)> =
-            vec![("Summa tidrader".to_string(), m.reported, &fm.sum_label, &fm.sum_hours)];
+        // Label, hours and what they are, in words beside them.
+        let mut sums: Vec<(&str, Decimal, String, &Format, &Format)> =
+            vec![("Summa tidrader", m.reported, String::new(), &fm.sum_label, &fm.sum_hours)];
         if !m.capped.is_zero() {
-            let year = m.month.year();
-            sums.push((format!("Årstaket {year} tar bort"), -m.capped, &fm.text, &fm.hours));
+            let note = format!("timmar över årstaket {}", m.month.year());
+            sums.push(("Årstaket tar bort", -m.capped, note, &fm.text, &fm.hours));
         }
         if let Some(before) = m.before {
-            sums.push(("Räknas nu".to_string(), m.hours, &fm.text, &fm.hours));
-            let claims = m.amends.map_or_else(String::new, |seq| format!(" (ansökan {seq})"));
-            sums.push((format!("Räknat tidigare{claims}"), before, &fm.text, &fm.hours));
+            sums.push(("Räknas nu", m.hours, String::new(), &fm.text, &fm.hours));
+            let claims = m.amends.map_or_else(String::new, |seq| format!("i ansökan {seq}"));
+            sums.push(("Räknat förut", before, claims, &fm.text, &fm.hours));
         }
-        sums.push((IN_CLAIM.to_string(), m.claimed, &fm.claim_label, &fm.claim_hours));
-        for (label, hours, lf, hf) in sums {
-            ws.write_string_with_format(row, 0, &label, lf)?;
+        let what = if m.before.is_some() { "skillnaden mot det som räknats förut" } else { "" };
+        sums.push((IN_CLAIM, m.claimed, what.to_string(), &fm.claim_label, &fm.claim_hours));
+        for (label, hours, note, lf, hf) in sums {
+            ws.write_string_with_format(row, 0, label, lf)?;
             ws.write_number_with_format(row, 1, num(hours), hf)?;
-            if m.before.is_some() && label == IN_CLAIM {
-                ws.write_string_with_format(row, 2, "skillnaden mot det som räknats tidigare", &fm.note)?;
+            if !note.is_empty() {
+                ws.merge_range(row, 2, row, last_col, &note, &fm.note)?;
             }
             row += 1;
         }
@@ -269,7 +291,7 @@ fn person_sheet(
     row += 2;
     for (on, note) in [(whole_month, &t.whole_month), (absence, &t.absence)] {
         if on {
-            ws.merge_range(row, 0, row, last_col, &fill(note, &vals), &fm.note)?;
+            ws.merge_range(row, 0, row, last_col, &fill(note, &vals), &fm.long_note)?;
             ws.set_row_height(row, 30)?;
             row += 1;
         }
@@ -281,7 +303,8 @@ fn person_sheet(
     ws.merge_range(row, 0, row, 2, &t.place_and_date, &fm.line)?;
     ws.merge_range(row, 3, row, last_col, &t.signature, &fm.line)?;
     row += 3;
-    ws.merge_range(row, 3, row, last_col, &format!("{}: {}", t.name_clarification, person.name), &fm.line)?;
+    let name = partner(&person.name, f);
+    ws.merge_range(row, 3, row, last_col, &format!("{}: {name}", t.name_clarification), &fm.line)?;
     ws.set_repeat_rows(header_row, header_row)?;
     ws.set_print_area(0, 0, row, last_col)?;
     Ok(())
