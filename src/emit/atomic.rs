@@ -146,7 +146,9 @@ fn fill(staging: &Path, out: &Path, files: &[(PathBuf, Vec<u8>)], owned: &[&str]
     let written: Vec<&Path> = files.iter().map(|(rel, _)| rel.as_path()).collect();
     write_list(staging, &written, owned)?;
     if out.is_dir() {
+        // The old list is this run's list's predecessor, never carried over.
         let mut skip = written;
+        skip.push(Path::new(WRITTEN_LIST));
         let earlier = std::fs::read_to_string(out.join(WRITTEN_LIST)).unwrap_or_default();
         skip.extend(earlier.lines().map(Path::new));
         carry_over(out, staging, Path::new(""), &skip)?;
@@ -155,8 +157,8 @@ fn fill(staging: &Path, out: &Path, files: &[(PathBuf, Vec<u8>)], owned: &[&str]
 }
 
 /// The list of the files a run wrote in the folders it owns, one relative path a line, at the
-/// top of its output folder (never carried over: it starts like redovisa's temporary files).
-pub const WRITTEN_LIST: &str = ".redovisa-skrivna-filer";
+/// top of its output folder (each such run writes it anew).
+pub const WRITTEN_LIST: &str = ".skrivna-filer";
 
 /// Writes [`WRITTEN_LIST`] into the fresh folder when the run owns folders.
 fn write_list(staging: &Path, written: &[&Path], owned: &[&str]) -> Result<(), FolderError> {

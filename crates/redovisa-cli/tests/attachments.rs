@@ -669,14 +669,17 @@ fn attachments_are_byte_identical_on_a_rerun_and_stale_ones_go() {
     // A file of the economist's own stays; an attachment this run no longer writes goes.
     std::fs::write(out.join("bilagor/lonespecifikation-nora.pdf"), b"%PDF").unwrap();
     std::fs::write(out.join("bilagor/intyg-andel-harnosand-nora-fastberg-2026-05.docx"), b"gammal").unwrap();
-    let list = out.join(".redovisa-skrivna-filer");
-    let mut written = std::fs::read_to_string(&list).unwrap();
-    written.push_str("bilagor/intyg-andel-harnosand-nora-fastberg-2026-05.docx\n");
-    std::fs::write(&list, written).unwrap();
+    let list = out.join(".skrivna-filer");
+    let first_list = std::fs::read_to_string(&list).unwrap();
+    assert!(first_list.lines().any(|l| l == "bilagor/bilagor.txt") && !first_list.contains("2026-05.docx"));
+    std::fs::write(&list, format!("{first_list}bilagor/intyg-andel-harnosand-nora-fastberg-2026-05.docx\n")).unwrap();
     run();
     let mut second = read(&out);
     assert_eq!(second.remove("lonespecifikation-nora.pdf").as_deref(), Some(&b"%PDF"[..]));
     assert_eq!(second, first);
+    // The list is the one this run wrote, not the old one carried over: the economist's file
+    // stays hers at the next run too.
+    assert_eq!(std::fs::read_to_string(&list).unwrap(), first_list);
 }
 
 #[test]
@@ -694,31 +697,10 @@ fn a_certificate_is_one_printed_page() {
     }
 }
 
-/// A copy of the project folder (project file, inbox, ledger), outputs left behind.
-fn copy(from: &Path) -> tempfile::TempDir {
-    let to = tempfile::tempdir().unwrap();
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel) = stack.pop() {
-        for e in std::fs::read_dir(from.join(&rel)).unwrap() {
-            let e = e.unwrap();
-            let rel = rel.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                if !rel.starts_with("utdata") {
-                    std::fs::create_dir_all(to.path().join(&rel)).unwrap();
-                    stack.push(rel);
-                }
-            } else {
-                std::fs::copy(from.join(&rel), to.path().join(&rel)).unwrap();
-            }
-        }
-    }
-    to
-}
-
 #[test]
 fn the_project_rewords_the_attachments_in_mallar() {
     let w = world();
-    let project = copy(&w.dir);
+    let project = support::copy_project(&w.dir);
     let mallar = project.path().join("mallar");
     std::fs::create_dir_all(&mallar).unwrap();
     std::fs::write(

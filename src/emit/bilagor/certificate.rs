@@ -17,17 +17,12 @@ use super::{Texts, share_text};
 use crate::emit::EmitError;
 use crate::emit::report::package::{self, Meta};
 use crate::emit::report::texts::fill;
+use crate::emit::report::{self, FONT, HEADING_COLOR as HEADING, MARGIN, MUTED, PAGE_H, PAGE_W};
 use crate::reconcile::attachments::Certificate;
 use crate::reconcile::model::Figures;
 
-/// A4 and its text width in twentieths of a point (2,5 cm margins).
-const PAGE_W: u32 = 11_906;
-const PAGE_H: u32 = 16_838;
-const MARGIN: i32 = 1_418;
-const TEXT_WIDTH: usize = 9_070;
-const FONT: &str = "Calibri";
-const MUTED: &str = "595959";
-const HEADING: &str = "1F4E79";
+/// The text width in twentieths of a point, as docx-rs's tables take it.
+const TEXT_WIDTH: usize = report::TEXT_WIDTH as usize;
 
 /// Renders one certificate.
 pub fn render(figures: &Figures, c: &Certificate, texts: &Texts) -> Result<Vec<u8>, EmitError> {
@@ -105,7 +100,7 @@ pub fn render(figures: &Figures, c: &Certificate, texts: &Texts) -> Result<Vec<u
 
 /// A paragraph of one run: `size` in half points, `after` space in twentieths of a point.
 fn paragraph(text: &str, size: usize, bold: bool, color: &str, after: u32) -> Paragraph {
-    let mut run = Run::new().add_text(crate::emit::report::clean_text(text)).size(size).color(color);
+    let mut run = Run::new().add_text(report::clean_text(text)).size(size).color(color);
     if bold {
         run = run.bold();
     }
@@ -162,7 +157,7 @@ fn signatures(t: &super::texts::CertificateTexts, employee: &str) -> Table {
         TableCell::new().width(col, WidthType::Dxa).add_paragraph(
             Paragraph::new()
                 .align(AlignmentType::Left)
-                .add_run(Run::new().add_text(crate::emit::report::clean_text(text)).size(16).color(MUTED)),
+                .add_run(Run::new().add_text(report::clean_text(text)).size(16).color(MUTED)),
         )
     };
     let blank = |w: usize| TableCell::new().width(w, WidthType::Dxa).add_paragraph(Paragraph::new());
