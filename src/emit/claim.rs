@@ -16,7 +16,8 @@
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Chart, ChartAxisCrossing, ChartFont, ChartLegendPosition, ChartType, DocProperties, Workbook, Worksheet, XlsxError,
+    Chart, ChartAxisCrossing, ChartFont, ChartFormat, ChartLegendPosition, ChartSolidFill, ChartType, DocProperties,
+    Workbook, Worksheet, XlsxError,
 };
 
 pub(super) mod layout;
@@ -305,31 +306,45 @@ fn insert_charts(ws: &mut Worksheet, row: u32, orgs: &TableRef, wps: &TableRef) 
     // Projektparter, cumulative table: each organisation's cumulative sum against its budget.
     let mut by_org = bar_chart("Ackumulerad kostnad mot godkänd budget per organisation", height);
     let org_names = orgs.column("Projektpart")?;
-    for (name, header) in [("Ackumulerat", "Summa ack."), ("Godkänd budget", "Godkänd budget")] {
+    for (name, header, colour) in
+        [("Ackumulerat", "Summa ack.", ACCUMULATED), ("Godkänd budget", "Godkänd budget", BUDGET)]
+    {
         let col = orgs.column(header)?;
         by_org
             .add_series()
             .set_name(name)
             .set_categories((orgs.sheet, orgs.first_row, org_names, orgs.last_row, org_names))
-            .set_values((orgs.sheet, orgs.first_row, col, orgs.last_row, col));
+            .set_values((orgs.sheet, orgs.first_row, col, orgs.last_row, col))
+            .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)));
     }
     ws.insert_chart(row, 0, &by_org)?;
     // Aktiviteter, work packages: the period, cumulative and budget per work package.
     let mut by_wp = bar_chart("Kostnad per arbetspaket mot budget", height);
     let wp_names = wps.column("Namn")?;
-    for (name, header) in [("Perioden", "Kostnad perioden"), ("Ackumulerat", "Kostnad ack."), ("Budget", "Budget")] {
+    for (name, header, colour) in [
+        ("Perioden", "Kostnad perioden", PERIOD),
+        ("Ackumulerat", "Kostnad ack.", ACCUMULATED),
+        ("Budget", "Budget", BUDGET),
+    ] {
         let col = wps.column(header)?;
         by_wp
             .add_series()
             .set_name(name)
             .set_categories((wps.sheet, wps.first_row, wp_names, wps.last_row, wp_names))
-            .set_values((wps.sheet, wps.first_row, col, wps.last_row, col));
+            .set_values((wps.sheet, wps.first_row, col, wps.last_row, col))
+            .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)));
     }
     // Placed by pixels from column A, not at a column: the columns are narrower than the first
     // chart, which the second would otherwise cover.
     ws.insert_chart_with_offset(row, 0, &by_wp, CHART_WIDTH + 20, 0)?;
     Ok(())
 }
+
+/// One colour per meaning in both charts (and the reports' charts): what was spent so far,
+/// the budget, this period.
+const ACCUMULATED: &str = "#1F4E79";
+const BUDGET: &str = "#A5A5A5";
+const PERIOD: &str = "#70AD47";
 
 /// Width of each chart on `Sammanställning`, pixels.
 const CHART_WIDTH: u32 = 520;
