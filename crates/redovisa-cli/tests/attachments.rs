@@ -31,7 +31,7 @@ use redovisa::ids::{Personnummer, luhn_digit};
 use redovisa::month::Month;
 use redovisa::project::Project;
 use redovisa::read::{Reporting, When};
-use redovisa_demo::plan::{HoursCell, OrgPlan, Person, TimeEntry};
+use redovisa_demo::plan::{AbsenceEntry, HoursCell, OrgPlan, Person, TimeEntry};
 use redovisa_demo::{self as demo, DemoOptions};
 use rust_decimal::Decimal;
 use rust_decimal::dec;
@@ -171,6 +171,18 @@ fn world() -> &'static World {
             write(&dir, &project, &changed, w);
         }
 
+        // Sundsvall writes 16 hours of VAB in 2026-06 for its time reporter (a warning: absence
+        // changes nothing for someone who reports time); the time report shows it with its reason.
+        let (su, w) = counting(&orgs, "sundsvall", "2026-06");
+        let reporter = orgs[su].staff.iter().position(|p| p.reporting == Reporting::TimeReport).unwrap();
+        orgs[su].workbooks[w].absence.push(AbsenceEntry {
+            person: reporter,
+            month: m("2026-06"),
+            hours: dec!(16),
+            reason: "VAB",
+        });
+        write(&dir, &project, &orgs[su], w);
+
         // Claims 1–7, without Ånge's 2026-02.
         let (an, an_feb) = counting(&orgs, "ange", "2026-02");
         let feb = dir.join("inkorg/ange").join(&orgs[an].workbooks[an_feb].file_name);
@@ -306,6 +318,8 @@ struct Block {
     capped: f64,
     claimed: f64,
     rows: f64,
+    /// The absence rows: (hours, reason).
+    absences: Vec<(f64, String)>,
 }
 
 fn time_report(rows: &[Vec<Data>]) -> (String, Vec<Block>) {
@@ -324,7 +338,15 @@ fn time_report(rows: &[Vec<Data>]) -> (String, Vec<Block>) {
                 assert!(what.starts_with("rättelse"), "{a}");
                 format!("Rättelse {month}")
             };
-            blocks.push(Block { month, concern, reported: 0.0, capped: 0.0, claimed: f64::NAN, rows: 0.0 });
+            blocks.push(Block {
+                month,
+                concern,
+                reported: 0.0,
+                capped: 0.0,
+                claimed: f64::NAN,
+                rows: 0.0,
+                absences: Vec::new(),
+            });
             continue;
         }
         let Some(b) = blocks.last_mut() else { continue };
@@ -333,6 +355,7 @@ fn time_report(rows: &[Vec<Data>]) -> (String, Vec<Block>) {
             (_, "Summa tidrader") => b.reported = number(&r[1]),
             (_, "I ansökan") => b.claimed = number(&r[1]),
             (_, l) if l.starts_with("Årstaket") => b.capped = -number(&r[1]),
+            (_, "Frånvaro") => b.absences.push((number(&r[1]), cell(r, 2))),
             _ => {}
         }
     }
@@ -424,6 +447,16 @@ fn time_reports_sum_to_the_hours_the_claim_counts_for_every_hourly_person() {
     let claimed: f64 = blocks.iter().map(|b| b.claimed).sum();
     assert_eq!(minutes(claim7 + claimed), minutes(860.0), "{claim7} + {claimed}");
     assert!(blocks.last().unwrap().capped > 0.0, "the cap bites in August: {blocks:?}");
+
+    // Sundsvall's VAB: shown in June with its reason, the June hours in the claim its time rows'
+    // sum (checked above for every block); nowhere else.
+    let su = w.orgs.iter().find(|o| o.folder == "sundsvall").unwrap();
+    let reporter = &su.staff.iter().find(|p| p.reporting == Reporting::TimeReport).unwrap().name;
+    let absences: Vec<(Month, &(f64, String))> =
+        reports.values().flatten().flat_map(|b| b.absences.iter().map(move |a| (b.month, a))).collect();
+    assert_eq!(absences, [(m("2026-06"), &(16.0, "VAB".to_string()))], "{reporter}");
+    let june = reports[&(su.name.clone(), reporter.clone())].iter().find(|b| b.month == m("2026-06")).unwrap();
+    assert_eq!(june.absences.len(), 1);
 
     // The correction: 2,5 hours more in Timrå's 2026-03.
     let correction: Vec<&Block> = reports.values().flatten().filter(|b| b.concern == "Rättelse 2026-03").collect();
