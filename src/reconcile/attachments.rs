@@ -407,15 +407,18 @@ fn segments<'r>(months: &'r [ShareMonth<'r>]) -> Vec<Segment<'r>> {
         .collect()
 }
 
+/// The certificates in force that earlier claims carried, per organisation (index).
+type EarlierCertificates = BTreeMap<usize, Vec<Certified>>;
+
 /// The certificates the claim writes and those in force that earlier claims carried, per
 /// organisation (index) and person.
 fn certificates(
     s: &Sources,
     taken: &BTreeMap<Key, Concerns>,
     reports: &BTreeMap<Key, &MonthReport>,
-) -> (Vec<(usize, Certificate)>, BTreeMap<usize, Vec<Certified>>) {
+) -> (Vec<(usize, Certificate)>, EarlierCertificates) {
     let mut written = Vec::new();
-    let mut earlier: BTreeMap<usize, Vec<Certified>> = BTreeMap::new();
+    let mut earlier = EarlierCertificates::new();
     for ((org, pnr), months) in &share_series(s, taken, reports) {
         let Some(employer) = s.orgs.get(*org).map(|o| employer(*o)) else { continue };
         for seg in segments(months) {
@@ -460,7 +463,7 @@ fn covered(
     seg: &Segment,
     months: &[ShareMonth],
     taken: &BTreeMap<Key, Concerns>,
-    earlier: &mut BTreeMap<usize, Vec<Certified>>,
+    earlier: &mut EarlierCertificates,
 ) {
     let in_claim = months[seg.span.0..=seg.span.1].iter().any(|m| taken.contains_key(&(org, m.month)));
     let claim = s.history.counted.get(&(org, seg.first.month)).and_then(|c| c.claims.first().copied());
@@ -486,7 +489,7 @@ fn org_attachments(
     s: &Sources,
     index: usize,
     org: Org,
-    certified: &BTreeMap<usize, Vec<Certified>>,
+    certified: &EarlierCertificates,
 ) -> OrgAttachments {
     let folder = org.folder();
     let basis: BTreeMap<&str, &PersonMonthCost> =

@@ -19,7 +19,7 @@
 //! The demo and its first nine claims are made once per test binary and copied for each case.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 

@@ -203,7 +203,7 @@ fn person_sheet(
         ws.set_column_width(c as u16, *width)?;
     }
     let last_col = (COLUMNS.len() - 1) as u16;
-    ws.write_string_with_format(0, 0, &fill(&t.title, &vals), &fm.title)?;
+    ws.write_string_with_format(0, 0, fill(&t.title, &vals), &fm.title)?;
     ws.set_row_height(0, 24)?;
     let facts = [
         ("Projekt", format!("{} {}", f.project_id, f.project_name)),
@@ -251,7 +251,7 @@ fn person_sheet(
             ws.write_string_with_format(row, 2, &d.activity, &fm.code)?;
             ws.write_string_with_format(row, 3, &d.activity_name, &fm.wrap)?;
             if !d.text.is_empty() {
-                ws.write_string_with_format(row, 4, &partner(&d.text, f), &fm.wrap)?;
+                ws.write_string_with_format(row, 4, partner(&d.text, f), &fm.wrap)?;
             }
             row += 1;
         }
