@@ -40,10 +40,14 @@ fn an_activity_plan_off_by_more_than_its_rounding_is_a_warning() {
     // 31 942 084 + 22 = 31 942 106 kr, 20 kr over the total: more than 1 kr for each of the 13
     // activities.
     // Work package 1 and its activity 1.1 both 22 kr more (they still agree with each other).
-    let (code, text) =
-        validate_broken(|t| t.replacen("budget = 11857123", "budget = 11857145", 1).replacen("budget = 6734143", "budget = 6734165", 1));
+    let (code, text) = validate_broken(|t| {
+        t.replacen("budget = 11857123", "budget = 11857145", 1).replacen("budget = 6734143", "budget = 6734165", 1)
+    });
     assert_eq!(code, 0, "{text}");
-    assert!(text.contains("varning: work_package: aktiviteterna summerar till 31 942 106 kr, 20 kr mer än 31 942 086 kr"), "{text}");
+    assert!(
+        text.contains("varning: work_package: aktiviteterna summerar till 31 942 106 kr, 20 kr mer än 31 942 086 kr"),
+        "{text}"
+    );
     assert!(!text.contains("Information: aktiviteterna"), "{text}");
 }
 
