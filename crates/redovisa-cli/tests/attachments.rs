@@ -104,7 +104,13 @@ fn write(dir: &Path, project: &Project, org: &OrgPlan, w: usize) {
 fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
+        // Shared by every test of this binary for its whole run, so it outlives any guard: one
+        // fixed folder under the target's scratch space, emptied first, never one per run in /tmp.
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("attachments-world");
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+        std::fs::create_dir_all(&dir).unwrap();
         let opts = DemoOptions { to: m("2026-08"), ..DemoOptions::default() };
         demo::write(&dir, &opts).unwrap();
         let project = Project::load(&dir).unwrap();
