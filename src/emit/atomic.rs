@@ -79,6 +79,19 @@ pub type FolderError = (PathBuf, std::io::Error);
 /// like an output folder (empty, or holding `summary.json` or a claim receipt): a folder of other
 /// things is never swapped. Call it only while holding the project's [`RunLock`].
 pub fn replace_folder(out: &Path, files: &[(PathBuf, Vec<u8>)], marks: &[&str]) -> Result<(), FolderError> {
+    replace_folder_owning(out, files, marks, &[])
+}
+
+/// [`replace_folder`] for a run that owns the folders `owned` (relative to `out`): what it
+/// writes there is listed in [`WRITTEN_LIST`], and a file an earlier run wrote there that this
+/// run does not write is not carried over (an attachment of another state of the inbox must
+/// not be uploaded with this one). Files of the user's own in those folders stay.
+pub fn replace_folder_owning(
+    out: &Path,
+    files: &[(PathBuf, Vec<u8>)],
+    marks: &[&str],
+    owned: &[&str],
+) -> Result<(), FolderError> {
     let at = |p: &Path| {
         let p = p.to_path_buf();
         move |e| (p, e)
@@ -113,7 +126,7 @@ pub fn replace_folder(out: &Path, files: &[(PathBuf, Vec<u8>)], marks: &[&str]) 
         std::fs::remove_dir_all(&staging).map_err(at(&staging))?;
     }
     std::fs::create_dir(&staging).map_err(at(&staging))?;
-    let done = fill(&staging, &out, files).and_then(|()| swap(&staging, &out, &parent, &name).map_err(at(&out)));
+    let done = fill(&staging, &out, files, owned).and_then(|()| swap(&staging, &out, &parent, &name).map_err(at(&out)));
     if done.is_err() {
         // A failure (a full disk) leaves the old folder as it was; the new one goes.
         let _ = std::fs::remove_dir_all(&staging);
@@ -125,16 +138,43 @@ pub fn replace_folder(out: &Path, files: &[(PathBuf, Vec<u8>)], marks: &[&str]) 
 }
 
 /// Fills the fresh folder: the run's files, what the old folder held besides them, all synced.
-fn fill(staging: &Path, out: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), FolderError> {
+fn fill(staging: &Path, out: &Path, files: &[(PathBuf, Vec<u8>)], owned: &[&str]) -> Result<(), FolderError> {
     if let Ok(meta) = std::fs::metadata(out) {
         std::fs::set_permissions(staging, meta.permissions()).map_err(|e| (staging.to_path_buf(), e))?;
     }
     write_fresh(staging, files)?;
+    let written: Vec<&Path> = files.iter().map(|(rel, _)| rel.as_path()).collect();
+    write_list(staging, &written, owned)?;
     if out.is_dir() {
-        let written: Vec<&Path> = files.iter().map(|(rel, _)| rel.as_path()).collect();
-        carry_over(out, staging, Path::new(""), &written)?;
+        // The old list is this run's list's predecessor, never carried over.
+        let mut skip = written;
+        skip.push(Path::new(WRITTEN_LIST));
+        let earlier = std::fs::read_to_string(out.join(WRITTEN_LIST)).unwrap_or_default();
+        skip.extend(earlier.lines().map(Path::new));
+        carry_over(out, staging, Path::new(""), &skip)?;
     }
     sync_tree(staging).map_err(|e| (staging.to_path_buf(), e))
+}
+
+/// The list of the files a run wrote in the folders it owns, one relative path a line, at the
+/// top of its output folder (each such run writes it anew).
+pub const WRITTEN_LIST: &str = ".skrivna-filer";
+
+/// Writes [`WRITTEN_LIST`] into the fresh folder when the run owns folders.
+fn write_list(staging: &Path, written: &[&Path], owned: &[&str]) -> Result<(), FolderError> {
+    if owned.is_empty() {
+        return Ok(());
+    }
+    let mut list = String::new();
+    for rel in written.iter().filter(|rel| owned.iter().any(|o| rel.starts_with(o))) {
+        list.push_str(&rel.to_string_lossy());
+        list.push('\n');
+    }
+    let path = staging.join(WRITTEN_LIST);
+    let fail = |e| (path.clone(), e);
+    let mut file = File::create(&path).map_err(fail)?;
+    file.write_all(list.as_bytes()).map_err(fail)?;
+    file.sync_all().map_err(fail)
 }
 
 /// Whether `dir` may be replaced as a whole: it does not exist, is empty, or holds one of
@@ -174,8 +214,9 @@ fn write_fresh(staging: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Folde
     })
 }
 
-/// Carries what the old folder holds besides this run's files into the fresh one (recursively,
-/// `rel` being the place inside both), leaving out redovisa's temporary files.
+/// Carries what the old folder holds besides `skip` (this run's files, and those an earlier run
+/// wrote in a folder it owns) into the fresh one (recursively, `rel` being the place inside
+/// both), leaving out redovisa's temporary files.
 fn carry_over(old: &Path, new: &Path, rel: &Path, written: &[&Path]) -> Result<(), FolderError> {
     let here = old.join(rel);
     let entries = std::fs::read_dir(&here).map_err(|e| (here.clone(), e))?;
@@ -408,6 +449,25 @@ mod tests {
         assert_eq!(names(&out.join("kvitto")), ["a.txt", "b.txt", "~$a.txt"]);
         assert_eq!(std::fs::read_to_string(out.join("anteckning.txt")).unwrap(), "behåll");
         assert_eq!(names(dir.path()), ["2025-01_2025-03"], "nothing is left beside it");
+    }
+
+    #[test]
+    fn in_a_folder_the_run_owns_its_old_files_go_and_the_users_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("ut");
+        let owned = ["bilagor"];
+        let first = files(&[("summary.json", "1"), ("bilagor/a.xlsx", "a1"), ("bilagor/b.docx", "b1")]);
+        replace_folder_owning(&out, &first, &["summary.json"], &owned).unwrap();
+        std::fs::write(out.join("bilagor/lonespec.pdf"), "egen").unwrap();
+        let second = files(&[("summary.json", "2"), ("bilagor/a.xlsx", "a2")]);
+        replace_folder_owning(&out, &second, &["summary.json"], &owned).unwrap();
+        // b was the first run's and is not written again: it goes; the user's file stays.
+        assert_eq!(names(&out.join("bilagor")), ["a.xlsx", "lonespec.pdf"]);
+        assert_eq!(std::fs::read_to_string(out.join("bilagor/a.xlsx")).unwrap(), "a2");
+        assert_eq!(std::fs::read_to_string(out.join(WRITTEN_LIST)).unwrap(), "bilagor/a.xlsx\n");
+        // A run that writes nothing there drops what the last one wrote.
+        replace_folder_owning(&out, &files(&[("summary.json", "3")]), &["summary.json"], &owned).unwrap();
+        assert_eq!(names(&out.join("bilagor")), ["lonespec.pdf"]);
     }
 
     #[test]

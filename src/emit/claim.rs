@@ -20,7 +20,7 @@ use rust_xlsxwriter::{
     Workbook, Worksheet, XlsxError,
 };
 
-mod layout;
+pub(super) mod layout;
 
 use layout::{Cell, Col, Formats, Sheet, TableRef, Titles, Total, col, excel_date, num, text, write_cell};
 
@@ -300,6 +300,9 @@ fn summary_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles)
 /// tables of `Projektparter` and `Aktiviteter`.
 fn insert_charts(ws: &mut Worksheet, row: u32, orgs: &TableRef, wps: &TableRef) -> Result<(), XlsxError> {
     ws.set_page_breaks(&[row])?;
+    // The summary on the first printed page, the charts on the second: a few rows too many
+    // (a long list of claims or change decisions) shrink the first page rather than spill.
+    ws.set_print_fit_to_pages(1, 2);
     let orgs_n = orgs.last_row - orgs.first_row + 1;
     let wps_n = wps.last_row - wps.first_row + 1;
     let height = (120 + 30 * orgs_n).max(120 + 60 * wps_n);
@@ -368,7 +371,7 @@ fn person_columns(lead: Vec<Col>, pnr: bool, cost: &'static str, t: &StaffTotals
     cols.push(col("Namn", 22.0));
     if pnr {
         cols.push(col("Personnummer", 14.5));
-        cols.push(col("Min ansökan", 17.0));
+        cols.push(col("Min ansökan", 23.0));
     }
     cols.push(col("Avser", 17.0));
     cols.extend([
@@ -564,6 +567,10 @@ fn earlier_months_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &
     s.heading(fm, top, "Rättelser som hålls inne (ingår inte i den här ansökan)")?;
     let held: Vec<Vec<Cell>> = f.adjustments.iter().filter(|a| a.held).map(row).collect();
     s.table(fm, "RattelserInne", top + 1, &cols(false), &held, false, "Inga rättelser hålls inne")?;
+    // The amounts on one printed page, the workbooks and their checksums on the next (with the
+    // organisation, its number and the month again): on one page they print too small to read.
+    let files = cols(true).iter().position(|c| c.header == "Arbetsbok nu").unwrap_or(0) as u16;
+    s.print_in_two(files, 3)?;
     s.finish(1, None)
 }
 

@@ -6,6 +6,7 @@
 //! whole ([`atomic::replace_folder`]): a killed run leaves the old set of files or the new one.
 
 pub mod atomic;
+pub mod bilagor;
 pub mod charts;
 pub mod claim;
 pub mod html;
@@ -54,22 +55,26 @@ const FOLDER_MARKS: [&str; 2] = ["summary.json", crate::ledger::anchor::RECEIPT_
 /// Replaces `out` with a folder holding `files` (relative to it) besides what was there that a
 /// run does not write; returns the paths written.
 fn replace(out: &Path, files: Vec<(PathBuf, Vec<u8>)>) -> Result<Vec<PathBuf>, EmitError> {
-    atomic::replace_folder(out, &files, &FOLDER_MARKS).map_err(|(path, e)| EmitError::Io(path, e))?;
+    atomic::replace_folder_owning(out, &files, &FOLDER_MARKS, &[bilagor::FOLDER])
+        .map_err(|(path, e)| EmitError::Io(path, e))?;
     Ok(files.into_iter().map(|(rel, _)| out.join(rel)).collect())
 }
 
 /// Writes a run's outputs into `out`: claim workbook, progress report, a receipt per partner
-/// folder (text and page), the monthly status (text and page), and `summary.json`. Returns the
-/// paths written.
+/// folder (text and page), the monthly status (text and page), `summary.json`, and the claim's
+/// attachments (`bilagor/`). Returns the paths written.
 pub fn write_run(project: &Project, figures: &Figures, out: &Path) -> Result<Vec<PathBuf>, EmitError> {
     let texts = report::Texts::load(&project.dir)?;
     // Rendering is pure: the progress report (the slowest, with its charts) is rendered beside
     // the claim workbook and the smaller files, then everything is written in one pass.
-    let ((claim, rest), progress) =
-        rayon::join(|| (claim::render(figures), pages(figures, &texts)), || report::progress(figures, &texts));
+    let ((claim, rest, attachments), progress) = rayon::join(
+        || (claim::render(figures), pages(figures, &texts), bilagor::render(project, figures)),
+        || report::progress(figures, &texts),
+    );
     let mut files =
         vec![(PathBuf::from(claim_name(figures)), claim?), (PathBuf::from(progress_name(figures)), progress?)];
     files.extend(rest?);
+    files.extend(attachments?);
     replace(out, files)
 }
 
