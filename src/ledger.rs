@@ -712,6 +712,12 @@ mod tests {
         let err = Ledger::load(dir.path()).unwrap_err().to_string();
         assert!(err.contains("skadad på rad 1: raden har ändrats"), "{err}");
         assert!(err.contains("(kontrollsumman för den i rad 2 stämmer inte)"), "{err}");
+        // A first line whose own `prev` was edited is named itself.
+        let first = text.lines().next().unwrap().replacen("\"prev\":\"\"", "\"prev\":\"ab\"", 1);
+        std::fs::write(&path, format!("{first}\n")).unwrap();
+        let err = Ledger::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("skadad på rad 1: raden har ändrats"), "{err}");
+        assert!(err.contains("(kontrollsumman för den i rad 1 stämmer inte)"), "{err}");
         // An edited line 2 of three is named by line 3's checksum.
         let other = tempfile::tempdir().unwrap();
         let mut l = Ledger::load(other.path()).unwrap();
