@@ -618,7 +618,7 @@ fn previous_line(lines: &[&[u8]], n: usize) -> usize {
 /// down stays so.
 fn replace(path: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
     let fail = |step: &'static str| move |source| LedgerError::Write { path: path.to_path_buf(), step, source };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = crate::emit::atomic::folder_of(path);
     let mut tmp = crate::emit::atomic::temporary(dir).map_err(fail("en tillfällig fil skapas"))?;
     if let Ok(meta) = std::fs::metadata(path) {
         tmp.as_file().set_permissions(meta.permissions()).map_err(fail("behörigheterna sätts"))?;

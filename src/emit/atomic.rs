@@ -34,6 +34,15 @@ pub(crate) fn temporary(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> 
     builder.tempfile_in(dir)
 }
 
+/// The folder `path` is in, `.` for a bare file name: where a file's temporary twin is made, so
+/// that the rename over it stays on one file system and is atomic.
+pub(crate) fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, sync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_at(path, bytes, "")
@@ -42,7 +51,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// [`write_atomic`] with the fault injection points `<point>.write` (half the bytes written)
 /// and `<point>.rename` (synced, not yet renamed); none when `point` is empty.
 pub(crate) fn write_atomic_at(path: &Path, bytes: &[u8], point: &'static str) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = folder_of(path);
     std::fs::create_dir_all(dir)?;
     let mut tmp = temporary(dir)?;
     let half = bytes.len() / 2;
@@ -105,10 +114,7 @@ pub fn replace_folder_owning(
         _ => out.to_path_buf(),
     };
     let (parent, name) = match (out.parent(), out.file_name()) {
-        (Some(parent), Some(name)) => (
-            if parent.as_os_str().is_empty() { Path::new(".") } else { parent }.to_path_buf(),
-            name.to_string_lossy().into_owned(),
-        ),
+        (Some(_), Some(name)) => (folder_of(&out).to_path_buf(), name.to_string_lossy().into_owned()),
         _ => return Err((out.clone(), std::io::Error::other("mappen har inget namn att byta ut"))),
     };
     std::fs::create_dir_all(&parent).map_err(at(&parent))?;
@@ -404,6 +410,16 @@ impl RunLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_temporary_file_is_made_in_the_folder_of_the_file_it_replaces() {
+        // Beside it, never in the working folder: a rename from another file system is no
+        // rename (EXDEV), and one within it would not be atomic in the target's folder.
+        assert_eq!(folder_of(Path::new("/projekt/ledger.jsonl")), Path::new("/projekt"));
+        assert_eq!(folder_of(Path::new("projekt/utdata/x.txt")), Path::new("projekt/utdata"));
+        assert_eq!(folder_of(Path::new("ledger.jsonl")), Path::new("."));
+        assert_eq!(folder_of(Path::new("/")), Path::new("."));
+    }
 
     #[test]
     fn atomic_write_replaces_whole_files() {
