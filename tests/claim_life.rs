@@ -458,7 +458,10 @@ fn live(dir: &Path, indirect: [bool; 2], steps: &[Step]) -> Result<(Ledger, Figu
                     prop_assert_eq!(l.rates, Some(expected), "{} {} in claim {}", org_nr(l), l.month, claim.seq);
                     priced.insert(key, (expected, under.clone()));
                 }
-                if !hold {
+                // A claim that held no correction back spends the change decisions it recorded,
+                // also when asked to hold and there was nothing to hold (docs/rules.md).
+                prop_assert!(hold || !claim.held_corrections, "claim {} held without being asked", claim.seq);
+                if !claim.held_corrections {
                     for c in &mut d.changes {
                         c.2 = true;
                     }
