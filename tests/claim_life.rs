@@ -909,7 +909,7 @@ fn scripted_other_costs_count_in_late_months_corrections_and_the_chart() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: support::proptest_cases(48), ..ProptestConfig::default() })]
 
     #[test]
     fn random_lives_add_up_to_one_pass_at_the_values_each_month_was_claimed_at(

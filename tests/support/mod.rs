@@ -1068,3 +1068,9 @@ pub fn copy_project(from: &Path) -> tempfile::TempDir {
     }
     to
 }
+
+/// How many cases a property test draws: `PROPTEST_CASES` when it is set (a long run by hand,
+/// `PROPTEST_CASES=1000 cargo test --release --test claim_life`), else `default` (CI's).
+pub fn proptest_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(default)
+}
