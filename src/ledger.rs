@@ -223,11 +223,6 @@ impl Content {
             && self.persons.is_empty()
             && self.payments.is_empty()
     }
-
-    /// Paid in from `financier` (any kind).
-    pub fn paid(&self, financier: &str) -> Decimal {
-        self.payments.iter().filter(|p| p.financier == financier).map(|p| p.amount).sum()
-    }
 }
 
 /// What a claim counted for one organisation and month.
@@ -623,7 +618,7 @@ fn previous_line(lines: &[&[u8]], n: usize) -> usize {
 /// down stays so.
 fn replace(path: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
     let fail = |step: &'static str| move |source| LedgerError::Write { path: path.to_path_buf(), step, source };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = crate::emit::atomic::folder_of(path);
     let mut tmp = crate::emit::atomic::temporary(dir).map_err(fail("en tillfällig fil skapas"))?;
     if let Ok(meta) = std::fs::metadata(path) {
         tmp.as_file().set_permissions(meta.permissions()).map_err(fail("behörigheterna sätts"))?;
@@ -716,6 +711,26 @@ mod tests {
         std::fs::write(&path, text.replacen("123.45", "999.45", 1)).unwrap();
         let err = Ledger::load(dir.path()).unwrap_err().to_string();
         assert!(err.contains("skadad på rad 1: raden har ändrats"), "{err}");
+        assert!(err.contains("(kontrollsumman för den i rad 2 stämmer inte)"), "{err}");
+        // A first line whose own `prev` was edited is named itself.
+        let first = text.lines().next().unwrap().replacen("\"prev\":\"\"", "\"prev\":\"ab\"", 1);
+        std::fs::write(&path, format!("{first}\n")).unwrap();
+        let err = Ledger::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("skadad på rad 1: raden har ändrats"), "{err}");
+        assert!(err.contains("(kontrollsumman för den i rad 1 stämmer inte)"), "{err}");
+        // An edited line 2 of three is named by line 3's checksum.
+        let other = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(other.path()).unwrap();
+        for (from, to) in [("2024-01", "2024-03"), ("2024-04", "2024-06"), ("2024-07", "2024-09")] {
+            l.append(claim(from, to)).unwrap();
+        }
+        let three = std::fs::read_to_string(&l.path).unwrap();
+        let lines: Vec<&str> = three.lines().collect();
+        let edited = format!("{}\n{}\n{}\n", lines[0], lines[1].replacen("123.45", "999.45", 1), lines[2]);
+        std::fs::write(&l.path, edited).unwrap();
+        let err = Ledger::load(other.path()).unwrap_err().to_string();
+        assert!(err.contains("skadad på rad 2: raden har ändrats"), "{err}");
+        assert!(err.contains("(kontrollsumman för den i rad 3 stämmer inte)"), "{err}");
         // A line taken out: the claim that follows carries the wrong number.
         let second = text.lines().nth(1).unwrap();
         std::fs::write(&path, format!("{second}\n")).unwrap();
@@ -724,9 +739,11 @@ mod tests {
         // A truncated last line.
         std::fs::write(&path, &text[..text.len() - 5]).unwrap();
         assert!(matches!(Ledger::load(dir.path()), Err(LedgerError::Torn { line: 2, .. })));
-        // Garbage.
+        // Garbage, ending in a newline: damage, not a torn last line.
         std::fs::write(&path, "inte json\n").unwrap();
-        assert!(Ledger::load(dir.path()).unwrap_err().to_string().contains("rad 1"));
+        let err = Ledger::load(dir.path()).unwrap_err();
+        assert!(matches!(err, LedgerError::Damaged { line: 1, .. }), "{err}");
+        assert!(err.to_string().contains("skadad på rad 1: raden går inte att tolka"), "{err}");
     }
 
     #[test]
@@ -759,6 +776,63 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn an_append_over_a_ledger_removed_meanwhile_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        l.append(claim("2024-01", "2024-06")).unwrap();
+        let path = dir.path().join(LEDGER_FILE);
+        std::fs::remove_file(&path).unwrap();
+        let err = l.append(claim("2024-07", "2024-12")).unwrap_err();
+        assert!(matches!(err, LedgerError::ChangedMeanwhile { .. }), "{err}");
+        assert!(!path.exists(), "not written again with one claim");
+    }
+
+    #[test]
+    fn an_indicator_is_found_by_its_code_else_by_its_name() {
+        let of = |code: &str, name: &str| ReportedIndicator {
+            code: code.into(),
+            name: name.into(),
+            cumulative: Decimal::ONE,
+        };
+        let coded = of("1.1", "Antal deltagare");
+        assert!(coded.is("1.1", "ett annat namn"));
+        assert!(!coded.is("1.2", "Antal deltagare"));
+        assert!(!coded.is("", "Antal deltagare"), "an indicator with a code is not found by its name");
+        let named = of("", "Egen indikator");
+        assert!(named.is("", "Egen indikator"));
+        assert!(!named.is("", "En annan"));
+    }
+
+    #[test]
+    fn a_ledger_that_cannot_be_read_is_an_error_not_an_empty_ledger() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(LEDGER_FILE)).unwrap();
+        assert!(matches!(Ledger::load(dir.path()), Err(LedgerError::Io { .. })));
+    }
+
+    #[test]
+    fn a_period_backwards_or_overlapping_the_claim_before_is_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        l.append(claim("2024-07", "2024-06")).unwrap();
+        let err = Ledger::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("skadad på rad 1: perioden överlappar"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        l.append(claim("2024-01", "2024-06")).unwrap();
+        l.append(claim("2024-06", "2024-12")).unwrap();
+        let err = Ledger::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("skadad på rad 2: perioden överlappar"), "{err}");
+    }
+
+    #[test]
+    fn a_full_disk_says_so() {
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        assert_eq!(full_disk_hint(&full), ". Disken är full: frigör utrymme och kör kommandot igen.");
+        assert_eq!(full_disk_hint(&std::io::Error::from(std::io::ErrorKind::PermissionDenied)), ".");
     }
 
     #[cfg(unix)]

@@ -1,10 +1,12 @@
 //! Personal data in outputs: the one masker every text output goes through.
 //!
 //! Partners type personnummer into narratives, comments, file names and cells that are quoted
-//! back in findings. The claim workbook is the only output that may carry a personnummer (the
-//! staff lines Tillväxtverket requires); every other output — the Word reports' partner texts,
-//! the receipts, the monthly status, and any page added later — passes its text through
-//! [`mask_personnummer`] before it is written. `docs/privacy.md` describes the rule for users.
+//! back in findings. The claim workbook (the staff lines Tillväxtverket requires) and the
+//! certificates among a claim's attachments (the person a certificate is about) are the only
+//! outputs that may carry a personnummer; every other output — the Word reports' partner texts,
+//! the receipts, the monthly status, the time reports and checklist of the attachments, and any
+//! page added later — passes its text through [`mask_personnummer`] before it is written (a
+//! certificate masks what the partner typed). `docs/privacy.md` describes the rule for users.
 //!
 //! # What is masked
 //!

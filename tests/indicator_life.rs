@@ -155,7 +155,7 @@ fn live(project: &Project, steps: &[Step]) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: support::proptest_cases(48), ..ProptestConfig::default() })]
 
     #[test]
     fn indicator_period_values_add_up_to_the_cumulative_value(steps in prop::collection::vec(step(), 4..18)) {

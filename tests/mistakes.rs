@@ -14,6 +14,8 @@
 //! `PROPTEST_CASES` raises the number of cases (CI runs the default below). Every case that broke
 //! a law once is a fixed test at the end of this file.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -589,12 +591,8 @@ fn check(w: &World, case: &Case) -> Result<(), String> {
     Ok(())
 }
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(96)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, max_shrink_iters: 0, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: support::proptest_cases(96), failure_persistence: None, max_shrink_iters: 0, ..ProptestConfig::default() })]
 
     /// Any cell of any workbook.
     #[test]

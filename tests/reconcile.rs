@@ -85,6 +85,8 @@ impl P {
             start_place: place,
             time: self.time.iter().map(|(a, h)| (a.to_string(), Hours::from_decimal(*h))).collect(),
             absence: Hours::from_decimal(self.absence),
+            days: Vec::new(),
+            absences: Vec::new(),
         }
     }
 }

@@ -38,6 +38,15 @@ pub(crate) fn temporary(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> 
     builder.tempfile_in(dir)
 }
 
+/// The folder `path` is in, `.` for a bare file name: where a file's temporary twin is made, so
+/// that the rename over it stays on one file system and is atomic.
+pub(crate) fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, sync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_at(path, bytes, "")
@@ -46,7 +55,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// [`write_atomic`] with the fault injection points `<point>.write` (half the bytes written)
 /// and `<point>.rename` (synced, not yet renamed); none when `point` is empty.
 pub(crate) fn write_atomic_at(path: &Path, bytes: &[u8], point: &'static str) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = folder_of(path);
     std::fs::create_dir_all(dir)?;
     let mut tmp = temporary(dir)?;
     let half = bytes.len() / 2;
@@ -83,15 +92,30 @@ pub type FolderError = (PathBuf, std::io::Error);
 /// like an output folder (empty, or holding `summary.json` or a claim receipt): a folder of other
 /// things is never swapped. Call it only while holding the project's [`RunLock`].
 pub fn replace_folder(out: &Path, files: &[(PathBuf, Vec<u8>)], marks: &[&str]) -> Result<(), FolderError> {
-    replace_folder_with(out, marks, |stage| files.iter().try_for_each(|(rel, bytes)| stage.put(rel, bytes)))
+    replace_folder_owning(out, files, marks, &[])
 }
 
-/// [`replace_folder`] with the files handed over while they are rendered: `fill` puts each into
-/// the [`Stage`] (from any thread) as soon as it has it, and the folder is swapped in once `fill`
-/// has returned and every file is synced. An error from `fill` leaves the old folder as it was.
+/// [`replace_folder`] for a run that owns the folders `owned` (relative to `out`): what it
+/// writes there is listed in [`WRITTEN_LIST`], and a file an earlier run wrote there that this
+/// run does not write is not carried over (an attachment of another state of the inbox must
+/// not be uploaded with this one). Files of the user's own in those folders stay.
+pub fn replace_folder_owning(
+    out: &Path,
+    files: &[(PathBuf, Vec<u8>)],
+    marks: &[&str],
+    owned: &[&str],
+) -> Result<(), FolderError> {
+    replace_folder_with(out, marks, owned, |stage| files.iter().try_for_each(|(rel, bytes)| stage.put(rel, bytes)))
+}
+
+/// [`replace_folder_owning`] with the files handed over while they are rendered: `fill` puts
+/// each into the [`Stage`] (from any thread) as soon as it has it, and the folder is swapped in
+/// once `fill` has returned and every file is synced. An error from `fill` leaves the old folder
+/// as it was.
 pub fn replace_folder_with<E: From<FolderError>>(
     out: &Path,
     marks: &[&str],
+    owned: &[&str],
     fill: impl FnOnce(&Stage) -> Result<(), E>,
 ) -> Result<(), E> {
     let at = |p: &Path| {
@@ -107,10 +131,7 @@ pub fn replace_folder_with<E: From<FolderError>>(
         _ => out.to_path_buf(),
     };
     let (parent, name) = match (out.parent(), out.file_name()) {
-        (Some(parent), Some(name)) => (
-            if parent.as_os_str().is_empty() { Path::new(".") } else { parent }.to_path_buf(),
-            name.to_string_lossy().into_owned(),
-        ),
+        (Some(_), Some(name)) => (folder_of(&out).to_path_buf(), name.to_string_lossy().into_owned()),
         _ => return Err((out.clone(), std::io::Error::other("mappen har inget namn att byta ut")).into()),
     };
     std::fs::create_dir_all(&parent).map_err(at(&parent))?;
@@ -129,7 +150,7 @@ pub fn replace_folder_with<E: From<FolderError>>(
         std::fs::remove_dir_all(&staging).map_err(at(&staging))?;
     }
     std::fs::create_dir(&staging).map_err(at(&staging))?;
-    let done = stage_all(&staging, &out, fill)
+    let done = stage_all(&staging, &out, owned, fill)
         .and_then(|()| swap(&staging, &out, &parent, &name).map_err(|e| E::from((out.clone(), e))));
     if done.is_err() {
         // A failure (a full disk) leaves the old folder as it was; the new one goes.
@@ -173,11 +194,12 @@ impl Stage<'_, '_> {
     }
 }
 
-/// Fills the fresh folder: the run's files as `fill` hands them over, what the old folder held
-/// besides them, all synced.
+/// Fills the fresh folder: the run's files as `fill` hands them over, the list of those in the
+/// folders the run owns, what the old folder held besides them, all synced.
 fn stage_all<E: From<FolderError>>(
     staging: &Path,
     out: &Path,
+    owned: &[&str],
     fill: impl FnOnce(&Stage) -> Result<(), E>,
 ) -> Result<(), E> {
     if let Ok(meta) = std::fs::metadata(out) {
@@ -197,11 +219,40 @@ fn stage_all<E: From<FolderError>>(
         synced?;
         Ok::<_, E>(written)
     })?;
+    // Sorted: the files are put in the order they are rendered, which varies from run to run.
+    let mut written: Vec<&Path> = written.iter().map(PathBuf::as_path).collect();
+    written.sort();
+    write_list(staging, &written, owned)?;
     if out.is_dir() {
-        let written: Vec<&Path> = written.iter().map(PathBuf::as_path).collect();
-        carry_over(out, staging, Path::new(""), &written)?;
+        // The old list is this run's list's predecessor, never carried over.
+        let mut skip = written;
+        skip.push(Path::new(WRITTEN_LIST));
+        let earlier = std::fs::read_to_string(out.join(WRITTEN_LIST)).unwrap_or_default();
+        skip.extend(earlier.lines().map(Path::new));
+        carry_over(out, staging, Path::new(""), &skip)?;
     }
     sync_tree(staging).map_err(|e| (staging.to_path_buf(), e).into())
+}
+
+/// The list of the files a run wrote in the folders it owns, one relative path a line, at the
+/// top of its output folder (each such run writes it anew).
+pub const WRITTEN_LIST: &str = ".skrivna-filer";
+
+/// Writes [`WRITTEN_LIST`] into the fresh folder when the run owns folders.
+fn write_list(staging: &Path, written: &[&Path], owned: &[&str]) -> Result<(), FolderError> {
+    if owned.is_empty() {
+        return Ok(());
+    }
+    let mut list = String::new();
+    for rel in written.iter().filter(|rel| owned.iter().any(|o| rel.starts_with(o))) {
+        list.push_str(&rel.to_string_lossy());
+        list.push('\n');
+    }
+    let path = staging.join(WRITTEN_LIST);
+    let fail = |e| (path.clone(), e);
+    let mut file = File::create(&path).map_err(fail)?;
+    file.write_all(list.as_bytes()).map_err(fail)?;
+    file.sync_all().map_err(fail)
 }
 
 /// Whether `dir` may be replaced as a whole: it does not exist, is empty, or holds one of
@@ -214,8 +265,9 @@ fn is_output_folder(dir: &Path, marks: &[&str]) -> std::io::Result<bool> {
     }
 }
 
-/// Carries what the old folder holds besides this run's files into the fresh one (recursively,
-/// `rel` being the place inside both), leaving out redovisa's temporary files.
+/// Carries what the old folder holds besides `skip` (this run's files, and those an earlier run
+/// wrote in a folder it owns) into the fresh one (recursively, `rel` being the place inside
+/// both), leaving out redovisa's temporary files.
 fn carry_over(old: &Path, new: &Path, rel: &Path, written: &[&Path]) -> Result<(), FolderError> {
     let here = old.join(rel);
     let entries = std::fs::read_dir(&here).map_err(|e| (here.clone(), e))?;
@@ -405,6 +457,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_temporary_file_is_made_in_the_folder_of_the_file_it_replaces() {
+        // Beside it, never in the working folder: a rename from another file system is no
+        // rename (EXDEV), and one within it would not be atomic in the target's folder.
+        assert_eq!(folder_of(Path::new("/projekt/ledger.jsonl")), Path::new("/projekt"));
+        assert_eq!(folder_of(Path::new("projekt/utdata/x.txt")), Path::new("projekt/utdata"));
+        assert_eq!(folder_of(Path::new("ledger.jsonl")), Path::new("."));
+        assert_eq!(folder_of(Path::new("/")), Path::new("."));
+    }
+
+    #[test]
     fn atomic_write_replaces_whole_files() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a/b.txt");
@@ -448,6 +510,25 @@ mod tests {
         assert_eq!(names(&out.join("kvitto")), ["a.txt", "b.txt", "~$a.txt"]);
         assert_eq!(std::fs::read_to_string(out.join("anteckning.txt")).unwrap(), "behåll");
         assert_eq!(names(dir.path()), ["2025-01_2025-03"], "nothing is left beside it");
+    }
+
+    #[test]
+    fn in_a_folder_the_run_owns_its_old_files_go_and_the_users_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("ut");
+        let owned = ["bilagor"];
+        let first = files(&[("summary.json", "1"), ("bilagor/a.xlsx", "a1"), ("bilagor/b.docx", "b1")]);
+        replace_folder_owning(&out, &first, &["summary.json"], &owned).unwrap();
+        std::fs::write(out.join("bilagor/lonespec.pdf"), "egen").unwrap();
+        let second = files(&[("summary.json", "2"), ("bilagor/a.xlsx", "a2")]);
+        replace_folder_owning(&out, &second, &["summary.json"], &owned).unwrap();
+        // b was the first run's and is not written again: it goes; the user's file stays.
+        assert_eq!(names(&out.join("bilagor")), ["a.xlsx", "lonespec.pdf"]);
+        assert_eq!(std::fs::read_to_string(out.join("bilagor/a.xlsx")).unwrap(), "a2");
+        assert_eq!(std::fs::read_to_string(out.join(WRITTEN_LIST)).unwrap(), "bilagor/a.xlsx\n");
+        // A run that writes nothing there drops what the last one wrote.
+        replace_folder_owning(&out, &files(&[("summary.json", "3")]), &["summary.json"], &owned).unwrap();
+        assert_eq!(names(&out.join("bilagor")), ["lonespec.pdf"]);
     }
 
     #[test]

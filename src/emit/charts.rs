@@ -372,7 +372,15 @@ pub fn cumulative_cost(f: &Figures) -> Sketch<'_> {
             plot.draw(&Circle::new((x, y), 11, DARK.filled())).map_err(chart_err)?;
             let (px, py) = chart.backend_coord(&(x, y));
             let value = format!("{} {unit}", sv_tick((coord(last.cumulative) / div * 10.0).round() / 10.0));
-            labels.push(Label::new(value, (px + 22, py - 34), LABEL, Anchor::Left).bold());
+            // Right of the last point, or left of it when the text would run off the picture
+            // (a final report's line ends at the right edge).
+            let fits = px as f32 + 22.0 + text_width(&value, LABEL, true)? <= WIDTH as f32 - 8.0;
+            let label = if fits {
+                Label::new(value, (px + 22, py - 34), LABEL, Anchor::Left)
+            } else {
+                Label::new(value, (px - 22, py - 34), LABEL, Anchor::Right)
+            };
+            labels.push(label.bold());
         }
         Ok(())
     })

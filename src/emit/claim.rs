@@ -16,10 +16,11 @@
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Chart, ChartAxisCrossing, ChartFont, ChartLegendPosition, ChartType, DocProperties, Workbook, Worksheet, XlsxError,
+    Chart, ChartAxisCrossing, ChartFont, ChartFormat, ChartLegendPosition, ChartSolidFill, ChartType, DocProperties,
+    Workbook, Worksheet, XlsxError,
 };
 
-mod layout;
+pub(super) mod layout;
 
 use layout::{Cell, Col, Formats, Sheet, TableRef, Titles, Total, col, excel_date, num, text, write_cell};
 
@@ -299,37 +300,54 @@ fn summary_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &Titles)
 /// tables of `Projektparter` and `Aktiviteter`.
 fn insert_charts(ws: &mut Worksheet, row: u32, orgs: &TableRef, wps: &TableRef) -> Result<(), XlsxError> {
     ws.set_page_breaks(&[row])?;
+    // The summary on the first printed page, the charts on the second: a few rows too many
+    // (a long list of claims or change decisions) shrink the first page rather than spill.
+    ws.set_print_fit_to_pages(1, 2);
     let orgs_n = orgs.last_row - orgs.first_row + 1;
     let wps_n = wps.last_row - wps.first_row + 1;
     let height = (120 + 30 * orgs_n).max(120 + 60 * wps_n);
     // Projektparter, cumulative table: each organisation's cumulative sum against its budget.
     let mut by_org = bar_chart("Ackumulerad kostnad mot godkänd budget per organisation", height);
     let org_names = orgs.column("Projektpart")?;
-    for (name, header) in [("Ackumulerat", "Summa ack."), ("Godkänd budget", "Godkänd budget")] {
+    for (name, header, colour) in
+        [("Ackumulerat", "Summa ack.", ACCUMULATED), ("Godkänd budget", "Godkänd budget", BUDGET)]
+    {
         let col = orgs.column(header)?;
         by_org
             .add_series()
             .set_name(name)
             .set_categories((orgs.sheet, orgs.first_row, org_names, orgs.last_row, org_names))
-            .set_values((orgs.sheet, orgs.first_row, col, orgs.last_row, col));
+            .set_values((orgs.sheet, orgs.first_row, col, orgs.last_row, col))
+            .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)));
     }
     ws.insert_chart(row, 0, &by_org)?;
     // Aktiviteter, work packages: the period, cumulative and budget per work package.
     let mut by_wp = bar_chart("Kostnad per arbetspaket mot budget", height);
     let wp_names = wps.column("Namn")?;
-    for (name, header) in [("Perioden", "Kostnad perioden"), ("Ackumulerat", "Kostnad ack."), ("Budget", "Budget")] {
+    for (name, header, colour) in [
+        ("Perioden", "Kostnad perioden", PERIOD),
+        ("Ackumulerat", "Kostnad ack.", ACCUMULATED),
+        ("Budget", "Budget", BUDGET),
+    ] {
         let col = wps.column(header)?;
         by_wp
             .add_series()
             .set_name(name)
             .set_categories((wps.sheet, wps.first_row, wp_names, wps.last_row, wp_names))
-            .set_values((wps.sheet, wps.first_row, col, wps.last_row, col));
+            .set_values((wps.sheet, wps.first_row, col, wps.last_row, col))
+            .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)));
     }
     // Placed by pixels from column A, not at a column: the columns are narrower than the first
     // chart, which the second would otherwise cover.
     ws.insert_chart_with_offset(row, 0, &by_wp, CHART_WIDTH + 20, 0)?;
     Ok(())
 }
+
+/// One colour per meaning in both charts (and the reports' charts): what was spent so far,
+/// the budget, this period.
+const ACCUMULATED: &str = "#1F4E79";
+const BUDGET: &str = "#A5A5A5";
+const PERIOD: &str = "#70AD47";
 
 /// Width of each chart on `Sammanställning`, pixels.
 const CHART_WIDTH: u32 = 520;
@@ -353,7 +371,7 @@ fn person_columns(lead: Vec<Col>, pnr: bool, cost: &'static str, t: &StaffTotals
     cols.push(col("Namn", 22.0));
     if pnr {
         cols.push(col("Personnummer", 14.5));
-        cols.push(col("Min ansökan", 17.0));
+        cols.push(col("Min ansökan", 23.0));
     }
     cols.push(col("Avser", 17.0));
     cols.extend([
@@ -549,6 +567,10 @@ fn earlier_months_sheet(ws: &mut Worksheet, f: &Figures, fm: &Formats, titles: &
     s.heading(fm, top, "Rättelser som hålls inne (ingår inte i den här ansökan)")?;
     let held: Vec<Vec<Cell>> = f.adjustments.iter().filter(|a| a.held).map(row).collect();
     s.table(fm, "RattelserInne", top + 1, &cols(false), &held, false, "Inga rättelser hålls inne")?;
+    // The amounts on one printed page, the workbooks and their checksums on the next (with the
+    // organisation, its number and the month again): on one page they print too small to read.
+    let files = cols(true).iter().position(|c| c.header == "Arbetsbok nu").unwrap_or(0) as u16;
+    s.print_in_two(files, 3)?;
     s.finish(1, None)
 }
 

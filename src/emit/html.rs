@@ -449,6 +449,8 @@ pub struct StatusPage {
     pub general: Vec<FindingView>,
     /// The reporting plan, when the model has one (rendered only when present).
     pub plan: Option<PlanView>,
+    /// What to upload with the claim, as `bilagor/bilagor.txt` lists it (a claim only).
+    pub attachments: Option<crate::emit::bilagor::checklist::Checklist>,
 }
 
 fn role(o: &OrgFigures) -> String {
@@ -581,6 +583,7 @@ impl StatusPage {
             codes: code_groups(f, texts),
             general,
             plan: plan_view(f),
+            attachments: f.claim.then(|| crate::emit::bilagor::checklist::checklist(f)),
         }
     }
 }

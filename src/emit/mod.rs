@@ -7,6 +7,7 @@
 //! one. Each file is written, and its sync started, as soon as it is rendered.
 
 pub mod atomic;
+pub mod bilagor;
 pub mod charts;
 pub mod claim;
 pub mod html;
@@ -59,20 +60,26 @@ pub const FINAL_REPORT: &str = "slutrapport.docx";
 const FOLDER_MARKS: [&str; 2] = ["summary.json", crate::ledger::anchor::RECEIPT_FILE];
 
 /// Writes a run's outputs into `out`: claim workbook, progress report, a receipt per partner
-/// folder (text and page), the monthly status (text and page), and `summary.json`. Returns the
-/// paths written.
+/// folder (text and page), the monthly status (text and page), `summary.json`, and the claim's
+/// attachments (`bilagor/`). Returns the paths written.
 pub fn write_run(project: &Project, figures: &Figures, out: &Path) -> Result<Vec<PathBuf>, EmitError> {
     let texts = report::Texts::load(&project.dir)?;
     let claim = PathBuf::from(claim_name(figures));
     let progress = PathBuf::from(progress_name(figures));
     let mut written = vec![claim.clone(), progress.clone()];
-    atomic::replace_folder_with(out, &FOLDER_MARKS, |stage| {
+    atomic::replace_folder_with(out, &FOLDER_MARKS, &[bilagor::FOLDER], |stage| {
         // Rendering is pure: the progress report (the slowest, with its charts) is rendered beside
-        // the claim workbook and the smaller files, each written as soon as it is ready.
+        // the claim workbook, the smaller files and the attachments, each written as soon as it is
+        // ready.
         let (rest, report) = rayon::join(
             || {
                 stage.put(&claim, &claim::render(figures)?)?;
-                pages(figures, &texts, stage)
+                let mut rest = pages(figures, &texts, stage)?;
+                for (rel, bytes) in bilagor::render(project, figures)? {
+                    stage.put(&rel, &bytes)?;
+                    rest.push(rel);
+                }
+                Ok::<_, EmitError>(rest)
             },
             || stage.put(&progress, &report::progress(figures, &texts)?).map_err(EmitError::from),
         );
@@ -114,7 +121,7 @@ pub fn write_final(
 ) -> Result<Vec<PathBuf>, EmitError> {
     let texts = report::Texts::load(&project.dir)?;
     let written = [PathBuf::from(FINAL_REPORT), PathBuf::from("summary.json")];
-    atomic::replace_folder_with(out, &FOLDER_MARKS, |stage| {
+    atomic::replace_folder_with(out, &FOLDER_MARKS, &[], |stage| {
         stage.put(&written[0], &report::final_report(figures, &texts, own)?)?;
         stage.put(&written[1], &summary::render(figures)).map_err(EmitError::from)
     })?;

@@ -12,7 +12,7 @@
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 
-use super::atomic::write_atomic;
+use super::atomic::{folder_of, write_atomic};
 
 /// Why a protected file was not written.
 #[derive(Debug, thiserror::Error)]
@@ -32,9 +32,7 @@ pub fn write_protected(path: &Path, bytes: &[u8], force: bool) -> Result<(), Pro
     if force {
         return write_atomic(path, bytes).map_err(io);
     }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
+    std::fs::create_dir_all(folder_of(path)).map_err(io)?;
     // Claim the name first: a file that exists, or appears meanwhile, is never replaced.
     match OpenOptions::new().write(true).create_new(true).open(path) {
         Ok(_) => {}

@@ -632,6 +632,16 @@ impl Project {
         self.reporting.iter().find(|c| c.from == from)
     }
 
+    /// How far the activities' budgets fall short of (negative) or pass the stated total costs,
+    /// when that is within the application's rounding to whole kronor: at most 1 kr per
+    /// activity, and not 0. `None` when they agree, or differ by more (a warning in `validate`).
+    pub fn activity_rounding(&self) -> Option<Decimal> {
+        let activities: Decimal = self.activities().map(|(_, a)| a.budget).sum();
+        let diff = activities - self.totals.total;
+        let tolerance = Decimal::from(self.activities().count());
+        (!diff.is_zero() && diff.abs() <= tolerance).then_some(diff)
+    }
+
     /// Budget per activity code, for lookups.
     pub fn activity_budgets(&self) -> BTreeMap<&str, Decimal> {
         self.activities().map(|(_, a)| (a.code.as_str(), a.budget)).collect()

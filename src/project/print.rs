@@ -45,6 +45,18 @@ impl Project {
         for (wp, a) in self.activities() {
             let _ = writeln!(s, "  {:<5} {:<44}{}  (AP {})", a.code, a.name, kr(a.budget), wp.code);
         }
+        if let Some(diff) = self.activity_rounding() {
+            let activities: Decimal = self.activities().map(|(_, a)| a.budget).sum();
+            let _ = writeln!(
+                s,
+                "  Information: aktiviteterna summerar till {}, {} {} än totala kostnader {}. Ansökan avrundar varje \
+                 aktivitet till hela kronor; ingen åtgärd behövs.",
+                sv_kr_whole(activities),
+                sv_kr_whole(diff.abs()),
+                if diff < Decimal::ZERO { "mindre" } else { "mer" },
+                sv_kr_whole(self.totals.total)
+            );
+        }
         let _ = writeln!(s, "\nSummor");
         let _ = writeln!(s, "{:<32}{}", "Kostnader", kr(self.budget_costs()));
         let _ = writeln!(s, "{:<32}{}", "Bidrag i annat än pengar", kr(self.budget_in_kind()));

@@ -319,9 +319,13 @@ impl Project {
                 sum,
             ));
         }
-        // The application's activity plan need not add up to the budget to the krona: report it.
+        // The application's activity plan need not add up to the budget to the krona: within its
+        // rounding (whole kronor per activity) it is information, printed with the budget
+        // (`describe`); beyond that a warning.
         let activities: Decimal = self.activities().map(|(_, a)| a.budget).sum();
-        sums.push(sum_issue(false, "work_package", "aktiviteterna", t.total, activities));
+        if self.activity_rounding().is_none() {
+            sums.push(sum_issue(false, "work_package", "aktiviteterna", t.total, activities));
+        }
         issues.extend(sums.into_iter().flatten());
         let rate =
             if t.total.is_zero() { Decimal::ZERO } else { (t.support / t.total * Decimal::ONE_HUNDRED).round_dp(2) };

@@ -111,6 +111,9 @@ pub struct TimeRow {
     pub when: When,
     pub activity: String,
     pub hours: Hours,
+    /// Kommentar: what the row says about the work (the time report shows it); empty when the
+    /// cell is empty or cannot be read as text (it carries no figure).
+    pub text: String,
 }
 
 /// A row of `Frånvaro`.

@@ -441,8 +441,11 @@ impl Reader {
         let when = self.need(v, Column::Datum, value::when);
         let activity = self.need(v, Column::Aktivitet, value::text);
         let hours = self.row_hours(v);
+        // The comment is shown, never counted: one that cannot be read leaves the row counting.
+        let text = v.get(Column::Kommentar).and_then(|raw| value::text(raw).ok()).unwrap_or_default();
         if let (Some(name), Some(when), Some(activity), Some(hours)) = (name, when, activity, hours) {
-            self.wb.time.push(TimeRow { loc: v.loc(), name, when, activity: activity_code(&activity), hours });
+            let activity = activity_code(&activity);
+            self.wb.time.push(TimeRow { loc: v.loc(), name, when, activity, hours, text: text.trim().to_string() });
         }
     }
 

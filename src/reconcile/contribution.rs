@@ -19,7 +19,7 @@ use crate::ids::{ParticipantOrg, Personnummer};
 use crate::money::Hours;
 use crate::month::Month;
 use crate::project::Project;
-use crate::read::{Gender, Loc, Reporting, Workbook, name_key};
+use crate::read::{Gender, Loc, Reporting, When, Workbook, name_key};
 
 /// A person's month as reported, before any cross-month rule.
 #[derive(Debug, Clone)]
@@ -42,6 +42,28 @@ pub struct PersonMonth {
     pub time: Vec<(String, Hours)>,
     /// Accepted absence hours of the month (fixed-share staff).
     pub absence: Hours,
+    /// The accepted `Tidrapport` rows, in sheet order: what the time report attachment shows.
+    pub days: Vec<DayRow>,
+    /// The accepted `Frånvaro` rows of the month, in sheet order.
+    pub absences: Vec<AbsenceLine>,
+}
+
+/// An accepted `Tidrapport` row of a person: a day (or a whole month) on one activity.
+#[derive(Debug, Clone)]
+pub struct DayRow {
+    pub when: When,
+    pub activity: String,
+    pub hours: Hours,
+    /// The row's Kommentar.
+    pub text: String,
+}
+
+/// An accepted `Frånvaro` row of a person.
+#[derive(Debug, Clone)]
+pub struct AbsenceLine {
+    pub hours: Hours,
+    /// Orsak, as the contract spells it.
+    pub reason: &'static str,
 }
 
 /// An accepted row of other costs.
@@ -134,14 +156,20 @@ pub fn month_report(project: &Project, wb: &Workbook) -> (Option<MonthReport>, V
     let held: BTreeSet<&Personnummer> = held.iter().map(|h| &h.person.pnr).collect();
     let ok = |loc: &Loc| !excluded.contains(loc);
     let mut time: BTreeMap<String, BTreeMap<String, Hours>> = BTreeMap::new();
+    let mut days: BTreeMap<String, Vec<DayRow>> = BTreeMap::new();
     for t in wb.time.iter().filter(|t| ok(&t.loc)) {
-        let e = time.entry(name_key(&t.name)).or_default().entry(t.activity.clone()).or_insert(Hours::ZERO);
+        let key = name_key(&t.name);
+        let e = time.entry(key.clone()).or_default().entry(t.activity.clone()).or_insert(Hours::ZERO);
         *e = *e + t.hours;
+        let row = DayRow { when: t.when, activity: t.activity.clone(), hours: t.hours, text: t.text.clone() };
+        days.entry(key).or_default().push(row);
     }
     let mut absence: BTreeMap<String, Hours> = BTreeMap::new();
+    let mut absences: BTreeMap<String, Vec<AbsenceLine>> = BTreeMap::new();
     for a in wb.absence.iter().filter(|a| ok(&a.loc) && a.month == month) {
         let e = absence.entry(name_key(&a.name)).or_insert(Hours::ZERO);
         *e = *e + a.hours;
+        absences.entry(name_key(&a.name)).or_default().push(AbsenceLine { hours: a.hours, reason: a.reason });
     }
     // One person per personnummer: rows that agree (checked by `duplicate_person`) count once,
     // with the time and absence of every name they are written under.
@@ -150,6 +178,8 @@ pub fn month_report(project: &Project, wb: &Workbook) -> (Option<MonthReport>, V
         let key = name_key(&p.name);
         let rows = time.remove(&key).unwrap_or_default();
         let away = absence.remove(&key).unwrap_or(Hours::ZERO);
+        let own_days = days.remove(&key).unwrap_or_default();
+        let own_absences = absences.remove(&key).unwrap_or_default();
         if let Some(first) = persons.iter_mut().find(|q| q.pnr == p.pnr) {
             let mut merged: BTreeMap<String, Hours> = std::mem::take(&mut first.time).into_iter().collect();
             for (code, h) in rows {
@@ -158,6 +188,8 @@ pub fn month_report(project: &Project, wb: &Workbook) -> (Option<MonthReport>, V
             }
             first.time = merged.into_iter().collect();
             first.absence = first.absence + away;
+            first.days.extend(own_days);
+            first.absences.extend(own_absences);
             continue;
         }
         persons.push(PersonMonth {
@@ -177,6 +209,8 @@ pub fn month_report(project: &Project, wb: &Workbook) -> (Option<MonthReport>, V
             start_place: wb.place(p.loc, Column::Startdatum),
             time: rows.into_iter().collect(),
             absence: away,
+            days: own_days,
+            absences: own_absences,
         });
     }
     let (held, persons): (Vec<PersonMonth>, Vec<PersonMonth>) =

@@ -67,8 +67,10 @@ pub struct Current {
 pub struct Counted {
     /// The sum of the month's lines over the claims, flat rate included.
     pub content: Content,
-    /// The workbook the last of those claims counted (empty when none did any more).
+    /// The workbook the last of those claims counted (empty when none did any more); for a month
+    /// before the run's period that no claim covers, the one that counts it now.
     pub path: String,
+    /// The last claim's workbook's SHA-256 (empty for a month no claim counted).
     pub sha256: String,
     /// The claims that counted the month, in order; empty for a month before the run's period
     /// that no claim covers (counted only in the cumulative figures).
@@ -243,9 +245,7 @@ pub fn build(
         .copied()
         .collect();
     for ((org, m), content) in with_flat_rates(pricing, &outside, current) {
-        let cur = &current[&(org, m)];
-        let entry = Counted { content, path: cur.path.clone(), sha256: cur.sha256.clone(), ..Counted::default() };
-        counted.insert((org, m), entry);
+        counted.insert((org, m), Counted { content, path: current[&(org, m)].path.clone(), ..Counted::default() });
     }
 
     let mut lines = Vec::new();

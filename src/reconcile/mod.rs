@@ -19,6 +19,7 @@
 //! `DECISION_CHANGED`, `PARTNER_REMOVED`, `PERIOD_ALREADY_SUBMITTED`, `LEGACY_LEDGER`). Findings
 //! in months already claimed and unchanged were shown by the run that claimed them.
 
+pub mod attachments;
 pub mod checks;
 pub mod contribution;
 pub mod decision;
@@ -240,6 +241,17 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
     let digest =
         if input.final_report.is_some() { digest::digest(&narratives, &folders) } else { NarrativeDigest::default() };
     let changes = decision::change_log(project, input.submitted, claim_seq);
+    let attachments = attachments::attachments(
+        project,
+        &attachments::Sources {
+            orgs: &orgs,
+            used: &input.used,
+            person_months: &person_months,
+            history: &history,
+            staff: &agg.staff,
+            cofinancing: &cofinancing,
+        },
+    );
     let adjustment_totals =
         adjustments.iter().filter(|a| !a.held).fold(AdjustmentTotals::default(), |t, a| AdjustmentTotals {
             hours: t.hours + a.hours,
@@ -292,6 +304,7 @@ pub fn reconcile(project: &Project, mut input: Input) -> Figures {
         months,
         changes,
         submitted_as,
+        attachments,
     }
 }
 

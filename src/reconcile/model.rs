@@ -819,6 +819,8 @@ pub struct Figures {
     pub changes: Vec<ChangeEntry>,
     /// The submitted claims this run's period is, when it is run again (empty otherwise).
     pub submitted_as: Vec<u32>,
+    /// The claim's attachments: time reports, certificates, what to upload per organisation.
+    pub attachments: super::attachments::Attachments,
 }
 
 impl Figures {

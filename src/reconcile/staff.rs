@@ -44,9 +44,11 @@ pub struct PersonMonthCost {
     pub name: String,
     pub pnr: Personnummer,
     pub role: String,
-    /// Startdatum and Månadslön of the person's first month (the basis).
+    /// Startdatum and Månadslön of the person's first month (the basis), and that month: the
+    /// month whose salary is evidenced when the person is first claimed.
     pub start: NaiveDate,
     pub salary: Decimal,
+    pub basis_month: Month,
     pub employment: Decimal,
     /// Whole 12-month indexation steps.
     pub k: u32,
@@ -184,6 +186,7 @@ pub fn cost_all(
                 role: p.role.clone(),
                 start: basis.start,
                 salary: basis.salary,
+                basis_month: basis.first_month,
                 employment: p.employment,
                 k,
                 rate: basis.salary * Decimal::from(12) * factor / per_year,

@@ -1047,3 +1047,30 @@ pub fn replace_all(text: &str, pairs: &[(&str, &str)]) -> String {
         t.replacen(from, to, 1)
     })
 }
+
+/// A copy of a project folder (project file, inbox, ledger, `mallar/`), outputs left behind.
+pub fn copy_project(from: &Path) -> tempfile::TempDir {
+    let to = tempfile::tempdir().unwrap();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        for e in std::fs::read_dir(from.join(&rel)).unwrap() {
+            let e = e.unwrap();
+            let rel = rel.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                if !rel.starts_with("utdata") {
+                    std::fs::create_dir_all(to.path().join(&rel)).unwrap();
+                    stack.push(rel);
+                }
+            } else {
+                std::fs::copy(from.join(&rel), to.path().join(&rel)).unwrap();
+            }
+        }
+    }
+    to
+}
+
+/// How many cases a property test draws: `PROPTEST_CASES` when it is set (a long run by hand,
+/// `PROPTEST_CASES=1000 cargo test --release --test claim_life`), else `default` (CI's).
+pub fn proptest_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(default)
+}

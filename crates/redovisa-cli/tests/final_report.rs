@@ -19,7 +19,7 @@
 //! The demo and its first nine claims are made once per test binary and copied for each case.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
@@ -29,7 +29,7 @@ mod support;
 use assert_cmd::cargo::CommandCargoExt;
 use rust_decimal::Decimal;
 use serde_json::Value;
-use support::{docx_to_pdf, poppler};
+use support::{copy_project, docx_to_pdf, poppler};
 
 /// The planned claims of the seed project and the day each is submitted (after its due date).
 const PLAN: [(&str, &str, &str); 10] = [
@@ -72,30 +72,9 @@ fn nine_claims() -> &'static Path {
     .path()
 }
 
-/// A copy of a project folder (project file, inbox, ledger), outputs left behind.
-fn copy(from: &Path) -> tempfile::TempDir {
-    let to = tempfile::tempdir().unwrap();
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel) = stack.pop() {
-        for e in std::fs::read_dir(from.join(&rel)).unwrap() {
-            let e = e.unwrap();
-            let rel = rel.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                if !rel.starts_with("utdata") {
-                    std::fs::create_dir_all(to.path().join(&rel)).unwrap();
-                    stack.push(rel);
-                }
-            } else {
-                std::fs::copy(from.join(&rel), to.path().join(&rel)).unwrap();
-            }
-        }
-    }
-    to
-}
-
 /// All ten claims submitted, the last one the day after its due date.
 fn ten_claims() -> tempfile::TempDir {
-    let dir = copy(nine_claims());
+    let dir = copy_project(nine_claims());
     let (from, to, day) = PLAN[9];
     ok(&["submit", dir.path().to_str().unwrap(), "--from", from, "--to", to, "--today", day, "--allow-errors"]);
     dir
@@ -230,7 +209,7 @@ fn unfinished(s: &Value) -> Vec<&str> {
 
 #[test]
 fn before_the_last_claim_the_report_takes_the_months_to_the_end_and_names_what_is_not_over() {
-    let dir = copy(nine_claims());
+    let dir = copy_project(nine_claims());
     // The day before the project's last day: the period is not cut at the clock.
     let f = run_final(dir.path(), "2027-04-29", &[]);
     assert_eq!(period(&f.summary), ("2027-01", "2027-04"));
@@ -251,7 +230,7 @@ fn before_the_last_claim_the_report_takes_the_months_to_the_end_and_names_what_i
 
 #[test]
 fn before_the_last_month_it_is_refused_unless_preliminary_and_then_says_so_on_every_page() {
-    let dir = copy(nine_claims());
+    let dir = copy_project(nine_claims());
     let d = dir.path().to_str().unwrap();
     for args in
         [vec!["final", d, "--today", "2026-12-15"], vec!["final", d, "--today", "2027-06-15", "--to", "2027-02"]]
@@ -349,7 +328,7 @@ fn the_report_is_a_report_not_a_transcript() {
 
 #[test]
 fn the_projects_texts_come_from_its_file_and_the_file_is_not_overwritten() {
-    let dir = copy(nine_claims());
+    let dir = copy_project(nine_claims());
     let d = dir.path().to_str().unwrap();
     let file = dir.path().join("mallar/slutrapport.toml");
     let stderr = ok(&["final", d, "--texts"]);

@@ -65,8 +65,15 @@ fn a_killed_run_leaves_the_previous_outputs_whole() {
     assert!(old.keys().any(|k| k.ends_with(".xlsx")) && old.keys().any(|k| k.ends_with(".docx")), "{:?}", old.keys());
     assert!(old.contains_key("summary.json"));
 
-    // New inputs (another seed): every output of a complete run differs from the old one.
-    let new_project = demo_project(2);
+    // New inputs: Härnösand's June gone, so that the claim, the reports, the status, its receipt
+    // and its time report differ, while every file keeps its name (another seed would name other
+    // people, and so other certificates among the attachments).
+    let new_project = demo_project(1);
+    let project = redovisa::project::Project::load(new_project.path()).unwrap();
+    let plan = demo::plan(&project, &DemoOptions { to: "2024-06".parse().unwrap(), seed: 1, copies: 1 });
+    let harnosand = plan.orgs.iter().find(|o| o.folder == "harnosand").unwrap();
+    let june = harnosand.workbooks.iter().find(|w| w.month.to_string() == "2024-06").unwrap();
+    std::fs::remove_file(project.inbox().join("harnosand").join(&june.file_name)).unwrap();
     let new = run_to_end(new_project.path(), &work.path().join("facit"), &[]);
     assert_eq!(old.keys().collect::<Vec<_>>(), new.keys().collect::<Vec<_>>());
     assert!(old.iter().filter(|(k, v)| new[*k] != **v).count() >= 3, "the new run writes different outputs");

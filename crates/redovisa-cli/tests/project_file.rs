@@ -28,9 +28,27 @@ fn the_seed_project_loads_with_the_applications_figures() {
     assert_eq!(p.indexation_factor(), dec!(1.024));
     assert_eq!(p.activities().count(), 13);
     assert_eq!(p.indicators.len(), 4);
+    // The activities sum to 2 kr less than the total (the application's rounding to whole
+    // kronor, 13 activities): information with the budget, not a warning.
     let warnings: Vec<_> = p.validate().into_iter().filter(|i| !i.error).collect();
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert_eq!(warnings[0].key, "work_package");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(p.activity_rounding(), Some(dec!(-2)));
+}
+
+#[test]
+fn an_activity_plan_off_by_more_than_its_rounding_is_a_warning() {
+    // 31 942 084 + 22 = 31 942 106 kr, 20 kr over the total: more than 1 kr for each of the 13
+    // activities.
+    // Work package 1 and its activity 1.1 both 22 kr more (they still agree with each other).
+    let (code, text) = validate_broken(|t| {
+        t.replacen("budget = 11857123", "budget = 11857145", 1).replacen("budget = 6734143", "budget = 6734165", 1)
+    });
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("varning: work_package: aktiviteterna summerar till 31 942 106 kr, 20 kr mer än 31 942 086 kr"),
+        "{text}"
+    );
+    assert!(!text.contains("Information: aktiviteterna"), "{text}");
 }
 
 #[test]
@@ -47,9 +65,12 @@ fn validate_prints_the_seed_totals_exactly() {
         assert!(text.contains(line), "missing «{line}» in:\n{text}");
     }
     assert!(
-        text.contains("varning: work_package: aktiviteterna summerar till 31 942 084 kr, 2 kr mindre än 31 942 086 kr"),
+        text.contains(
+            "Information: aktiviteterna summerar till 31 942 084 kr, 2 kr mindre än totala kostnader 31 942 086 kr."
+        ),
         "{text}"
     );
+    assert!(!text.contains("varning"), "the seed validates without a warning: {text}");
     assert!(text.contains("PLATSHÅLLARE"), "the placeholders are shown");
 }
 

@@ -12,7 +12,7 @@ use rust_xlsxwriter::{
 
 use crate::month::Month;
 
-pub(super) fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+pub(in crate::emit) fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     let year = u16::try_from(d.year()).map_err(|_| XlsxError::DateTimeRangeError(d.to_string()))?;
     ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8)
 }
@@ -76,13 +76,15 @@ impl Formats {
         Formats {
             title: Format::new().set_bold().set_font_size(16),
             heading: Format::new().set_bold().set_font_size(12),
+            // Text a step in from the left: a right-aligned number before it never runs into
+            // it ("36,6 %Nej").
             label: base.clone().set_bold(),
-            text: base.clone(),
-            wrap: base.clone().set_text_wrap(),
-            header: header.clone(),
+            text: base.clone().set_indent(1),
+            wrap: base.clone().set_text_wrap().set_indent(1),
+            header: header.clone().set_indent(1),
             header_right: header.clone().set_align(FormatAlign::Right),
             header_center: header.set_align(FormatAlign::Center),
-            small: base.clone().set_font_size(8).set_align(FormatAlign::VerticalCenter),
+            small: base.clone().set_font_size(8).set_indent(1),
             money: base.clone().set_num_format(MONEY),
             money_bold: base.clone().set_bold().set_num_format(MONEY),
             hours: base.clone().set_num_format(HOURS),
@@ -192,7 +194,7 @@ pub(super) enum Total {
 
 /// A table column: header, width (characters), wrapped text, totals.
 pub(super) struct Col {
-    header: &'static str,
+    pub(super) header: &'static str,
     width: f64,
     wrap: bool,
     /// Small print (checksums).
@@ -395,8 +397,10 @@ impl<'a> Sheet<'a> {
                 }
             }
         }
-        // Header rows hold at most two lines of wrapped text.
-        self.ws.set_row_height(top, 31)?;
+        // Header rows hold at most two lines of wrapped text, one when every header fits on one
+        // (bold headers take a little more room than the estimate's plain text).
+        let two = cols.iter().any(|c| wrapped_lines(c.header, c.width * 0.9) > 1);
+        self.ws.set_row_height(top, if two { 31 } else { 16 })?;
         for (c, column) in cols.iter().enumerate() {
             self.widen(c, column.width);
         }
@@ -428,6 +432,17 @@ impl<'a> Sheet<'a> {
             self.ws.merge_range(row, 0, row, last, text, &fm.wrap)?;
         }
         self.ws.set_row_height(row, 15.0 * f64::from(wrapped_lines(text, width)))?;
+        Ok(())
+    }
+
+    /// Prints the sheet two pages wide: the columns before `at` on the first, the rest on the
+    /// second with the first `repeat` columns again (a table too wide to read on one page).
+    pub(super) fn print_in_two(&mut self, at: u16, repeat: u16) -> Result<(), XlsxError> {
+        self.ws.set_print_fit_to_pages(2, 0);
+        self.ws.set_vertical_page_breaks(&[u32::from(at)])?;
+        if repeat > 0 {
+            self.ws.set_repeat_columns(0, repeat - 1)?;
+        }
         Ok(())
     }
 

@@ -235,12 +235,13 @@ pub(super) fn financing(cx: &Ctx, doc: &mut Doc) {
     }
     let columns = if progress {
         vec![
-            Column::left("Finansiär", 2_300),
-            Column::left("Projektpart", 1_700),
-            Column::right("Beslutat", 1_450),
-            Column::right("Perioden", 1_350),
-            Column::right("Ackumulerat", 1_450),
-            Column::right("Andel", 820),
+            // The sums are bold: the figures' columns hold "16 306 341 kr" on one line.
+            Column::left("Finansiär", 1_950),
+            Column::left("Projektpart", 1_450),
+            Column::right("Beslutat", 1_600),
+            Column::right("Perioden", 1_550),
+            Column::right("Ackumulerat", 1_600),
+            Column::right("Andel", 920),
         ]
     } else {
         vec![

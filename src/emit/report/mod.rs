@@ -17,7 +17,7 @@
 mod closing;
 mod economy;
 pub mod final_texts;
-mod package;
+pub(in crate::emit) mod package;
 mod sections;
 pub mod texts;
 mod word;
@@ -31,6 +31,9 @@ use crate::month::{Month, SWEDISH_MONTHS};
 use crate::reconcile::model::{Figures, Period};
 pub use final_texts::FinalTexts;
 pub use texts::Texts;
+/// Free text cleaned of control characters, and the page and colours, as the reports have them
+/// (the attachments' certificates look the same).
+pub(in crate::emit) use word::{FONT, HEADING_COLOR, MARGIN, MUTED, PAGE_H, PAGE_W, TEXT_WIDTH, clean as clean_text};
 
 /// Which report is being written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -316,7 +316,7 @@ fn check_placeholders(value: &toml::Value, at: &str) -> Result<(), String> {
 }
 
 /// The names inside `{…}` in `s`.
-fn placeholders_in(s: &str) -> Vec<&str> {
+pub(crate) fn placeholders_in(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = s;
     while let Some(open) = rest.find('{') {

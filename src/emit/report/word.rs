@@ -21,10 +21,10 @@
 
 use docx_rs::{
     AlignmentType, BorderType, BreakType, BuildXML, Docx, Footer, Header, HeightRule, Hyperlink, HyperlinkType,
-    LineSpacing,
-    LineSpacingType, NumPages, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading, ShdType, SpecialIndentType,
-    Style, StyleType, Tab, TabValueType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell,
-    TableCellBorder, TableCellBorderPosition, TableCellBorders, TableCellMargins, TableLayoutType, TableRow, WidthType,
+    LineSpacing, LineSpacingType, NumPages, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading, ShdType,
+    SpecialIndentType, Style, StyleType, Tab, TabValueType, Table, TableBorder, TableBorderPosition, TableBorders,
+    TableCell, TableCellBorder, TableCellBorderPosition, TableCellBorders, TableCellMargins, TableLayoutType, TableRow,
+    WidthType,
 };
 
 use super::package::{self, Meta};
@@ -42,13 +42,13 @@ pub struct Figure {
 
 /// Text width of the page in twentieths of a point: A4 (11 906) less 2 × 2,5 cm margins.
 pub const TEXT_WIDTH: u32 = 9_070;
-const PAGE_W: u32 = 11_906;
-const PAGE_H: u32 = 16_838;
-const MARGIN: i32 = 1_418;
+pub(in crate::emit) const PAGE_W: u32 = 11_906;
+pub(in crate::emit) const PAGE_H: u32 = 16_838;
+pub(in crate::emit) const MARGIN: i32 = 1_418;
 
-const FONT: &str = "Calibri";
-const HEADING_COLOR: &str = "1F4E79";
-const MUTED: &str = "595959";
+pub(in crate::emit) const FONT: &str = "Calibri";
+pub(in crate::emit) const HEADING_COLOR: &str = "1F4E79";
+pub(in crate::emit) const MUTED: &str = "595959";
 const ALERT: &str = "9C2A00";
 const RULE: &str = "A6A6A6";
 const HEADER_FILL: &str = "DCE6F1";
