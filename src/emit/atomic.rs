@@ -210,18 +210,19 @@ fn stage_all<E: From<FolderError>>(
         let filled = fill(&stage);
         let (written, syncs) = stage.put.into_inner().unwrap_or_else(PoisonError::into_inner);
         // Every sync is waited for, even after a failure: none outlives the folder.
-        let synced = syncs.into_iter().fold(Ok(()), |done, sync| {
-            let this = sync.join().unwrap_or_else(|_| Err((staging.to_path_buf(), std::io::Error::other("synkning"))));
-            done.and(this)
-        });
+        let joined: Vec<Result<(), FolderError>> = syncs
+            .into_iter()
+            .map(|sync| sync.join().unwrap_or_else(|_| Err((staging.to_path_buf(), std::io::Error::other("synkning")))))
+            .collect();
+        let synced: Result<(), FolderError> = joined.into_iter().collect();
         filled?;
         fault::point("emit.sync").map_err(|e| (staging.to_path_buf(), e))?;
         synced?;
         Ok::<_, E>(written)
     })?;
-    // Sorted: the files are put in the order they are rendered, which varies from run to run.
-    let mut written: Vec<&Path> = written.iter().map(PathBuf::as_path).collect();
-    written.sort();
+    // In the order they were put: a caller that puts an owned folder's files from one thread
+    // (as `write_run` does) gets the same list every run.
+    let written: Vec<&Path> = written.iter().map(PathBuf::as_path).collect();
     write_list(staging, &written, owned)?;
     if out.is_dir() {
         // The old list is this run's list's predecessor, never carried over.

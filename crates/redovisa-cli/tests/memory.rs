@@ -19,6 +19,8 @@ use redovisa_demo::{self as demo, DemoOptions};
 fn peak_kb(dir: &Path, copies: u32) -> i64 {
     let to = Month::new(2027, 4).unwrap();
     demo::write(dir, &DemoOptions { to, copies, ..DemoOptions::default() }).unwrap();
+    // Waited for by `wait4` below, which also gives its resource usage (`Child::wait` does not).
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(env!("CARGO_BIN_EXE_redovisa"))
         .arg("run")
         .arg(dir)
