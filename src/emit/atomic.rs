@@ -186,10 +186,23 @@ impl Stage<'_, '_> {
         file.write_all(&bytes[..half]).map_err(fail)?;
         fault::point("emit.write").map_err(fail)?;
         file.write_all(&bytes[half..]).map_err(fail)?;
-        let sync = self.scope.spawn(move || file.sync_all().map_err(|e| (path, e)));
+        let sync_path = path.clone();
+        let spawned = fault::point("emit.thread").and_then(|()| {
+            std::thread::Builder::new().spawn_scoped(self.scope, move || file.sync_all().map_err(|e| (sync_path, e)))
+        });
+        let sync = match spawned {
+            Ok(sync) => Some(sync),
+            Err(_) => {
+                // No thread to be had (a limit on the processes a user or container may run):
+                // the file is synced here, through a new handle (a sync covers the file, not the
+                // handle), before the next one is written.
+                File::open(&path).and_then(|f| f.sync_all()).map_err(fail)?;
+                None
+            }
+        };
         let mut put = self.put.lock().unwrap_or_else(PoisonError::into_inner);
         put.0.push(rel.to_path_buf());
-        put.1.push(sync);
+        put.1.extend(sync);
         Ok(())
     }
 }

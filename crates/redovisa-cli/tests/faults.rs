@@ -282,6 +282,18 @@ fn next_run(p: &Path, what: &str) {
     assert!(leftovers(p).is_empty(), "{what}: left behind {:?}", leftovers(p));
 }
 
+/// Where no thread can be started to sync a file (`emit.thread` failing, as under a limit on
+/// processes), the run syncs each file itself and writes the new set, exit 0 or 1, never a panic.
+#[test]
+fn a_run_that_cannot_start_threads_syncs_each_file_itself() {
+    let (_dir, p) = trial();
+    let o = run(&p, Some("emit.thread=return(einval)"));
+    assert!(o.status.code().is_some_and(|c| c <= 1), "no threads: {}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "no threads: {}", stderr(&o));
+    assert!(output_outcome(&p, "no threads"), "no threads: the run did not write the new set");
+    assert!(leftovers(&p).is_empty(), "no threads: left behind {:?}", leftovers(&p));
+}
+
 /// The points `run` passes while it writes and swaps its folder. Where the file system has no
 /// atomic exchange (`emit.exchange` failing with EINVAL), the old folder is set aside and the new
 /// one renamed in, the points after `emit.aside`.
