@@ -216,21 +216,21 @@ pub const TYP: [&str; 2] = ["Offentlig kontant", "Privat kontant"];
 /// Normalises a sheet name, header or label for matching: trimmed, lower case, without a
 /// trailing `:`, inner runs of spaces as one.
 pub fn normalise(text: &str) -> String {
-    let t = text.trim().trim_end_matches(':').trim();
     // One pass into one string: the reader normalises every header and label cell it meets.
-    let mut out = String::with_capacity(t.len());
-    for word in t.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
+    let mut out: String = spaced(text).collect();
     if out.is_ascii() {
         out.make_ascii_lowercase();
         out
     } else {
         out.to_lowercase()
     }
+}
+
+/// `text`'s characters trimmed, without a trailing `:`, inner runs of spaces as one (what
+/// [`normalise`] lowers).
+fn spaced(text: &str) -> impl Iterator<Item = char> + '_ {
+    let t = text.trim().trim_end_matches(':').trim();
+    t.split_whitespace().enumerate().flat_map(|(i, word)| (i > 0).then_some(' ').into_iter().chain(word.chars()))
 }
 
 /// Whether two names are the same once [`normalise`]d, without allocating (the project's names
@@ -241,14 +241,7 @@ pub fn same(a: &str, b: &str) -> bool {
     if a.contains('Σ') || b.contains('Σ') {
         return normalise(a) == normalise(b);
     }
-    fn chars(s: &str) -> impl Iterator<Item = char> + '_ {
-        let t = s.trim().trim_end_matches(':').trim();
-        t.split_whitespace()
-            .enumerate()
-            .flat_map(|(i, word)| (i > 0).then_some(' ').into_iter().chain(word.chars()))
-            .flat_map(char::to_lowercase)
-    }
-    chars(a).eq(chars(b))
+    spaced(a).flat_map(char::to_lowercase).eq(spaced(b).flat_map(char::to_lowercase))
 }
 
 /// Whether a contract name (trimmed, single-spaced, no trailing `:`) is the [`normalise`]d
